@@ -1,0 +1,82 @@
+/**
+ * What this kernel and host can do, found by trying: link kinds are created
+ * in a throwaway namespace, never in the host's. Features found present are
+ * cached for the boot in the run directory (a module that loaded stays
+ * loaded); missing ones are probed again next time, in case they appeared.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Capability } from '@nslab/topology';
+import { runDir } from './paths.js';
+import { inNetns, type Runner } from './runner.js';
+
+/** Link kinds probed, in `ip link add` form; the names are what users see. */
+const LINK_PROBES: Array<[string, string]> = [
+  ['veth', 'link add p0 type veth peer name p1'],
+  ['bridge', 'link add pbr type bridge'],
+  ['vxlan', 'link add pvx type vxlan id 42 dstport 4789'],
+  ['macvlan', 'link add pmv link p0 type macvlan'],
+  ['dummy', 'link add pdm type dummy'],
+  ['vlan', 'link add link p0 name p0.5 type vlan id 5'],
+  ['ipip', 'link add pip type ipip'],
+  ['gre', 'link add pgr type gre'],
+  ['wireguard', 'link add pwg type wireguard'],
+];
+
+export const FEATURES = [...LINK_PROBES.map(([n]) => n), 'netem', 'iptables', 'iptables-nat', 'ip6tables'] as const;
+
+export type Features = Record<string, boolean>;
+
+let memo: Features | undefined;
+
+export async function probeFeatures(runner: Runner, opts: { fresh?: boolean } = {}): Promise<Features> {
+  if (memo && !opts.fresh) return memo;
+  const cacheFile = path.join(runDir(), 'features.json');
+  const bootId = readBootId();
+  if (!opts.fresh) {
+    try {
+      const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { bootId: string; features: Features };
+      if (cached.bootId === bootId && Object.values(cached.features).every(Boolean)) return (memo = cached.features);
+    } catch {
+      /* no cache yet */
+    }
+  }
+  const ns = `nslab-probe-${process.pid}-${Date.now() % 100000}`;
+  const features: Features = {};
+  await runner.run(['ip', 'netns', 'add', ns]);
+  try {
+    // The mark lets `nslab clean` remove a probe namespace left by a crash.
+    const lines = ['link set lo alias nslab:nslab-probe', ...LINK_PROBES.map(([, l]) => l)];
+    const r = await runner.run(inNetns(ns, ['ip', '-force', '-batch', '-']), { input: `${lines.join('\n')}\n` });
+    const failed = new Set([...r.stderr.matchAll(/Command failed -:(\d+)/g)].map((m) => Number(m[1]) - 2));
+    LINK_PROBES.forEach(([name], i) => (features[name] = r.code === 0 || !failed.has(i)));
+    const tc = await runner.run(inNetns(ns, ['tc', 'qdisc', 'add', 'dev', 'p0', 'root', 'netem', 'delay', '1ms']));
+    features.netem = tc.code === 0;
+    features.iptables = (await runner.run(inNetns(ns, ['iptables', '-S']))).code === 0;
+    features['iptables-nat'] = (await runner.run(inNetns(ns, ['iptables', '-t', 'nat', '-S']))).code === 0;
+    features.ip6tables = (await runner.run(inNetns(ns, ['ip6tables', '-S']))).code === 0;
+  } finally {
+    await runner.run(['ip', 'netns', 'del', ns]);
+  }
+  try {
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    fs.writeFileSync(cacheFile, JSON.stringify({ bootId, features }));
+  } catch {
+    /* a read-only run dir only costs a probe next time */
+  }
+  return (memo = features);
+}
+
+/** The capabilities the topology package reasons about, from probed features. */
+export function capabilitySet(f: Features): Set<Capability> {
+  const caps: Capability[] = ['veth', 'bridge', 'vxlan', 'iptables', 'ip6tables', 'iptables-nat'];
+  return new Set(caps.filter((c) => f[c]));
+}
+
+function readBootId(): string {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+/**
+ * bin/nslab: the command line. Exit codes (shared/DESIGN.md): 0 success,
+ * 1 invalid input or refused (nothing ran), 2 failed and rolled back,
+ * 3 drift (status).
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  desiredState, emptyObserved, formatIssue, isError, LAB_NAME, parseTopology, planDeploy, renderPlanScript, stepLine,
+  type Topology,
+} from '@nslab/topology';
+import { FEATURES, probeFeatures } from './capabilities.js';
+import { forgetDeployed, readDeployed, saveDeployed } from './deployedRecord.js';
+import { PlanFailedError, type ExecResult, type StepEvent } from './executePlan.js';
+import { deployLab, destroyLab, findLabs, LabRefusedError, planLab } from './lab.js';
+import { hostRunner } from './runner.js';
+
+const USAGE = `usage: nslab COMMAND [ARGS]
+
+  validate FILE          check a lab file; one "path: message" line per error
+  plan FILE              print the commands deploy would run now (runs nothing)
+  deploy FILE            make the host match the lab (reconcile)
+  destroy FILE|NAME      remove everything the lab owns
+  status FILE|NAME       compare the host with the lab; exit 3 on drift
+  clean                  remove everything that carries an nslab mark
+  export-script FILE     a standalone bash script that builds the lab
+  capabilities           what this kernel and host support
+  serve [--port P] [--host H]   the web app and its API
+
+exit codes: 0 ok, 1 invalid or refused (nothing ran), 2 failed (rolled back), 3 drift`;
+
+class Exit extends Error {
+  constructor(readonly code: number, message = '') {
+    super(message);
+  }
+}
+
+const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+
+function readFile(file: string | undefined): string {
+  if (!file) throw new Exit(1, `missing FILE\n${USAGE}`);
+  try {
+    return file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Exit(1, `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+/** Parses a lab file; prints every error and exits 1 when it is invalid. */
+function loadLab(file: string | undefined): Topology {
+  const r = parseTopology(readFile(file));
+  for (const i of r.issues) if (!isError(i)) err(formatIssue(i));
+  if (!r.ok || !r.topology) {
+    for (const i of r.issues) if (isError(i)) err(formatIssue(i));
+    throw new Exit(1);
+  }
+  return r.topology;
+}
+
+/** FILE or NAME: a lab name is accepted when no such file exists. */
+function labNameOf(arg: string | undefined): { name: string; topology?: Topology } {
+  if (!arg) throw new Exit(1, `missing FILE or NAME\n${USAGE}`);
+  if (fs.existsSync(arg)) return { name: loadLab(arg).name, topology: loadLab(arg) };
+  if (!LAB_NAME.test(arg)) throw new Exit(1, `${arg}: no such file, and not a lab name (lower-case letters, digits, "-")`);
+  return { name: arg };
+}
+
+function requireRoot(what: string): void {
+  if (process.getuid?.() !== 0) throw new Exit(1, `nslab ${what} changes the host's network and must run as root (try: sudo nslab ${what} …)`);
+}
+
+function printEvent(e: StepEvent): void {
+  if (e.status === 'ok') out(`  ${stepLine(e.step)}`);
+  else if (e.status === 'failed') err(`  FAILED ${stepLine(e.step)}\n    ${e.error ?? ''}`);
+  else err(`  undone: ${stepLine(e.step)}`);
+}
+
+function reportFailure(result: ExecResult): never {
+  const failure = new PlanFailedError(result);
+  err(`error: ${failure.message}`);
+  const rb = result.rollback;
+  if (rb) err(rb.errors.length === 0 ? `rolled back: ${rb.undone} step(s) undone; the host is as before` : `rollback left ${rb.errors.length} problem(s):\n  ${rb.errors.join('\n  ')}`);
+  throw new Exit(2);
+}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  async validate([file]) {
+    const t = loadLab(file);
+    out(`${file}: valid — lab "${t.name}", ${Object.keys(t.nodes).length} nodes, ${t.links.length} links`);
+  },
+
+  async plan([file]) {
+    const t = loadLab(file);
+    const plan = process.getuid?.() === 0 ? await planLab(t) : planDeploy(emptyObserved(t.name), desiredState(t));
+    if (plan.conflicts.length > 0) throw new LabRefusedError(plan.conflicts);
+    const header = process.getuid?.() === 0 ? `nslab plan ${file}: what deploy would run now` : `nslab plan ${file}: not root, so planned against an empty host`;
+    out(renderPlanScript(plan, { header }));
+  },
+
+  async deploy([file]) {
+    const t = loadLab(file);
+    requireRoot('deploy');
+    err(`deploying lab ${t.name} …`);
+    const { plan, result } = await deployLab(t, { onEvent: printEvent, onPhase: (p) => err(`  ${p}`) });
+    if (!result.ok) reportFailure(result);
+    saveDeployed(t);
+    out(plan.steps.length === 0 ? `lab ${t.name} is up to date: no changes (${result.elapsedMs} ms)` : `deployed lab ${t.name}: ${result.applied} changes in ${result.elapsedMs} ms`);
+  },
+
+  async destroy([arg]) {
+    const { name } = labNameOf(arg);
+    requireRoot('destroy');
+    const { plan, result } = await destroyLab(name, { onEvent: printEvent });
+    if (!result.ok) reportFailure(result);
+    forgetDeployed(name);
+    out(plan.steps.length === 0 ? `lab ${name}: nothing on this host` : `destroyed lab ${name}: ${result.applied} changes in ${result.elapsedMs} ms`);
+  },
+
+  async status([arg]) {
+    const { name, topology } = labNameOf(arg);
+    requireRoot('status');
+    const design = topology ?? readDeployed(name);
+    if (!design) {
+      const labs = await findLabs(hostRunner);
+      if (labs.includes(name)) {
+        out(`lab ${name} has resources on this host, but no design to compare with: run nslab status FILE`);
+        return;
+      }
+      out(`Drift: lab ${name} is not deployed`);
+      throw new Exit(3);
+    }
+    const plan = await planLab(design);
+    if (plan.conflicts.length > 0) {
+      out(`Drift: lab ${name} conflicts with the host`);
+      for (const c of plan.conflicts) out(`  ${formatIssue(c)}`);
+      throw new Exit(3);
+    }
+    if (plan.steps.length === 0) {
+      out(`Deployed: the host matches lab ${name}`);
+      return;
+    }
+    out(`Drift: ${plan.steps.length} difference(s) between lab ${name} and the host; deploy would:`);
+    for (const s of plan.steps) out(`  ${s.reason}\n    ${stepLine(s)}`);
+    throw new Exit(3);
+  },
+
+  async clean() {
+    requireRoot('clean');
+    const labs = await findLabs(hostRunner);
+    if (labs.length === 0) {
+      out('nothing carries an nslab mark');
+      return;
+    }
+    let failed = false;
+    for (const lab of labs) {
+      const { result } = await destroyLab(lab);
+      forgetDeployed(lab);
+      if (result.ok) out(`removed lab ${lab}: ${result.applied} changes`);
+      else {
+        failed = true;
+        err(`lab ${lab}: ${new PlanFailedError(result).message}`);
+      }
+    }
+    if (failed) throw new Exit(2);
+  },
+
+  async 'export-script'([file]) {
+    const t = loadLab(file);
+    const plan = planDeploy(emptyObserved(t.name), desiredState(t));
+    out(renderPlanScript(plan, { header: `builds lab "${t.name}" on a host without nslab (exported by nslab export-script)`, strict: true }));
+  },
+
+  async capabilities() {
+    requireRoot('capabilities');
+    const f = await probeFeatures(hostRunner, { fresh: true });
+    for (const name of FEATURES) out(`${f[name] ? 'yes' : 'no '}  ${name}`);
+  },
+
+  async serve(args) {
+    const { values } = parseArgs({ args, options: { port: { type: 'string', default: '7000' }, host: { type: 'string', default: '127.0.0.1' } } });
+    const { startServer } = await import('./serve.js');
+    await startServer({ port: Number(values.port), host: values.host! });
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...args] = argv;
+  if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    out(USAGE);
+    return cmd ? 0 : 1;
+  }
+  const run = commands[cmd];
+  if (!run) {
+    err(`nslab: unknown command "${cmd}"\n${USAGE}`);
+    return 1;
+  }
+  try {
+    await run(args);
+    return 0;
+  } catch (e) {
+    if (e instanceof Exit) {
+      if (e.message) err(e.message);
+      return e.code;
+    }
+    if (e instanceof LabRefusedError) {
+      err(e.message);
+      err('nothing was changed on the host');
+      return 1;
+    }
+    err(`nslab ${cmd}: ${(e as Error).stack ?? e}`);
+    return 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

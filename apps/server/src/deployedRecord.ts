@@ -1,0 +1,30 @@
+/**
+ * The design a lab was last deployed with, kept in the run directory so that
+ * `nslab status NAME` can compare without the file. Losing it loses nothing:
+ * ownership is proven by the host's marks, never by this record.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Topology } from '@nslab/topology';
+import { runDir } from './paths.js';
+
+const fileOf = (lab: string) => path.join(runDir(), 'labs', `${lab}.json`);
+
+export function saveDeployed(t: Topology): void {
+  fs.mkdirSync(path.dirname(fileOf(t.name)), { recursive: true });
+  const tmp = `${fileOf(t.name)}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(t));
+  fs.renameSync(tmp, fileOf(t.name));
+}
+
+export function readDeployed(lab: string): Topology | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(fileOf(lab), 'utf8')) as Topology;
+  } catch {
+    return undefined;
+  }
+}
+
+export function forgetDeployed(lab: string): void {
+  fs.rmSync(fileOf(lab), { force: true });
+}

@@ -1,0 +1,174 @@
+/**
+ * Runs a plan on the host. Thin by design: no model decisions. Steps run
+ * phase by phase (see phaseOf); within a phase each namespace's steps run as
+ * a few batched processes, namespaces in parallel. The first failure stops
+ * the run, the steps applied so far are undone in reverse, and the error
+ * names the step, its command and the kernel's message.
+ */
+import { inverseOf, phaseOf, toArgv, type Plan, type Step } from '@nslab/topology';
+import type { HoldStore } from './holds.js';
+import { batchesOf, runIpBatch, runIptablesBatch, runSysctlBatch, type Batch, type BatchOutcome, type Item } from './executePlan/batches.js';
+import { parallelism } from './paths.js';
+import { mapLimit, type Runner } from './runner.js';
+
+export type StepStatus = 'ok' | 'failed' | 'undone';
+
+export interface StepEvent {
+  index: number;
+  step: Step;
+  argv: string[];
+  status: StepStatus;
+  /** Milliseconds since the run started. */
+  elapsedMs: number;
+  error?: string;
+}
+
+export interface ExecOptions {
+  runner: Runner;
+  lab: string;
+  holds: HoldStore;
+  onEvent?: (e: StepEvent) => void;
+}
+
+export interface StepFailure {
+  index: number;
+  step: Step;
+  argv: string[];
+  code: number;
+  message: string;
+}
+
+export interface ExecResult {
+  ok: boolean;
+  applied: number;
+  elapsedMs: number;
+  failure?: StepFailure;
+  /** After a failure: whether undoing worked, and what could not be undone. */
+  rollback?: { undone: number; errors: string[] };
+}
+
+export class PlanFailedError extends Error {
+  constructor(readonly result: ExecResult) {
+    const f = result.failure!;
+    super(`step ${f.index + 1} failed: ${f.argv.join(' ')}\n  ${f.message}\n  (${f.step.reason})`);
+  }
+}
+
+export async function executePlan(plan: Plan, opts: ExecOptions): Promise<ExecResult> {
+  const start = performance.now();
+  const elapsed = () => Math.round((performance.now() - start) * 10) / 10;
+  const applied: Item[] = [];
+  const emit = (item: Item, status: StepStatus, error?: string) =>
+    opts.onEvent?.({ index: item.index, step: item.step, argv: toArgv(item.step), status, elapsedMs: elapsed(), ...(error ? { error } : {}) });
+
+  const items = plan.steps.map((step, index) => ({ index, step }));
+  for (const phase of [0, 1, 2, 3] as const) {
+    const byScope = new Map<string, Item[]>();
+    for (const i of items) {
+      if (phaseOf(i.step) !== phase) continue;
+      const k = i.step.netns ?? '';
+      byScope.set(k, [...(byScope.get(k) ?? []), i]);
+    }
+    const failures: StepFailure[] = [];
+    await mapLimit([...byScope.values()], parallelism(), async (group) => {
+      for (const batch of batchesOf(group)) {
+        const outcome = await runBatch(batch, opts, false);
+        for (const i of outcome.applied) {
+          applied.push(i);
+          emit(i, 'ok');
+        }
+        if (outcome.failed) {
+          emit(outcome.failed.item, 'failed', outcome.failed.message);
+          failures.push({ index: outcome.failed.item.index, step: outcome.failed.item.step, argv: outcome.failed.argv, code: outcome.failed.code, message: outcome.failed.message });
+          return;
+        }
+      }
+    });
+    if (failures.length > 0) {
+      failures.sort((a, b) => a.index - b.index);
+      const rollback = await undo(applied, opts, emit);
+      return { ok: false, applied: applied.length, elapsedMs: elapsed(), failure: failures[0], rollback };
+    }
+  }
+  return { ok: true, applied: applied.length, elapsedMs: elapsed() };
+}
+
+async function runBatch(batch: Batch, opts: ExecOptions, force: boolean): Promise<BatchOutcome> {
+  switch (batch.tool) {
+    case 'ip':
+      return runIpBatch(opts.runner, batch, force);
+    case 'sysctl':
+    case 'iptables': {
+      takeHolds(batch, opts);
+      const outcome = batch.tool === 'sysctl' ? await runSysctlBatch(opts.runner, batch) : await runIptablesBatch(opts.runner, batch, force);
+      releaseHolds(outcome.applied, opts);
+      if (outcome.failed) undoHold(outcome.failed.item.step, opts);
+      return outcome;
+    }
+    case 'none':
+      for (const i of batch.items) if (i.step.kind === 'host.hold') opts.holds.change(i.step.key, opts.lab, i.step.hold, i.step.original);
+      return { applied: batch.items, errors: [] };
+  }
+}
+
+function holdKey(step: Step): string | undefined {
+  if (step.netns !== null) return undefined;
+  if (step.kind === 'sysctl.set') return `sysctl:${step.key}`;
+  if (step.kind === 'policy.set') return `policy:v${step.family}:filter/${step.chain}`;
+  return undefined;
+}
+
+/** Record originals before changing them, so a crash right after cannot lose them. */
+function takeHolds(batch: Batch, opts: ExecOptions): void {
+  for (const { step } of batch.items) {
+    const key = holdKey(step);
+    if (key && 'hold' in step && step.hold === 'take') opts.holds.change(key, opts.lab, 'take', 'from' in step ? step.from : undefined);
+  }
+}
+
+function releaseHolds(items: Item[], opts: ExecOptions): void {
+  for (const { step } of items) {
+    const key = holdKey(step);
+    if (key && 'hold' in step && step.hold === 'release') opts.holds.change(key, opts.lab, 'release', undefined);
+  }
+}
+
+function undoHold(step: Step, opts: ExecOptions): void {
+  const key = holdKey(step);
+  if (key && 'hold' in step && step.hold === 'take') opts.holds.change(key, opts.lab, 'release', undefined);
+}
+
+/** Inverses of applied steps, newest first, skipping what dies with a namespace or link this run created. */
+async function undo(applied: Item[], opts: ExecOptions, emit: (i: Item, s: StepStatus, e?: string) => void): Promise<{ undone: number; errors: string[] }> {
+  const ordered = [...applied].sort((a, b) => b.index - a.index);
+  const newNs = new Set(ordered.flatMap((i) => (i.step.kind === 'netns.add' ? [i.step.name] : [])));
+  const newLinks = new Set(ordered.flatMap((i) => linksCreated(i.step)));
+  const inverses: Item[] = [];
+  for (const i of ordered) {
+    const inv = inverseOf(i.step);
+    if (!inv) continue;
+    if (inv.kind !== 'netns.del' && inv.netns !== null && newNs.has(inv.netns)) continue;
+    const dev = 'dev' in inv ? inv.dev : inv.kind === 'link.set' ? inv.name : undefined;
+    if (dev && newLinks.has(`${inv.netns ?? ''}/${dev}`)) continue;
+    inverses.push({ index: i.index, step: inv });
+  }
+  const errors: string[] = [];
+  for (const batch of batchesOf(inverses)) {
+    const outcome = await runBatch(batch, opts, true);
+    errors.push(...outcome.errors, ...(outcome.failed ? [`${outcome.failed.argv.join(' ')}: ${outcome.failed.message}`] : []));
+    for (const i of outcome.applied) emit(i, 'undone');
+  }
+  return { undone: inverses.length - errors.length, errors };
+}
+
+function linksCreated(step: Step): string[] {
+  switch (step.kind) {
+    case 'veth.add':
+      return [`${step.a.netns ?? ''}/${step.a.name}`, `${step.b.netns ?? ''}/${step.b.name}`];
+    case 'bridge.add':
+    case 'vxlan.add':
+      return [`${step.netns ?? ''}/${step.name}`];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Lifecycle of a lab on the host: deploy (reconcile to the design), destroy
+ * (reconcile to nothing), status (compare), clean (every nslab mark). Each is
+ * observe → plan → (maybe) execute; nothing runs when the plan is refused.
+ */
+import {
+  checkCapabilities, desiredState, formatIssue, isError, labOfMark, parseTopology, planDeploy, planDestroy,
+  type Plan, type Topology, type TopologyIssue,
+} from '@nslab/topology';
+import { capabilitySet, probeFeatures } from './capabilities.js';
+import { executePlan, type ExecResult, type StepEvent } from './executePlan.js';
+import { HoldStore } from './holds.js';
+import { listNetns, observeHost } from './observe.js';
+import { hostRunner, inNetns, mapLimit, runOk, type Runner } from './runner.js';
+import { parallelism } from './paths.js';
+
+export interface LabContext {
+  runner?: Runner;
+  holds?: HoldStore;
+  onEvent?: (e: StepEvent) => void;
+  onPhase?: (what: string) => void;
+}
+
+/** A lab that cannot be planned: bad file, conflicts, missing kernel features. Nothing ran. */
+export class LabRefusedError extends Error {
+  constructor(readonly issues: TopologyIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+  }
+}
+
+export function loadTopology(text: string): Topology {
+  const r = parseTopology(text);
+  if (!r.ok || !r.topology) throw new LabRefusedError(r.issues.filter(isError));
+  return r.topology;
+}
+
+/** The plan that would bring the host to the design now. */
+export async function planLab(topology: Topology, ctx: LabContext = {}): Promise<Plan> {
+  const runner = ctx.runner ?? hostRunner;
+  const missing = checkCapabilities(topology, capabilitySet(await probeFeatures(runner)));
+  if (missing.length > 0) throw new LabRefusedError(missing);
+  const desired = desiredState(topology);
+  ctx.onPhase?.('observing the host');
+  const observed = await observeHost({ runner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), desired });
+  return planDeploy(observed, desired);
+}
+
+export interface Outcome {
+  plan: Plan;
+  result: ExecResult;
+}
+
+export async function deployLab(topology: Topology, ctx: LabContext = {}): Promise<Outcome> {
+  const plan = await planLab(topology, ctx);
+  if (plan.conflicts.length > 0) throw new LabRefusedError(plan.conflicts);
+  ctx.onPhase?.(`applying ${plan.steps.length} steps`);
+  const result = await executePlan(plan, { runner: ctx.runner ?? hostRunner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), onEvent: ctx.onEvent });
+  return { plan, result };
+}
+
+export async function destroyLab(lab: string, ctx: LabContext = {}): Promise<Outcome> {
+  const runner = ctx.runner ?? hostRunner;
+  const holds = ctx.holds ?? new HoldStore();
+  const observed = await observeHost({ runner, lab, holds });
+  const plan = planDestroy(observed);
+  const result = await executePlan(plan, { runner, lab, holds, onEvent: ctx.onEvent });
+  return { plan, result };
+}
+
+/** Labs that have something on this host, found from the marks alone. */
+export async function findLabs(runner: Runner = hostRunner, holds = new HoldStore()): Promise<string[]> {
+  const labs = new Set<string>();
+  const names = await listNetns(runner);
+  await mapLimit(names, parallelism(), async (ns) => {
+    const r = await runner.run(inNetns(ns, ['ip', '-json', 'link', 'show', 'dev', 'lo']));
+    const lab = r.code === 0 ? labOfMark((JSON.parse(r.stdout) as Array<{ ifalias?: string }>)[0]?.ifalias) : undefined;
+    if (lab) labs.add(lab);
+  });
+  const links = JSON.parse(await runOk(runner, ['ip', '-json', 'link', 'show'])) as Array<{ ifalias?: string }>;
+  for (const l of links) {
+    const lab = labOfMark(l.ifalias);
+    if (lab) labs.add(lab);
+  }
+  for (const family of ['iptables-save', 'ip6tables-save']) {
+    const r = await runner.run([family]);
+    for (const m of r.stdout.matchAll(/--comment "?nslab:([a-z][a-z0-9-]{0,23})"?/g)) labs.add(m[1]!);
+  }
+  for (const hold of Object.values(holds.read())) hold.labs.forEach((l) => labs.add(l));
+  return [...labs].sort();
+}

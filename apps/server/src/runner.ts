@@ -1,0 +1,77 @@
+/**
+ * The one way nslab runs a program: an argv array, never a shell string.
+ * Every command that changes or reads the host goes through a Runner, so
+ * tests can record commands and the audit log sees everything.
+ */
+import { spawn } from 'node:child_process';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Written to the program's standard input. */
+  input?: string;
+}
+
+export interface Runner {
+  run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
+}
+
+export class RunError extends Error {
+  constructor(
+    readonly argv: readonly string[],
+    readonly result: RunResult,
+  ) {
+    super(`${argv.join(' ')} exited with ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  }
+}
+
+export const hostRunner: Runner = {
+  run(argv, opts = {}) {
+    return new Promise((resolve) => {
+      const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.on('error', (e) => resolve({ code: 127, stdout: '', stderr: `${argv[0]}: ${e.message}` }));
+      child.on('close', (code, signal) =>
+        resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
+      );
+      child.stdin.on('error', () => {}); // the program may exit before reading its input
+      child.stdin.end(opts.input ?? '');
+    });
+  },
+};
+
+/** Runs and throws RunError on a non-zero exit. */
+export async function runOk(runner: Runner, argv: readonly string[], opts?: RunOptions): Promise<string> {
+  const r = await runner.run(argv, opts);
+  if (r.code !== 0) throw new RunError(argv, r);
+  return r.stdout;
+}
+
+/** Where namespaces' bind mounts live (iproute2's NETNS_RUN_DIR). */
+export const NETNS_DIR = '/run/netns';
+
+/** argv prefix that runs a program inside a namespace (null: the host) without `ip netns exec`'s mount work. */
+export function inNetns(netns: string | null, argv: readonly string[]): string[] {
+  return netns === null ? [...argv] : ['nsenter', `--net=${NETNS_DIR}/${netns}`, '--', ...argv];
+}
+
+/** Runs `fn` over items with at most `limit` in flight; results keep the input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

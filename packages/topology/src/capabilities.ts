@@ -1,0 +1,48 @@
+/**
+ * Kernel and tool features a lab needs, so that a missing one is reported
+ * by name before anything runs. The server probes the host for the set it
+ * has (see apps/server/src/capabilities.ts).
+ */
+import type { Topology } from './schema.js';
+import type { TopologyIssue } from './issues.js';
+
+export type Capability = 'veth' | 'bridge' | 'vxlan' | 'iptables' | 'ip6tables' | 'iptables-nat';
+
+export const CAPABILITY_HELP: Record<Capability, string> = {
+  veth: 'veth pairs (kernel module veth)',
+  bridge: 'Linux bridges (kernel module bridge)',
+  vxlan: 'VXLAN tunnels (kernel module vxlan)',
+  iptables: 'iptables (package iptables)',
+  ip6tables: 'ip6tables (package iptables)',
+  'iptables-nat': 'the iptables nat table (kernel modules nf_nat / nft_chain_nat)',
+};
+
+/** What a topology needs, each with the path of its first use. */
+export function requiredCapabilities(t: Topology): Map<Capability, (string | number)[]> {
+  const need = new Map<Capability, (string | number)[]>();
+  const add = (c: Capability, path: (string | number)[]) => need.has(c) || need.set(c, path);
+  t.links.forEach((_, i) => add('veth', ['links', i]));
+  for (const [name, node] of Object.entries(t.nodes)) {
+    if (node.kind === 'bridge') {
+      add('bridge', ['nodes', name]);
+      continue;
+    }
+    (node.vxlans ?? []).forEach((_, i) => add('vxlan', ['nodes', name, 'vxlans', i]));
+    (node.nat ?? []).forEach((n, i) => {
+      const v6 = n.type === 'masquerade' ? n.source.includes(':') : n.to.startsWith('[');
+      add(v6 ? 'ip6tables' : 'iptables', ['nodes', name, 'nat', i]);
+      add('iptables-nat', ['nodes', name, 'nat', i]);
+    });
+    if (node.firewall) add('iptables', ['nodes', name, 'firewall']);
+  }
+  return need;
+}
+
+/** Issues for every needed capability the host lacks. */
+export function checkCapabilities(t: Topology, has: ReadonlySet<Capability>): TopologyIssue[] {
+  const issues: TopologyIssue[] = [];
+  for (const [cap, path] of requiredCapabilities(t)) {
+    if (!has.has(cap)) issues.push({ code: 'capability.missing', path, message: `this lab needs ${CAPABILITY_HELP[cap]}, which this host lacks` });
+  }
+  return issues;
+}

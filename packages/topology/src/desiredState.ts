@@ -1,0 +1,95 @@
+import { rulesOfNode, policiesOfNode } from './iptablesRules.js';
+import { formatCidr, normaliseMac, normaliseRouteTo, parseCidr, familyOf, type Family } from './net.js';
+import { interfacesOf, resolveTopology, type ResolvedTopology } from './resolveTopology.js';
+import type { Topology } from './schema.js';
+import { emptyScope, type LabState, type LinkState, type RouteState } from './state.js';
+
+/** Where a desired link comes from in the topology, for messages and for the order of creation. */
+export interface LinkOrigin {
+  path: (string | number)[];
+  /** veth: 0 for the endpoint that creates the pair. */
+  end?: 0 | 1;
+}
+
+export interface DesiredState extends LabState {
+  origins: Record<string, LinkOrigin>;
+}
+
+/** Key of a link across scopes: `<scopeKey>/<ifname>`. */
+export function linkId(scopeKey: string, name: string): string {
+  return `${scopeKey}/${name}`;
+}
+
+/**
+ * The host state a valid topology asks for. Call only on topologies that
+ * passed validation.
+ *
+ * @example
+ * desiredState(topology).scopes['ns:ns1'].links['veth-ns1-pod'].addresses // ['172.30.30.11/24']
+ */
+export function desiredState(topology: Topology | ResolvedTopology): DesiredState {
+  const r = 'scopes' in topology ? topology : resolveTopology(topology);
+  const state: DesiredState = { lab: r.lab, scopes: {}, origins: {} };
+  for (const scope of r.scopes.values()) {
+    const s = emptyScope(scope.netns, scope.node);
+    state.scopes[scope.key] = s;
+    for (const iface of interfacesOf(scope)) {
+      const link: LinkState = { name: iface.name, kind: iface.kind, addresses: normaliseAddresses(iface.addresses.map((a) => a.text)), up: true };
+      if (iface.master) link.master = iface.master;
+      if (iface.kind === 'bridge') {
+        link.stp = (r.topology.nodes[iface.name] as { stp?: boolean }).stp ?? false;
+      }
+      if (iface.kind === 'veth' && iface.link) {
+        const spec = r.topology.links[iface.link.index]!;
+        const ep = spec.endpoints[iface.link.end];
+        const other = spec.endpoints[1 - iface.link.end]!;
+        const otherScope = r.scopes.get(r.scopeOfNode.get(other.node)!)!;
+        link.peer = { netns: otherScope.netns, name: other.name };
+        if (ep.mac) link.mac = normaliseMac(ep.mac);
+        if (ep.mtu) link.mtu = ep.mtu;
+        state.origins[linkId(scope.key, iface.name)] = { path: [...iface.path, 'name'], end: iface.link.end };
+      } else {
+        state.origins[linkId(scope.key, iface.name)] = { path: [...iface.path] };
+      }
+      if (iface.kind === 'vxlan') {
+        const spec = scope.spec!.vxlans!.find((v) => v.name === iface.name)!;
+        link.vxlan = { vni: spec.vni, dstport: spec.dstport };
+        if (spec.remote) link.vxlan.remote = spec.remote;
+        if (spec.local) link.vxlan.local = spec.local;
+        if (spec.group) link.vxlan.group = spec.group;
+        if (spec.dev) link.vxlan.dev = spec.dev;
+      }
+      s.links[iface.name] = link;
+    }
+    const spec = scope.spec;
+    if (!spec) continue;
+    const v6 = interfacesOf(scope).some((i) => i.addresses.some((a) => a.cidr?.family === 6));
+    s.routes = (spec.routes ?? []).map((r) => {
+      const family: Family = r.to === 'default' ? (familyOf(r.via ?? '') ?? 4) : (parseCidr(r.to)?.family ?? 4);
+      const route: RouteState = { family, to: normaliseRouteTo(r.to, family) };
+      if (r.via) route.via = r.via;
+      if (r.dev) route.dev = r.dev;
+      if (r.metric) route.metric = r.metric;
+      return route;
+    });
+    for (const [key, value] of Object.entries(spec.sysctls ?? {})) s.sysctls[key] = String(value);
+    s.rules = rulesOfNode(spec, r.mark, v6);
+    s.policies = policiesOfNode(spec, v6);
+  }
+  return state;
+}
+
+export function normaliseAddresses(list: string[]): string[] {
+  return list
+    .map((a) => parseCidr(a))
+    .filter((c) => c !== undefined)
+    .map(formatCidr)
+    .sort();
+}
+
+/** True when the lab uses IPv6 anywhere (then ip6tables state matters too). */
+export function hasV6(state: LabState): boolean {
+  return Object.values(state.scopes).some(
+    (s) => Object.values(s.links).some((l) => l.addresses.some((a) => a.includes(':'))) || s.rules.some((r) => r.family === 6) || s.routes.some((r) => r.family === 6),
+  );
+}

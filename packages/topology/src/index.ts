@@ -1,0 +1,14 @@
+export * from './issues.js';
+export * from './net.js';
+export * from './names.js';
+export * from './schema.js';
+export * from './parseTopology.js';
+export * from './validateTopology.js';
+export * from './resolveTopology.js';
+export * from './state.js';
+export * from './desiredState.js';
+export * from './iptablesRules.js';
+export * from './step.js';
+export { planDeploy, planDestroy, type Plan } from './planDeploy.js';
+export * from './renderScript.js';
+export * from './capabilities.js';

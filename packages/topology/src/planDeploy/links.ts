@@ -1,0 +1,135 @@
+import { linkId } from '../desiredState.js';
+import { scopeKeyOf, scopeLabel } from '../resolveTopology.js';
+import type { LinkSettings, Step } from '../step.js';
+import type { LinkState } from '../state.js';
+import type { PlanContext } from './context.js';
+import { where } from './explain.js';
+
+/** Links whose identity changed cannot be edited in place: they are recreated. */
+function mustRecreate(o: LinkState, d: LinkState): boolean {
+  if (o.kind !== d.kind) return true;
+  if (d.kind === 'veth') return o.peer?.name !== d.peer?.name || o.peer?.netns !== d.peer?.netns;
+  if (d.kind === 'vxlan') return JSON.stringify(sortKeys(o.vxlan)) !== JSON.stringify(sortKeys(d.vxlan));
+  return false;
+}
+
+function sortKeys(o: object | undefined): object {
+  return Object.fromEntries(Object.entries(o ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Phase 0: delete links that are not wanted, or must be recreated. */
+export function planLinkRemovals(ctx: PlanContext, scopeKeys: string[]): void {
+  const deleted = new Set<string>();
+  const orphans = new Set<string>();
+  for (const key of scopeKeys) {
+    const obs = ctx.observed.scopes[key];
+    if (!obs) continue;
+    const des = ctx.goneScopes.has(key) ? undefined : ctx.des(key);
+    for (const [name, o] of Object.entries(obs.links)) {
+      const id = linkId(key, name);
+      if (ctx.gone.has(id)) continue;
+      const d = des?.links[name];
+      const peerKey = o.peer ? scopeKeyOf(o.peer.netns) : undefined;
+      const peerScopeGoes = peerKey !== undefined && ctx.goneScopes.has(peerKey);
+      if (ctx.goneScopes.has(key)) {
+        // Dies with its namespace; a peer outside it would only vanish later, asynchronously.
+        if (o.peer && peerKey && !peerScopeGoes) orphans.add(linkId(peerKey, o.peer.name));
+        continue;
+      }
+      if (d && !mustRecreate(o, d) && !peerScopeGoes) continue;
+      const why = d ? `its ${describeChange(o, d)} changed, so it is recreated` : 'no longer in the lab';
+      ctx.push(key, { kind: 'link.del', netns: obs.netns, node: obs.node, name, reason: `remove ${o.kind} ${name} from ${where(obs.netns)}: ${why}` });
+      deleted.add(id);
+      ctx.gone.add(id);
+      if (o.peer && peerKey) ctx.gone.add(linkId(peerKey, o.peer.name));
+    }
+  }
+  // Peers of deleted namespaces, living in namespaces that stay: delete them now, synchronously.
+  for (const id of [...orphans].sort()) {
+    const [key, name] = splitId(id);
+    const obs = ctx.observed.scopes[key];
+    if (!obs?.links[name] || deleted.has(id)) continue;
+    ctx.push(key, { kind: 'link.del', netns: obs.netns, node: obs.node, name, reason: `remove ${name}: its peer's namespace is being deleted` });
+    ctx.gone.add(id);
+  }
+}
+
+function splitId(id: string): [string, string] {
+  const i = id.lastIndexOf('/');
+  return [id.slice(0, i), id.slice(i + 1)];
+}
+
+function describeChange(o: LinkState, d: LinkState): string {
+  if (o.kind !== d.kind) return 'kind';
+  if (d.kind === 'veth') return 'peer';
+  return 'tunnel settings';
+}
+
+/** Phases 2–3: create missing links and bring existing ones to their desired settings. */
+export function planLinkChanges(ctx: PlanContext, key: string): void {
+  const des = ctx.des(key)!;
+  const obs = ctx.obs(key);
+  const netns = des.netns;
+  const mark = `nslab:${ctx.lab}`;
+  const existing = (name: string) => (ctx.gone.has(linkId(key, name)) ? undefined : obs?.links[name]);
+  const order = (l: LinkState) => (l.kind === 'bridge' ? 0 : l.kind === 'vxlan' ? 2 : 1);
+  const links = Object.values(des.links).sort((a, b) => order(a) - order(b));
+
+  for (const d of links) {
+    const o = existing(d.name);
+    const id = linkId(key, d.name);
+    if (!o) {
+      ctx.created.add(id);
+      if (d.kind === 'bridge') {
+        ctx.push(key, { kind: 'bridge.add', netns, node: d.name, name: d.name, stp: d.stp ?? false, reason: `create bridge ${d.name} in ${where(netns)}: a virtual switch; interfaces plugged into it share one L2 segment` });
+      } else if (d.kind === 'vxlan') {
+        const v = d.vxlan!;
+        ctx.push(key, { kind: 'vxlan.add', netns, node: des.node, name: d.name, vxlan: v, reason: `create vxlan ${d.name} (VNI ${v.vni}) in ${where(netns)}: Ethernet frames are wrapped in UDP port ${v.dstport}${v.remote ? ` and sent to ${v.remote}` : ''}` });
+      } else if (ctx.desired.origins[id]?.end === 0) {
+        const peerKey = scopeKeyOf(d.peer!.netns);
+        const p = ctx.des(peerKey)!.links[d.peer!.name]!;
+        ctx.created.add(linkId(peerKey, p.name));
+        ctx.push('host', {
+          kind: 'veth.add', netns: null, node: des.node,
+          a: { netns, name: d.name, mac: d.mac, mtu: d.mtu },
+          b: { netns: d.peer!.netns, name: p.name, mac: p.mac, mtu: p.mtu },
+          reason: `create a veth pair, a virtual cable: ${d.name} in ${scopeLabel(netns)} ↔ ${p.name} in ${scopeLabel(d.peer!.netns)}`,
+        });
+        for (const [end, n] of [[d, netns], [p, d.peer!.netns]] as const) {
+          if (n === null) ctx.push('host', aliasStep(end.name, mark));
+        }
+      }
+      if (netns === null && d.kind !== 'veth') ctx.push(key, aliasStep(d.name, mark));
+    }
+    planLinkSettings(ctx, key, d, o);
+  }
+}
+
+function aliasStep(name: string, mark: string): Step {
+  return { kind: 'link.set', netns: null, name, set: { alias: mark }, reason: `mark ${name} as the lab's (alias ${mark}), so nslab can prove it owns it` };
+}
+
+function planLinkSettings(ctx: PlanContext, key: string, d: LinkState, o: LinkState | undefined): void {
+  const netns = ctx.des(key)!.netns;
+  const node = ctx.des(key)!.node;
+  const set = (s: LinkSettings, from: LinkSettings | undefined, reason: string) =>
+    ctx.push(key, { kind: 'link.set', netns, node, name: d.name, set: s, ...(from ? { from } : {}), reason });
+  if (o) {
+    if ((o.stp ?? false) !== (d.stp ?? false) && d.kind === 'bridge') set({ stp: !!d.stp }, { stp: !!o.stp }, `${d.stp ? 'enable' : 'disable'} spanning tree on ${d.name}`);
+    if (d.mtu !== undefined && o.mtu !== d.mtu) set({ mtu: d.mtu }, o.mtu ? { mtu: o.mtu } : undefined, `set the MTU of ${d.name} to ${d.mtu}`);
+    if (d.mac !== undefined && o.mac !== d.mac) set({ mac: d.mac }, o.mac ? { mac: o.mac } : undefined, `set the MAC address of ${d.name} to ${d.mac}`);
+  }
+  if ((o?.master ?? undefined) !== d.master) {
+    const reason = d.master ? `plug ${d.name} into bridge ${d.master}: it becomes a port of that switch` : `unplug ${d.name} from bridge ${o!.master}`;
+    set({ master: d.master ?? null }, o ? { master: o.master ?? null } : undefined, reason);
+  }
+  const have = new Set(o?.addresses ?? []);
+  const want = new Set(d.addresses);
+  for (const a of o?.addresses ?? []) {
+    if (!want.has(a)) ctx.push(key, { kind: 'addr.del', netns, node, dev: d.name, address: a, reason: `remove address ${a} from ${d.name}` });
+  }
+  for (const a of d.addresses) {
+    if (!have.has(a)) ctx.push(key, { kind: 'addr.add', netns, node, dev: d.name, address: a, reason: `give ${d.name} the address ${a}: ${where(netns)} reaches that subnet directly through it` });
+  }
+  if (!o?.up) set({ up: true }, o ? { up: false } : undefined, `bring ${d.name} up`);
+}

@@ -1,0 +1,188 @@
+import type { Path } from './issues.js';
+import { parseCidr, type Cidr } from './net.js';
+import { labMark, netnsName } from './names.js';
+import type { BridgeNode, NamespaceNode, Topology } from './schema.js';
+
+/** `null` is the host (root) namespace; otherwise a namespace name. */
+export type Netns = string | null;
+
+export interface ResolvedAddress {
+  text: string;
+  cidr: Cidr | undefined;
+  path: Path;
+}
+
+export interface ResolvedInterface {
+  name: string;
+  kind: 'veth' | 'bridge' | 'vxlan';
+  /** Which node of the topology declares it (the bridge node, the endpoint's node, the vxlan's namespace node). */
+  node: string;
+  path: Path;
+  addresses: ResolvedAddress[];
+  /** The bridge this interface is enslaved to, if any. */
+  master?: string;
+  /** For veth ends: the index of the link and of the endpoint. */
+  link?: { index: number; end: 0 | 1 };
+  /** L2 segment id: interfaces with the same id share a broadcast domain. */
+  segment: number;
+}
+
+export interface ResolvedScope {
+  key: string;
+  netns: Netns;
+  /** The namespace-kind node that owns this scope (undefined for an implicit host scope). */
+  node?: string;
+  spec?: NamespaceNode;
+  interfaces: Map<string, ResolvedInterface[]>;
+}
+
+export interface ResolvedTopology {
+  topology: Topology;
+  lab: string;
+  mark: string;
+  prefix: string;
+  scopes: Map<string, ResolvedScope>;
+  /** Scope key of each node (bridges: the namespace they live in). */
+  scopeOfNode: Map<string, string>;
+}
+
+export const HOST_KEY = 'host';
+
+export function scopeKeyOf(netns: Netns): string {
+  return netns === null ? HOST_KEY : `ns:${netns}`;
+}
+
+/** A readable name for a scope: `host` or the namespace name. */
+export function scopeLabel(netns: Netns): string {
+  return netns === null ? 'host' : netns;
+}
+
+/**
+ * Places every node, interface and address of a topology in its namespace and
+ * computes L2 segments. Tolerates broken references (validation reports them).
+ */
+export function resolveTopology(topology: Topology): ResolvedTopology {
+  const prefix = topology.prefix ?? '';
+  const scopes = new Map<string, ResolvedScope>();
+  const scopeOfNode = new Map<string, string>();
+  const ensure = (netns: Netns, node?: string, spec?: NamespaceNode): ResolvedScope => {
+    const key = scopeKeyOf(netns);
+    let s = scopes.get(key);
+    if (!s) scopes.set(key, (s = { key, netns, interfaces: new Map() }));
+    if (node !== undefined) {
+      s.node = node;
+      s.spec = spec;
+    }
+    return s;
+  };
+
+  const nodes = Object.entries(topology.nodes);
+  for (const [name, node] of nodes) {
+    if (node.kind === 'host') scopeOfNode.set(name, ensure(null, name, node).key);
+    else if (node.kind === 'netns') scopeOfNode.set(name, ensure(netnsName(name, prefix), name, node).key);
+  }
+  for (const [name, node] of nodes) {
+    if (node.kind !== 'bridge') continue;
+    scopeOfNode.set(name, bridgeScope(topology, node, prefix, ensure).key);
+  }
+
+  const uf = new UnionFind();
+  const add = (scopeKey: string, iface: Omit<ResolvedInterface, 'segment'>): ResolvedInterface => {
+    const scope = scopes.get(scopeKey)!;
+    const r: ResolvedInterface = { ...iface, segment: uf.id(`${scopeKey}/${iface.name}`) };
+    const list = scope.interfaces.get(iface.name) ?? [];
+    list.push(r);
+    scope.interfaces.set(iface.name, list);
+    return r;
+  };
+  const addrs = (list: string[] | undefined, path: Path): ResolvedAddress[] =>
+    (list ?? []).map((text, i) => ({ text, cidr: parseCidr(text), path: [...path, i] }));
+
+  for (const [name, node] of nodes) {
+    if (node.kind !== 'bridge') continue;
+    add(scopeOfNode.get(name)!, { name, kind: 'bridge', node: name, path: ['nodes', name], addresses: addrs(node.addresses, ['nodes', name, 'addresses']) });
+  }
+  topology.links.forEach((link, index) => {
+    const ids: string[] = [];
+    link.endpoints.forEach((ep, end) => {
+      const scopeKey = scopeOfNode.get(ep.node);
+      if (!scopeKey) return;
+      const node = topology.nodes[ep.node]!;
+      const path: Path = ['links', index, 'endpoints', end];
+      add(scopeKey, {
+        name: ep.name,
+        kind: 'veth',
+        node: ep.node,
+        path,
+        addresses: addrs(ep.addresses, [...path, 'addresses']),
+        master: node.kind === 'bridge' ? ep.node : undefined,
+        link: { index, end: end as 0 | 1 },
+      });
+      ids.push(`${scopeKey}/${ep.name}`);
+      if (node.kind === 'bridge') uf.union(`${scopeKey}/${ep.name}`, `${scopeKey}/${ep.node}`);
+    });
+    if (ids.length === 2) uf.union(ids[0]!, ids[1]!);
+  });
+  for (const [name, node] of nodes) {
+    if (node.kind === 'bridge') continue;
+    const scopeKey = scopeOfNode.get(name)!;
+    (node.vxlans ?? []).forEach((vx, i) => {
+      const path: Path = ['nodes', name, 'vxlans', i];
+      add(scopeKey, { name: vx.name, kind: 'vxlan', node: name, path, addresses: addrs(vx.addresses, [...path, 'addresses']), master: vx.bridge });
+      if (vx.bridge) uf.union(`${scopeKey}/${vx.name}`, `${scopeKey}/${vx.bridge}`);
+      // Tunnels with the same VNI and port extend one L2 segment across namespaces.
+      uf.union(`${scopeKey}/${vx.name}`, `vni/${vx.vni}/${vx.dstport}`);
+    });
+  }
+  for (const scope of scopes.values()) {
+    for (const list of scope.interfaces.values()) for (const i of list) i.segment = uf.id(`${scope.key}/${i.name}`);
+  }
+  return { topology, lab: topology.name, mark: labMark(topology.name), prefix, scopes, scopeOfNode };
+}
+
+function bridgeScope(
+  topology: Topology,
+  node: BridgeNode,
+  prefix: string,
+  ensure: (netns: Netns) => ResolvedScope,
+): ResolvedScope {
+  const owner = node.netns ? topology.nodes[node.netns] : undefined;
+  if (!owner || owner.kind === 'host') return ensure(null);
+  if (owner.kind === 'netns') return ensure(netnsName(node.netns!, prefix));
+  return ensure(null); // a bridge inside a bridge: reported by validation
+}
+
+/** All interfaces of a scope, first declaration of each name. */
+export function interfacesOf(scope: ResolvedScope): ResolvedInterface[] {
+  return [...scope.interfaces.values()].map((l) => l[0]!);
+}
+
+class UnionFind {
+  private parent = new Map<string, string>();
+  private ids = new Map<string, number>();
+  private find(x: string): string {
+    let p = this.parent.get(x);
+    if (p === undefined) {
+      this.parent.set(x, x);
+      return x;
+    }
+    while (p !== x) {
+      const gp = this.parent.get(p)!;
+      this.parent.set(x, gp);
+      x = p;
+      p = this.parent.get(x)!;
+    }
+    return x;
+  }
+  union(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent.set(ra, rb);
+  }
+  id(x: string): number {
+    const root = this.find(x);
+    let id = this.ids.get(root);
+    if (id === undefined) this.ids.set(root, (id = this.ids.size));
+    return id;
+  }
+}

@@ -1,0 +1,177 @@
+import type { IssueList, Path } from '../issues.js';
+import { cidrContains, familyOf, isMulticast, networkOf, parseCidr, parseHostPort, parseIp, type Family } from '../net.js';
+import { interfacesOf, type ResolvedScope, type ResolvedTopology } from '../resolveTopology.js';
+import type { NamespaceNode } from '../schema.js';
+import { checkIfName } from './links.js';
+
+const SYSCTL_KEY = /^net(\.[A-Za-z0-9_/-]+)+$/;
+const PER_INTERFACE = /^net\.ipv[46]\.(conf|neigh)\.([^.]+)\./;
+
+/** [V13] routes, [V14] sysctls, [V15] NAT, [V16] firewall, [V17] vxlans — per netns/host node. */
+export function validateNamespaces(r: ResolvedTopology, list: IssueList): void {
+  for (const [name, node] of Object.entries(r.topology.nodes)) {
+    if (node.kind === 'bridge') continue;
+    const scope = r.scopes.get(r.scopeOfNode.get(name)!)!;
+    const ctx: Ctx = { scope, list, base: ['nodes', name], isHost: node.kind === 'host', r };
+    validateRoutes(node, ctx);
+    validateSysctls(node, ctx);
+    validateNat(node, ctx);
+    validateFirewall(node, ctx);
+    validateVxlans(node, ctx);
+  }
+}
+
+interface Ctx {
+  scope: ResolvedScope;
+  list: IssueList;
+  base: Path;
+  isHost: boolean;
+  r: ResolvedTopology;
+}
+
+function hasInterface(scope: ResolvedScope, name: string): boolean {
+  return name === 'lo' || scope.interfaces.has(name);
+}
+
+/** Interface references: inside a lab namespace they must exist; on the host they may be the host's own (eth0). */
+function checkInterfaceRef(name: string | undefined, path: Path, ctx: Ctx): void {
+  if (name === undefined || hasInterface(ctx.scope, name)) return;
+  if (ctx.isHost) {
+    ctx.list.warn('ref.host-interface', path, `"${name}" is not an interface of this lab; it must already exist on the host`);
+  } else {
+    ctx.list.error('ref.interface', path, `no interface named "${name}" in this namespace (it has: ${interfaceNames(ctx.scope)})`);
+  }
+}
+
+function interfaceNames(scope: ResolvedScope): string {
+  return ['lo', ...scope.interfaces.keys()].join(', ');
+}
+
+function validateRoutes(node: NamespaceNode, ctx: Ctx): void {
+  const seen = new Map<string, number>();
+  (node.routes ?? []).forEach((route, i) => {
+    const path = [...ctx.base, 'routes', i];
+    let family: Family | undefined;
+    if (route.to !== 'default') {
+      const c = parseCidr(route.to);
+      if (!c) {
+        ctx.list.error('route.to', [...path, 'to'], `${JSON.stringify(route.to)} is not "default" or a destination like 10.1.2.0/24`);
+      } else if (networkOf(c) !== `${c.ip}/${c.prefix}`) {
+        ctx.list.error('route.to', [...path, 'to'], `${route.to} has host bits set; the destination is ${networkOf(c)}`);
+      } else family = c.family;
+    }
+    if (route.via !== undefined) {
+      const vf = familyOf(route.via);
+      if (!vf) ctx.list.error('route.via', [...path, 'via'], `${JSON.stringify(route.via)} is not an IP address`);
+      else if (family && vf !== family) ctx.list.error('route.via', [...path, 'via'], `${route.via} is IPv${vf} but the destination is IPv${family}`);
+      else {
+        family ??= vf;
+        checkViaReachable(route.via, route.dev, [...path, 'via'], ctx);
+      }
+    }
+    if (route.via === undefined && route.dev === undefined) ctx.list.error('route.target', path, 'a route needs "via" (a gateway) or "dev" (an interface), or both');
+    if (route.dev !== undefined) {
+      if (!hasInterface(ctx.scope, route.dev)) ctx.list.error('ref.interface', [...path, 'dev'], `no interface named "${route.dev}" in this namespace (it has: ${interfaceNames(ctx.scope)})`);
+    }
+    const key = `${route.to === 'default' ? `default${family ?? 4}` : route.to}|${route.metric ?? 0}`;
+    const first = seen.get(key);
+    if (first !== undefined) ctx.list.error('route.duplicate', [...path, 'to'], `routes[${first}] already goes to ${route.to}${route.metric ? ` with metric ${route.metric}` : ''}`);
+    else seen.set(key, i);
+  });
+}
+
+function checkViaReachable(via: string, dev: string | undefined, path: Path, ctx: Ctx): void {
+  const ip = parseIp(via)!;
+  if (ip.kind() === 'ipv6' && ip.range() === 'linkLocal') {
+    if (!dev) ctx.list.error('route.via', path, `${via} is link-local; say which interface with "dev"`);
+    return;
+  }
+  const ifaces = interfacesOf(ctx.scope).filter((i) => dev === undefined || i.name === dev);
+  const onSubnet = ifaces.some((i) => i.addresses.some((a) => a.cidr && cidrContains(a.cidr, via)));
+  if (!onSubnet) {
+    const where = dev ? `interface "${dev}"` : 'this namespace';
+    ctx.list.error('route.via-unreachable', path, `gateway ${via} is not on any subnet of ${where}; give an interface an address in the gateway's subnet`);
+  }
+}
+
+function validateSysctls(node: NamespaceNode, ctx: Ctx): void {
+  for (const [key, value] of Object.entries(node.sysctls ?? {})) {
+    const path = [...ctx.base, 'sysctls', key];
+    if (!SYSCTL_KEY.test(key)) {
+      ctx.list.error('sysctl.key', path, `${JSON.stringify(key)} is not allowed: nslab only sets network sysctls (net.*)`);
+      continue;
+    }
+    const m = PER_INTERFACE.exec(key);
+    if (m && m[2] !== 'all' && m[2] !== 'default') {
+      const ifname = m[2]!.replace(/\//g, '.');
+      if (!hasInterface(ctx.scope, ifname)) ctx.list.error('ref.sysctl-interface', path, `names interface "${ifname}", which is not in this namespace (it has: ${interfaceNames(ctx.scope)})`);
+    }
+    if (value < -2147483648 || value > 2147483647) ctx.list.error('sysctl.value', path, `${value} does not fit a kernel integer`);
+  }
+}
+
+function checkCidrField(text: string | undefined, path: Path, ctx: Ctx): Family | undefined {
+  if (text === undefined) return undefined;
+  const c = parseCidr(text);
+  if (!c) {
+    ctx.list.error('addr.parse', path, `${JSON.stringify(text)} is not an address or subnet (like 192.168.0.0/16)`);
+    return undefined;
+  }
+  return c.family;
+}
+
+function validateNat(node: NamespaceNode, ctx: Ctx): void {
+  (node.nat ?? []).forEach((rule, i) => {
+    const path = [...ctx.base, 'nat', i];
+    if (rule.type === 'masquerade') {
+      checkCidrField(rule.source, [...path, 'source'], ctx);
+      if (rule.outInterface !== undefined && rule.notOutInterface !== undefined) {
+        ctx.list.error('nat.interfaces', path, 'give "outInterface" or "notOutInterface", not both');
+      }
+      checkInterfaceRef(rule.outInterface, [...path, 'outInterface'], ctx);
+      checkInterfaceRef(rule.notOutInterface, [...path, 'notOutInterface'], ctx);
+    } else {
+      const to = parseHostPort(rule.to);
+      if (!to) ctx.list.error('nat.to', [...path, 'to'], `${JSON.stringify(rule.to)} is not "IP:PORT" (like 192.168.0.10:5000)`);
+      if (rule.destination !== undefined) {
+        const df = familyOf(rule.destination);
+        if (!df) ctx.list.error('addr.parse', [...path, 'destination'], `${JSON.stringify(rule.destination)} is not an IP address`);
+        else if (to && df !== to.family) ctx.list.error('nat.family', [...path, 'destination'], `destination is IPv${df} but "to" is IPv${to.family}`);
+      }
+    }
+  });
+}
+
+function validateFirewall(node: NamespaceNode, ctx: Ctx): void {
+  (node.firewall?.forward ?? []).forEach((rule, i) => {
+    const path = [...ctx.base, 'firewall', 'forward', i];
+    checkInterfaceRef(rule.in, [...path, 'in'], ctx);
+    checkInterfaceRef(rule.out, [...path, 'out'], ctx);
+    const sf = checkCidrField(rule.source, [...path, 'source'], ctx);
+    const df = checkCidrField(rule.destination, [...path, 'destination'], ctx);
+    if (sf && df && sf !== df) ctx.list.error('firewall.family', [...path, 'destination'], `source is IPv${sf} but destination is IPv${df}`);
+  });
+}
+
+function validateVxlans(node: NamespaceNode, ctx: Ctx): void {
+  (node.vxlans ?? []).forEach((vx, i) => {
+    const path = [...ctx.base, 'vxlans', i];
+    checkIfName(vx.name, [...path, 'name'], ctx.list);
+    for (const field of ['remote', 'local', 'group'] as const) {
+      const v = vx[field];
+      if (v !== undefined && !parseIp(v)) ctx.list.error('addr.parse', [...path, field], `${JSON.stringify(v)} is not an IP address`);
+    }
+    if (vx.remote !== undefined && vx.group !== undefined) ctx.list.error('vxlan.remote-group', path, 'give "remote" (unicast) or "group" (multicast), not both');
+    if (vx.group !== undefined && parseIp(vx.group) && !isMulticast(vx.group)) ctx.list.error('vxlan.group', [...path, 'group'], `${vx.group} is not a multicast address`);
+    if (vx.group !== undefined && vx.dev === undefined) ctx.list.error('vxlan.group-dev', [...path, 'dev'], 'a multicast vxlan needs "dev", the interface to join the group on');
+    if (vx.remote === undefined && vx.group === undefined) ctx.list.warn('vxlan.no-peer', path, 'no "remote" or "group": this tunnel sends nothing until you add forwarding entries by hand');
+    if (vx.dev !== undefined && (vx.dev === vx.name || !hasInterface(ctx.scope, vx.dev))) {
+      ctx.list.error('ref.interface', [...path, 'dev'], `no underlay interface named "${vx.dev}" in this namespace`);
+    }
+    if (vx.bridge !== undefined) {
+      const b = ctx.r.topology.nodes[vx.bridge];
+      if (!b || b.kind !== 'bridge') ctx.list.error('ref.bridge', [...path, 'bridge'], `no bridge node named "${vx.bridge}"`);
+      else if (ctx.r.scopeOfNode.get(vx.bridge) !== ctx.scope.key) ctx.list.error('ref.bridge', [...path, 'bridge'], `bridge "${vx.bridge}" lives in another namespace; a vxlan joins a bridge in its own namespace`);
+    }
+  });
+}
