@@ -139,8 +139,11 @@ export function inverseOf(step: Step): Step | undefined {
   switch (step.kind) {
     case 'netns.add':
       return { ...base, kind: 'netns.del', name: step.name, reason: `undo: remove namespace ${step.name}` };
-    case 'veth.add':
-      return { ...base, netns: step.a.netns, kind: 'link.del', name: step.a.name, reason: `undo: remove veth ${step.a.name}` };
+    case 'veth.add': {
+      // Delete the host's end when there is one: a namespace's end would only vanish later, asynchronously.
+      const end = step.b.netns === null ? step.b : step.a;
+      return { ...base, netns: end.netns, kind: 'link.del', name: end.name, reason: `undo: remove veth ${end.name}` };
+    }
     case 'bridge.add':
     case 'vxlan.add':
       return { ...base, kind: 'link.del', name: step.name, reason: `undo: remove ${step.name}` };
