@@ -11,7 +11,7 @@ import {
   type Topology,
 } from '@nslab/topology';
 import { FEATURES, probeFeatures } from './capabilities.js';
-import { forgetDeployed, readDeployed, saveDeployed } from './deployedRecord.js';
+import { forgetDeployed, readDeployed } from './deployedRecord.js';
 import { PlanFailedError, type ExecResult, type StepEvent } from './executePlan.js';
 import { deployLab, destroyLab, findLabs, LabRefusedError, planLab } from './lab.js';
 import { hostRunner } from './runner.js';
@@ -105,7 +105,6 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     err(`deploying lab ${t.name} …`);
     const { plan, result } = await deployLab(t, { onEvent: printEvent, onPhase: (p) => err(`  ${p}`) });
     if (!result.ok) reportFailure(result);
-    saveDeployed(t);
     out(plan.steps.length === 0 ? `lab ${t.name} is up to date: no changes (${result.elapsedMs} ms)` : `deployed lab ${t.name}: ${result.applied} changes in ${result.elapsedMs} ms`);
   },
 
@@ -114,7 +113,6 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     requireRoot('destroy');
     const { plan, result } = await destroyLab(name, { onEvent: printEvent });
     if (!result.ok) reportFailure(result);
-    forgetDeployed(name);
     out(plan.steps.length === 0 ? `lab ${name}: nothing on this host` : `destroyed lab ${name}: ${result.applied} changes in ${result.elapsedMs} ms`);
   },
 

@@ -7,9 +7,10 @@
  */
 import { inverseOf, phaseOf, toArgv, type Plan, type Step } from '@nslab/topology';
 import type { HoldStore } from './holds.js';
-import { batchesOf, runIpBatch, runIptablesBatch, runSysctlBatch, type Batch, type BatchOutcome, type Item } from './executePlan/batches.js';
+import { batchesOf, runIpBatch, runIpBatches, runIptablesBatch, runSysctlBatch, type Batch, type BatchOutcome, type Item } from './executePlan/batches.js';
 import { parallelism } from './paths.js';
-import { mapLimit, type Runner } from './runner.js';
+import { inNetns, mapLimit, type Runner } from './runner.js';
+import { traced } from './trace.js';
 
 export type StepStatus = 'ok' | 'failed' | 'undone';
 
@@ -69,28 +70,63 @@ export async function executePlan(plan: Plan, opts: ExecOptions): Promise<ExecRe
       const k = i.step.netns ?? '';
       byScope.set(k, [...(byScope.get(k) ?? []), i]);
     }
+    // Round r runs the r-th batch of every namespace together; a namespace stops at its first failure.
+    const queues = [...byScope.values()].map((group) => batchesOf(group));
     const failures: StepFailure[] = [];
-    await mapLimit([...byScope.values()], parallelism(), async (group) => {
-      for (const batch of batchesOf(group)) {
-        const outcome = await runBatch(batch, opts, false);
+    for (let round = 0; queues.some((q) => q.length > round); round++) {
+      const batches = queues.map((q) => q[round]).filter((b): b is Batch => b !== undefined);
+      const pooled = batches.filter((b) => b.tool === 'ip' && b.netns !== null);
+      const rest = batches.filter((b) => !pooled.includes(b));
+      const outcomes = await traced(`phase ${phase} round ${round}: ${pooled.length} pooled, ${rest.length} other`, async () =>
+        (await Promise.all([runIpBatches(opts.runner, pooled, false), mapLimit(rest, parallelism(), (b) => runBatch(b, opts, false))])).flat(),
+      );
+      for (const outcome of outcomes) {
         for (const i of outcome.applied) {
           applied.push(i);
           emit(i, 'ok');
         }
         if (outcome.failed) {
-          emit(outcome.failed.item, 'failed', outcome.failed.message);
-          failures.push({ index: outcome.failed.item.index, step: outcome.failed.item.step, argv: outcome.failed.argv, code: outcome.failed.code, message: outcome.failed.message });
-          return;
+          const f = outcome.failed;
+          emit(f.item, 'failed', f.message);
+          failures.push({ index: f.item.index, step: f.item.step, argv: f.argv, code: f.code, message: f.message });
         }
       }
-    });
+      if (failures.length > 0) break;
+    }
     if (failures.length > 0) {
       failures.sort((a, b) => a.index - b.index);
       const rollback = await undo(applied, opts, emit);
       return { ok: false, applied: applied.length, elapsedMs: elapsed(), failure: failures[0], rollback };
     }
+    if (phase === 1) await traced('await teardown', () => awaitTeardown(items.map((i) => i.step), opts.runner));
   }
   return { ok: true, applied: applied.length, elapsedMs: elapsed() };
+}
+
+/**
+ * `ip netns del` returns before the kernel has torn the namespace down; its
+ * veths' other ends vanish a little later. Deleting them one by one would cost
+ * a synchronize_net each (~17 ms), so wait for the kernel's batched teardown,
+ * then delete whatever is still there.
+ */
+async function awaitTeardown(steps: Step[], runner: Runner): Promise<void> {
+  const byNetns = new Map<string | null, Set<string>>();
+  for (const s of steps) {
+    if (s.kind !== 'netns.del') continue;
+    for (const l of s.takes ?? []) byNetns.set(l.netns, (byNetns.get(l.netns) ?? new Set()).add(l.name));
+  }
+  for (const [netns, names] of byNetns) {
+    const deadline = Date.now() + 5000;
+    let left = [...names];
+    while (left.length > 0 && Date.now() < deadline) {
+      const r = await runner.run(inNetns(netns, ['ip', '-json', 'link', 'show']));
+      if (r.code !== 0) break;
+      const present = new Set((JSON.parse(r.stdout || '[]') as Array<{ ifname: string }>).map((l) => l.ifname));
+      left = left.filter((n) => present.has(n));
+      if (left.length > 0) await new Promise((res) => setTimeout(res, 10));
+    }
+    if (left.length > 0) await runner.run(inNetns(netns, ['ip', '-force', '-batch', '-']), { input: left.map((n) => `link del dev ${n}\n`).join('') });
+  }
 }
 
 async function runBatch(batch: Batch, opts: ExecOptions, force: boolean): Promise<BatchOutcome> {

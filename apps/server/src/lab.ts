@@ -4,15 +4,17 @@
  * observe → plan → (maybe) execute; nothing runs when the plan is refused.
  */
 import {
-  checkCapabilities, desiredState, formatIssue, isError, labOfMark, parseTopology, planDeploy, planDestroy,
+  checkCapabilities, desiredState, type DesiredState, formatIssue, isError, labOfMark, parseTopology, planDeploy, planDestroy,
   type Plan, type Topology, type TopologyIssue,
 } from '@nslab/topology';
 import { capabilitySet, probeFeatures } from './capabilities.js';
+import { forgetDeployed, readDeployed, saveDeployed } from './deployedRecord.js';
 import { executePlan, type ExecResult, type StepEvent } from './executePlan.js';
 import { HoldStore } from './holds.js';
 import { listNetns, observeHost } from './observe.js';
 import { hostRunner, inNetns, mapLimit, runOk, type Runner } from './runner.js';
 import { parallelism } from './paths.js';
+import { traced } from './trace.js';
 
 export interface LabContext {
   runner?: Runner;
@@ -37,12 +39,22 @@ export function loadTopology(text: string): Topology {
 /** The plan that would bring the host to the design now. */
 export async function planLab(topology: Topology, ctx: LabContext = {}): Promise<Plan> {
   const runner = ctx.runner ?? hostRunner;
-  const missing = checkCapabilities(topology, capabilitySet(await probeFeatures(runner)));
+  const missing = checkCapabilities(topology, capabilitySet(await traced('capabilities', () => probeFeatures(runner))));
   if (missing.length > 0) throw new LabRefusedError(missing);
-  const desired = desiredState(topology);
+  const desired = await traced('desired state', () => desiredState(topology));
   ctx.onPhase?.('observing the host');
-  const observed = await observeHost({ runner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), desired });
-  return planDeploy(observed, desired);
+  const rulesIn = await traced('rules hint', () => rulesHint(desired, topology.name));
+  const observed = await traced('observe', () => observeHost({ runner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), desired, rulesIn }));
+  return traced('plan', () => planDeploy(observed, desired));
+}
+
+/** Lab namespaces that may hold iptables rules: in the design, or in the design last deployed. */
+function rulesHint(desired: DesiredState, lab: string): ((key: string) => boolean) | undefined {
+  const previous = readDeployed(lab);
+  if (!previous) return undefined; // no record: read them all
+  const before = desiredState(previous);
+  const has = (st: DesiredState, key: string) => (st.scopes[key]?.rules.length ?? 0) > 0 || Object.keys(st.scopes[key]?.policies ?? {}).length > 0;
+  return (key) => has(desired, key) || has(before, key);
 }
 
 export interface Outcome {
@@ -54,16 +66,18 @@ export async function deployLab(topology: Topology, ctx: LabContext = {}): Promi
   const plan = await planLab(topology, ctx);
   if (plan.conflicts.length > 0) throw new LabRefusedError(plan.conflicts);
   ctx.onPhase?.(`applying ${plan.steps.length} steps`);
-  const result = await executePlan(plan, { runner: ctx.runner ?? hostRunner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), onEvent: ctx.onEvent });
+  const result = await traced('execute', () => executePlan(plan, { runner: ctx.runner ?? hostRunner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), onEvent: ctx.onEvent }));
+  if (result.ok) await traced('record', () => saveDeployed(topology));
   return { plan, result };
 }
 
 export async function destroyLab(lab: string, ctx: LabContext = {}): Promise<Outcome> {
   const runner = ctx.runner ?? hostRunner;
   const holds = ctx.holds ?? new HoldStore();
-  const observed = await observeHost({ runner, lab, holds });
+  const observed = await traced('observe', () => observeHost({ runner, lab, holds, rulesIn: () => false }));
   const plan = planDestroy(observed);
-  const result = await executePlan(plan, { runner, lab, holds, onEvent: ctx.onEvent });
+  const result = await traced('execute', () => executePlan(plan, { runner, lab, holds, onEvent: ctx.onEvent }));
+  if (result.ok) forgetDeployed(lab);
   return { plan, result };
 }
 

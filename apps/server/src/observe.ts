@@ -15,18 +15,18 @@ import {
   type IpLink, type IpRoute, type SavedTables,
 } from './observe/parse.js';
 import { parallelism } from './paths.js';
+import { ipBatchEach } from './nsPool.js';
 import { inNetns, mapLimit, runOk, type Runner } from './runner.js';
 
 interface RawScope {
   netns: string | null;
   links: IpLink[];
   routes: { 4: IpRoute[]; 6: IpRoute[] };
-  /** nsid (as this namespace numbers them) → namespace name; null for an id without a name (the host). */
-  nsids: Map<number, string | null>;
   owner?: string;
 }
 
-const BATCH = 'addr show\nroute show\nroute show root ::/0\nnetns list-id\n';
+// No `netns list-id` here: it opens every /run/netns entry, which makes observing N namespaces O(N²).
+const BATCH = 'addr show\nroute show\nroute show root ::/0\n';
 
 export interface ObserveOptions {
   runner: Runner;
@@ -34,24 +34,45 @@ export interface ObserveOptions {
   holds: HoldStore;
   /** What the lab should look like: tells which host sysctls and policies to read. */
   desired?: DesiredState;
+  /**
+   * Which lab namespaces may hold iptables rules (the design, and the one
+   * last deployed). Absent: read them all. A hint for speed, never for ownership.
+   */
+  rulesIn?: (scopeKey: string) => boolean;
+}
+
+interface NetnsEntry {
+  name: string;
+  /** The host's nsid for it, when one is assigned (a veth crosses into it). */
+  id?: number;
+}
+
+export async function listNetnsIds(runner: Runner): Promise<NetnsEntry[]> {
+  const out = await runOk(runner, ['ip', '-json', 'netns', 'list']);
+  if (out.trim() === '') return [];
+  return (JSON.parse(out) as NetnsEntry[]).sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 export async function listNetns(runner: Runner): Promise<string[]> {
-  const out = await runOk(runner, ['ip', '-json', 'netns', 'list']);
-  if (out.trim() === '') return [];
-  return (JSON.parse(out) as Array<{ name: string }>).map((n) => n.name).sort();
+  return (await listNetnsIds(runner)).map((n) => n.name);
 }
 
-async function readScope(runner: Runner, netns: string | null): Promise<RawScope | undefined> {
-  const r = await runner.run(inNetns(netns, ['ip', '-json', '-details', '-batch', '-']), { input: BATCH });
-  if (r.code !== 0) {
-    if (netns !== null) return undefined; // deleted while we looked
-    throw new Error(`cannot read the host's interfaces: ${r.stderr.trim()}`);
-  }
-  const [links = [], r4 = [], r6 = [], ids = []] = parseJsonLines(r.stdout);
-  const nsids = new Map<number, string | null>();
-  for (const e of ids as Array<{ nsid: number; name?: string }>) nsids.set(e.nsid, e.name ?? null);
-  const raw: RawScope = { netns, links: links as IpLink[], routes: { 4: r4 as IpRoute[], 6: r6 as IpRoute[] }, nsids };
+/** Reads the host and every namespace: one `ip -json -batch` each, namespaces through the xargs pool. */
+async function readScopes(runner: Runner, names: string[]): Promise<Array<RawScope | undefined>> {
+  const [host, each] = await Promise.all([
+    runner.run(['ip', '-json', '-details', '-batch', '-'], { input: BATCH }),
+    ipBatchEach(runner, names.map((netns) => ({ netns, input: BATCH })), ['-json', '-details'], { linesPerJob: 3 }),
+  ]);
+  if (host.code !== 0) throw new Error(`cannot read the host's interfaces: ${host.stderr.trim()}`);
+  return [toRaw(null, host.stdout), ...names.map((n) => {
+    const r = each.get(n);
+    return r && r.code === 0 ? toRaw(n, r.stdout) : undefined; // deleted while we looked
+  })];
+}
+
+function toRaw(netns: string | null, stdout: string): RawScope {
+  const [links = [], r4 = [], r6 = []] = parseJsonLines(stdout);
+  const raw: RawScope = { netns, links: links as IpLink[], routes: { 4: r4 as IpRoute[], 6: r6 as IpRoute[] } };
   raw.owner = labOfMark((raw.links.find((l) => l.ifname === 'lo') ?? {}).ifalias);
   return raw;
 }
@@ -60,8 +81,9 @@ async function readScope(runner: Runner, netns: string | null): Promise<RawScope
 export async function observeHost(opts: ObserveOptions): Promise<ObservedState> {
   const { runner, lab } = opts;
   const mark = labMark(lab);
-  const names = await listNetns(runner);
-  const raws = await mapLimit([null, ...names], parallelism(), (n) => readScope(runner, n));
+  const entries = await listNetnsIds(runner);
+  const hostNsids = new Map(entries.filter((e) => e.id !== undefined).map((e) => [e.id!, e.name]));
+  const raws = await readScopes(runner, entries.map((e) => e.name));
   const host = raws[0]!;
   const byName = new Map<string | null, RawScope>();
   for (const r of raws) if (r) byName.set(r.netns, r);
@@ -75,11 +97,35 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
     if (owner !== lab) observed.foreign.hostLinks[l.ifname] = owner;
   }
 
-  const peerOf = (scope: RawScope, l: IpLink) => {
+  /**
+   * A veth's other end. Same namespace: by ifindex. Seen from the host: the
+   * host's nsid names the namespace. Seen from a namespace (whose nsids we do
+   * not read): the end whose ifindex and peer ifindex mirror ours, preferring
+   * the one the design expects, and for host ends checking the host's nsid.
+   */
+  const peerOf = (scope: RawScope, l: IpLink): { netns: string | null; name: string } | undefined => {
     if (l.link_index === undefined) return undefined;
-    const peerNs = l.link_netnsid === undefined ? scope.netns : (scope.nsids.get(l.link_netnsid) ?? null);
-    const peer = byName.get(peerNs)?.links.find((p) => p.ifindex === l.link_index && p.link_index === l.ifindex);
-    return peer ? { netns: peerNs, name: peer.ifname } : undefined;
+    const mirrors = (p: IpLink) => p.ifindex === l.link_index && p.link_index === l.ifindex && p.linkinfo?.info_kind === 'veth';
+    if (l.link_netnsid === undefined) {
+      const p = scope.links.find(mirrors);
+      return p ? { netns: scope.netns, name: p.ifname } : undefined;
+    }
+    if (scope.netns === null) {
+      const name = hostNsids.get(l.link_netnsid);
+      const p = name === undefined ? undefined : byName.get(name)?.links.find(mirrors);
+      return p ? { netns: name!, name: p.ifname } : undefined;
+    }
+    const candidates: Array<{ netns: string | null; name: string }> = [];
+    for (const other of byName.values()) {
+      if (other === scope) continue;
+      for (const p of other.links) {
+        if (!mirrors(p) || p.link_netnsid === undefined) continue;
+        if (other.netns === null && hostNsids.get(p.link_netnsid) !== scope.netns) continue;
+        candidates.push({ netns: other.netns, name: p.ifname });
+      }
+    }
+    const expected = opts.desired?.scopes[scopeKeyOf(scope.netns)]?.links[l.ifname]?.peer;
+    return candidates.find((c) => expected && c.netns === expected.netns && c.name === expected.name) ?? (candidates.length === 1 ? candidates[0] : undefined);
   };
   const toScope = (r: RawScope, keepLink: (l: IpLink) => boolean): ScopeState => {
     const s = emptyScope(r.netns);
@@ -103,8 +149,10 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
     const s = toScope(r, () => true);
     const key = scopeKeyOf(r.netns);
     const d = opts.desired?.scopes[key];
-    applyTables(s, await saveTables(runner, r.netns, 4, () => true));
-    if (v6) applyTables(s, await saveTables(runner, r.netns, 6, () => true));
+    if (opts.rulesIn?.(key) ?? true) {
+      applyTables(s, await saveTables(runner, r.netns, 4, () => true));
+      if (v6) applyTables(s, await saveTables(runner, r.netns, 6, () => true));
+    }
     const keys = Object.keys(d?.sysctls ?? {});
     if (keys.length > 0) s.sysctls = await readSysctls(runner, r.netns, keys);
     s.node = d?.node;

@@ -87,13 +87,15 @@ describe('planner: deploy is reconcile', () => {
     ]);
   });
 
-  it('removing a namespace deletes its host-side peer first, then the namespace', () => {
+  it('removing a namespace deletes it, and names the host-side peer that goes with it', () => {
     const t = load('seed04-bridge-nat.yaml');
     const before = deployedAs(desiredState(t));
     const edited = structuredClone(t);
     delete edited.nodes.orange;
     edited.links.pop();
-    expect(lines(edited, before)).toEqual(['ip link del dev veth-orange-br', 'ip netns del orange']);
+    const plan = planDeploy(before, desiredState(edited));
+    expect(plan.steps.map(stepLine)).toEqual(['ip netns del orange']);
+    expect(plan.steps[0]).toMatchObject({ takes: [{ netns: null, name: 'veth-orange-br' }] });
   });
 
   it('a link that went down is brought up again, nothing else', () => {

@@ -38,12 +38,13 @@ export function planDeploy(observed: ObservedState, desired: DesiredState): Plan
     if (key !== HOST_KEY && o && !d) ctx.goneScopes.add(key);
     if (key !== HOST_KEY && d && !o) ctx.newScopes.add(key);
   }
-  planLinkRemovals(ctx, keys);
+  const orphans = planLinkRemovals(ctx, keys);
   for (const key of keys) {
     const o = observed.scopes[key];
-    if (o && ctx.goneScopes.has(key)) {
-      ctx.push(HOST_KEY, { kind: 'netns.del', netns: null, node: o.node, name: o.netns!, reason: `delete namespace ${o.netns}: everything inside it (interfaces, routes, rules) goes with it` });
-    }
+    if (!o || !ctx.goneScopes.has(key)) continue;
+    const takes = orphans.get(key) ?? [];
+    const peers = takes.length > 0 ? `, and so do its veths' other ends (${takes.map((l) => l.name).join(', ')})` : '';
+    ctx.push(HOST_KEY, { kind: 'netns.del', netns: null, node: o.node, name: o.netns!, ...(takes.length > 0 ? { takes } : {}), reason: `delete namespace ${o.netns}: everything inside it (interfaces, routes, rules) goes with it${peers}` });
   }
   for (const key of keys) {
     const d = desired.scopes[key];

@@ -17,6 +17,11 @@ export interface VethEnd {
 
 export type HoldChange = 'take' | 'release';
 
+export interface LinkRef {
+  netns: Netns;
+  name: string;
+}
+
 interface Base {
   /** Where the step runs: null is the host (root) namespace. */
   netns: Netns;
@@ -29,7 +34,7 @@ interface Base {
 export type Step = Base &
   (
     | { kind: 'netns.add'; name: string }
-    | { kind: 'netns.del'; name: string }
+    | { kind: 'netns.del'; name: string; /** Veth peers outside the namespace that the kernel removes with it, asynchronously. */ takes?: LinkRef[] }
     | { kind: 'veth.add'; a: VethEnd; b: VethEnd }
     | { kind: 'bridge.add'; name: string; stp: boolean }
     | { kind: 'vxlan.add'; name: string; vxlan: VxlanParams }

@@ -5,7 +5,8 @@
  * how many of its steps took effect and, on failure, which one failed and why.
  */
 import { commandOf, toArgv, type Step } from '@nslab/topology';
-import { inNetns, type Runner } from '../runner.js';
+import { ipBatchEach } from '../nsPool.js';
+import { inNetns, type RunResult, type Runner } from '../runner.js';
 
 export interface Item {
   index: number;
@@ -41,10 +42,23 @@ export function batchesOf(items: Item[]): Batch[] {
   return out;
 }
 
+export function ipInput(b: Batch): string {
+  return `${b.items.map((i) => (commandOf(i.step) as { args: string[] }).args.join(' ')).join('\n')}\n`;
+}
+
 export async function runIpBatch(runner: Runner, b: Batch, force: boolean): Promise<BatchOutcome> {
-  const lines = b.items.map((i) => (commandOf(i.step) as { args: string[] }).args.join(' '));
   const argv = inNetns(b.netns, ['ip', ...(force ? ['-force'] : []), '-batch', '-']);
-  const r = await runner.run(argv, { input: `${lines.join('\n')}\n` });
+  return ipOutcome(b, await runner.run(argv, { input: ipInput(b) }), force);
+}
+
+/** Many namespaces' ip batches at once, through the xargs pool. */
+export async function runIpBatches(runner: Runner, batches: Batch[], force: boolean): Promise<BatchOutcome[]> {
+  const results = await ipBatchEach(runner, batches.map((b) => ({ netns: b.netns!, input: ipInput(b) })), force ? ['-force'] : []);
+  return batches.map((b) => ipOutcome(b, results.get(b.netns!)!, force));
+}
+
+/** Which of a batch's steps took effect, from ip's exit code and "Command failed -:N" lines. */
+function ipOutcome(b: Batch, r: RunResult, force: boolean): BatchOutcome {
   if (r.code === 0) return { applied: b.items, errors: [] };
   const failedLines = [...r.stderr.matchAll(/Command failed -:(\d+)/g)].map((m) => Number(m[1]) - 1);
   const errors = messagesByLine(r.stderr);

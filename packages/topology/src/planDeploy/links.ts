@@ -1,6 +1,6 @@
 import { linkId } from '../desiredState.js';
 import { scopeKeyOf, scopeLabel } from '../resolveTopology.js';
-import type { LinkSettings, Step } from '../step.js';
+import type { LinkRef, LinkSettings, Step } from '../step.js';
 import type { LinkState } from '../state.js';
 import type { PlanContext } from './context.js';
 import { where } from './explain.js';
@@ -17,10 +17,12 @@ function sortKeys(o: object | undefined): object {
   return Object.fromEntries(Object.entries(o ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Phase 0: delete links that are not wanted, or must be recreated. */
-export function planLinkRemovals(ctx: PlanContext, scopeKeys: string[]): void {
-  const deleted = new Set<string>();
-  const orphans = new Set<string>();
+/**
+ * Phase 0: delete links that are not wanted, or must be recreated. Returns,
+ * per namespace being deleted, the veth peers outside it that die with it.
+ */
+export function planLinkRemovals(ctx: PlanContext, scopeKeys: string[]): Map<string, LinkRef[]> {
+  const orphans = new Map<string, LinkRef[]>();
   for (const key of scopeKeys) {
     const obs = ctx.observed.scopes[key];
     if (!obs) continue;
@@ -31,32 +33,22 @@ export function planLinkRemovals(ctx: PlanContext, scopeKeys: string[]): void {
       const d = des?.links[name];
       const peerKey = o.peer ? scopeKeyOf(o.peer.netns) : undefined;
       const peerScopeGoes = peerKey !== undefined && ctx.goneScopes.has(peerKey);
-      if (ctx.goneScopes.has(key)) {
-        // Dies with its namespace; a peer outside it would only vanish later, asynchronously.
-        if (o.peer && peerKey && !peerScopeGoes) orphans.add(linkId(peerKey, o.peer.name));
+      // Links of a deleted namespace die with it; their peers outside are handled from their own side.
+      if (ctx.goneScopes.has(key)) continue;
+      if (peerScopeGoes) {
+        // Dies with its peer's namespace: wait for the kernel's batched teardown instead of a slow delete.
+        orphans.set(peerKey!, [...(orphans.get(peerKey!) ?? []), { netns: obs.netns, name }]);
+        ctx.gone.add(id);
         continue;
       }
-      if (d && !mustRecreate(o, d) && !peerScopeGoes) continue;
+      if (d && !mustRecreate(o, d)) continue;
       const why = d ? `its ${describeChange(o, d)} changed, so it is recreated` : 'no longer in the lab';
       ctx.push(key, { kind: 'link.del', netns: obs.netns, node: obs.node, name, reason: `remove ${o.kind} ${name} from ${where(obs.netns)}: ${why}` });
-      deleted.add(id);
       ctx.gone.add(id);
       if (o.peer && peerKey) ctx.gone.add(linkId(peerKey, o.peer.name));
     }
   }
-  // Peers of deleted namespaces, living in namespaces that stay: delete them now, synchronously.
-  for (const id of [...orphans].sort()) {
-    const [key, name] = splitId(id);
-    const obs = ctx.observed.scopes[key];
-    if (!obs?.links[name] || deleted.has(id)) continue;
-    ctx.push(key, { kind: 'link.del', netns: obs.netns, node: obs.node, name, reason: `remove ${name}: its peer's namespace is being deleted` });
-    ctx.gone.add(id);
-  }
-}
-
-function splitId(id: string): [string, string] {
-  const i = id.lastIndexOf('/');
-  return [id.slice(0, i), id.slice(i + 1)];
+  return orphans;
 }
 
 function describeChange(o: LinkState, d: LinkState): string {

@@ -1,0 +1,12 @@
+/** NSLAB_TRACE=1 prints how long each phase of a lab operation takes, on stderr. */
+const enabled = process.env.NSLAB_TRACE === '1';
+
+export async function traced<T>(what: string, fn: () => Promise<T> | T): Promise<T> {
+  if (!enabled) return fn();
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    process.stderr.write(`[trace] ${what}: ${(performance.now() - t0).toFixed(1)} ms\n`);
+  }
+}
