@@ -1,6 +1,12 @@
 import { defineConfig } from '@playwright/test';
 
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
 const PORT = Number(process.env.NSLAB_E2E_PORT ?? 7391);
+// A fresh lab database for every run.
+const DATA = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-e2e-'));
 
 export default defineConfig({
   testDir: './tests',
@@ -18,7 +24,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: `node ../apps/server/dist/cli.js serve --port ${PORT}`,
+    command: `node ../apps/server/dist/cli.js serve --port ${PORT} --data-dir ${DATA}`,
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 30_000,

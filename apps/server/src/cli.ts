@@ -177,9 +177,15 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   },
 
   async serve(args) {
-    const { values } = parseArgs({ args, options: { port: { type: 'string', default: '7000' }, host: { type: 'string', default: '127.0.0.1' } } });
+    const { values } = parseArgs({
+      args,
+      options: { port: { type: 'string', default: process.env.NSLAB_PORT ?? '7000' }, host: { type: 'string', default: process.env.NSLAB_HOST ?? '127.0.0.1' }, 'data-dir': { type: 'string' } },
+    });
     const { startServer } = await import('./serve.js');
-    await startServer({ port: Number(values.port), host: values.host! });
+    const s = await startServer({ port: Number(values.port), host: values.host!, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}), ...(process.env.NSLAB_TOKEN ? { token: process.env.NSLAB_TOKEN } : {}) });
+    out(`nslab serving ${s.url}${process.getuid?.() === 0 ? '' : ' (plan-only: not root, so nothing on the host can be changed)'}`);
+    if (s.token) out(`token required off loopback; open: ${s.url}?token=${s.token}`);
+    await new Promise(() => {}); // serve until killed
   },
 };
 

@@ -1,42 +1,80 @@
-/** `nslab serve`: the web app and its API (grown in issue 3). */
+/**
+ * `nslab serve`: the web app, its JSON API and websockets. Listens on
+ * 127.0.0.1 unless told otherwise; anywhere else it requires a token.
+ * Without root it still serves the designer, in plan-only mode.
+ */
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { desiredState, emptyObserved, parseTopologyData, planDeploy, toArgv } from '@nslab/topology';
+import { createApi } from './http/api.js';
+import { Hub } from './http/hub.js';
+import { LabService } from './http/labService.js';
+import { Security } from './http/security.js';
+import { dataDir } from './paths.js';
+import { hostRunner, type Runner } from './runner.js';
+import { LabStore } from './store.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 export interface ServeOptions {
   port: number;
   host: string;
+  token?: string;
+  dataDir?: string;
+  runner?: Runner;
+  /** Force plan-only mode even as root (tests). */
+  planOnly?: boolean;
+  /** How often followed labs are checked for drift; 0 disables. */
+  watchMs?: number;
 }
 
-export function createApp(): express.Express {
+export interface RunningServer {
+  url: string;
+  token: string | undefined;
+  server: http.Server;
+  store: LabStore;
+  service: LabService;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const root = !opts.planOnly && process.getuid?.() === 0;
+  const security = new Security({ host: opts.host, ...(opts.token ? { token: opts.token } : {}) });
+  const store = new LabStore(opts.dataDir ?? dataDir());
   const app = express();
-  app.use(express.json({ limit: '4mb' }));
-  app.get('/api/health', (_req, res) => {
-    res.json({ ok: true, root: process.getuid?.() === 0 });
-  });
-  app.post('/api/validate', (req, res) => {
-    const r = parseTopologyData(req.body);
-    res.status(r.ok ? 200 : 422).json({ ok: r.ok, issues: r.issues });
-  });
-  app.post('/api/plan', (req, res) => {
-    const r = parseTopologyData(req.body);
-    if (!r.ok || !r.topology) {
-      res.status(422).json({ ok: false, issues: r.issues });
-      return;
-    }
-    const plan = planDeploy(emptyObserved(r.topology.name), desiredState(r.topology));
-    res.json({ ok: true, steps: plan.steps.map((s) => ({ ...s, argv: toArgv(s) })) });
-  });
-  const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
-  app.use(express.static(web));
-  return app;
-}
+  app.disable('x-powered-by');
+  const server = http.createServer(app);
+  const hub = new Hub(server, security);
+  const service = new LabService(store, hub, opts.runner ?? hostRunner, root);
+  hub.onFollow = (lab) => void service.publishStatus(lab);
+  const stopWatch = opts.watchMs === 0 ? () => {} : service.watch(opts.watchMs ?? 5000);
 
-export async function startServer(opts: ServeOptions): Promise<void> {
-  const app = createApp();
-  await new Promise<void>((resolve) => {
-    app.listen(opts.port, opts.host, () => resolve());
+  app.use(security.middleware());
+  app.use('/api', createApi({ store, service, hub, templatesDir: path.resolve(here, '../../../labs'), mode: { root, token: !!security.token } }));
+  const web = path.resolve(here, '../../web/dist');
+  app.use(express.static(web, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => file.endsWith('index.html') && res.setHeader('Cache-Control', 'no-cache') }));
+  app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(web, 'index.html')));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
   });
-  process.stdout.write(`nslab serving http://${opts.host}:${opts.port}/\n`);
+  const addr = server.address() as { port: number };
+  const hostPart = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const url = `http://${hostPart}:${addr.port}/`;
+  return {
+    url,
+    token: security.token,
+    server,
+    store,
+    service,
+    async close() {
+      stopWatch();
+      hub.close();
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      store.close();
+    },
+  };
 }

@@ -12,3 +12,5 @@ export * from './step.js';
 export { planDeploy, planDestroy, type Plan } from './planDeploy.js';
 export * from './renderScript.js';
 export * from './capabilities.js';
+export * from './labText.js';
+export * from './stepTargets.js';

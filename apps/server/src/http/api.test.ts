@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startServer, type RunningServer } from '../serve.js';
+
+const LAB = `# a two-namespace lab
+name: api-lab
+nodes:
+  a: { kind: netns }
+  b: { kind: netns }
+links:
+  - endpoints: [{ node: a, name: eth0, addresses: [10.231.0.1/24] }, { node: b, name: eth0, addresses: [10.231.0.2/24] }]
+`;
+
+let srv: RunningServer;
+let base: string;
+const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const put = (body: unknown) => ({ ...json(body), method: 'PUT' });
+
+beforeAll(async () => {
+  srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-api-')), planOnly: true, watchMs: 0 });
+  base = srv.url.replace(/\/$/, '');
+});
+afterAll(() => srv.close());
+
+describe('labs API', () => {
+  it('creates, reads, lists, updates and deletes a lab', async () => {
+    let r = await fetch(`${base}/api/labs`, json({ text: LAB }));
+    expect(r.status).toBe(201);
+    expect((await r.json()).rev).toBe(1);
+    r = await fetch(`${base}/api/labs/api-lab`);
+    const lab = await r.json();
+    expect(lab.text).toBe(LAB);
+    expect(lab.topology.nodes.a.kind).toBe('netns');
+    expect((await (await fetch(`${base}/api/labs`)).json()).map((l: { name: string }) => l.name)).toContain('api-lab');
+
+    r = await fetch(`${base}/api/labs/api-lab`, put({ text: LAB.replace('10.231.0.2/24', '10.231.0.3/24'), message: 'move b' }));
+    expect(r.status).toBe(200);
+    expect((await r.json()).rev).toBe(2);
+
+    expect((await fetch(`${base}/api/labs`, json({ text: LAB }))).status).toBe(409);
+    expect((await fetch(`${base}/api/labs/api-lab`, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(`${base}/api/labs/api-lab`)).status).toBe(404);
+  });
+
+  it('keeps every save as a revision, and restores one as a new revision', async () => {
+    await fetch(`${base}/api/labs`, json({ text: LAB.replace('api-lab', 'rev-lab') }));
+    await fetch(`${base}/api/labs/rev-lab`, put({ text: LAB.replace('api-lab', 'rev-lab').replace('10.231.0.1/24', '10.231.0.9/24') }));
+    const revs = await (await fetch(`${base}/api/labs/rev-lab/revisions`)).json();
+    expect(revs.map((r: { rev: number }) => r.rev)).toEqual([2, 1]);
+    const restored = await (await fetch(`${base}/api/labs/rev-lab/revisions/1/restore`, json({}))).json();
+    expect(restored.rev).toBe(3);
+    expect(restored.text).toContain('10.231.0.1/24');
+    expect((await (await fetch(`${base}/api/labs/rev-lab/revisions`)).json())[0].message).toBe('restored revision 1');
+  });
+
+  it('refuses a stale save (baseRev) with 409', async () => {
+    await fetch(`${base}/api/labs`, json({ text: LAB.replace('api-lab', 'stale-lab') }));
+    await fetch(`${base}/api/labs/stale-lab`, put({ text: LAB.replace('api-lab', 'stale-lab'), baseRev: 1 }));
+    const r = await fetch(`${base}/api/labs/stale-lab`, put({ text: LAB.replace('api-lab', 'stale-lab'), baseRev: 1 }));
+    expect(r.status).toBe(409);
+  });
+
+  it('renames (history kept, name rewritten, comments kept) and duplicates', async () => {
+    await fetch(`${base}/api/labs`, json({ text: LAB.replace('api-lab', 'ren-a') }));
+    let r = await fetch(`${base}/api/labs/ren-a/rename`, json({ to: 'ren-b' }));
+    const renamed = await r.json();
+    expect(renamed.name).toBe('ren-b');
+    expect(renamed.text).toContain('name: ren-b');
+    expect(renamed.text).toContain('# a two-namespace lab');
+    expect((await (await fetch(`${base}/api/labs/ren-b/revisions`)).json()).length).toBe(2);
+    r = await fetch(`${base}/api/labs/ren-b/duplicate`, json({ to: 'ren-c' }));
+    expect(r.status).toBe(201);
+    expect((await r.json()).topology.name).toBe('ren-c');
+  });
+
+  it('accepts a topology object and stores it as YAML', async () => {
+    const r = await fetch(`${base}/api/labs`, json({ topology: { name: 'obj-lab', nodes: { x: { kind: 'netns' } }, links: [] } }));
+    expect(r.status).toBe(201);
+    expect((await r.json()).text).toContain('name: obj-lab');
+  });
+
+  it('saves a draft with semantic errors, but refuses text that does not parse', async () => {
+    const draft = LAB.replace('api-lab', 'draft-lab').replace('name: eth0, addresses: [10.231.0.1/24]', 'name: eth0-much-too-long, addresses: [10.231.0.1/24]');
+    const r = await fetch(`${base}/api/labs`, json({ text: draft }));
+    expect(r.status).toBe(201);
+    expect((await r.json()).issues[0].path).toEqual(['links', 0, 'endpoints', 0, 'name']);
+    const bad = await fetch(`${base}/api/labs`, json({ text: 'name: [unclosed' }));
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).issues[0].code).toBe('input.syntax');
+  });
+
+  it('plans a draft without saving it, with a reason and argv per step', async () => {
+    const r = await fetch(`${base}/api/plan`, json({ text: LAB }));
+    const plan = await r.json();
+    expect(plan.live).toBe(false);
+    expect(plan.steps[0]).toMatchObject({ kind: 'netns.add', argv: ['ip', 'netns', 'add', 'a'], node: 'a' });
+    expect(plan.steps.find((s: { kind: string }) => s.kind === 'addr.add').link).toBe(0);
+  });
+
+  it('plan-only mode refuses to deploy, and says why', async () => {
+    await fetch(`${base}/api/labs`, json({ text: LAB.replace('api-lab', 'po-lab') }));
+    const r = await fetch(`${base}/api/labs/po-lab/deploy`, json({}));
+    expect(r.status).toBe(403);
+    expect((await r.json()).error).toMatch(/plan-only/);
+  });
+
+  it('answers bad input with 4xx and a reason, never 500', async () => {
+    const cases: Array<[string, RequestInit]> = [
+      ['/api/labs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' }],
+      ['/api/labs', json({})],
+      ['/api/labs', json({ name: 'Bad Name!', text: LAB })],
+      ['/api/labs', json({ text: 'x'.repeat(5 * 1024 * 1024) })],
+      ['/api/labs/nope/revisions/1/restore', json({})],
+      ['/api/labs/..%2F..%2Fetc%2Fpasswd', { method: 'GET' }],
+      ['/api/labs/api-lab', put({ text: LAB.replace('api-lab', 'other-name') })],
+    ];
+    for (const [url, init] of cases) {
+      const r = await fetch(`${base}${url}`, init);
+      expect(r.status, url).toBeGreaterThanOrEqual(400);
+      expect(r.status, url).toBeLessThan(500);
+      expect((await r.json()).error, url).toBeTruthy();
+    }
+  });
+});
+
+describe('security', () => {
+  it('refuses a change from a foreign Origin', async () => {
+    const r = await fetch(`${base}/api/labs`, { ...json({ text: LAB.replace('api-lab', 'csrf-lab') }), headers: { 'content-type': 'application/json', origin: 'http://evil.example' } });
+    expect(r.status).toBe(403);
+  });
+
+  it('refuses a form post (not JSON)', async () => {
+    const r = await fetch(`${base}/api/labs/x/deploy`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    expect(r.status).toBe(415);
+  });
+
+  it('refuses a Host header that is not loopback (DNS rebinding)', async () => {
+    const http = await import('node:http');
+    const status = await new Promise<number>((resolve) => {
+      http.get({ host: '127.0.0.1', port: new URL(base).port, path: '/api/labs', headers: { host: 'attacker.example:80' } }, (res) => resolve(res.statusCode!));
+    });
+    expect(status).toBe(403);
+  });
+
+  it('refuses a websocket from a foreign Origin, accepts one from its own', async () => {
+    const wsUrl = `${base.replace('http', 'ws')}/api/ws?lab=api-lab`;
+    const foreign = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(wsUrl, { origin: 'http://evil.example' });
+      ws.on('open', () => resolve('open'));
+      ws.on('error', () => resolve('refused'));
+    });
+    expect(foreign).toBe('refused');
+    const own = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(wsUrl, { origin: base });
+      ws.on('open', () => {
+        ws.close();
+        resolve('open');
+      });
+      ws.on('error', (e) => resolve(String(e)));
+    });
+    expect(own).toBe('open');
+  });
+});
+
+describe('off loopback, a token is required', () => {
+  let tokSrv: RunningServer;
+  let tbase: string;
+  beforeAll(async () => {
+    // 127.0.0.2 stands in for "not loopback" only through the option; the check is on the option, not the address family.
+    tokSrv = await startServer({ port: 0, host: '0.0.0.0', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-tok-')), planOnly: true, watchMs: 0 });
+    tbase = `http://127.0.0.1:${new URL(tokSrv.url).port}`;
+  });
+  afterAll(() => tokSrv.close());
+
+  it('prints a token, and HTTP without it gets 401', async () => {
+    expect(tokSrv.token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect((await fetch(`${tbase}/api/labs`)).status).toBe(401);
+    expect((await fetch(`${tbase}/`)).status).toBe(401);
+    expect((await fetch(`${tbase}/api/labs`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await fetch(`${tbase}/api/labs`, { headers: { authorization: `Bearer ${tokSrv.token}` } })).status).toBe(200);
+  });
+
+  it('opening the page with ?token= sets a cookie that works for later requests', async () => {
+    const r = await fetch(`${tbase}/api/health?token=${tokSrv.token}`);
+    expect(r.status).toBe(200);
+    const cookie = r.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await fetch(`${tbase}/api/labs`, { headers: { cookie } })).status).toBe(200);
+  });
+
+  it('a websocket without the token is refused with 401', async () => {
+    const code = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${tbase.replace('http', 'ws')}/api/ws?lab=x`);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode!));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => {});
+    });
+    expect(code).toBe(401);
+  });
+});

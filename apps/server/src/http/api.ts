@@ -1,0 +1,167 @@
+/** The JSON API under /api. Errors are `{ error, issues? }` with a fitting status. */
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { formatTopology, parseTopology, parseTopologyData, setLabName, type Topology } from '@nslab/topology';
+import { StoreError, type LabStore } from '../store.js';
+import type { Hub } from './hub.js';
+import { HttpError, type LabService } from './labService.js';
+
+export interface ApiDeps {
+  store: LabStore;
+  service: LabService;
+  hub: Hub;
+  templatesDir: string;
+  mode: { root: boolean; token: boolean };
+}
+
+type Handler = (req: Request, res: Response) => Promise<unknown> | unknown;
+
+/** Wraps a handler: its return value is the JSON body; thrown errors get their status. */
+const h = (fn: Handler) => async (req: Request, res: Response, next: NextFunction) => {
+  try {
+    const body = await fn(req, res);
+    if (!res.headersSent) res.json(body ?? { ok: true });
+  } catch (e) {
+    next(e);
+  }
+};
+
+/** A lab's text from a request body: `{ text }` (YAML/JSON) or `{ topology }`. */
+function textOf(body: unknown): string {
+  const b = (body ?? {}) as { text?: unknown; topology?: unknown };
+  if (typeof b.text === 'string') return b.text;
+  if (b.topology !== undefined) {
+    const r = parseTopologyData(b.topology);
+    if (!r.topology) throw new HttpError(422, 'the topology has errors', r.issues);
+    return formatTopology(r.topology);
+  }
+  throw new HttpError(400, 'send { "text": "<lab YAML>" } or { "topology": { … } }');
+}
+
+function nameOf(req: Request): string {
+  return String(req.params.name);
+}
+
+export function createApi(deps: ApiDeps): express.Router {
+  const { store, service, hub } = deps;
+  const api = express.Router();
+  api.use(express.json({ limit: '4mb' }));
+
+  const view = (name: string) => {
+    const rec = store.get(name);
+    const r = parseTopology(rec.text);
+    return { ...rec, topology: r.topology ?? null, issues: r.issues, busy: service.isBusy(name) };
+  };
+
+  api.get('/health', h(() => ({ ok: true, root: deps.mode.root, mode: deps.mode.root ? 'full' : 'plan-only', token: deps.mode.token })));
+
+  api.get('/labs', h(() => store.list()));
+
+  api.post('/labs', h((req, res) => {
+    const text = textOf(req.body);
+    const { topology } = service.parse(text, false);
+    const name = (req.body as { name?: string }).name ?? topology.name;
+    store.create(name, name === topology.name ? text : setLabName(text, name));
+    res.status(201);
+    return view(name);
+  }));
+
+  api.get('/labs/:name', h((req) => view(nameOf(req))));
+
+  api.put('/labs/:name', h((req) => {
+    const name = nameOf(req);
+    const text = textOf(req.body);
+    const { topology } = service.parse(text, false);
+    if (topology.name !== name) throw new HttpError(400, `the text names lab "${topology.name}", not "${name}"; use rename to change a lab's name`);
+    const { message, baseRev } = req.body as { message?: string; baseRev?: number };
+    const rec = store.save(name, text, { message: message ?? '', ...(typeof baseRev === 'number' ? { baseRev } : {}) });
+    hub.publish({ type: 'saved', lab: name, rev: rec.rev });
+    void service.publishStatus(name);
+    return view(name);
+  }));
+
+  api.delete('/labs/:name', h(async (req) => {
+    const name = nameOf(req);
+    if (deps.mode.root) {
+      const status = await service.status(name);
+      if (status.state !== 'not-deployed' && status.state !== 'unknown') throw new HttpError(409, `lab "${name}" is deployed; destroy it first`);
+    }
+    store.delete(name);
+    return { ok: true };
+  }));
+
+  api.post('/labs/:name/rename', h(async (req) => {
+    const from = nameOf(req);
+    const to = String((req.body as { to?: string }).to ?? '');
+    if (deps.mode.root && (await service.status(from)).state !== 'not-deployed') throw new HttpError(409, `lab "${from}" is deployed: its name is on the host; destroy it before renaming`);
+    store.rename(from, to, setLabName(store.get(from).text, to));
+    return view(to);
+  }));
+
+  api.post('/labs/:name/duplicate', h((req, res) => {
+    const from = nameOf(req);
+    const to = String((req.body as { to?: string }).to ?? '');
+    store.create(to, setLabName(store.get(from).text, to), `duplicated from ${from}`);
+    res.status(201);
+    return view(to);
+  }));
+
+  api.get('/labs/:name/revisions', h((req) => store.revisions(nameOf(req))));
+  api.get('/labs/:name/revisions/:rev', h((req) => store.revision(nameOf(req), Number(req.params.rev))));
+  api.post('/labs/:name/revisions/:rev/restore', h((req) => {
+    store.restore(nameOf(req), Number(req.params.rev));
+    return view(nameOf(req));
+  }));
+
+  /** Plans the saved lab, or a draft sent in the body, against the live host. */
+  api.post('/labs/:name/plan', h(async (req) => {
+    const body = req.body as { text?: string; topology?: Topology } | undefined;
+    const text = body && (body.text !== undefined || body.topology !== undefined) ? textOf(body) : store.get(nameOf(req)).text;
+    return service.plan(service.parse(text, true).topology);
+  }));
+
+  /** Plans a design that is not saved anywhere. */
+  api.post('/plan', h(async (req) => service.plan(service.parse(textOf(req.body), true).topology)));
+
+  api.post('/labs/:name/deploy', h((req) => service.deploy(nameOf(req))));
+  api.post('/labs/:name/destroy', h((req) => service.destroy(nameOf(req))));
+  api.get('/labs/:name/status', h((req) => service.status(nameOf(req))));
+
+  api.get('/templates', h(() => listTemplates(deps.templatesDir)));
+
+  api.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: 'no such API endpoint' });
+  });
+  api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof HttpError) res.status(err.status).json({ error: err.message, ...(err.issues ? { issues: err.issues } : {}) });
+    else if (err instanceof StoreError) res.status(err.status).json({ error: err.message });
+    else if ((err as { type?: string }).type === 'entity.parse.failed') res.status(400).json({ error: 'the body is not valid JSON' });
+    else if ((err as { type?: string }).type === 'entity.too.large') res.status(413).json({ error: 'the body is too large (4 MB at most)' });
+    else {
+      console.error(err);
+      res.status(500).json({ error: (err as Error).message });
+    }
+  });
+  return api;
+}
+
+export interface Template {
+  id: string;
+  name: string;
+  description: string;
+  text: string;
+}
+
+export function listTemplates(dir: string): Template[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      const t = parseTopology(text).topology;
+      return { id: f.replace(/\.yaml$/, ''), name: t?.name ?? f, description: t?.description?.trim() ?? '', text };
+    });
+}

@@ -1,0 +1,218 @@
+/**
+ * Lab operations for the web API: load a saved lab, plan it against the live
+ * host, deploy and destroy it one operation at a time per lab, and work out
+ * its status — for the lab, each node and each link — to publish to browsers.
+ */
+import {
+  desiredState, emptyObserved, formatIssue, isError, parseTopology, planDeploy, stepTargets, toArgv,
+  type Plan, type Topology, type TopologyIssue,
+} from '@nslab/topology';
+import { type ExecResult, type StepEvent } from '../executePlan.js';
+import { HoldStore } from '../holds.js';
+import { deployLab, destroyLab, LabRefusedError, planLab } from '../lab.js';
+import { observeHost } from '../observe.js';
+import type { Runner } from '../runner.js';
+import type { LabStore } from '../store.js';
+import type { Hub } from './hub.js';
+
+export type LabState = 'not-deployed' | 'deploying' | 'destroying' | 'deployed' | 'drift' | 'failed' | 'unknown';
+export type ElementState = 'not-deployed' | 'deploying' | 'deployed' | 'drift' | 'failed';
+
+export interface LabStatus {
+  state: LabState;
+  /** Plain words for the page: "Deployed", "Drift", … */
+  label: string;
+  nodes: Record<string, ElementState>;
+  links: Record<number, ElementState>;
+  differences: Array<{ reason: string; command: string }>;
+  conflicts: TopologyIssue[];
+  error?: string;
+  checkedAt: string;
+}
+
+export interface PlannedStep {
+  kind: string;
+  netns: string | null;
+  argv: string[];
+  reason: string;
+  node?: string;
+  link?: number;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: TopologyIssue[],
+  ) {
+    super(message);
+  }
+}
+
+const LABELS: Record<LabState, string> = {
+  'not-deployed': 'Not deployed',
+  deploying: 'Deploying…',
+  destroying: 'Destroying…',
+  deployed: 'Deployed',
+  drift: 'Drift',
+  failed: 'Failed',
+  unknown: 'Unknown',
+};
+
+export class LabService {
+  private readonly busy = new Map<string, 'deploy' | 'destroy'>();
+  private readonly failures = new Map<string, string>();
+  private readonly lastStatus = new Map<string, string>();
+
+  constructor(
+    private readonly store: LabStore,
+    private readonly hub: Hub,
+    private readonly runner: Runner,
+    readonly canDeploy: boolean,
+    private readonly holds = new HoldStore(),
+  ) {}
+
+  /** Parses a lab's text; `requireValid` refuses semantic errors too. */
+  parse(text: string, requireValid: boolean): { topology: Topology; issues: TopologyIssue[] } {
+    const r = parseTopology(text);
+    if (!r.topology || (requireValid && !r.ok)) throw new HttpError(422, r.issues.filter(isError).map(formatIssue).join('\n'), r.issues);
+    return { topology: r.topology, issues: r.issues };
+  }
+
+  saved(name: string): Topology {
+    return this.parse(this.store.get(name).text, false).topology;
+  }
+
+  async plan(t: Topology): Promise<{ steps: PlannedStep[]; conflicts: TopologyIssue[]; live: boolean }> {
+    const desired = desiredState(t);
+    let plan: Plan;
+    try {
+      plan = this.canDeploy ? await planLab(t, { runner: this.runner, holds: this.holds }) : planDeploy(emptyObserved(t.name), desired);
+    } catch (e) {
+      if (e instanceof LabRefusedError) throw new HttpError(422, e.message, e.issues);
+      throw e;
+    }
+    const steps = plan.steps.map((s) => ({ kind: s.kind, netns: s.netns, argv: toArgv(s), reason: s.reason, ...stepTargets(s, desired) }));
+    return { steps, conflicts: plan.conflicts, live: this.canDeploy };
+  }
+
+  async deploy(name: string): Promise<ExecResult & { steps: number }> {
+    const t = this.parse(this.store.get(name).text, true).topology;
+    return this.operate(name, 'deploy', t, (onEvent) => deployLab(t, { runner: this.runner, holds: this.holds, onEvent }));
+  }
+
+  async destroy(name: string): Promise<ExecResult & { steps: number }> {
+    const t = this.store.has(name) ? this.saved(name) : undefined;
+    return this.operate(name, 'destroy', t, (onEvent) => destroyLab(name, { runner: this.runner, holds: this.holds, onEvent }));
+  }
+
+  isBusy(name: string): boolean {
+    return this.busy.has(name);
+  }
+
+  /** One operation per lab at a time: a second one gets 409, never interleaves. */
+  private async operate(
+    lab: string,
+    op: 'deploy' | 'destroy',
+    t: Topology | undefined,
+    run: (onEvent: (e: StepEvent) => void) => Promise<{ plan: Plan; result: ExecResult }>,
+  ): Promise<ExecResult & { steps: number }> {
+    if (!this.canDeploy) throw new HttpError(403, 'plan-only mode: nslab serve is not running as root, so it cannot change the host');
+    const current = this.busy.get(lab);
+    if (current) throw new HttpError(409, `lab "${lab}" is already being ${current === 'deploy' ? 'deployed' : 'destroyed'}`);
+    this.busy.set(lab, op);
+    this.failures.delete(lab);
+    this.hub.publish({ type: 'operation', lab, op, state: 'started' });
+    void this.publishStatus(lab);
+    const desired = t ? desiredState(t) : undefined;
+    let total = 0;
+    try {
+      const { plan, result } = await run((e) => {
+        total = Math.max(total, e.index + 1);
+        this.hub.publish({
+          type: 'step', lab, op, index: e.index, total, kind: e.step.kind, argv: e.argv, reason: e.step.reason, status: e.status, elapsedMs: e.elapsedMs,
+          ...(desired ? stepTargets(e.step, desired) : {}), ...(e.error ? { error: e.error } : {}),
+        });
+      });
+      if (!result.ok) this.failures.set(lab, `${result.failure!.argv.join(' ')}: ${result.failure!.message}`);
+      this.hub.publish({ type: 'operation', lab, op, state: 'finished', ok: result.ok, elapsedMs: result.elapsedMs, steps: plan.steps.length, ...(result.ok ? {} : { error: this.failures.get(lab) }) });
+      return { ...result, steps: plan.steps.length };
+    } catch (e) {
+      const message = e instanceof LabRefusedError ? e.message : (e as Error).message;
+      this.failures.set(lab, message);
+      this.hub.publish({ type: 'operation', lab, op, state: 'finished', ok: false, error: message });
+      if (e instanceof LabRefusedError) throw new HttpError(422, message, e.issues);
+      throw e;
+    } finally {
+      this.busy.delete(lab);
+      void this.publishStatus(lab);
+    }
+  }
+
+  /** The lab's state on the host, per node and link. Never throws. */
+  async status(name: string): Promise<LabStatus> {
+    const checkedAt = new Date().toISOString();
+    const base = { nodes: {}, links: {}, differences: [], conflicts: [], checkedAt };
+    const busy = this.busy.get(name);
+    if (busy) return { ...base, state: busy === 'deploy' ? 'deploying' : 'destroying', label: LABELS[busy === 'deploy' ? 'deploying' : 'destroying'] };
+    let t: Topology;
+    try {
+      t = this.saved(name);
+    } catch (e) {
+      return { ...base, state: 'unknown', label: LABELS.unknown, error: (e as Error).message };
+    }
+    const all = (s: ElementState) => ({
+      nodes: Object.fromEntries(Object.keys(t.nodes).map((n) => [n, s])),
+      links: Object.fromEntries(t.links.map((_, i) => [i, s])),
+    });
+    if (!this.canDeploy) return { ...base, ...all('not-deployed'), state: 'not-deployed', label: 'Plan only' };
+    try {
+      const desired = desiredState(t);
+      const observed = await observeHost({ runner: this.runner, lab: name, holds: this.holds, desired });
+      const present = Object.keys(observed.scopes).length > 0 || Object.values(observed.holds).some((h) => h.labs.includes(name));
+      const plan = planDeploy(observed, desired);
+      const failed = this.failures.get(name);
+      if (!present) return { ...base, ...all('not-deployed'), conflicts: plan.conflicts, state: failed ? 'failed' : 'not-deployed', label: LABELS[failed ? 'failed' : 'not-deployed'], ...(failed ? { error: failed } : {}) };
+      const els = all('deployed');
+      for (const s of plan.steps) {
+        const target = stepTargets(s, desired);
+        if (target.link !== undefined) els.links[target.link] = 'drift';
+        else if (target.node !== undefined && target.node in els.nodes) els.nodes[target.node] = 'drift';
+      }
+      const state: LabState = failed ? 'failed' : plan.steps.length === 0 && plan.conflicts.length === 0 ? 'deployed' : 'drift';
+      return {
+        ...base, ...els, state, label: LABELS[state], conflicts: plan.conflicts,
+        differences: plan.steps.map((s) => ({ reason: s.reason, command: toArgv(s).join(' ') })),
+        ...(failed ? { error: failed } : {}),
+      };
+    } catch (e) {
+      return { ...base, state: 'unknown', label: LABELS.unknown, error: (e as Error).message };
+    }
+  }
+
+  /** Publishes the status to the lab's followers when it changed (or always, with `force`). */
+  async publishStatus(lab: string, force = true): Promise<void> {
+    if (this.hub.followers(lab) === 0) return;
+    const status = await this.status(lab);
+    const key = JSON.stringify({ ...status, checkedAt: '' });
+    if (!force && this.lastStatus.get(lab) === key) return;
+    this.lastStatus.set(lab, key);
+    this.hub.publish({ type: 'status', lab, status });
+  }
+
+  /** Watches followed labs for drift made behind nslab's back. */
+  watch(intervalMs: number): () => void {
+    let running = false;
+    const timer = setInterval(async () => {
+      if (running) return;
+      running = true;
+      try {
+        for (const lab of this.hub.followedLabs()) if (!this.busy.has(lab) && this.store.has(lab)) await this.publishStatus(lab, false);
+      } finally {
+        running = false;
+      }
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+}

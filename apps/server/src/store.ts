@@ -1,0 +1,147 @@
+/**
+ * Saved labs, in SQLite. Every save is a new revision; nothing is ever
+ * overwritten, so any earlier version can be listed and restored. WAL mode
+ * with synchronous=FULL: a save that returned survives a crash of this
+ * process or of the machine. Labs are keyed by their name (the topology's
+ * `name`), which is also their identity on the host.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { LAB_NAME } from '@nslab/topology';
+
+export interface LabSummary {
+  name: string;
+  rev: number;
+  updatedAt: string;
+  createdAt: string;
+}
+
+export interface LabRecord extends LabSummary {
+  text: string;
+}
+
+export interface RevisionSummary {
+  rev: number;
+  createdAt: string;
+  message: string;
+}
+
+export class StoreError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class LabStore {
+  private readonly db: Database.Database;
+
+  constructor(dir: string) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.db = new Database(path.join(dir, 'labs.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS labs (
+        name TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        head INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS revisions (
+        lab TEXT NOT NULL REFERENCES labs(name) ON DELETE CASCADE ON UPDATE CASCADE,
+        rev INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL,
+        PRIMARY KEY (lab, rev)
+      );
+    `);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  list(): LabSummary[] {
+    return this.db
+      .prepare(`SELECT l.name, l.head AS rev, l.created_at AS createdAt, r.created_at AS updatedAt
+                FROM labs l JOIN revisions r ON r.lab = l.name AND r.rev = l.head ORDER BY l.name`)
+      .all() as LabSummary[];
+  }
+
+  get(name: string): LabRecord {
+    const row = this.db
+      .prepare(`SELECT l.name, l.head AS rev, l.created_at AS createdAt, r.created_at AS updatedAt, r.text
+                FROM labs l JOIN revisions r ON r.lab = l.name AND r.rev = l.head WHERE l.name = ?`)
+      .get(name) as LabRecord | undefined;
+    if (!row) throw new StoreError(404, `no lab named "${name}"`);
+    return row;
+  }
+
+  has(name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM labs WHERE name = ?').get(name) !== undefined;
+  }
+
+  create(name: string, text: string, message = 'created'): LabRecord {
+    checkName(name);
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      if (this.has(name)) throw new StoreError(409, `a lab named "${name}" already exists`);
+      this.db.prepare('INSERT INTO labs (name, created_at, head) VALUES (?, ?, 1)').run(name, now);
+      this.db.prepare('INSERT INTO revisions (lab, rev, created_at, message, text) VALUES (?, 1, ?, ?, ?)').run(name, now, message, text);
+    })();
+    return this.get(name);
+  }
+
+  /** Saves a new revision. With `baseRev`, refuses (409) when someone saved since. */
+  save(name: string, text: string, opts: { message?: string; baseRev?: number } = {}): LabRecord {
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      const head = this.get(name).rev;
+      if (opts.baseRev !== undefined && opts.baseRev !== head) throw new StoreError(409, `lab "${name}" changed since revision ${opts.baseRev} (now ${head}); reload it`);
+      this.db.prepare('INSERT INTO revisions (lab, rev, created_at, message, text) VALUES (?, ?, ?, ?, ?)').run(name, head + 1, now, opts.message ?? '', text);
+      this.db.prepare('UPDATE labs SET head = ? WHERE name = ?').run(head + 1, name);
+    })();
+    return this.get(name);
+  }
+
+  revisions(name: string): RevisionSummary[] {
+    this.get(name);
+    return this.db.prepare('SELECT rev, created_at AS createdAt, message FROM revisions WHERE lab = ? ORDER BY rev DESC').all(name) as RevisionSummary[];
+  }
+
+  revision(name: string, rev: number): RevisionSummary & { text: string } {
+    const row = this.db.prepare('SELECT rev, created_at AS createdAt, message, text FROM revisions WHERE lab = ? AND rev = ?').get(name, rev);
+    if (!row) throw new StoreError(404, `lab "${name}" has no revision ${rev}`);
+    return row as RevisionSummary & { text: string };
+  }
+
+  /** Restoring is a new revision with the old text: history only grows. */
+  restore(name: string, rev: number): LabRecord {
+    return this.save(name, this.revision(name, rev).text, { message: `restored revision ${rev}` });
+  }
+
+  /** Renames a lab, keeping its history. The caller rewrites `name:` in the text. */
+  rename(from: string, to: string, text: string): LabRecord {
+    checkName(to);
+    this.db.transaction(() => {
+      this.get(from);
+      if (this.has(to)) throw new StoreError(409, `a lab named "${to}" already exists`);
+      this.db.prepare('UPDATE labs SET name = ? WHERE name = ?').run(to, from);
+    })();
+    return this.save(to, text, { message: `renamed from ${from}` });
+  }
+
+  delete(name: string): void {
+    const r = this.db.prepare('DELETE FROM labs WHERE name = ?').run(name);
+    if (r.changes === 0) throw new StoreError(404, `no lab named "${name}"`);
+  }
+}
+
+function checkName(name: string): void {
+  if (!LAB_NAME.test(name)) throw new StoreError(400, `${JSON.stringify(name)} is not a valid lab name: 1–24 lower-case letters, digits and "-", starting with a letter`);
+}

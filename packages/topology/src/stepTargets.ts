@@ -1,0 +1,26 @@
+import { linkId, type DesiredState } from './desiredState.js';
+import { scopeKeyOf } from './resolveTopology.js';
+import type { Step } from './step.js';
+
+/**
+ * The canvas element a step changes: a link (by index) for steps on veth
+ * ends, else the node. Lets the UI mark exactly what drifts or fails.
+ *
+ * @example
+ * stepTargets({ kind: 'addr.add', netns: 'ns1', dev: 'eth0', address: '10.0.0.1/24', reason: '' }, desired)
+ * // { link: 0 }
+ */
+export function stepTargets(step: Step, desired: DesiredState): { node?: string; link?: number } {
+  const ifname =
+    step.kind === 'veth.add' ? step.a.name
+    : step.kind === 'addr.add' || step.kind === 'addr.del' ? step.dev
+    : step.kind === 'link.set' || step.kind === 'link.del' || step.kind === 'bridge.add' || step.kind === 'vxlan.add' ? step.name
+    : undefined;
+  const netns = step.kind === 'veth.add' ? step.a.netns : step.netns;
+  if (ifname && ifname !== 'lo') {
+    const path = desired.origins[linkId(scopeKeyOf(netns), ifname)]?.path;
+    if (path?.[0] === 'links') return { link: path[1] as number };
+    if (path?.[0] === 'nodes') return { node: path[1] as string };
+  }
+  return step.node ? { node: step.node } : {};
+}
