@@ -14,3 +14,4 @@ export * from './renderScript.js';
 export * from './capabilities.js';
 export * from './labText.js';
 export * from './stepTargets.js';
+export * from './edit.js';
