@@ -1,51 +1,62 @@
-import { useEffect, useState } from 'react';
-import { parseTopology, formatIssue } from '@nslab/topology';
+import { useEffect } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { formatTopology } from '@nslab/topology';
+import { api, follow } from './api';
+import { Canvas } from './canvas/Canvas';
+import { Inspector } from './panels/Inspector';
+import { LabBar } from './panels/LabBar';
+import { Palette } from './panels/Palette';
+import { PlanPanel } from './panels/PlanPanel';
+import { YamlPanel } from './panels/YamlPanel';
+import { useShortcuts } from './shortcuts';
+import { useStore } from './store';
 
-const SAMPLE = `name: demo
-nodes:
-  red: { kind: netns }
-  blue: { kind: netns }
-links:
-  - endpoints:
-      - { node: red, name: veth-red, addresses: [192.168.100.2/24] }
-      - { node: blue, name: veth-blue, addresses: [192.168.100.3/24] }
-`;
-
-interface PlanStep {
-  reason: string;
-  argv: string[];
-}
-
-/** Placeholder until the canvas lands: edit YAML, see validation and the plan. */
 export function App() {
-  const [text, setText] = useState(SAMPLE);
-  const [steps, setSteps] = useState<PlanStep[]>([]);
-  const parsed = parseTopology(text);
+  const lab = useStore((s) => s.lab);
+  const health = useStore((s) => s.health);
+  const notice = useStore((s) => s.notice);
+  useShortcuts();
+
   useEffect(() => {
-    if (!parsed.ok || !parsed.topology) return setSteps([]);
-    const ctl = new AbortController();
-    fetch('/api/plan', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(parsed.topology), signal: ctl.signal })
-      .then((r) => r.json())
-      .then((body: { steps?: PlanStep[] }) => setSteps(body.steps ?? []))
-      .catch(() => {});
-    return () => ctl.abort();
-  }, [text]);
+    const s = useStore.getState();
+    s.init()
+      .then(async () => {
+        // A first visit gets a lab to draw in straight away.
+        if (!useStore.getState().lab && useStore.getState().labs.length === 0) await s.createLab(formatTopology({ name: 'lab1', nodes: {}, links: [] }));
+      })
+      .catch((e: Error) => s.say(`cannot reach the nslab server: ${e.message}`));
+  }, []);
+
+  useEffect(() => {
+    if (!lab) return;
+    void api.status(lab).then((status) => useStore.setState({ status }));
+    return follow(lab, (e) => useStore.getState().onLabEvent(e));
+  }, [lab]);
+
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 16, padding: 16 }}>
-      <section>
-        <h1>nslab</h1>
-        <label htmlFor="yaml">Lab (YAML)</label>
-        <textarea id="yaml" value={text} onChange={(e) => setText(e.target.value)} rows={24} style={{ width: '100%', fontFamily: 'monospace' }} />
-        <ul aria-label="Validation">
-          {parsed.issues.map((i) => (
-            <li key={formatIssue(i)}>{formatIssue(i)}</li>
-          ))}
-        </ul>
-      </section>
-      <section aria-label="Plan">
-        <h2>Plan</h2>
-        <pre>{steps.map((s) => `# ${s.reason}\n${s.argv.join(' ')}`).join('\n')}</pre>
-      </section>
-    </main>
+    <ReactFlowProvider>
+      <div className="app">
+        <LabBar />
+        {health && !health.root && (
+          <div className="banner" role="note">
+            Plan-only mode: the nslab server is not running as root, so you can draw labs and read their commands, but not deploy them.
+          </div>
+        )}
+        {notice && (
+          <div className="notice" role="alert">
+            {notice} <button type="button" aria-label="Dismiss" onClick={() => useStore.getState().say(null)}>×</button>
+          </div>
+        )}
+        <main className="workspace">
+          <Palette />
+          <Canvas />
+          <div className="bottom">
+            <PlanPanel />
+            <YamlPanel />
+          </div>
+          <Inspector />
+        </main>
+      </div>
+    </ReactFlowProvider>
   );
 }

@@ -85,3 +85,12 @@ describe('editing a topology as a designer does', () => {
     expect(valid(topology)).toEqual([]);
   });
 });
+
+describe('address suggestions on a bridge without an address', () => {
+  it('gives the first port a fresh /24 (.1 left for a gateway) and the next ones the same subnet', () => {
+    let t: Topology = { name: 'd', nodes: { br0: { kind: 'bridge' }, ns1: { kind: 'netns' }, ns2: { kind: 'netns' } }, links: [] };
+    t = connect(t, 'ns1', 'br0').topology;
+    t = connect(t, 'ns2', 'br0').topology;
+    expect(t.links.map((l) => l.endpoints[0].addresses)).toEqual([['10.0.0.2/24'], ['10.0.0.3/24']]);
+  });
+});

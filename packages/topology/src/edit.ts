@@ -94,8 +94,12 @@ function suggestAddresses(t: Topology, r: ResolvedTopology, a: string, b: string
   if (bridgeEnd >= 0) {
     if (kinds[0] === 'bridge' && kinds[1] === 'bridge') return [undefined, undefined];
     const bridge = bridgeEnd === 0 ? a : b;
-    const gw = (t.nodes[bridge] as { addresses?: string[] }).addresses?.map(parseCidr).find((c) => c?.family === 4);
-    const addr = gw ? nextFree(gw.ip, gw.prefix, used) : undefined;
+    // The segment's subnet: the bridge's own address, else any address already on the segment, else a fresh /24 (.1 left for a gateway).
+    const scope = r.scopes.get(r.scopeOfNode.get(bridge)!)!;
+    const segment = scope.interfaces.get(bridge)?.[0]?.segment;
+    const onSegment = [...r.scopes.values()].flatMap((s) => [...s.interfaces.values()].flat()).filter((i) => i.segment === segment).flatMap((i) => i.addresses);
+    const known = onSegment.map((x) => x.cidr).find((c) => c?.family === 4);
+    const addr = known ? nextFree(known.ip, known.prefix, used) : `10.0.${freeSubnet(used)}.2/24`;
     return bridgeEnd === 0 ? [undefined, addr] : [addr, undefined];
   }
   const net = freeSubnet(used);

@@ -1,0 +1,128 @@
+/** The server's JSON API. The token (when the server needs one) comes from ?token= once and is kept for the tab. */
+import type { Topology, TopologyIssue } from '@nslab/topology';
+
+const params = new URLSearchParams(location.search);
+if (params.get('token')) sessionStorage.setItem('nslab-token', params.get('token')!);
+const token = () => sessionStorage.getItem('nslab-token');
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues: TopologyIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token()) headers.authorization = `Bearer ${token()}`;
+  const r = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const data = (await r.json().catch(() => ({}))) as { error?: string; issues?: TopologyIssue[] };
+  if (!r.ok) throw new ApiError(r.status, data.error ?? `${r.status} ${r.statusText}`, data.issues ?? []);
+  return data as T;
+}
+
+export interface Health {
+  root: boolean;
+  mode: 'full' | 'plan-only';
+}
+export interface LabSummary {
+  name: string;
+  rev: number;
+  updatedAt: string;
+}
+export interface LabView extends LabSummary {
+  text: string;
+  topology: Topology | null;
+  issues: TopologyIssue[];
+  busy: boolean;
+}
+export interface PlannedStep {
+  kind: string;
+  netns: string | null;
+  argv: string[];
+  reason: string;
+  node?: string;
+  link?: number;
+}
+export interface PlanView {
+  steps: PlannedStep[];
+  conflicts: TopologyIssue[];
+  live: boolean;
+}
+export type ElementState = 'not-deployed' | 'deploying' | 'deployed' | 'drift' | 'failed';
+export interface LabStatus {
+  state: 'not-deployed' | 'deploying' | 'destroying' | 'deployed' | 'drift' | 'failed' | 'unknown';
+  label: string;
+  nodes: Record<string, ElementState>;
+  links: Record<string, ElementState>;
+  differences: Array<{ reason: string; command: string }>;
+  conflicts: TopologyIssue[];
+  error?: string;
+}
+export interface Revision {
+  rev: number;
+  createdAt: string;
+  message: string;
+}
+export interface Template {
+  id: string;
+  name: string;
+  description: string;
+  text: string;
+}
+export interface OpResult {
+  ok: boolean;
+  steps: number;
+  elapsedMs: number;
+  failure?: { argv: string[]; message: string };
+}
+
+export const api = {
+  health: () => call<Health>('GET', '/api/health'),
+  labs: () => call<LabSummary[]>('GET', '/api/labs'),
+  lab: (name: string) => call<LabView>('GET', `/api/labs/${encodeURIComponent(name)}`),
+  create: (text: string, name?: string) => call<LabView>('POST', '/api/labs', { text, ...(name ? { name } : {}) }),
+  save: (name: string, text: string, baseRev: number) => call<LabView>('PUT', `/api/labs/${encodeURIComponent(name)}`, { text, baseRev }),
+  remove: (name: string) => call<{ ok: true }>('DELETE', `/api/labs/${encodeURIComponent(name)}`),
+  rename: (name: string, to: string) => call<LabView>('POST', `/api/labs/${encodeURIComponent(name)}/rename`, { to }),
+  duplicate: (name: string, to: string) => call<LabView>('POST', `/api/labs/${encodeURIComponent(name)}/duplicate`, { to }),
+  revisions: (name: string) => call<Revision[]>('GET', `/api/labs/${encodeURIComponent(name)}/revisions`),
+  restore: (name: string, rev: number) => call<LabView>('POST', `/api/labs/${encodeURIComponent(name)}/revisions/${rev}/restore`, {}),
+  plan: (name: string, text: string) => call<PlanView>('POST', `/api/labs/${encodeURIComponent(name)}/plan`, { text }),
+  deploy: (name: string) => call<OpResult>('POST', `/api/labs/${encodeURIComponent(name)}/deploy`, {}),
+  destroy: (name: string) => call<OpResult>('POST', `/api/labs/${encodeURIComponent(name)}/destroy`, {}),
+  status: (name: string) => call<LabStatus>('GET', `/api/labs/${encodeURIComponent(name)}/status`),
+  templates: () => call<Template[]>('GET', '/api/templates'),
+};
+
+/** Follows a lab's events over the websocket; reconnects; returns a stop function. */
+export function follow(lab: string, onEvent: (e: LabEvent) => void): () => void {
+  let ws: WebSocket | undefined;
+  let stopped = false;
+  let delay = 500;
+  const open = () => {
+    const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+    const q = new URLSearchParams({ lab, ...(token() ? { token: token()! } : {}) });
+    ws = new WebSocket(`${proto}://${location.host}/api/ws?${q}`);
+    ws.onopen = () => (delay = 500);
+    ws.onmessage = (m) => onEvent(JSON.parse(String(m.data)) as LabEvent);
+    ws.onclose = () => {
+      if (!stopped) setTimeout(open, (delay = Math.min(delay * 2, 8000)));
+    };
+  };
+  open();
+  return () => {
+    stopped = true;
+    ws?.close();
+  };
+}
+
+export type LabEvent =
+  | { type: 'step'; lab: string; op: 'deploy' | 'destroy'; index: number; total: number; argv: string[]; reason: string; status: string; node?: string; link?: number; error?: string }
+  | { type: 'operation'; lab: string; op: 'deploy' | 'destroy'; state: 'started' | 'finished'; ok?: boolean; error?: string; elapsedMs?: number; steps?: number }
+  | { type: 'status'; lab: string; status: LabStatus }
+  | { type: 'saved'; lab: string; rev: number };

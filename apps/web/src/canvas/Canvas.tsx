@@ -1,0 +1,154 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import {
+  Background, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, ConnectionMode, useReactFlow,
+  type Connection, type Edge, type EdgeChange, type Node, type NodeChange, type OnSelectionChangeParams,
+} from '@xyflow/react';
+import { addNode, connect, connectionProblem, moveNodes, removeElements, type NodeKind } from '@nslab/topology';
+import { useStore } from '../store';
+import { EDGE_TYPES } from './VethEdge';
+import { NODE_TYPES } from './nodes';
+import { toFlow, type LinkData, type NodeData } from './toFlow';
+
+export const DRAG_MIME = 'application/x-nslab-kind';
+
+// Props React Flow copies into its store whenever their identity changes: keep them constant.
+const FIT_VIEW_OPTIONS = { maxZoom: 1.2 };
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
+const PRO_OPTIONS = { hideAttribution: true };
+const MINIMAP_STYLE = { width: 150, height: 100 };
+
+/** The drawing: derived from the store's topology; every edit goes back through it. */
+export function Canvas() {
+  const topology = useStore((s) => s.topology);
+  const issues = useStore((s) => s.issues);
+  const status = useStore((s) => s.status);
+  const focus = useStore((s) => s.focus);
+  const apply = useStore((s) => s.apply);
+  const select = useStore((s) => s.select);
+  const say = useStore((s) => s.say);
+  const flow = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+
+  const derived = useMemo(() => toFlow(topology, issues, status, null), [topology, issues, status]);
+  const [nodes, setNodes] = useState<Node<NodeData>[]>(derived.nodes);
+  const [edges, setEdges] = useState<Edge<LinkData>[]>(derived.edges);
+  // React Flow owns selection: carry it over when the topology changes…
+  useEffect(() => setNodes((prev) => keepSelection(derived.nodes, prev)), [derived.nodes]);
+  useEffect(() => setEdges((prev) => keepSelection(derived.edges, prev)), [derived.edges]);
+  // …and apply the selections the app asks for.
+  useEffect(() => {
+    if (focus.seq === 0) return;
+    setNodes((ns) => ns.map((n) => ({ ...n, selected: focus.nodes.includes(n.id) })));
+    setEdges((es) => es.map((e) => ({ ...e, selected: focus.links.includes(e.data!.index) })));
+  }, [focus]);
+
+  // Fit the drawing when a lab is opened (not on every first node, which would move the view under the cursor).
+  const lab = useStore((s) => s.lab);
+  const flowRef = useRef(flow);
+  flowRef.current = flow;
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if (Object.keys(useStore.getState().topology.nodes).length === 0) void flowRef.current.setViewport({ x: 0, y: 0, zoom: 1 });
+      else void flowRef.current.fitView(FIT_VIEW_OPTIONS);
+    }, 80);
+    return () => clearTimeout(t);
+  }, [lab]);
+
+  const onNodesChange = useCallback((changes: NodeChange<Node<NodeData>>[]) => {
+    // Drags, measurements and selection stay local; the topology changes on drag end; removals go through onDelete.
+    setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns));
+  }, []);
+  const onEdgesChange = useCallback((changes: EdgeChange<Edge<LinkData>>[]) => {
+    setEdges((es) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), es));
+  }, []);
+
+  const onNodeDragStop = useCallback((_e: unknown, _node: Node, dragged: Node[]) => {
+    const t = useStore.getState().topology;
+    apply(moveNodes(t, Object.fromEntries(dragged.map((n) => [n.id, n.position]))));
+  }, [apply]);
+
+  const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
+    const next = { nodes: ns.map((n) => n.id), links: es.map((e) => (e.data as { index: number }).index) };
+    const cur = useStore.getState().selection;
+    if (JSON.stringify(next) !== JSON.stringify(cur)) useStore.getState().mirrorSelection(next);
+  }, []);
+
+  const isValidConnection = useCallback((c: Connection | Edge) => !connectionProblem(useStore.getState().topology, c.source, c.target), []);
+
+  const onConnect = useCallback((c: Connection) => {
+    try {
+      const { topology: next, index } = connect(useStore.getState().topology, c.source, c.target);
+      apply(next);
+      select({ nodes: [], links: [index] });
+    } catch (e) {
+      say((e as Error).message);
+    }
+  }, [apply, select, say]);
+
+  const onDelete = useCallback(({ nodes: ns, edges: es }: { nodes: Node[]; edges: Edge[] }) => {
+    const t = useStore.getState().topology;
+    apply(removeElements(t, ns.map((n) => n.id), es.map((e) => (e.data as { index: number }).index)));
+    select({ nodes: [], links: [] });
+  }, [apply, select]);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback((e: DragEvent) => {
+    e.preventDefault();
+    const kind = e.dataTransfer.getData(DRAG_MIME) as NodeKind;
+    if (!kind) return;
+    const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    // A bridge dropped onto a namespace (or the host) lives in it, drawn inside it.
+    const target = document.elementsFromPoint(e.clientX, e.clientY).find((el) => el.matches('.react-flow__node-netns, .react-flow__node-host'));
+    const parent = kind === 'bridge' ? target?.getAttribute('data-id') ?? undefined : undefined;
+    addAt(kind, parent ? { x: 24, y: 70 } : at, parent);
+  }, [flow]);
+
+  return (
+    <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={onNodeDragStop}
+        onSelectionChange={onSelectionChange}
+        onConnect={onConnect}
+        onDelete={onDelete}
+        isValidConnection={isValidConnection}
+        connectionMode={ConnectionMode.Loose}
+        deleteKeyCode={DELETE_KEYS}
+        multiSelectionKeyCode={MULTI_KEYS}
+        minZoom={0.1}
+        proOptions={PRO_OPTIONS}
+      >
+        <Background gap={20} />
+        <Controls />
+        <MiniMap pannable zoomable style={MINIMAP_STYLE} />
+      </ReactFlow>
+    </div>
+  );
+}
+
+function keepSelection<T extends { id: string; selected?: boolean }>(next: T[], prev: T[]): T[] {
+  const selected = new Set(prev.filter((x) => x.selected).map((x) => x.id));
+  return selected.size === 0 ? next : next.map((x) => (selected.has(x.id) ? { ...x, selected: true } : x));
+}
+
+/** Adds a node at a flow position (for a bridge inside a namespace: relative to its box). */
+export function addAt(kind: NodeKind, at: { x: number; y: number }, netns?: string): void {
+  const { topology, apply, select, say } = useStore.getState();
+  try {
+    const { topology: next, name } = addNode(topology, kind, at, netns ? { netns } : {});
+    apply(next);
+    select({ nodes: [name], links: [] });
+  } catch (e) {
+    say((e as Error).message);
+  }
+}

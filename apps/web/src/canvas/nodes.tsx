@@ -1,0 +1,39 @@
+/** Custom canvas nodes: memoised, registered once at module scope. */
+import { memo } from 'react';
+import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
+import type { NodeData } from './toFlow';
+
+function StateDot({ state }: { state?: string }) {
+  return <span className={`state-dot state-${state ?? 'none'}`} title={state ? `state: ${state}` : 'state: not deployed'} />;
+}
+
+function LabNode({ data, selected }: NodeProps<Node<NodeData>>) {
+  const invalid = data.errors.length > 0;
+  return (
+    <div className={`lab-node kind-${data.kind}${invalid ? ' invalid' : ''}${selected ? ' selected' : ''}`} data-kind={data.kind} data-state={data.state ?? 'none'}>
+      <Handle type="target" position={Position.Top} id="t" />
+      <div className="node-head">
+        <StateDot state={data.state} />
+        <strong className="node-name">{data.name}</strong>
+        {invalid && (
+          <span className="node-errors" title={data.errors.join('\n')} aria-label={`${data.errors.length} error(s)`}>
+            !{data.errors.length}
+          </span>
+        )}
+      </div>
+      {data.label && <div className="node-label">{data.label}</div>}
+      {data.interfaces.length > 0 && (
+        <ul className="node-ifaces">
+          {data.interfaces.map((i) => (
+            <li key={i.name}>
+              <span className="ifname">{i.name}</span> {i.addresses.join(' ')}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Handle type="source" position={Position.Bottom} id="s" />
+    </div>
+  );
+}
+
+export const NODE_TYPES = { netns: memo(LabNode), host: memo(LabNode), bridge: memo(LabNode) };

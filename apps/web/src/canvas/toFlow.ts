@@ -1,0 +1,87 @@
+/** Canvas nodes and edges, derived from the topology (never stored separately). */
+import type { Edge, Node } from '@xyflow/react';
+import { formatIssue, type Topology, type TopologyIssue } from '@nslab/topology';
+import type { ElementState, LabStatus } from '../api';
+
+export interface NodeData extends Record<string, unknown> {
+  name: string;
+  kind: 'netns' | 'host' | 'bridge';
+  label?: string;
+  state?: ElementState;
+  errors: string[];
+  interfaces: Array<{ name: string; addresses: string[] }>;
+}
+
+export interface LinkData extends Record<string, unknown> {
+  index: number;
+  ends: [string, string];
+  addresses: [string[], string[]];
+  state?: ElementState;
+  errors: string[];
+  active?: boolean;
+}
+
+const W = { netns: 170, host: 190, bridge: 130 };
+const PAD = 24;
+
+export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus | null, busy: { node?: string; link?: number } | null) {
+  const errorsOf = (prefix: (string | number)[]) =>
+    issues.filter((i) => i.severity !== 'warning' && prefix.every((p, k) => i.path[k] === p)).map(formatIssue);
+  const ifaces = new Map<string, NodeData['interfaces']>();
+  t.links.forEach((l) => l.endpoints.forEach((e) => ifaces.set(e.node, [...(ifaces.get(e.node) ?? []), { name: e.name, addresses: e.addresses ?? [] }])));
+
+  const entries = Object.entries(t.nodes);
+  const children = new Map<string, string[]>();
+  for (const [name, n] of entries) {
+    if (n.kind === 'bridge' && n.netns && t.nodes[n.netns] && t.nodes[n.netns]!.kind !== 'bridge') children.set(n.netns, [...(children.get(n.netns) ?? []), name]);
+  }
+  const nodes: Node<NodeData>[] = [];
+  const add = (name: string, i: number) => {
+    const n = t.nodes[name]!;
+    const parent = n.kind === 'bridge' && n.netns && children.get(n.netns)?.includes(name) ? n.netns : undefined;
+    const kids = children.get(name) ?? [];
+    const pos = n.position ?? (parent ? { x: PAD + kids.indexOf(name) * 150, y: 70 } : { x: 60 + (i % 6) * 230, y: 60 + Math.floor(i / 6) * 200 });
+    const node: Node<NodeData> = {
+      id: name,
+      type: n.kind,
+      position: pos,
+      data: {
+        name, kind: n.kind, ...(n.label ? { label: n.label } : {}),
+        ...(busy?.node === name ? { state: 'deploying' as const } : status?.nodes[name] ? { state: status.nodes[name] } : {}),
+        // A namespace also shows the errors of its interfaces: their addresses are edited from it.
+        errors: [...errorsOf(['nodes', name]), ...t.links.flatMap((l, i) => l.endpoints.flatMap((e, end) => (e.node === name && n.kind !== 'bridge' ? errorsOf(['links', i, 'endpoints', end]) : [])))],
+        interfaces: n.kind === 'bridge' ? [] : (ifaces.get(name) ?? []),
+      },
+      ...(parent ? { parentId: parent, extent: 'parent' as const } : {}),
+    };
+    if (kids.length > 0) {
+      // A namespace holding bridges is drawn as a box around them: an emulated host.
+      const inner = kids.map((k) => t.nodes[k]!.position ?? { x: PAD + kids.indexOf(k) * 150, y: 70 });
+      node.style = {
+        width: Math.max(W[n.kind as 'netns'], ...inner.map((p) => p.x + W.bridge + PAD)),
+        height: Math.max(150, ...inner.map((p) => p.y + 70 + PAD)),
+      };
+    }
+    nodes.push(node);
+  };
+  // Parents before their children, as React Flow requires.
+  entries.forEach(([name, n], i) => !(n.kind === 'bridge' && n.netns && children.get(n.netns)?.includes(name)) && add(name, i));
+  entries.forEach(([name, n], i) => n.kind === 'bridge' && n.netns && children.get(n.netns)?.includes(name) && add(name, i));
+
+  const edges: Edge<LinkData>[] = t.links.map((l, index) => ({
+    id: `link-${index}`,
+    source: l.endpoints[0].node,
+    target: l.endpoints[1].node,
+    sourceHandle: 's',
+    targetHandle: 't',
+    type: 'veth',
+    data: {
+      index,
+      ends: [l.endpoints[0].name, l.endpoints[1].name],
+      addresses: [l.endpoints[0].addresses ?? [], l.endpoints[1].addresses ?? []],
+      ...(busy?.link === index ? { state: 'deploying' as const } : status?.links[index] ? { state: status.links[index] } : {}),
+      errors: errorsOf(['links', index]),
+    },
+  }));
+  return { nodes, edges };
+}

@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, type Locator, type Page } from '@playwright/test';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const isRoot = process.getuid?.() === 0;
+
+/** Runs a host command (argv, no shell); returns stdout, or '' when it fails. */
+export function host(...argv: string[]): string {
+  try {
+    return execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch {
+    return '';
+  }
+}
+
+export function nslab(...args: string[]): string {
+  return host(process.execPath, path.resolve(here, '../../bin/nslab'), ...args);
+}
+
+/** Opens the designer on a fresh lab of this name. */
+export async function openNewLab(page: Page, name: string): Promise<void> {
+  const r = await page.request.post('/api/labs', { data: { text: `name: ${name}\nnodes: {}\nlinks: []\n` } });
+  expect(r.status()).toBe(201);
+  await page.goto(`/?lab=${name}`);
+  await expect(page.getByRole('button', { name: `Labs: ${name}` })).toBeVisible();
+}
+
+export function node(page: Page, name: string): Locator {
+  return page.locator(`.react-flow__node[data-id="${name}"]`);
+}
+
+/** Drags a palette item onto the canvas at a point of the pane. */
+export async function dropFromPalette(page: Page, item: 'Namespace' | 'Bridge' | 'Host', x: number, y: number): Promise<void> {
+  await page.getByRole('button', { name: item, exact: true }).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });
+}
+
+/** Drags from one node's handle to another's: a veth link. */
+export async function connectNodes(page: Page, from: string, to: string): Promise<void> {
+  await node(page, from).locator('.react-flow__handle-bottom').dragTo(node(page, to).locator('.react-flow__handle-top'));
+}
