@@ -23,7 +23,7 @@ test.describe('drawing a lab', () => {
 
     await connectNodes(page, 'e2e-red', 'e2e-br');
     await connectNodes(page, 'e2e-blue', 'e2e-br');
-    await expect(page.locator('.react-flow__edge')).toHaveCount(2);
+    await expect(page.locator('.react-flow__edge-veth')).toHaveCount(2);
 
     await node(page, 'e2e-red').click();
     await page.getByLabel('Addresses').fill('10.233.0.2/24');

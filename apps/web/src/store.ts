@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import { formatTopology, parseTopology, parseTopologyData, type Topology, type TopologyIssue } from '@nslab/topology';
-import { api, ApiError, type Health, type LabEvent, type LabStatus, type LabSummary } from './api';
+import { api, ApiError, type Health, type LabEvent, type LabStatus, type LabSummary, type LabView } from './api';
 
 export interface Progress {
   op: 'deploy' | 'destroy';
@@ -49,7 +49,7 @@ interface State {
 interface Actions {
   init(): Promise<void>;
   refreshLabs(): Promise<void>;
-  openLab(name: string): Promise<void>;
+  openLab(name: string, view?: LabView): Promise<void>;
   createLab(text: string, name?: string): Promise<void>;
   renameLab(to: string): Promise<void>;
   duplicateLab(to: string): Promise<void>;
@@ -102,23 +102,25 @@ export const useStore = create<State & Actions>()((set, get) => ({
   clipboard: null,
 
   async init() {
-    const [health, labs] = await Promise.all([api.health(), api.labs()]);
+    // The lab named in the URL loads alongside the rest: first render is what the user waits for.
+    const named = new URLSearchParams(location.search).get('lab');
+    const [health, labs, view] = await Promise.all([api.health(), api.labs(), named ? api.lab(named).catch(() => undefined) : undefined]);
     set({ health, labs });
-    const wanted = new URLSearchParams(location.search).get('lab') ?? labs[0]?.name;
-    if (wanted && labs.some((l) => l.name === wanted)) await get().openLab(wanted);
+    if (view) return get().openLab(view.name, view);
+    if (labs[0]) await get().openLab(labs[0].name);
   },
 
   async refreshLabs() {
     set({ labs: await api.labs() });
   },
 
-  async openLab(name) {
+  async openLab(name, given) {
     await get().flushSave();
-    const view = await api.lab(name);
-    const r = parseTopology(view.text);
-    const topology = r.topology ?? { ...EMPTY, name };
+    const view = given ?? (await api.lab(name));
+    // The server has parsed and validated the text already.
+    const topology = view.topology ?? { ...EMPTY, name };
     set({
-      lab: name, rev: view.rev, topology, text: view.text, textIssues: r.topology ? [] : r.issues, issues: r.issues,
+      lab: name, rev: view.rev, topology, text: view.text, textIssues: view.topology ? [] : view.issues, issues: view.issues,
       selection: { nodes: [], links: [] }, past: [], future: [], status: null, progress: null, saving: 'saved',
     });
     const url = new URL(location.href);

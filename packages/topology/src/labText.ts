@@ -1,5 +1,5 @@
 /** Lab files as text: formatting a topology, renaming a lab without losing comments. */
-import { isMap, isScalar, isSeq, parseDocument, stringify, type Node as YamlNode } from 'yaml';
+import { Document, isMap, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Topology } from './schema.js';
 
 /**
@@ -11,20 +11,28 @@ import type { Topology } from './schema.js';
  * // 'name: x\nnodes:\n  a: { kind: netns }\nlinks: []\n'
  */
 export function formatTopology(t: Topology): string {
-  const doc = parseDocument(stringify(t, { lineWidth: 0 }));
-  flowSmall(doc.contents as YamlNode, 0);
+  const doc = new Document(t);
+  flowSmall(doc.contents as YamlNode, t, 0);
   return doc.toString({ lineWidth: 0, flowCollectionPadding: true });
 }
 
-/** Leaf-only records and lists (no nested records) become flow style when short. */
-function flowSmall(node: YamlNode | null, depth: number): void {
-  if (!node) return;
-  if (isMap(node) || isSeq(node)) {
-    const items = node.items.map((i) => (isMap(node) ? (i as { value: YamlNode }).value : (i as YamlNode)));
-    for (const child of items) flowSmall(child, depth + 1);
-    const leafy = items.every((c) => !c || isScalar(c) || ((isMap(c) || isSeq(c)) && c.flow));
-    if (depth >= 2 && leafy && String(node).length < 110) node.flow = true;
+/**
+ * Records and lists of plain values (or of flow ones) become flow style when
+ * short. Decided on the JS value, once per collection: linear in the size.
+ */
+function flowSmall(node: YamlNode | null, value: unknown, depth: number): boolean {
+  if (!node || !(isMap(node) || isSeq(node)) || value === null || typeof value !== 'object') return true;
+  const entries = Array.isArray(value) ? value : Object.values(value as object);
+  let leafy = true;
+  node.items.forEach((item, i) => {
+    const child = isMap(node) ? ((item as { value: YamlNode }).value) : (item as YamlNode);
+    if (!flowSmall(child, entries[i], depth + 1)) leafy = false;
+  });
+  if (depth >= 2 && leafy && JSON.stringify(value).length < 100) {
+    node.flow = true;
+    return true;
   }
+  return false;
 }
 
 /** Sets `name:` in a lab's text, keeping everything else (comments too). */

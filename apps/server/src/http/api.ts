@@ -39,6 +39,15 @@ function textOf(body: unknown): string {
   throw new HttpError(400, 'send { "text": "<lab YAML>" } or { "topology": { … } }');
 }
 
+/** A draft to plan: `{ topology }` as is (no YAML round trip), or `{ text }`; it must be valid. */
+function draftOf(body: unknown): Topology {
+  const b = (body ?? {}) as { text?: unknown; topology?: unknown };
+  const r = b.topology !== undefined ? parseTopologyData(b.topology) : typeof b.text === 'string' ? parseTopology(b.text) : undefined;
+  if (!r) throw new HttpError(400, 'send { "text": "<lab YAML>" } or { "topology": { … } }');
+  if (!r.ok || !r.topology) throw new HttpError(422, 'the lab has errors', r.issues);
+  return r.topology;
+}
+
 function nameOf(req: Request): string {
   return String(req.params.name);
 }
@@ -116,13 +125,13 @@ export function createApi(deps: ApiDeps): express.Router {
 
   /** Plans the saved lab, or a draft sent in the body, against the live host. */
   api.post('/labs/:name/plan', h(async (req) => {
-    const body = req.body as { text?: string; topology?: Topology } | undefined;
-    const text = body && (body.text !== undefined || body.topology !== undefined) ? textOf(body) : store.get(nameOf(req)).text;
-    return service.plan(service.parse(text, true).topology);
+    const body = (req.body ?? {}) as { text?: string; topology?: unknown };
+    if (body.text === undefined && body.topology === undefined) return service.plan(service.parse(store.get(nameOf(req)).text, true).topology);
+    return service.plan(draftOf(body));
   }));
 
   /** Plans a design that is not saved anywhere. */
-  api.post('/plan', h(async (req) => service.plan(service.parse(textOf(req.body), true).topology)));
+  api.post('/plan', h(async (req) => service.plan(draftOf(req.body))));
 
   api.post('/labs/:name/deploy', h((req) => service.deploy(nameOf(req))));
   api.post('/labs/:name/destroy', h((req) => service.destroy(nameOf(req))));

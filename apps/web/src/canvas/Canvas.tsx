@@ -33,9 +33,9 @@ export function Canvas() {
   const derived = useMemo(() => toFlow(topology, issues, status, null), [topology, issues, status]);
   const [nodes, setNodes] = useState<Node<NodeData>[]>(derived.nodes);
   const [edges, setEdges] = useState<Edge<LinkData>[]>(derived.edges);
-  // React Flow owns selection: carry it over when the topology changes…
-  useEffect(() => setNodes((prev) => keepSelection(derived.nodes, prev)), [derived.nodes]);
-  useEffect(() => setEdges((prev) => keepSelection(derived.edges, prev)), [derived.edges]);
+  // React Flow owns selection and measured sizes: carry them over when the topology changes…
+  useEffect(() => setNodes((prev) => carryOver(derived.nodes, prev)), [derived.nodes]);
+  useEffect(() => setEdges((prev) => carryOver(derived.edges, prev)), [derived.edges]);
   // …and apply the selections the app asks for.
   useEffect(() => {
     if (focus.seq === 0) return;
@@ -69,7 +69,7 @@ export function Canvas() {
   }, [apply]);
 
   const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
-    const next = { nodes: ns.map((n) => n.id), links: es.map((e) => (e.data as { index: number }).index) };
+    const next = { nodes: ns.map((n) => n.id), links: es.map((e) => (e.data as { index: number }).index).filter((i) => i >= 0) };
     const cur = useStore.getState().selection;
     if (JSON.stringify(next) !== JSON.stringify(cur)) useStore.getState().mirrorSelection(next);
   }, []);
@@ -88,7 +88,7 @@ export function Canvas() {
 
   const onDelete = useCallback(({ nodes: ns, edges: es }: { nodes: Node[]; edges: Edge[] }) => {
     const t = useStore.getState().topology;
-    apply(removeElements(t, ns.map((n) => n.id), es.map((e) => (e.data as { index: number }).index)));
+    apply(removeElements(t, ns.map((n) => n.id), es.map((e) => (e.data as { index: number }).index).filter((i) => i >= 0)));
     select({ nodes: [], links: [] });
   }, [apply, select]);
 
@@ -136,9 +136,14 @@ export function Canvas() {
   );
 }
 
-function keepSelection<T extends { id: string; selected?: boolean }>(next: T[], prev: T[]): T[] {
-  const selected = new Set(prev.filter((x) => x.selected).map((x) => x.id));
-  return selected.size === 0 ? next : next.map((x) => (selected.has(x.id) ? { ...x, selected: true } : x));
+/** Keeps what React Flow learned about elements (selection; measured size, so it need not measure again). */
+function carryOver<T extends { id: string; selected?: boolean; measured?: unknown }>(next: T[], prev: T[]): T[] {
+  const old = new Map(prev.map((x) => [x.id, x]));
+  return next.map((x) => {
+    const p = old.get(x.id);
+    if (!p || (!p.selected && !p.measured)) return x;
+    return { ...x, ...(p.selected ? { selected: true } : {}), ...(p.measured ? { measured: p.measured } : {}) };
+  });
 }
 
 /** Adds a node at a flow position (for a bridge inside a namespace: relative to its box). */

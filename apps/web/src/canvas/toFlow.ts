@@ -83,5 +83,24 @@ export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus |
       errors: errorsOf(['links', index]),
     },
   }));
-  return { nodes, edges };
+  // VXLAN tunnels with the same VNI and port: one dashed overlay edge between their bridges (or namespaces).
+  const tunnels = new Map<string, string[]>();
+  for (const [name, n] of entries) {
+    if (n.kind === 'bridge') continue;
+    for (const v of n.vxlans ?? []) {
+      const key = `${v.vni}/${v.dstport}`;
+      tunnels.set(key, [...(tunnels.get(key) ?? []), v.bridge && t.nodes[v.bridge] ? v.bridge : name]);
+    }
+  }
+  const overlay: Edge<LinkData>[] = [];
+  for (const [key, ends] of tunnels) {
+    for (let i = 1; i < ends.length; i++) {
+      overlay.push({
+        id: `vxlan-${key}-${i}`, source: ends[0]!, target: ends[i]!, sourceHandle: 's', targetHandle: 't',
+        type: 'default', className: 'overlay', selectable: false, label: `VXLAN ${key.split('/')[0]}`,
+        data: { index: -1, ends: ['', ''], addresses: [[], []], errors: [] },
+      });
+    }
+  }
+  return { nodes, edges: [...edges, ...overlay] };
 }

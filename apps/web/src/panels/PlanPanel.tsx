@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { formatIssue, formatTopology, isError } from '@nslab/topology';
+import { formatIssue, isError } from '@nslab/topology';
 import { api, type PlanView } from '../api';
 import { useStore } from '../store';
 
@@ -18,7 +18,7 @@ export function PlanPanel() {
     if (!lab || errors.length > 0) return;
     let stale = false;
     const timer = setTimeout(() => {
-      api.plan(lab, formatTopology(topology)).then(
+      api.plan(lab, topology).then(
         (p) => !stale && (setPlan(p), setError(null)),
         (e: Error) => !stale && setError(e.message),
       );
