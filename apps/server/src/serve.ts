@@ -10,6 +10,7 @@ import express from 'express';
 import { createApi } from './http/api.js';
 import { Hub } from './http/hub.js';
 import { LabService } from './http/labService.js';
+import { LiveEndpoints } from './live/endpoints.js';
 import { Security } from './http/security.js';
 import { dataDir } from './paths.js';
 import { hostRunner, type Runner } from './runner.js';
@@ -50,7 +51,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   hub.onFollow = (lab) => void service.publishStatus(lab);
   const stopWatch = opts.watchMs === 0 ? () => {} : service.watch(opts.watchMs ?? 5000);
 
+  const live = new LiveEndpoints(server, security, service, opts.runner ?? hostRunner);
+
   app.use(security.middleware());
+  app.use('/api', live.routes());
   app.use('/api', createApi({ store, service, hub, templatesDir: path.resolve(here, '../../../labs'), mode: { root, token: !!security.token } }));
   const web = path.resolve(here, '../../web/dist');
   app.use(express.static(web, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => file.endsWith('index.html') && res.setHeader('Cache-Control', 'no-cache') }));
@@ -72,6 +76,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     async close() {
       stopWatch();
       hub.close();
+      live.close();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
       store.close();

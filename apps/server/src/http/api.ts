@@ -142,7 +142,13 @@ export function createApi(deps: ApiDeps): express.Router {
   api.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'no such API endpoint' });
   });
-  api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  api.use(apiErrors);
+  return api;
+}
+
+/** Errors as `{ error, issues? }` with a fitting status; anything unexpected is a 500 and logged. */
+export function apiErrors(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  {
     if (err instanceof HttpError) res.status(err.status).json({ error: err.message, ...(err.issues ? { issues: err.issues } : {}) });
     else if (err instanceof StoreError) res.status(err.status).json({ error: err.message });
     else if ((err as { type?: string }).type === 'entity.parse.failed') res.status(400).json({ error: 'the body is not valid JSON' });
@@ -151,8 +157,7 @@ export function createApi(deps: ApiDeps): express.Router {
       console.error(err);
       res.status(500).json({ error: (err as Error).message });
     }
-  });
-  return api;
+  }
 }
 
 export interface Template {

@@ -1,0 +1,31 @@
+/**
+ * Which namespace a lab's node is, checked on the host: terminals and tools
+ * enter only namespaces that carry the lab's mark (or the host, for a lab
+ * with a host node).
+ */
+import { labOfMark, netnsName, type Topology } from '@nslab/topology';
+import { inNetns, NETNS_DIR, type Runner } from '../runner.js';
+import { HttpError } from '../http/labService.js';
+
+export interface NodeScope {
+  /** null: the host. */
+  netns: string | null;
+  node: string;
+}
+
+export async function ownedScope(runner: Runner, t: Topology, node: string): Promise<NodeScope> {
+  const spec = t.nodes[node];
+  if (!spec) throw new HttpError(404, `lab "${t.name}" has no node "${node}"`);
+  if (spec.kind === 'bridge') throw new HttpError(400, `"${node}" is a bridge; open a terminal in the namespace it lives in`);
+  if (spec.kind === 'host') return { netns: null, node };
+  const netns = netnsName(node, t.prefix ?? '');
+  const r = await runner.run(inNetns(netns, ['ip', '-json', 'link', 'show', 'dev', 'lo']));
+  const owner = r.code === 0 ? labOfMark((JSON.parse(r.stdout) as Array<{ ifalias?: string }>)[0]?.ifalias) : undefined;
+  if (owner !== t.name) throw new HttpError(409, `namespace "${netns}" is not deployed by lab "${t.name}"`);
+  return { netns, node };
+}
+
+/** argv prefix entering a scope: nsenter into the namespace's network only. */
+export function enter(scope: NodeScope, argv: string[]): string[] {
+  return scope.netns === null ? argv : ['nsenter', `--net=${NETNS_DIR}/${scope.netns}`, '--', ...argv];
+}

@@ -1,0 +1,69 @@
+/**
+ * A shell inside a lab namespace, over a websocket. Output goes out as binary
+ * frames; the page sends JSON: {type:'input',data}, {type:'resize',cols,rows},
+ * {type:'ack',bytes}. Flow control: above HIGH unacknowledged bytes the pty is
+ * paused, below LOW it resumes, so `yes` cannot grow server memory without
+ * bound (wetty's scheme). Closing the socket kills the shell's whole session.
+ */
+import * as pty from 'node-pty';
+import type { WebSocket } from 'ws';
+import { enter, type NodeScope } from './scope.js';
+import { killSession } from './session.js';
+
+export const HIGH_WATERMARK = 128 * 1024;
+export const LOW_WATERMARK = 16 * 1024;
+
+export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, size: { cols: number; rows: number }): void {
+  const where = scope.netns ?? 'host';
+  const argv = enter(scope, ['bash', '--noprofile', '--norc', '-i']);
+  const proc = pty.spawn(argv[0]!, argv.slice(1), {
+    name: 'xterm-256color',
+    cols: clamp(size.cols, 2, 500, 80),
+    rows: clamp(size.rows, 2, 200, 24),
+    cwd: '/',
+    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm-256color', HOME: '/root', LANG: 'C.UTF-8', PS1: `[${lab}:${where}] \\w\\$ `, NSLAB_NETNS: where },
+  });
+  let unacked = 0;
+  let paused = false;
+  const data = proc.onData((d) => {
+    const bytes = Buffer.from(d, 'utf8');
+    unacked += bytes.length;
+    ws.send(bytes);
+    if (!paused && unacked > HIGH_WATERMARK) {
+      paused = true;
+      proc.pause();
+    }
+  });
+  const exit = proc.onExit(({ exitCode }) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'exit', code: exitCode }));
+    ws.close();
+  });
+  ws.on('message', (raw, isBinary) => {
+    if (isBinary) return;
+    let msg: { type?: string; data?: unknown; cols?: unknown; rows?: unknown; bytes?: unknown };
+    try {
+      msg = JSON.parse(String(raw));
+    } catch {
+      return;
+    }
+    if (msg.type === 'input' && typeof msg.data === 'string') proc.write(msg.data);
+    else if (msg.type === 'resize') proc.resize(clamp(msg.cols, 2, 500, 80), clamp(msg.rows, 2, 200, 24));
+    else if (msg.type === 'ack' && typeof msg.bytes === 'number') {
+      unacked = Math.max(0, unacked - msg.bytes);
+      if (paused && unacked < LOW_WATERMARK) {
+        paused = false;
+        proc.resume();
+      }
+    }
+  });
+  ws.on('close', () => {
+    data.dispose();
+    exit.dispose();
+    killSession(proc.pid);
+  });
+}
+
+function clamp(v: unknown, min: number, max: number, dflt: number): number {
+  const n = Number(v);
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.round(n))) : dflt;
+}

@@ -1,0 +1,130 @@
+/** One-shot tools: structured ip views, the path to an address, ping-all, link counters. */
+import { desiredState, interfacesOf, parseIp, resolveTopology, type Topology } from '@nslab/topology';
+import { ipBatchEach } from '../nsPool.js';
+import { mapLimit, type Runner } from '../runner.js';
+import { enter, ownedScope, type NodeScope } from './scope.js';
+
+export const SHOW = { addr: ['addr', 'show'], route: ['route', 'show'], neigh: ['neigh', 'show'], link: ['-s', 'link', 'show'] } as const;
+
+export async function show(runner: Runner, scope: NodeScope, what: keyof typeof SHOW, raw: boolean): Promise<unknown> {
+  const argv = enter(scope, ['ip', ...(raw ? [] : ['-json']), ...(what === 'link' ? ['-details'] : []), ...SHOW[what]]);
+  const r = await runner.run(argv);
+  if (r.code !== 0) throw new Error(r.stderr.trim());
+  return raw ? { text: r.stdout, argv } : { json: JSON.parse(r.stdout || '[]'), argv };
+}
+
+/** Which lab namespace holds an address (for following a path hop by hop). */
+function ownerOf(t: Topology, ip: string): { node: string } | undefined {
+  const r = resolveTopology(t);
+  for (const scope of r.scopes.values()) {
+    for (const iface of interfacesOf(scope)) {
+      if (iface.addresses.some((a) => a.cidr?.ip === ip) && scope.node) return { node: scope.node };
+    }
+  }
+  return undefined;
+}
+
+export interface Hop {
+  node: string;
+  dev?: string;
+  via?: string;
+  src?: string;
+  note?: string;
+}
+
+/** `ip route get` from namespace to namespace, following gateways, up to 16 hops. */
+export async function tracePath(runner: Runner, t: Topology, from: string, to: string): Promise<Hop[]> {
+  if (!parseIp(to)) throw new Error(`"${to}" is not an IP address`);
+  const hops: Hop[] = [];
+  let node = from;
+  for (let i = 0; i < 16; i++) {
+    const scope = await ownedScope(runner, t, node);
+    const r = await runner.run(enter(scope, ['ip', '-json', 'route', 'get', to]));
+    if (r.code !== 0) {
+      hops.push({ node, note: r.stderr.trim() || 'no route' });
+      return hops;
+    }
+    const route = (JSON.parse(r.stdout) as Array<{ dev?: string; gateway?: string; prefsrc?: string; type?: string }>)[0] ?? {};
+    if (route.type === 'local') {
+      hops.push({ node, note: `${to} is this namespace's own address` });
+      return hops;
+    }
+    hops.push({ node, ...(route.dev ? { dev: route.dev } : {}), ...(route.gateway ? { via: route.gateway } : {}), ...(route.prefsrc ? { src: route.prefsrc } : {}) });
+    const next = route.gateway ? ownerOf(t, route.gateway) : ownerOf(t, to);
+    if (!route.gateway) {
+      hops.push(next ? { node: next.node, note: `delivers to ${to} on the same segment` } : { node: '?', note: `${to} is directly connected, outside the lab` });
+      return hops;
+    }
+    if (!next) {
+      hops.push({ node: '?', note: `gateway ${route.gateway} is outside the lab` });
+      return hops;
+    }
+    node = next.node;
+  }
+  hops.push({ node, note: 'more than 16 hops: a routing loop?' });
+  return hops;
+}
+
+export interface PingMatrix {
+  from: string[];
+  to: Array<{ node: string; address: string }>;
+  /** results[i][j]: from[i] reached to[j]. */
+  results: boolean[][];
+  elapsedMs: number;
+}
+
+/** Every namespace pings every address in the lab, in parallel, from the real kernel. */
+export async function pingAll(runner: Runner, t: Topology): Promise<PingMatrix> {
+  const start = performance.now();
+  const r = resolveTopology(t);
+  const from = Object.entries(t.nodes).filter(([, n]) => n.kind !== 'bridge').map(([n]) => n);
+  const to: PingMatrix['to'] = [];
+  for (const scope of r.scopes.values()) {
+    for (const iface of interfacesOf(scope)) {
+      for (const a of iface.addresses) if (a.cidr?.family === 4) to.push({ node: iface.kind === 'bridge' ? iface.name : (scope.node ?? iface.node), address: a.cidr.ip });
+    }
+  }
+  const scopes = new Map<string, NodeScope>();
+  for (const n of from) scopes.set(n, await ownedScope(runner, t, n));
+  const jobs = from.flatMap((f, i) => to.map((target, j) => ({ i, j, argv: enter(scopes.get(f)!, ['ping', '-c', '1', '-W', '1', '-q', target.address]) })));
+  const results = from.map(() => to.map(() => false));
+  // Pings mostly wait: many in flight at once is cheap.
+  await mapLimit(jobs, 64, async (job) => {
+    let ok = (await runner.run(job.argv)).code === 0;
+    if (!ok) ok = (await runner.run(job.argv)).code === 0; // ARP (and proxy ARP's delay) may eat the first
+    results[job.i]![job.j] = ok;
+  });
+  return { from, to, results, elapsedMs: Math.round(performance.now() - start) };
+}
+
+export interface LinkCounters {
+  at: number;
+  /** Per link index: packets and bytes each end has sent and received. */
+  links: Record<number, Array<{ rxPackets: number; txPackets: number; rxBytes: number; txBytes: number } | null>>;
+}
+
+/** The kernel's counters for every link end of the lab: one `ip -s -json link` per namespace. */
+export async function linkCounters(runner: Runner, t: Topology): Promise<LinkCounters> {
+  const d = desiredState(t);
+  const scopes = Object.values(d.scopes);
+  const netns = scopes.filter((s) => s.netns !== null).map((s) => s.netns!);
+  const [host, each] = await Promise.all([
+    scopes.some((s) => s.netns === null) ? runner.run(['ip', '-s', '-json', 'link', 'show']) : undefined,
+    ipBatchEach(runner, netns.map((n) => ({ netns: n, input: 'link show\n' })), ['-json', '-s'], { linesPerJob: 1 }),
+  ]);
+  type Stat = { ifname: string; stats64?: { rx: { packets: number; bytes: number }; tx: { packets: number; bytes: number } } };
+  const byScope = new Map<string | null, Map<string, Stat>>();
+  const add = (ns: string | null, stdout: string | undefined) => byScope.set(ns, new Map((JSON.parse(stdout?.trim().split('\n')[0] || '[]') as Stat[]).map((s) => [s.ifname, s])));
+  if (host) add(null, host.stdout);
+  for (const n of netns) add(n, each.get(n)?.stdout);
+  const r = resolveTopology(t);
+  const links: LinkCounters['links'] = {};
+  t.links.forEach((l, i) => {
+    links[i] = l.endpoints.map((e) => {
+      const ns = r.scopes.get(r.scopeOfNode.get(e.node)!)?.netns ?? null;
+      const s = byScope.get(ns)?.get(e.name)?.stats64;
+      return s ? { rxPackets: s.rx.packets, txPackets: s.tx.packets, rxBytes: s.rx.bytes, txBytes: s.tx.bytes } : null;
+    });
+  });
+  return { at: Date.now(), links };
+}
