@@ -7,7 +7,7 @@ import { Inspector } from './panels/Inspector';
 import { LabBar } from './panels/LabBar';
 import { Palette } from './panels/Palette';
 import { PlanPanel } from './panels/PlanPanel';
-import { YamlPanel } from './panels/YamlPanel';
+import { Dock } from './live/Dock';
 import { useShortcuts } from './shortcuts';
 import { useStore } from './store';
 
@@ -52,7 +52,7 @@ export function App() {
           <Canvas />
           <div className="bottom">
             <PlanPanel />
-            <YamlPanel />
+            <Dock />
           </div>
           <Inspector />
         </main>

@@ -99,6 +99,39 @@ export const api = {
   templates: () => call<Template[]>('GET', '/api/templates'),
 };
 
+export interface Hop {
+  node: string;
+  dev?: string;
+  via?: string;
+  src?: string;
+  note?: string;
+}
+export interface PingMatrix {
+  from: string[];
+  to: Array<{ node: string; address: string }>;
+  results: boolean[][];
+  elapsedMs: number;
+}
+export interface Counters {
+  at: number;
+  links: Record<string, Array<{ rxPackets: number; txPackets: number; rxBytes: number; txBytes: number } | null>>;
+}
+
+export const tools = {
+  show: (lab: string, node: string, what: string, raw: boolean) =>
+    call<{ json?: unknown; text?: string; argv: string[] }>('GET', `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/show/${what}${raw ? '?raw=1' : ''}`),
+  path: (lab: string, node: string, to: string) => call<{ hops: Hop[] }>('GET', `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/path?to=${encodeURIComponent(to)}`),
+  pingAll: (lab: string) => call<PingMatrix>('POST', `/api/labs/${encodeURIComponent(lab)}/pingall`, {}),
+  counters: (lab: string) => call<Counters>('GET', `/api/labs/${encodeURIComponent(lab)}/counters`),
+};
+
+/** A websocket URL on this server, with the token when there is one. */
+export function wsUrl(path: string, params: Record<string, string | number>): string {
+  const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+  const q = new URLSearchParams({ ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])), ...(token() ? { token: token()! } : {}) });
+  return `${proto}://${location.host}${path}?${q}`;
+}
+
 /** Follows a lab's events over the websocket; reconnects; returns a stop function. */
 export function follow(lab: string, onEvent: (e: LabEvent) => void): () => void {
   let ws: WebSocket | undefined;

@@ -8,6 +8,7 @@ import { useStore } from '../store';
 import { EDGE_TYPES } from './VethEdge';
 import { NODE_TYPES } from './nodes';
 import { toFlow, type LinkData, type NodeData } from './toFlow';
+import { useTraffic } from '../live/useTraffic';
 
 export const DRAG_MIME = 'application/x-nslab-kind';
 
@@ -30,7 +31,8 @@ export function Canvas() {
   const flow = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
 
-  const derived = useMemo(() => toFlow(topology, issues, status, null), [topology, issues, status]);
+  const traffic = useTraffic();
+  const derived = useMemo(() => toFlow(topology, issues, status, null, traffic), [topology, issues, status, traffic]);
   const [nodes, setNodes] = useState<Node<NodeData>[]>(derived.nodes);
   const [edges, setEdges] = useState<Edge<LinkData>[]>(derived.edges);
   // React Flow owns selection and measured sizes: carry them over when the topology changes…

@@ -18,13 +18,15 @@ export interface LinkData extends Record<string, unknown> {
   addresses: [string[], string[]];
   state?: ElementState;
   errors: string[];
+  /** Packets per second, a→b and b→a, while deployed. */
+  pps?: [number, number];
   active?: boolean;
 }
 
 const W = { netns: 170, host: 190, bridge: 130 };
 const PAD = 24;
 
-export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus | null, busy: { node?: string; link?: number } | null) {
+export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus | null, busy: { node?: string; link?: number } | null, traffic: Record<number, { aToB: number; bToA: number }> = {}) {
   const errorsOf = (prefix: (string | number)[]) =>
     issues.filter((i) => i.severity !== 'warning' && prefix.every((p, k) => i.path[k] === p)).map(formatIssue);
   const ifaces = new Map<string, NodeData['interfaces']>();
@@ -81,6 +83,7 @@ export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus |
       addresses: [l.endpoints[0].addresses ?? [], l.endpoints[1].addresses ?? []],
       ...(busy?.link === index ? { state: 'deploying' as const } : status?.links[index] ? { state: status.links[index] } : {}),
       errors: errorsOf(['links', index]),
+      ...(traffic[index] ? { pps: [traffic[index]!.aToB, traffic[index]!.bToA] as [number, number], active: traffic[index]!.aToB + traffic[index]!.bToA > 0 } : {}),
     },
   }));
   // VXLAN tunnels with the same VNI and port: one dashed overlay edge between their bridges (or namespaces).

@@ -2,6 +2,8 @@ import { NODE_NAME, renameNode, updateEndpoint, updateNode, type NamespaceNode, 
 import { useStore } from '../store';
 import { CheckField, issuesAt, listText, NumberField, Section, SelectField, TextField, textList } from './fields';
 import { NamespaceSettings } from './NamespaceSettings';
+import { ToolsSection } from '../live/ToolsSection';
+import { useDock } from '../live/dock';
 
 /** Edits whatever is selected: a node, a link, or a summary of a multi-selection. */
 export function Inspector() {
@@ -55,6 +57,7 @@ function NodeInspector({ name, t, issues }: { name: string; t: Topology; issues:
         </>
       ) : (
         <>
+          <ToolsSection name={name} />
           <Interfaces name={name} t={t} issues={issues} />
           <NamespaceSettings name={name} node={node as NamespaceNode} t={t} issues={issues} />
         </>
@@ -103,9 +106,25 @@ function LinkInspector({ index, t, issues }: { index: number; t: Topology; issue
             <TextField label="Addresses" value={listText(ep.addresses)} onChange={(v) => edit(e, { addresses: textList(v) }, 'addresses')} issues={issuesAt(issues, [...base, 'addresses'])} placeholder="e.g. 10.0.0.1/24" mono />
             <TextField label="MAC" value={ep.mac ?? ''} onChange={(v) => edit(e, { mac: v || undefined }, 'mac')} issues={issuesAt(issues, [...base, 'mac'])} placeholder="(kernel picks one)" mono />
             <NumberField label="MTU" value={ep.mtu} onChange={(v) => edit(e, { mtu: v }, 'mtu')} issues={issuesAt(issues, [...base, 'mtu'])} placeholder="(default 1500)" />
+            <CaptureButton node={ep.node} iface={ep.name} />
           </Section>
         );
       })}
     </form>
+  );
+}
+
+/** tcpdump on this link end, in a dock tab. A bridge port is captured in the bridge's namespace. */
+function CaptureButton({ node, iface }: { node: string; iface: string }) {
+  const lab = useStore((s) => s.lab);
+  const t = useStore((s) => s.topology);
+  const live = useStore((s) => !!s.health?.root && ['deployed', 'drift'].includes(s.status?.state ?? ''));
+  const spec = t.nodes[node];
+  const where = spec?.kind === 'bridge' ? (spec.netns ?? Object.entries(t.nodes).find(([, n]) => n.kind === 'host')?.[0]) : node;
+  if (!lab || !where) return null;
+  return (
+    <button type="button" disabled={!live} onClick={() => useDock.getState().open({ kind: 'capture', lab, node: where, iface, filter: '' })}>
+      Capture on {iface}
+    </button>
   );
 }

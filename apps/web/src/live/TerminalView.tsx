@@ -1,0 +1,53 @@
+import { useEffect, useRef } from 'react';
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { wsUrl } from '../api';
+
+/**
+ * A shell in a lab namespace. Output arrives as binary frames and is
+ * acknowledged once xterm has drawn it, which is what lets the server pause
+ * a flooding program instead of buffering it.
+ */
+export function TerminalView({ lab, node, visible }: { lab: string; node: string; visible: boolean }) {
+  const box = useRef<HTMLDivElement>(null);
+  const fitRef = useRef<(() => void) | null>(null);
+  useEffect(() => {
+    const term = new Terminal({ fontSize: 13, cursorBlink: true, scrollback: 5000, fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace' });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(box.current!);
+    fit.fit();
+    const ws = new WebSocket(wsUrl('/api/term', { lab, node, cols: term.cols, rows: term.rows }));
+    ws.binaryType = 'arraybuffer';
+    ws.onmessage = (m) => {
+      if (typeof m.data === 'string') {
+        const msg = JSON.parse(m.data) as { type: string; message?: string; code?: number };
+        term.write(`\r\n\x1b[2m[${msg.type === 'exit' ? `shell exited (${msg.code})` : msg.message}]\x1b[0m\r\n`);
+        return;
+      }
+      const bytes = new Uint8Array(m.data as ArrayBuffer);
+      term.write(bytes, () => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ type: 'ack', bytes: bytes.length })));
+    };
+    ws.onclose = () => term.write('\r\n\x1b[2m[disconnected]\x1b[0m\r\n');
+    const input = term.onData((data) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ type: 'input', data })));
+    const refit = () => {
+      fit.fit();
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'resize', cols: term.cols, rows: term.rows }));
+    };
+    fitRef.current = refit;
+    const ro = new ResizeObserver(refit);
+    ro.observe(box.current!);
+    term.focus();
+    return () => {
+      ro.disconnect();
+      input.dispose();
+      ws.close();
+      term.dispose();
+    };
+  }, [lab, node]);
+  useEffect(() => {
+    if (visible) fitRef.current?.();
+  }, [visible]);
+  return <div className="term" ref={box} role="region" aria-label={`Terminal ${node}`} />;
+}

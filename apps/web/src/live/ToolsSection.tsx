@@ -1,0 +1,75 @@
+import { useState } from 'react';
+import { resolveTopology, interfacesOf, type Topology } from '@nslab/topology';
+import { tools, wsUrl, type Hop } from '../api';
+import { Section } from '../panels/fields';
+import { useStore } from '../store';
+import { useDock } from './dock';
+
+/** Every IPv4 address of the lab, with whose it is: targets to pick for ping and path. */
+export function labAddresses(t: Topology): Array<{ label: string; ip: string }> {
+  const out: Array<{ label: string; ip: string }> = [];
+  for (const scope of resolveTopology(t).scopes.values()) {
+    for (const i of interfacesOf(scope)) for (const a of i.addresses) if (a.cidr?.family === 4) out.push({ label: `${scope.node ?? 'host'} ${i.name} ${a.cidr.ip}`, ip: a.cidr.ip });
+  }
+  return out;
+}
+
+/** Terminal, ping, path and ip views for a deployed namespace. */
+export function ToolsSection({ name }: { name: string }) {
+  const lab = useStore((s) => s.lab)!;
+  const topology = useStore((s) => s.topology);
+  const deployed = useStore((s) => ['deployed', 'drift'].includes(s.status?.nodes[name] ?? ''));
+  const root = useStore((s) => s.health?.root ?? false);
+  const targets = labAddresses(topology);
+  const [target, setTarget] = useState(targets.find((x) => !x.label.startsWith(`${name} `))?.ip ?? '');
+  const [out, setOut] = useState<string>('');
+  const [hops, setHops] = useState<Hop[] | null>(null);
+  const [view, setView] = useState<{ what: string; raw: boolean; body: string } | null>(null);
+  const disabled = !root || !deployed;
+
+  const ping = () => {
+    setOut('');
+    const ws = new WebSocket(wsUrl('/api/stream', { lab, node: name, tool: 'ping', target, count: 3 }));
+    ws.onmessage = (m) => {
+      const msg = JSON.parse(String(m.data)) as { type: string; text?: string; message?: string };
+      if (msg.type === 'line' || msg.type === 'error') setOut((o) => `${o}${msg.text ?? msg.message}\n`);
+    };
+  };
+  const path = async () => setHops((await tools.path(lab, name, target)).hops);
+  const showIt = async (what: string, raw: boolean) => {
+    const r = await tools.show(lab, name, what, raw);
+    setView({ what, raw, body: raw ? (r.text ?? '') : JSON.stringify(r.json, null, 1) });
+  };
+  return (
+    <Section title="Tools">
+      {disabled && <p className="hint">{root ? 'Deploy the lab to use these.' : 'Plan-only mode: no tools.'}</p>}
+      <div className="actions">
+        <button type="button" disabled={disabled} onClick={() => useDock.getState().open({ kind: 'terminal', lab, node: name })}>Open terminal</button>
+        {['addr', 'route', 'neigh', 'link'].map((w) => (
+          <button type="button" key={w} disabled={disabled} onClick={() => void showIt(w, view?.raw ?? false)}>ip {w}</button>
+        ))}
+      </div>
+      <div className="field">
+        <label htmlFor={`target-${name}`}>Target</label>
+        <input id={`target-${name}`} list={`targets-${name}`} className="mono" value={target} onChange={(e) => setTarget(e.target.value)} />
+        <datalist id={`targets-${name}`}>{targets.map((x) => <option key={x.label} value={x.ip}>{x.label}</option>)}</datalist>
+      </div>
+      <div className="actions">
+        <button type="button" disabled={disabled || !target} onClick={ping}>Ping</button>
+        <button type="button" disabled={disabled || !target} onClick={() => void path()}>Path</button>
+      </div>
+      {out && <pre className="tool-out" aria-label="Ping output">{out}</pre>}
+      {hops && (
+        <ol className="hops" aria-label="Path">
+          {hops.map((h, i) => <li key={i}><strong>{h.node}</strong> {h.dev ? `out ${h.dev}` : ''} {h.via ? `via ${h.via}` : ''} {h.note ?? ''}</li>)}
+        </ol>
+      )}
+      {view && (
+        <div>
+          <label className="field check"><input type="checkbox" checked={view.raw} onChange={(e) => void showIt(view.what, e.target.checked)} /> Raw text</label>
+          <pre className="tool-out" aria-label={`ip ${view.what}`}>{view.body}</pre>
+        </div>
+      )}
+    </Section>
+  );
+}

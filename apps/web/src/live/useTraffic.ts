@@ -1,0 +1,49 @@
+/**
+ * Packets per second on each deployed link, from the kernel's counters,
+ * refreshed every second while the lab is deployed.
+ */
+import { useEffect, useState } from 'react';
+import { tools, type Counters } from '../api';
+import { useStore } from '../store';
+
+export type Traffic = Record<number, { aToB: number; bToA: number }>;
+
+export function useTraffic(): Traffic {
+  const lab = useStore((s) => s.lab);
+  const live = useStore((s) => s.health?.root && (s.status?.state === 'deployed' || s.status?.state === 'drift'));
+  const [traffic, setTraffic] = useState<Traffic>({});
+  useEffect(() => {
+    if (!lab || !live) {
+      setTraffic({});
+      return;
+    }
+    let prev: Counters | null = null;
+    let stopped = false;
+    const tick = async () => {
+      try {
+        const now = await tools.counters(lab);
+        if (prev && !stopped) {
+          const dt = (now.at - prev.at) / 1000 || 1;
+          const next: Traffic = {};
+          for (const [i, ends] of Object.entries(now.links)) {
+            const before = prev.links[i];
+            const [a, b] = ends;
+            if (!a || !b || !before?.[0] || !before[1]) continue;
+            next[Number(i)] = { aToB: Math.max(0, (a.txPackets - before[0].txPackets) / dt), bToA: Math.max(0, (b.txPackets - before[1].txPackets) / dt) };
+          }
+          setTraffic(next);
+        }
+        prev = now;
+      } catch {
+        /* the lab went away meanwhile */
+      }
+    };
+    void tick();
+    const timer = setInterval(() => void tick(), 1000);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [lab, live]);
+  return traffic;
+}
