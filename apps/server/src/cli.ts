@@ -7,14 +7,17 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  desiredState, emptyObserved, formatIssue, isError, LAB_NAME, parseTopology, planDeploy, renderPlanScript, stepLine,
+  describeCheck, desiredState, emptyObserved, formatIssue, isError, LAB_NAME, parseTopology, planDeploy, renderPlanScript, stepLine,
   type Topology,
 } from '@nslab/topology';
 import { FEATURES, probeFeatures } from './capabilities.js';
 import { forgetDeployed, readDeployed } from './deployedRecord.js';
 import { PlanFailedError, type ExecResult, type StepEvent } from './executePlan.js';
 import { deployLab, destroyLab, findLabs, LabRefusedError, planLab } from './lab.js';
+import { listTemplates } from './http/api.js';
+import { runChecks } from './runChecks.js';
 import { hostRunner } from './runner.js';
+import { templatesDir } from './paths.js';
 
 const USAGE = `usage: nslab COMMAND [ARGS]
 
@@ -24,6 +27,9 @@ const USAGE = `usage: nslab COMMAND [ARGS]
   destroy FILE|NAME      remove everything the lab owns
   status FILE|NAME       compare the host with the lab; exit 3 on drift
   clean                  remove everything that carries an nslab mark
+  check FILE             run the lab's checks on the host; exit 0 only if all pass
+  templates              list the teaching labs (one per seed scenario)
+  new TEMPLATE [FILE]    write a template's lab file (to FILE, or standard output)
   export-script FILE     a standalone bash script that builds the lab
   capabilities           what this kernel and host support
   serve [--port P] [--host H]   the web app and its API
@@ -162,6 +168,32 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       }
     }
     if (failed) throw new Exit(2);
+  },
+
+  async check([file]) {
+    const t = loadLab(file);
+    requireRoot('check');
+    if (!(t.checks?.length)) {
+      out(`lab ${t.name} has no checks`);
+      return;
+    }
+    const results = await runChecks(hostRunner, t, (r) => out(`${r.ok ? 'PASS' : 'FAIL'}  ${describeCheck(r.check)}: ${r.observed}\n      ${r.explanation}`));
+    const failed = results.filter((r) => !r.ok).length;
+    out(failed === 0 ? `all ${results.length} checks pass` : `${failed} of ${results.length} checks failed`);
+    if (failed > 0) throw new Exit(1);
+  },
+
+  async templates() {
+    for (const t of listTemplates(templatesDir())) out(`${t.id.padEnd(20)} ${t.description.replace(/\s+/g, ' ').slice(0, 100)}…`);
+  },
+
+  async new([id, file]) {
+    const t = listTemplates(templatesDir()).find((x) => x.id === id || x.name === id || x.id.replace(/^\d+-/, '') === id);
+    if (!t) throw new Exit(1, `no template "${id ?? ''}"; see: nslab templates`);
+    if (!file) return void out(t.text);
+    if (fs.existsSync(file)) throw new Exit(1, `${file} exists; not overwriting it`);
+    fs.writeFileSync(file, t.text);
+    out(`wrote ${file} (lab ${t.name}): next, nslab deploy ${file}`);
   },
 
   async 'export-script'([file]) {

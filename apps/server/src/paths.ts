@@ -4,6 +4,8 @@
  * sysctl holds, capability probes), so a reboot clears both together.
  */
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export function runDir(): string {
   return process.env.NSLAB_RUN_DIR ?? '/run/nslab';
@@ -15,4 +17,9 @@ export function dataDir(): string {
 
 export function parallelism(): number {
   return Math.max(2, Math.min(16, os.availableParallelism() * 4));
+}
+
+/** The teaching labs shipped with nslab (labs/ in the repository). */
+export function templatesDir(): string {
+  return process.env.NSLAB_TEMPLATES_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../labs');
 }

@@ -12,7 +12,7 @@ import { Hub } from './http/hub.js';
 import { LabService } from './http/labService.js';
 import { LiveEndpoints } from './live/endpoints.js';
 import { Security } from './http/security.js';
-import { dataDir } from './paths.js';
+import { dataDir, templatesDir } from './paths.js';
 import { hostRunner, type Runner } from './runner.js';
 import { LabStore } from './store.js';
 
@@ -55,7 +55,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   app.use(security.middleware());
   app.use('/api', live.routes());
-  app.use('/api', createApi({ store, service, hub, templatesDir: path.resolve(here, '../../../labs'), mode: { root, token: !!security.token } }));
+  app.use('/api', createApi({ store, service, hub, templatesDir: templatesDir(), mode: { root, token: !!security.token } }));
   const web = path.resolve(here, '../../web/dist');
   app.use(express.static(web, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => file.endsWith('index.html') && res.setHeader('Cache-Control', 'no-cache') }));
   app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(web, 'index.html')));

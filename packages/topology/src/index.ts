@@ -15,3 +15,4 @@ export * from './capabilities.js';
 export * from './labText.js';
 export * from './stepTargets.js';
 export * from './edit.js';
+export * from './checks.js';

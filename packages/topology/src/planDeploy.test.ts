@@ -57,7 +57,7 @@ describe('planner: deploy is reconcile', () => {
   });
 
   it('changing one link address plans only that address', () => {
-    const t = load('seed02-proxy-arp.yaml');
+    const t = load('04-proxy-arp.yaml');
     const before = deployedAs(desiredState(t));
     const edited = structuredClone(t);
     edited.links[1]!.endpoints[0].addresses = ['172.30.30.13/24'];
@@ -71,7 +71,7 @@ describe('planner: deploy is reconcile', () => {
   });
 
   it('renaming one end of a link recreates only that link', () => {
-    const t = load('seed04-bridge-nat.yaml');
+    const t = load('02-bridge-nat.yaml');
     const before = deployedAs(desiredState(t));
     const edited = structuredClone(t);
     edited.links[1]!.endpoints[1].name = 'veth-blue-b2';
@@ -88,7 +88,7 @@ describe('planner: deploy is reconcile', () => {
   });
 
   it('removing a namespace deletes it, and names the host-side peer that goes with it', () => {
-    const t = load('seed04-bridge-nat.yaml');
+    const t = load('02-bridge-nat.yaml');
     const before = deployedAs(desiredState(t));
     const edited = structuredClone(t);
     delete edited.nodes.orange;
@@ -99,14 +99,14 @@ describe('planner: deploy is reconcile', () => {
   });
 
   it('a link that went down is brought up again, nothing else', () => {
-    const t = load('seed04-veth-pair.yaml');
+    const t = load('01-veth-pair.yaml');
     const before = deployedAs(desiredState(t));
     before.scopes['ns:red']!.links['veth-red']!.up = false;
     expect(lines(t, before)).toEqual(['ip -n red link set dev veth-red up']);
   });
 
   it('a changed firewall rule order re-adds the chain in order', () => {
-    const t = load('seed03-two-nodes.yaml');
+    const t = load('06-two-nodes.yaml');
     const before = deployedAs(desiredState(t));
     const edited = structuredClone(t) as any;
     edited.nodes.node1.firewall.forward.reverse();
@@ -116,7 +116,7 @@ describe('planner: deploy is reconcile', () => {
   });
 
   it('an added NAT rule is appended without touching the others', () => {
-    const t = load('seed04-bridge-nat.yaml');
+    const t = load('02-bridge-nat.yaml');
     const before = deployedAs(desiredState(t));
     const edited = structuredClone(t) as any;
     edited.nodes.host.nat.push({ type: 'dnat', proto: 'tcp', port: 8080, to: '192.168.110.2:80' });
@@ -129,27 +129,27 @@ describe('planner: deploy is reconcile', () => {
 
 describe('planner: host settings are held and given back', () => {
   it('records the old value when it changes a host sysctl', () => {
-    const t = load('seed04-bridge-nat.yaml');
+    const t = load('02-bridge-nat.yaml');
     const observed = { ...emptyObserved(t.name), hostValues: { 'sysctl:net.ipv4.ip_forward': '0' } };
     const step = planDeploy(observed, desiredState(t)).steps.find((s) => s.kind === 'sysctl.set')!;
     expect(step).toMatchObject({ key: 'net.ipv4.ip_forward', value: '1', from: '0', hold: 'take' });
   });
 
   it('joins, without a command, a setting another lab already holds', () => {
-    const t = load('seed04-bridge-nat.yaml');
+    const t = load('02-bridge-nat.yaml');
     const observed = { ...emptyObserved(t.name), hostValues: { 'sysctl:net.ipv4.ip_forward': '1' }, holds: { 'sysctl:net.ipv4.ip_forward': { original: '0', labs: ['other'] } } };
     const steps = planDeploy(observed, desiredState(t)).steps.filter((s) => s.kind === 'host.hold' || s.kind === 'sysctl.set');
     expect(steps).toMatchObject([{ kind: 'host.hold', hold: 'take', key: 'sysctl:net.ipv4.ip_forward' }]);
   });
 
   it('destroy restores a setting it alone held', () => {
-    const d = desiredState(load('seed04-bridge-nat.yaml'));
+    const d = desiredState(load('02-bridge-nat.yaml'));
     const plan = planDestroy(deployedAs(d));
     expect(plan.steps.map(stepLine)).toContain('sysctl -w net.ipv4.ip_forward=0');
   });
 
   it('destroy leaves a setting another lab still holds', () => {
-    const d = desiredState(load('seed04-bridge-nat.yaml'));
+    const d = desiredState(load('02-bridge-nat.yaml'));
     const o = deployedAs(d);
     o.holds['sysctl:net.ipv4.ip_forward']!.labs.push('other');
     const steps = planDestroy(o).steps;
@@ -160,7 +160,7 @@ describe('planner: host settings are held and given back', () => {
 
 describe('planner: ownership', () => {
   it('refuses a namespace that exists and is not the lab\'s, and plans nothing', () => {
-    const t = load('seed04-veth-pair.yaml');
+    const t = load('01-veth-pair.yaml');
     const o = emptyObserved(t.name);
     o.foreign.netns.red = undefined;
     const plan = planDeploy(o, desiredState(t));
@@ -169,7 +169,7 @@ describe('planner: ownership', () => {
   });
 
   it('refuses a host interface owned by another lab', () => {
-    const t = load('seed02-proxy-arp.yaml');
+    const t = load('04-proxy-arp.yaml');
     const o = emptyObserved(t.name);
     o.foreign.hostLinks['veth-ns1'] = 'l3-only';
     expect(planDeploy(o, desiredState(t)).conflicts[0]!.path).toEqual(['links', 0, 'endpoints', 1, 'name']);
@@ -180,7 +180,7 @@ describe('planner: ownership', () => {
   });
 
   it('a prefix renames every namespace, and only namespaces', () => {
-    const t = { ...load('seed04-veth-pair.yaml'), prefix: 's01-' };
+    const t = { ...load('01-veth-pair.yaml'), prefix: 's01-' };
     const out = lines(t);
     expect(out[0]).toBe('ip netns add s01-blue');
     expect(out).toContain('ip link add veth-red netns s01-red type veth peer name veth-blue netns s01-blue');

@@ -100,7 +100,13 @@ export const checkSchema = z.union([
     expect: z.enum(['reachable', 'unreachable']).default('reachable'),
     ttl: int(1, 255).optional(),
   }),
-  z.strictObject({ from: z.string(), tcp: z.string(), expect: z.enum(['open', 'closed']).default('open') }),
+  z.strictObject({
+    from: z.string(),
+    tcp: z.string(),
+    expect: z.enum(['open', 'closed']).default('open'),
+    /** Extension: start a listener for the check's duration, in this node on this port (what the connection should reach). */
+    listen: z.strictObject({ node: z.string(), port: int(1, 65535) }).optional(),
+  }),
   z.strictObject({
     in: z.string(),
     neighbor: z.string(),

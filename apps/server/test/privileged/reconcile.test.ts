@@ -155,7 +155,7 @@ links:
 
 describe.skipIf(!isRoot)('CLI contract', () => {
   it('validate: exit 0 for a valid file', async () => {
-    expect((await nslab('validate', 'labs/seed02-proxy-arp.yaml')).code).toBe(0);
+    expect((await nslab('validate', 'labs/04-proxy-arp.yaml')).code).toBe(0);
   });
 
   it('validate: exit 1 with one "path: message" line per error', async () => {
@@ -180,7 +180,7 @@ describe.skipIf(!isRoot)('CLI contract', () => {
   });
 
   it('plan right after deploy prints no commands', async () => {
-    const file = 'labs/seed04-veth-pair.yaml';
+    const file = 'labs/01-veth-pair.yaml';
     await removeLabs(['veth-pair']);
     try {
       expect((await nslab('deploy', file)).code).toBe(0);

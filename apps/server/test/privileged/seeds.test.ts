@@ -34,7 +34,7 @@ function seedSuite(title: string, file: string, checks: (t: Topology) => void): 
   });
 }
 
-seedSuite('seed 01: L3-only /32 veths without proxy ARP', 'seed01-l3-only.yaml', () => {
+seedSuite('seed 01: L3-only /32 veths without proxy ARP', '03-l3-only.yaml', () => {
   it('ns1 cannot reach ns2, and its neighbour entry for ns2 ends FAILED', async () => {
     expect((await ping('ns1', '172.30.30.12', 1)).ok).toBe(false);
     let state: string | undefined;
@@ -51,7 +51,7 @@ seedSuite('seed 01: L3-only /32 veths without proxy ARP', 'seed01-l3-only.yaml',
   });
 });
 
-seedSuite('seed 02: proxy-ARP pseudo-bridge', 'seed02-proxy-arp.yaml', () => {
+seedSuite('seed 02: proxy-ARP pseudo-bridge', '04-proxy-arp.yaml', () => {
   it('ns1 reaches ns2 through the host, one routed hop: TTL 63', async () => {
     const r = await ping('ns1', '172.30.30.12');
     expect(r.ok, r.output).toBe(true);
@@ -64,14 +64,14 @@ seedSuite('seed 02: proxy-ARP pseudo-bridge', 'seed02-proxy-arp.yaml', () => {
   });
 });
 
-seedSuite('seed 04: two namespaces joined by one veth', 'seed04-veth-pair.yaml', () => {
+seedSuite('seed 04: two namespaces joined by one veth', '01-veth-pair.yaml', () => {
   it('red and blue reach each other directly (TTL 64)', async () => {
     expect((await ping('red', '192.168.100.3')).ttl).toBe(64);
     expect((await ping('blue', '192.168.100.2')).ttl).toBe(64);
   });
 });
 
-seedSuite('seed 04: three namespaces on a bridge with a gateway and NAT', 'seed04-bridge-nat.yaml', () => {
+seedSuite('seed 04: three namespaces on a bridge with a gateway and NAT', '02-bridge-nat.yaml', () => {
   it('every namespace reaches the others and the gateway', async () => {
     const addrs = { red: '192.168.110.2', blue: '192.168.110.3', orange: '192.168.110.4' };
     for (const [from, _] of Object.entries(addrs)) {
@@ -86,7 +86,7 @@ seedSuite('seed 04: three namespaces on a bridge with a gateway and NAT', 'seed0
   });
 });
 
-seedSuite('seed 03: two emulated Kubernetes nodes routing their pod subnets', 'seed03-two-nodes.yaml', () => {
+seedSuite('seed 03: two emulated Kubernetes nodes routing their pod subnets', '06-two-nodes.yaml', () => {
   it('pod1 reaches pod2 across both nodes: two routed hops, TTL 62', async () => {
     const r = await ping('pod1', '10.1.2.2');
     expect(r.ok, r.output).toBe(true);
@@ -101,7 +101,7 @@ seedSuite('seed 03: two emulated Kubernetes nodes routing their pod subnets', 's
   });
 });
 
-seedSuite('seed 05: VXLAN overlay between two emulated hosts, and port publishing', 'seed05-vxlan.yaml', () => {
+seedSuite('seed 05: VXLAN overlay between two emulated hosts, and port publishing', '08-vxlan-overlay.yaml', () => {
   it('netns0 on host0 reaches netns1 on host1 over the overlay, on one L2 segment (TTL 64)', async () => {
     const r = await ping('netns0', '192.168.1.10');
     expect(r.ok, r.output).toBe(true);
