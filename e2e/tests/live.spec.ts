@@ -7,6 +7,9 @@ nodes:
   e2e-lb: { kind: netns, position: { x: 360, y: 40 } }
 links:
   - endpoints: [{ node: e2e-la, name: eth0, addresses: [10.235.0.1/24] }, { node: e2e-lb, name: eth0, addresses: [10.235.0.2/24] }]
+checks:
+  - { from: e2e-la, ping: 10.235.0.2, ttl: 64 }
+  - { in: e2e-lb, route: 10.235.0.0/24, dev: eth0 }
 `;
 
 test.describe('live tools on a deployed lab', () => {
@@ -35,6 +38,13 @@ test.describe('live tools on a deployed lab', () => {
     await expect(matrix.locator('td.ok')).toHaveCount(4);
     await expect(matrix.locator('td.no')).toHaveCount(0);
     await page.getByRole('dialog', { name: 'Reachability' }).getByRole('button', { name: 'Close' }).click();
+
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    const checks = page.getByRole('dialog', { name: 'Check results' });
+    await expect(checks).toContainText('all 2 checks pass', { timeout: 15_000 });
+    await expect(checks).toContainText('e2e-la reaches 10.235.0.2 with TTL 64');
+    await expect(node(page, 'e2e-la').locator('.node-checks.pass')).toBeVisible();
+    await checks.getByRole('button', { name: 'Close' }).click();
 
     await page.getByRole('button', { name: 'Close terminal e2e-la' }).click();
     await expect(term).toHaveCount(0);

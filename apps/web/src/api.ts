@@ -1,5 +1,5 @@
 /** The server's JSON API. The token (when the server needs one) comes from ?token= once and is kept for the tab. */
-import type { Topology, TopologyIssue } from '@nslab/topology';
+import type { CheckResult, Topology, TopologyIssue } from '@nslab/topology';
 
 const params = new URLSearchParams(location.search);
 if (params.get('token')) sessionStorage.setItem('nslab-token', params.get('token')!);
@@ -123,6 +123,7 @@ export const tools = {
   path: (lab: string, node: string, to: string) => call<{ hops: Hop[] }>('GET', `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/path?to=${encodeURIComponent(to)}`),
   pingAll: (lab: string) => call<PingMatrix>('POST', `/api/labs/${encodeURIComponent(lab)}/pingall`, {}),
   counters: (lab: string) => call<Counters>('GET', `/api/labs/${encodeURIComponent(lab)}/counters`),
+  check: (lab: string) => call<{ results: CheckResult[] }>('POST', `/api/labs/${encodeURIComponent(lab)}/check`, {}),
 };
 
 /** A websocket URL on this server, with the token when there is one. */

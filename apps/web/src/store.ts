@@ -5,7 +5,7 @@
  * through a packages/topology function and then `apply`.
  */
 import { create } from 'zustand';
-import { formatTopology, parseTopology, parseTopologyData, type Topology, type TopologyIssue } from '@nslab/topology';
+import { formatTopology, parseTopology, parseTopologyData, type CheckResult, type Topology, type TopologyIssue } from '@nslab/topology';
 import { api, ApiError, type Health, type LabEvent, type LabStatus, type LabSummary, type LabView } from './api';
 
 export interface Progress {
@@ -44,6 +44,8 @@ interface State {
   saving: 'saved' | 'pending' | 'saving' | 'error';
   notice: string | null;
   clipboard: { topology: Topology; names: string[] } | null;
+  /** The last run of the lab's checks, shown on the canvas and listed. */
+  checkResults: CheckResult[] | null;
 }
 
 interface Actions {
@@ -100,6 +102,7 @@ export const useStore = create<State & Actions>()((set, get) => ({
   saving: 'saved',
   notice: null,
   clipboard: null,
+  checkResults: null,
 
   async init() {
     // The lab named in the URL loads alongside the rest: first render is what the user waits for.
@@ -121,7 +124,7 @@ export const useStore = create<State & Actions>()((set, get) => ({
     const topology = view.topology ?? { ...EMPTY, name };
     set({
       lab: name, rev: view.rev, topology, text: view.text, textIssues: view.topology ? [] : view.issues, issues: view.issues,
-      selection: { nodes: [], links: [] }, past: [], future: [], status: null, progress: null, saving: 'saved',
+      selection: { nodes: [], links: [] }, past: [], future: [], status: null, progress: null, saving: 'saved', checkResults: null,
     });
     const url = new URL(location.href);
     url.searchParams.set('lab', name);

@@ -32,7 +32,8 @@ export function Canvas() {
   const wrapper = useRef<HTMLDivElement>(null);
 
   const traffic = useTraffic();
-  const derived = useMemo(() => toFlow(topology, issues, status, null, traffic), [topology, issues, status, traffic]);
+  const checkResults = useStore((s) => s.checkResults);
+  const derived = useMemo(() => toFlow(topology, issues, status, null, traffic, checkResults), [topology, issues, status, traffic, checkResults]);
   const [nodes, setNodes] = useState<Node<NodeData>[]>(derived.nodes);
   const [edges, setEdges] = useState<Edge<LinkData>[]>(derived.edges);
   // React Flow owns selection and measured sizes: carry them over when the topology changes…

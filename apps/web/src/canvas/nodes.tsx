@@ -15,6 +15,11 @@ function LabNode({ data, selected }: NodeProps<Node<NodeData>>) {
       <div className="node-head">
         <StateDot state={data.state} />
         <strong className="node-name">{data.name}</strong>
+        {data.checks && (
+          <span className={`node-checks ${data.checks.fail ? 'fail' : 'pass'}`} title={`checks from ${data.name}: ${data.checks.pass} pass, ${data.checks.fail} fail`}>
+            {data.checks.fail ? `✗${data.checks.fail}` : `✓${data.checks.pass}`}
+          </span>
+        )}
         {invalid && (
           <span className="node-errors" title={data.errors.join('\n')} aria-label={`${data.errors.length} error(s)`}>
             !{data.errors.length}

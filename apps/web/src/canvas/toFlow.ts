@@ -1,6 +1,6 @@
 /** Canvas nodes and edges, derived from the topology (never stored separately). */
 import type { Edge, Node } from '@xyflow/react';
-import { formatIssue, type Topology, type TopologyIssue } from '@nslab/topology';
+import { formatIssue, type CheckResult, type Topology, type TopologyIssue } from '@nslab/topology';
 import type { ElementState, LabStatus } from '../api';
 
 export interface NodeData extends Record<string, unknown> {
@@ -10,6 +10,8 @@ export interface NodeData extends Record<string, unknown> {
   state?: ElementState;
   errors: string[];
   interfaces: Array<{ name: string; addresses: string[] }>;
+  /** Results of the lab's checks run from this node: passed and failed. */
+  checks?: { pass: number; fail: number };
 }
 
 export interface LinkData extends Record<string, unknown> {
@@ -26,7 +28,11 @@ export interface LinkData extends Record<string, unknown> {
 const W = { netns: 170, host: 190, bridge: 130 };
 const PAD = 24;
 
-export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus | null, busy: { node?: string; link?: number } | null, traffic: Record<number, { aToB: number; bToA: number }> = {}) {
+export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus | null, busy: { node?: string; link?: number } | null, traffic: Record<number, { aToB: number; bToA: number }> = {}, checks: CheckResult[] | null = null) {
+  const checksOf = (name: string) => {
+    const mine = (checks ?? []).filter((r) => ('from' in r.check ? r.check.from : r.check.in) === name);
+    return mine.length ? { checks: { pass: mine.filter((r) => r.ok).length, fail: mine.filter((r) => !r.ok).length } } : {};
+  };
   const errorsOf = (prefix: (string | number)[]) =>
     issues.filter((i) => i.severity !== 'warning' && prefix.every((p, k) => i.path[k] === p)).map(formatIssue);
   const ifaces = new Map<string, NodeData['interfaces']>();
@@ -53,6 +59,7 @@ export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus |
         // A namespace also shows the errors of its interfaces: their addresses are edited from it.
         errors: [...errorsOf(['nodes', name]), ...t.links.flatMap((l, i) => l.endpoints.flatMap((e, end) => (e.node === name && n.kind !== 'bridge' ? errorsOf(['links', i, 'endpoints', end]) : [])))],
         interfaces: n.kind === 'bridge' ? [] : (ifaces.get(name) ?? []),
+        ...checksOf(name),
       },
       ...(parent ? { parentId: parent, extent: 'parent' as const } : {}),
     };

@@ -4,6 +4,7 @@ import { api, type Revision, type Template } from '../api';
 import { autoLayout } from '../layout';
 import { useStore } from '../store';
 import { PingAll } from '../live/PingAll';
+import { CheckButton } from '../live/CheckButton';
 
 /** The top bar: lab picker and lab actions, templates, import, history, status, Deploy and Destroy. */
 export function LabBar() {
@@ -87,6 +88,7 @@ export function LabBar() {
               <span className="progress-text">{progress.error ? `failed: ${progress.error}` : `${progress.done}/${progress.total || '?'} ${progress.current ?? ''}`}</span>
             </span>
           )}
+          <CheckButton />
           <PingAll />
           <button type="button" className="primary" disabled={busy || !health?.root || hasErrors} title={!health?.root ? 'plan-only mode: the server is not root' : hasErrors ? 'fix the errors first' : 'make the host match this design'} onClick={() => void guard(store().deploy())}>
             Deploy
