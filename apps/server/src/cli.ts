@@ -5,9 +5,10 @@
  * 3 drift (status).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  describeCheck, desiredState, emptyObserved, formatIssue, isError, LAB_NAME, parseTopology, planDeploy, renderPlanScript, stepLine,
+  describeCheck, desiredState, emptyObserved, formatIssue, importScript, isError, LAB_NAME, parseTopology, planDeploy, renderPlanScript, stepLine,
   type Topology,
 } from '@nslab/topology';
 import { FEATURES, probeFeatures } from './capabilities.js';
@@ -31,6 +32,8 @@ const USAGE = `usage: nslab COMMAND [ARGS]
   templates              list the teaching labs (one per seed scenario)
   new TEMPLATE [FILE]    write a template's lab file (to FILE, or standard output)
   export-script FILE     a standalone bash script that builds the lab
+  import-script SCRIPT [--name N]   read ip/iptables/sysctl commands (a seed document
+                         works too) and print the lab as YAML; warnings name their line
   capabilities           what this kernel and host support
   serve [--port P] [--host H]   the web app and its API
 
@@ -200,6 +203,17 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const t = loadLab(file);
     const plan = planDeploy(emptyObserved(t.name), desiredState(t));
     out(renderPlanScript(plan, { header: `builds lab "${t.name}" on a host without nslab (exported by nslab export-script)`, strict: true }));
+  },
+
+  async 'import-script'(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' } } });
+    const text = readFile(positionals[0]);
+    const name = values.name ?? (positionals[0] === '-' ? 'imported' : path.basename(positionals[0]!).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 24)) ?? 'imported';
+    const r = importScript(text, name || 'imported');
+    for (const w of r.warnings) err(`${positionals[0]}:${w.line}: warning: ${w.message}\n    ${w.text}`);
+    if (r.skipped.length) err(`skipped ${r.skipped.length} command(s) that only look or print: ${[...new Set(r.skipped.map((x) => x.line))].slice(0, 30).join(', ')}${r.skipped.length > 30 ? ', …' : ''}`);
+    for (const i of r.issues) err(`lab: ${formatIssue(i)}`);
+    out(r.yaml);
   },
 
   async capabilities() {

@@ -1,5 +1,5 @@
 /** The server's JSON API. The token (when the server needs one) comes from ?token= once and is kept for the tab. */
-import type { CheckResult, Topology, TopologyIssue } from '@nslab/topology';
+import type { CheckResult, ImportResult, Topology, TopologyIssue } from '@nslab/topology';
 
 const params = new URLSearchParams(location.search);
 if (params.get('token')) sessionStorage.setItem('nslab-token', params.get('token')!);
@@ -97,6 +97,7 @@ export const api = {
   destroy: (name: string) => call<OpResult>('POST', `/api/labs/${encodeURIComponent(name)}/destroy`, {}),
   status: (name: string) => call<LabStatus>('GET', `/api/labs/${encodeURIComponent(name)}/status`),
   templates: () => call<Template[]>('GET', '/api/templates'),
+  importScript: (text: string, name: string) => call<ImportResult>('POST', '/api/import-script', { text, name }),
 };
 
 export interface Hop {

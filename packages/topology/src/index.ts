@@ -16,3 +16,4 @@ export * from './labText.js';
 export * from './stepTargets.js';
 export * from './edit.js';
 export * from './checks.js';
+export * from './importScript.js';

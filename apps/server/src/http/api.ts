@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { formatTopology, parseTopology, parseTopologyData, setLabName, type Topology } from '@nslab/topology';
+import { formatTopology, importScript, parseTopology, parseTopologyData, setLabName, type Topology } from '@nslab/topology';
 import { StoreError, type LabStore } from '../store.js';
 import type { Hub } from './hub.js';
 import { HttpError, type LabService } from './labService.js';
@@ -138,6 +138,13 @@ export function createApi(deps: ApiDeps): express.Router {
   api.get('/labs/:name/status', h((req) => service.status(nameOf(req))));
 
   api.get('/templates', h(() => listTemplates(deps.templatesDir)));
+
+  /** A block of shell commands (or a seed document) → a lab, with the warnings and skipped lines. */
+  api.post('/import-script', h((req) => {
+    const { text, name } = (req.body ?? {}) as { text?: unknown; name?: unknown };
+    if (typeof text !== 'string') throw new HttpError(400, 'send { "text": "<shell commands>" }');
+    return importScript(text, typeof name === 'string' && name ? name : 'imported');
+  }));
 
   api.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'no such API endpoint' });

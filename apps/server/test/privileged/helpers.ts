@@ -126,3 +126,17 @@ export async function removeLabs(labs: string[]): Promise<void> {
   const present = await findLabs();
   for (const lab of labs) if (present.includes(lab)) await destroyQuietly(lab);
 }
+
+/**
+ * The host is as it was: compared until it matches or 3 s pass, since the
+ * kernel finishes tearing namespaces down after `ip netns del` returns.
+ */
+export async function expectHostAsBefore(before: string, extraSysctls: string[] = []): Promise<void> {
+  const { expect } = await import('vitest');
+  let now = await hostSnapshot(extraSysctls);
+  for (let i = 0; i < 30 && now !== before; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    now = await hostSnapshot(extraSysctls);
+  }
+  expect(now).toBe(before);
+}

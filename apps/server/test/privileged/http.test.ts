@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../src/serve.js';
-import { destroyQuietly, hostSnapshot, isRoot, ping, removeLabs, sh } from './helpers.js';
+import { destroyQuietly, hostSnapshot, isRoot, ping, removeLabs, sh, expectHostAsBefore } from './helpers.js';
 
 const LAB = `name: http-lab
 nodes:
@@ -77,7 +77,7 @@ describe.skipIf(!isRoot)('deploy over HTTP, progress over websocket', () => {
   it('destroy over HTTP leaves the host as it was', async () => {
     const r = await post('/api/labs/http-lab/destroy');
     expect((await r.json()).ok).toBe(true);
-    expect(await hostSnapshot()).toBe(before);
+    await expectHostAsBefore(before);
     expect((await (await fetch(`${base}/api/labs/http-lab/status`)).json()).label).toBe('Not deployed');
   });
 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Topology } from '@nslab/topology';
 import { deployLab, destroyLab } from '../../src/lab.js';
-import { deployOk, destroyQuietly, sh, hostSnapshot, isRoot, loadLab, neighborState, ping, removeLabs, tcpProbe, tcpServer } from './helpers.js';
+import { deployOk, destroyQuietly, sh, hostSnapshot, isRoot, loadLab, neighborState, ping, removeLabs, tcpProbe, tcpServer, expectHostAsBefore } from './helpers.js';
 
 function seedSuite(title: string, file: string, checks: (t: Topology) => void): void {
   describe.skipIf(!isRoot)(title, () => {
@@ -29,7 +29,7 @@ function seedSuite(title: string, file: string, checks: (t: Topology) => void): 
     it('destroy leaves no namespace, link, rule or sysctl change behind', async () => {
       const { result } = await destroyLab(t.name);
       expect(result.ok).toBe(true);
-      expect(await hostSnapshot()).toBe(before);
+      await expectHostAsBefore(before);
     });
   });
 }

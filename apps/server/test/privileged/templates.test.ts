@@ -6,7 +6,7 @@ import { parseTopology } from '@nslab/topology';
 import { deployLab, destroyLab } from '../../src/lab.js';
 import { runChecks } from '../../src/runChecks.js';
 import { hostRunner } from '../../src/runner.js';
-import { destroyQuietly, hostSnapshot, isRoot, nslab, removeLabs, repoRoot } from './helpers.js';
+import { destroyQuietly, hostSnapshot, isRoot, nslab, removeLabs, repoRoot, expectHostAsBefore } from './helpers.js';
 
 const files = fs.readdirSync(path.join(repoRoot, 'labs')).filter((f) => f.endsWith('.yaml')).sort();
 
@@ -28,7 +28,7 @@ describe.skipIf(!isRoot)('templates: deploy, check, destroy', () => {
     for (const r of results) expect(r.ok, `${file} checks[${r.index}]: ${r.observed} — ${r.explanation}`).toBe(true);
     for (const r of results) expect(r.explanation.length).toBeGreaterThan(20);
     expect((await destroyLab(t.name)).result.ok).toBe(true);
-    expect(await hostSnapshot()).toBe(before);
+    await expectHostAsBefore(before);
   });
 
   it('nslab check explains why seed 01 fails by design', async () => {

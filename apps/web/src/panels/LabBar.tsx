@@ -4,6 +4,7 @@ import { api, type Revision, type Template } from '../api';
 import { autoLayout } from '../layout';
 import { useStore } from '../store';
 import { PingAll } from '../live/PingAll';
+import { ImportScript } from './ImportScript';
 import { CheckButton } from '../live/CheckButton';
 
 /** The top bar: lab picker and lab actions, templates, import, history, status, Deploy and Destroy. */
@@ -16,7 +17,7 @@ export function LabBar() {
   const saving = useStore((s) => s.saving);
   const issues = useStore((s) => s.issues);
   const store = useStore.getState;
-  const [menu, setMenu] = useState<'labs' | 'templates' | 'history' | null>(null);
+  const [menu, setMenu] = useState<'labs' | 'templates' | 'history' | 'import' | null>(null);
   const busy = progress?.running ?? false;
   const hasErrors = issues.some((i) => i.severity !== 'warning');
   const guard = (p: Promise<unknown>) => p.catch((e: Error) => store().say(e.message));
@@ -65,6 +66,7 @@ export function LabBar() {
             )}
             <hr />
             <button type="button" role="menuitem" onClick={() => (setMenu(null), fileInput.current?.click())}>Import .yaml…</button>
+            <button type="button" role="menuitem" onClick={() => setMenu('import')}>Import script…</button>
           </div>
         )}
         <input ref={fileInput} type="file" accept=".yaml,.yml,.json" hidden aria-label="Import file" onChange={(e) => {
@@ -73,6 +75,7 @@ export function LabBar() {
           e.target.value = '';
         }} />
       </div>
+      {menu === 'import' && <ImportScript onClose={() => setMenu(null)} freeName={freeName} />}
       <TemplatesMenu open={menu === 'templates'} toggle={() => setMenu(menu === 'templates' ? null : 'templates')} onPick={(t) => (setMenu(null), void guard(importText(t.text, t.id)))} />
       {lab && <HistoryMenu lab={lab} open={menu === 'history'} toggle={() => setMenu(menu === 'history' ? null : 'history')} onPick={(rev) => (setMenu(null), void guard(store().restore(rev)))} />}
       <span className="save-state" aria-live="polite">{lab ? (saving === 'saved' ? 'saved' : saving === 'error' ? 'not saved' : 'saving…') : ''}</span>

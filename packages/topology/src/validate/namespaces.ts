@@ -165,8 +165,10 @@ function validateVxlans(node: NamespaceNode, ctx: Ctx): void {
     if (vx.group !== undefined && parseIp(vx.group) && !isMulticast(vx.group)) ctx.list.error('vxlan.group', [...path, 'group'], `${vx.group} is not a multicast address`);
     if (vx.group !== undefined && vx.dev === undefined) ctx.list.error('vxlan.group-dev', [...path, 'dev'], 'a multicast vxlan needs "dev", the interface to join the group on');
     if (vx.remote === undefined && vx.group === undefined) ctx.list.warn('vxlan.no-peer', path, 'no "remote" or "group": this tunnel sends nothing until you add forwarding entries by hand');
-    if (vx.dev !== undefined && (vx.dev === vx.name || !hasInterface(ctx.scope, vx.dev))) {
-      ctx.list.error('ref.interface', [...path, 'dev'], `no underlay interface named "${vx.dev}" in this namespace`);
+    if (vx.dev !== undefined && vx.dev === vx.name) ctx.list.error('ref.interface', [...path, 'dev'], 'a vxlan cannot be its own underlay');
+    else if (vx.dev !== undefined && !hasInterface(ctx.scope, vx.dev)) {
+      if (ctx.isHost) ctx.list.warn('ref.host-interface', [...path, 'dev'], `"${vx.dev}" is not an interface of this lab; it must already exist on the host`);
+      else ctx.list.error('ref.interface', [...path, 'dev'], `no underlay interface named "${vx.dev}" in this namespace`);
     }
     if (vx.bridge !== undefined) {
       const b = ctx.r.topology.nodes[vx.bridge];

@@ -1,0 +1,294 @@
+/**
+ * Reads a block of shell commands as written in the seed documents (ip,
+ * iptables, sysctl, nsenter, …) and rebuilds the lab they make. Commands that
+ * only look (ping, ip … show, tcpdump, …) are listed as skipped; anything it
+ * cannot map is a warning with its line number — never dropped silently.
+ */
+import { formatTopology } from './labText.js';
+import { parseCidr } from './net.js';
+import { parseTopologyData } from './parseTopology.js';
+import type { TopologyIssue } from './issues.js';
+import type { Topology } from './schema.js';
+import { scriptLines, splitWords, type ScriptLine } from './importScript/lines.js';
+import { ScriptModel, type Ns } from './importScript/model.js';
+
+export interface ImportNote {
+  line: number;
+  text: string;
+  message: string;
+}
+
+export interface ImportResult {
+  topology: Topology;
+  /** Commands it could not map, with why. */
+  warnings: ImportNote[];
+  /** Show and read-only commands, left out on purpose. */
+  skipped: ImportNote[];
+  /** Validation issues of the rebuilt lab. */
+  issues: TopologyIssue[];
+  yaml: string;
+}
+
+const READ_ONLY = new Set(['ping', 'ping6', 'tcpdump', 'ethtool', 'lsns', 'curl', 'wget', 'pgrep', 'ps', 'cat', 'ls', 'traceroute', 'tracepath', 'arp', 'ss', 'netstat', 'nc', 'python', 'python3', 'dig', 'nslookup']);
+const IGNORED = new Set(['modprobe', 'cd', 'clear', 'exit', 'set']);
+
+/**
+ * @example
+ * importScript('ip netns add red\nip netns add blue\nip link add veth-red type veth peer name veth-blue\n…', 'demo').yaml
+ */
+export function importScript(text: string, name = 'imported'): ImportResult {
+  const model = new ScriptModel();
+  const warnings: ImportNote[] = [];
+  const skipped: ImportNote[] = [];
+  let nsenter: Ns | undefined; // inside an `nsenter --net=…` block, up to `exit`
+  for (const l of scriptLines(text)) {
+    const warn = (message: string) => warnings.push({ line: l.line, text: l.text, message });
+    const skip = (message: string) => skipped.push({ line: l.line, text: l.text, message });
+    if (l.output) {
+      skip('output shown in a transcript');
+      continue;
+    }
+    run(l.words, nsenter ?? '', { warn, skip, enter: (ns) => (nsenter = ns), leave: () => (nsenter = undefined), line: l }, model);
+  }
+  const topology = model.toTopology(name);
+  const r = parseTopologyData(topology);
+  return { topology: r.topology ?? topology, warnings, skipped, issues: r.issues, yaml: formatTopology(r.topology ?? topology) };
+}
+
+interface Ctx {
+  warn(m: string): void;
+  skip(m: string): void;
+  enter(ns: Ns): void;
+  leave(): void;
+  line: ScriptLine;
+}
+
+function run(words: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
+  let w = words;
+  while (w[0] === 'sudo') w = w.slice(1).filter((x, i) => !(i === 0 && x.startsWith('-')));
+  if (w.length === 0) return ctx.skip('sudo -i: a root shell');
+  const [cmd, ...args] = w as [string, ...string[]];
+  if (cmd === 'exit') return ns !== '' ? ctx.leave() : undefined;
+  if (cmd === 'ip') return ip(args, ns, ctx, m);
+  if (cmd === 'nsenter') return nsenterCmd(args, ns, ctx, m);
+  if (cmd === 'sysctl') return sysctl(args, ns, ctx, m);
+  if (cmd === 'echo') return echo(args, ns, ctx, m);
+  if (cmd === 'bash' || cmd === 'sh') {
+    const i = args.indexOf('-c');
+    if (i >= 0 && args[i + 1]) return run(splitWords(args[i + 1]!), ns, ctx, m);
+    return ctx.warn(`${cmd} without -c: cannot tell what it runs`);
+  }
+  if (cmd === 'iptables' || cmd === 'ip6tables') return iptables(args, ns, ctx, m, cmd === 'ip6tables' ? 6 : 4);
+  if (cmd === 'route') return netToolsRoute(args, ns, ctx, m);
+  if (cmd === 'bridge' && (args.includes('show') || args.length <= 2)) return ctx.skip('shows the forwarding table');
+  if (READ_ONLY.has(cmd) || cmd.startsWith('./')) return ctx.skip(`${cmd} only looks (or runs a program): left out`);
+  if (IGNORED.has(cmd)) return ctx.skip(cmd === 'modprobe' ? 'loads a kernel module: nslab checks kernel features itself' : cmd === 'set' ? 'shell options' : `${cmd}: nothing to import`);
+  ctx.warn(`not a command nslab understands (${cmd})`);
+}
+
+function nsenterCmd(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
+  const net = args.find((a) => a.startsWith('--net='))?.slice(6) ?? (args[0] === '--net' ? args[1] : undefined);
+  const target = net?.match(/\/(?:var\/)?run\/netns\/([^/]+)$/)?.[1];
+  if (!target) {
+    const inner = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-t' && args[i - 1] !== '--target');
+    if (inner[0] === 'ip' && ['show', 'list'].includes(inner[2] ?? 'show')) return ctx.skip('looks inside a process\'s namespace');
+    return ctx.warn('nsenter into a process (-t PID) cannot be mapped to a lab namespace');
+  }
+  m.addNamespace(target);
+  const rest = args.slice(args.findIndex((a) => a.startsWith('--net')) + (args.includes('--net') ? 2 : 1)).filter((a) => a !== '--');
+  if (rest.length === 0) return ctx.enter(target);
+  run(rest, target, ctx, m);
+}
+
+function sysctl(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
+  const pairs = args.filter((a) => a.includes('='));
+  if (pairs.length === 0) return ctx.skip('reads a sysctl');
+  for (const p of pairs) {
+    const [k, v] = p.split('=') as [string, string];
+    if (!/^-?\d+$/.test(v.trim())) ctx.warn(`${k}: only integer sysctls are imported`);
+    else m.ns(ns).sysctls[k.trim().replace(/\//g, '.')] = Number(v);
+  }
+}
+
+function echo(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
+  const gt = args.indexOf('>');
+  const file = gt >= 0 ? args[gt + 1] : args.find((a) => a.startsWith('>'))?.slice(1);
+  const value = args[0];
+  if (!file?.startsWith('/proc/sys/') || value === undefined) return ctx.skip('echo: nothing to import');
+  const key = file.slice('/proc/sys/'.length).replace(/\//g, '.');
+  if (!/^-?\d+$/.test(value)) return ctx.warn(`${key}: only integer sysctls are imported`);
+  m.ns(ns).sysctls[key] = Number(value);
+}
+
+function netToolsRoute(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
+  // route add default gw IP | route add -net CIDR gw IP
+  if (args[0] !== 'add') return ctx.skip('route: shows the routing table');
+  const gw = args[args.indexOf('gw') + 1];
+  const to = args[1] === 'default' ? 'default' : args[1] === '-net' ? args[2] : undefined;
+  if (!gw || !to) return ctx.warn('route add: only "default gw IP" and "-net CIDR gw IP" are understood');
+  m.ns(ns).routes.push({ to, via: gw });
+}
+
+function ip(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
+  let a = args;
+  let scope = ns;
+  while (a[0]?.startsWith('-')) {
+    const opt = a[0];
+    if (opt === '-n' || opt === '-netns' || opt === '--netns') {
+      scope = a[1]!;
+      a = a.slice(2);
+    } else a = a.slice(1); // -4, -6, -br, -json, -d …: no effect on what is built
+  }
+  const [obj, verb, ...rest] = a;
+  const show = verb === undefined || ['show', 'list', 'ls', 'get', 'identify', 'list-id', 'monitor'].includes(verb);
+  if (obj === 'netns') {
+    if (verb === 'add' && rest[0]) return m.addNamespace(rest[0]);
+    if (verb === 'exec' && rest[0]) {
+      m.addNamespace(rest[0]);
+      return run(rest.slice(1), rest[0], ctx, m);
+    }
+    if ((verb === 'del' || verb === 'delete') && rest[0]) {
+      m.namespaces.delete(rest[0]);
+      for (const i of m.ifaces.filter((x) => x.ns === rest[0])) m.remove(i);
+      return;
+    }
+    if (show) return ctx.skip('lists namespaces');
+    return ctx.warn(`ip netns ${verb}: not understood`);
+  }
+  if (show || obj === 'neigh' || obj === 'neighbor' || obj === 'monitor') return ctx.skip('only shows state');
+  if (scope !== ns) m.addNamespace(scope);
+  if (/^l(i(nk?)?)?$/.test(obj!)) return ipLink(verb!, rest, scope, ctx, m);
+  if (/^a(d(dr?)?)?$/.test(obj!) || obj === 'address') return ipAddr(verb!, rest, scope, ctx, m);
+  if (/^r(o(u(te?)?)?)?$/.test(obj!)) return ipRoute(verb!, rest, scope, ctx, m);
+  ctx.warn(`ip ${obj} ${verb}: not understood`);
+}
+
+function ipLink(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
+  if (verb === 'add') {
+    const typeAt = rest.indexOf('type');
+    const type = rest[typeAt + 1];
+    const head = rest.slice(0, typeAt < 0 ? rest.length : typeAt);
+    const name = head[head.indexOf('name') + 1] && head.includes('name') ? head[head.indexOf('name') + 1]! : head.find((x, i) => !['link', 'name'].includes(x) && !['link', 'name'].includes(head[i - 1] ?? ''))!;
+    const opts = rest.slice(typeAt + 2);
+    const here = head.includes('netns') ? head[head.indexOf('netns') + 1]! : ns;
+    if (type === 'bridge') {
+      m.add({ name, ns: here, kind: 'bridge', addresses: [] });
+      return;
+    }
+    if (type === 'veth') {
+      const peerAt = opts.indexOf('name');
+      const peerName = opts[peerAt + 1];
+      if (!peerName) return ctx.warn('veth without "peer name": cannot tell its other end');
+      // Without its own netns, the peer stays where the command runs, whatever netns the first end went to.
+      const peerNs = opts.includes('netns') ? opts[opts.indexOf('netns') + 1]! : ns;
+      if (peerNs !== '') m.addNamespace(peerNs);
+      if (here !== '') m.addNamespace(here);
+      const a = m.add({ name, ns: here, kind: 'veth', addresses: [] });
+      const b = m.add({ name: peerName, ns: peerNs, kind: 'veth', addresses: [] });
+      a.peer = b;
+      b.peer = a;
+      return;
+    }
+    if (type === 'vxlan') {
+      const opt = (k: string) => (opts.includes(k) ? opts[opts.indexOf(k) + 1] : undefined);
+      const vni = Number(opt('id') ?? opt('vni'));
+      const vx = { vni, dstport: Number(opt('dstport') ?? 4789), ...(opt('remote') ? { remote: opt('remote')! } : {}), ...(opt('local') ? { local: opt('local')! } : {}), ...(opt('group') ? { group: opt('group')! } : {}), ...(opt('dev') ? { dev: opt('dev')! } : {}) };
+      m.add({ name, ns: here, kind: 'vxlan', addresses: [], vxlan: vx });
+      return;
+    }
+    return ctx.warn(`${type ?? 'this'} links are not part of the lab format (nslab draws veth, bridge and vxlan)`);
+  }
+  if (verb === 'set') {
+    const flags = new Set(['up', 'down', 'nomaster']);
+    const withValue = new Set(['netns', 'master', 'mtu', 'address', 'dev', 'name', 'alias', 'promisc', 'arp', 'multicast', 'txqueuelen', 'type']);
+    const dev = rest.includes('dev') ? rest[rest.indexOf('dev') + 1]! : rest.find((x, i) => !flags.has(x) && !withValue.has(x) && !withValue.has(rest[i - 1] ?? ''));
+    if (dev === 'lo') return ctx.skip('loopback: nslab brings it up in every namespace');
+    const i = dev ? m.find(ns, dev) : undefined;
+    if (!i) return ctx.warn(`no interface "${dev}" ${ns ? `in ${ns}` : 'on the host'} was created above`);
+    const val = (k: string) => rest[rest.indexOf(k) + 1];
+    if (rest.includes('netns')) {
+      i.ns = val('netns')!;
+      m.addNamespace(i.ns);
+      i.master = undefined;
+    }
+    if (rest.includes('master')) i.master = val('master');
+    if (rest.includes('nomaster')) i.master = undefined;
+    if (rest.includes('mtu')) i.mtu = Number(val('mtu'));
+    if (rest.includes('address')) i.mac = val('address');
+    if (rest.includes('name')) i.name = val('name')!;
+    return; // up/down: nslab brings every link up
+  }
+  if (verb === 'del' || verb === 'delete') {
+    const dev = rest.includes('dev') ? rest[rest.indexOf('dev') + 1] : rest[0];
+    const i = dev ? m.find(ns, dev) : undefined;
+    if (!i) return ctx.warn(`no interface "${dev}" to delete`);
+    m.remove(i);
+    return;
+  }
+  ctx.warn(`ip link ${verb}: not understood`);
+}
+
+function ipAddr(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
+  if (verb !== 'add' && verb !== 'del') return ctx.warn(`ip addr ${verb}: not understood`);
+  const cidr = rest[0]!;
+  const dev = rest[rest.indexOf('dev') + 1];
+  const i = dev ? m.find(ns, dev) : undefined;
+  if (!i) return ctx.warn(`no interface "${dev}" ${ns ? `in ${ns}` : 'on the host'} was created above`);
+  const c = parseCidr(cidr);
+  const text = c && !cidr.includes('/') ? `${cidr}/${c.family === 4 ? 32 : 128}` : cidr;
+  if (verb === 'add') i.addresses.push(text);
+  else i.addresses = i.addresses.filter((x) => x !== text);
+}
+
+function ipRoute(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
+  if (verb !== 'add' && verb !== 'replace' && verb !== 'append') return ctx.warn(`ip route ${verb}: not understood`);
+  const val = (k: string) => (rest.includes(k) ? rest[rest.indexOf(k) + 1] : undefined);
+  const to = rest[0]!;
+  const via = val('via');
+  if (via && !parseCidr(via)) return ctx.warn(`"${via}" is not an address: fill it in, then import again`);
+  const dev = val('dev');
+  if (dev && !m.find(ns, dev)) return ctx.warn(`route through "${dev}", which was not created above: left out`);
+  const metric = val('metric');
+  m.ns(ns).routes.push({ to: to === 'default' ? 'default' : to, ...(via ? { via } : {}), ...(dev ? { dev } : {}), ...(metric ? { metric: Number(metric) } : {}) });
+}
+
+function iptables(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel, family: 4 | 6): void {
+  const table = args.includes('-t') ? args[args.indexOf('-t') + 1] : 'filter';
+  const val = (...ks: string[]) => {
+    for (const k of ks) if (args.includes(k)) return args[args.indexOf(k) + 1];
+    return undefined;
+  };
+  const negated = (k: string) => args[args.indexOf(k) - 1] === '!';
+  if (args.includes('-P')) {
+    const [chain, policy] = [val('-P'), args[args.indexOf('-P') + 2]];
+    if (chain === 'FORWARD' && (policy === 'ACCEPT' || policy === 'DROP')) m.ns(ns).forwardPolicy = policy === 'ACCEPT' ? 'accept' : 'drop';
+    else ctx.warn(`policy of ${chain}: only the FORWARD policy is part of the lab format`);
+    return;
+  }
+  const chain = val('-A', '-I', '--append', '--insert');
+  if (!chain) return ctx.skip('iptables: only shows or changes nothing the lab holds');
+  const target = val('-j', '--jump');
+  const s = val('-s', '--source');
+  const d = val('-d', '--destination');
+  const i = val('-i', '--in-interface');
+  const o = val('-o', '--out-interface');
+  if (table === 'nat' && chain === 'POSTROUTING' && target === 'MASQUERADE') {
+    m.ns(ns).nat.push({ type: 'masquerade', source: s ?? (family === 6 ? '::/0' : '0.0.0.0/0'), ...(o ? (negated('-o') ? { notOutInterface: o } : { outInterface: o }) : {}) });
+    return;
+  }
+  if (table === 'nat' && (chain === 'PREROUTING' || chain === 'OUTPUT') && target === 'DNAT') {
+    const to = val('--to-destination', '--to');
+    const port = Number(val('--dport', '--destination-port'));
+    const proto = val('-p', '--protocol');
+    if (!to || !port || (proto !== 'tcp' && proto !== 'udp')) return ctx.warn('DNAT: nslab publishes ports as "-p tcp|udp --dport N --to-destination IP:PORT"');
+    const st = m.ns(ns);
+    const dup = st.nat.some((n) => n.type === 'dnat' && n.port === port && n.proto === proto && n.to === to);
+    if (!dup) st.nat.push({ type: 'dnat', proto, port, to, ...(d ? { destination: d.replace(/\/32$/, '') } : {}) }); // one rule covers PREROUTING and OUTPUT
+    return;
+  }
+  if (table === 'filter' && chain === 'FORWARD' && (target === 'ACCEPT' || target === 'DROP')) {
+    m.ns(ns).forward.push({ ...(i ? { in: i } : {}), ...(o ? { out: o } : {}), ...(s ? { source: s } : {}), ...(d ? { destination: d } : {}), action: target === 'ACCEPT' ? 'accept' : 'drop' });
+    return;
+  }
+  ctx.warn(`iptables -t ${table} ${chain} -j ${target ?? '?'}: not part of the lab format (masquerade, DNAT port publishing, FORWARD rules)`);
+}
