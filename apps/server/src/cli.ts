@@ -16,6 +16,7 @@ import { forgetDeployed, readDeployed } from './deployedRecord.js';
 import { PlanFailedError, type ExecResult, type StepEvent } from './executePlan.js';
 import { deployLab, destroyLab, findLabs, LabRefusedError, planLab } from './lab.js';
 import { listTemplates } from './http/api.js';
+import { discoverHost } from './discover.js';
 import { runChecks } from './runChecks.js';
 import { hostRunner } from './runner.js';
 import { templatesDir } from './paths.js';
@@ -34,6 +35,8 @@ const USAGE = `usage: nslab COMMAND [ARGS]
   export-script FILE     a standalone bash script that builds the lab
   import-script SCRIPT [--name N]   read ip/iptables/sysctl commands (a seed document
                          works too) and print the lab as YAML; warnings name their line
+  discover [--all] [--name N] [--script]   the live host as lab YAML (nslab's namespaces,
+                         or --all of them), veth peers resolved across namespaces
   capabilities           what this kernel and host support
   serve [--port P] [--host H]   the web app and its API
 
@@ -214,6 +217,15 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (r.skipped.length) err(`skipped ${r.skipped.length} command(s) that only look or print: ${[...new Set(r.skipped.map((x) => x.line))].slice(0, 30).join(', ')}${r.skipped.length > 30 ? ', …' : ''}`);
     for (const i of r.issues) err(`lab: ${formatIssue(i)}`);
     out(r.yaml);
+  },
+
+  async discover(args) {
+    const { values } = parseArgs({ args, options: { all: { type: 'boolean', default: false }, name: { type: 'string' }, script: { type: 'boolean', default: false } } });
+    requireRoot('discover');
+    const r = await discoverHost(hostRunner, { all: values.all!, ...(values.name ? { name: values.name } : {}) });
+    for (const w of r.warnings) err(`warning: ${w.message}: ${w.text}`);
+    for (const i of r.issues) err(`lab: ${formatIssue(i)}`);
+    out(values.script ? r.script : r.yaml);
   },
 
   async capabilities() {

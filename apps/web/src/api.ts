@@ -98,6 +98,7 @@ export const api = {
   status: (name: string) => call<LabStatus>('GET', `/api/labs/${encodeURIComponent(name)}/status`),
   templates: () => call<Template[]>('GET', '/api/templates'),
   importScript: (text: string, name: string) => call<ImportResult>('POST', '/api/import-script', { text, name }),
+  discover: (all: boolean, name: string) => call<ImportResult>('GET', `/api/discover?all=${all ? 1 : 0}&name=${encodeURIComponent(name)}`),
 };
 
 export interface Hop {

@@ -14,6 +14,7 @@ import { apiErrors } from '../http/api.js';
 import { HttpError, type LabService } from '../http/labService.js';
 import type { Security } from '../http/security.js';
 import { runDir } from '../paths.js';
+import { discoverHost } from '../discover.js';
 import { runChecks } from '../runChecks.js';
 import type { Runner } from '../runner.js';
 import { enter, ownedScope } from './scope.js';
@@ -95,6 +96,7 @@ export class LiveEndpoints {
       return { hops: await tracePath(this.runner, t, String(req.params.node), String(req.query.to ?? '')) };
     }));
     r.post('/labs/:name/check', h(async (req) => ({ results: await runChecks(this.runner, this.service.saved(String(req.params.name))) })));
+    r.get('/discover', h(async (req) => discoverHost(this.runner, { all: req.query.all === '1', ...(typeof req.query.name === 'string' ? { name: req.query.name } : {}) })));
     r.post('/labs/:name/pingall', h(async (req) => pingAll(this.runner, this.service.saved(String(req.params.name)))));
     r.get('/labs/:name/counters', h(async (req) => linkCounters(this.runner, this.service.saved(String(req.params.name)))));
     r.get('/captures/:id', (req, res) => {

@@ -67,6 +67,11 @@ export function LabBar() {
             <hr />
             <button type="button" role="menuitem" onClick={() => (setMenu(null), fileInput.current?.click())}>Import .yaml…</button>
             <button type="button" role="menuitem" onClick={() => setMenu('import')}>Import script…</button>
+            <button type="button" role="menuitem" disabled={!health?.root} onClick={() => {
+              setMenu(null);
+              const name = freeName('from-host');
+              void guard(api.discover(true, name).then(async (r) => store().createLab(formatTopology(await autoLayout({ ...r.topology, name })))));
+            }}>Import from host</button>
           </div>
         )}
         <input ref={fileInput} type="file" accept=".yaml,.yml,.json" hidden aria-label="Import file" onChange={(e) => {
