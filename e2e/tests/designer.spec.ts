@@ -124,5 +124,9 @@ test.describe('editing', () => {
     await expect(page.getByRole('button', { name: 'Labs: e2e-imported' })).toBeVisible();
     await expect(node(page, 'red')).toBeVisible();
     await expect(node(page, 'blue')).toContainText('192.168.100.3/24');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export script' }).click()]);
+    const script = await (await import('node:fs')).promises.readFile((await download.path())!, 'utf8');
+    expect(script).toContain('set -euo pipefail');
+    expect(script).toContain('ip link add veth-red netns red type veth peer name veth-blue netns blue');
   });
 });

@@ -1,4 +1,4 @@
-import { formatIssue } from '@nslab/topology';
+import { desiredState, emptyObserved, formatIssue, isError, planDeploy, renderPlanScript } from '@nslab/topology';
 import { useStore } from '../store';
 
 /** The lab as YAML. Edit here and the canvas follows; edit the canvas and this follows. */
@@ -7,17 +7,28 @@ export function YamlPanel() {
   const textIssues = useStore((s) => s.textIssues);
   const setText = useStore((s) => s.setText);
   const lab = useStore((s) => s.lab);
-  const exportFile = () => {
-    const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }));
-    const a = Object.assign(document.createElement('a'), { href: url, download: `${lab ?? 'lab'}.yaml` });
+  const topology = useStore((s) => s.topology);
+  const valid = useStore((s) => !s.issues.some(isError));
+  const download = (body: string, type: string, file: string) => {
+    const url = URL.createObjectURL(new Blob([body], { type }));
+    const a = Object.assign(document.createElement('a'), { href: url, download: file });
     a.click();
     URL.revokeObjectURL(url);
+  };
+  const exportFile = () => download(text, 'application/yaml', `${lab ?? 'lab'}.yaml`);
+  /** A standalone bash script that builds the lab on a machine without nslab (same as nslab export-script). */
+  const exportScript = () => {
+    const plan = planDeploy(emptyObserved(topology.name), desiredState(topology));
+    download(renderPlanScript(plan, { header: `builds lab "${topology.name}" on a host without nslab (exported by nslab)`, strict: true }), 'text/x-shellscript', `${lab ?? 'lab'}.sh`);
   };
   return (
     <section className="yaml" aria-label="YAML">
       <div className="panel-head">
         <h2>YAML</h2>
-        <button type="button" onClick={exportFile}>Export .yaml</button>
+        <span className="actions">
+          <button type="button" onClick={exportFile}>Export .yaml</button>
+          <button type="button" onClick={exportScript} disabled={!valid} title={valid ? 'a bash script that builds this lab without nslab' : 'fix the errors first'}>Export script</button>
+        </span>
       </div>
       <textarea aria-label="Lab YAML" value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
       {textIssues.length > 0 && (
