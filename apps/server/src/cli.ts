@@ -60,12 +60,12 @@ function readFile(file: string | undefined): string {
   }
 }
 
-/** Parses a lab file; prints every error and exits 1 when it is invalid. */
-function loadLab(file: string | undefined): Topology {
+/** Parses a lab file; prints every error (to `report`: stderr, or stdout for validate) and exits 1 when it is invalid. */
+function loadLab(file: string | undefined, report: (s: string) => void = err): Topology {
   const r = parseTopology(readFile(file));
   for (const i of r.issues) if (!isError(i)) err(formatIssue(i));
   if (!r.ok || !r.topology) {
-    for (const i of r.issues) if (isError(i)) err(formatIssue(i));
+    for (const i of r.issues) if (isError(i)) report(formatIssue(i));
     throw new Exit(1);
   }
   return r.topology;
@@ -99,7 +99,7 @@ function reportFailure(result: ExecResult): never {
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   async validate([file]) {
-    const t = loadLab(file);
+    const t = loadLab(file, out);
     out(`${file}: valid — lab "${t.name}", ${Object.keys(t.nodes).length} nodes, ${t.links.length} links`);
   },
 

@@ -29,12 +29,14 @@ export interface DiscoverOptions {
 }
 
 export async function discoverHost(runner: Runner, opts: DiscoverOptions = {}): Promise<ImportResult & { script: string }> {
-  const entries = await listNetnsIds(runner);
+  let entries = await listNetnsIds(runner);
   const BATCH = 'addr show\nroute show\nroute show root ::/0\nnetns list-id\n';
   const [host, each] = await Promise.all([
     runner.run(['ip', '-json', '-details', '-batch', '-'], { input: BATCH }),
     ipBatchEach(runner, entries.map((e) => ({ netns: e.name, input: BATCH })), ['-json', '-details'], { linesPerJob: 4 }),
   ]);
+  // nsids are handed out lazily by the link dumps above: list them again now (see observe.ts).
+  entries = await listNetnsIds(runner);
   const toScope = (netns: string | null, stdout: string): Scope => {
     const [links = [], r4 = [], r6 = [], ids = []] = parseJsonLines(stdout);
     const nsids = new Map<number, string | null>();

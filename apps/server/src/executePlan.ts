@@ -55,6 +55,12 @@ export class PlanFailedError extends Error {
   }
 }
 
+/**
+ * Test hook for fault tests: NSLAB_CRASH_AFTER=N kills this process with
+ * SIGKILL once N steps have been applied (steps then run one at a time).
+ */
+const CRASH_AFTER = process.env.NSLAB_CRASH_AFTER ? Number(process.env.NSLAB_CRASH_AFTER) : undefined;
+
 export async function executePlan(plan: Plan, opts: ExecOptions): Promise<ExecResult> {
   const start = performance.now();
   const elapsed = () => Math.round((performance.now() - start) * 10) / 10;
@@ -71,7 +77,7 @@ export async function executePlan(plan: Plan, opts: ExecOptions): Promise<ExecRe
       byScope.set(k, [...(byScope.get(k) ?? []), i]);
     }
     // Round r runs the r-th batch of every namespace together; a namespace stops at its first failure.
-    const queues = [...byScope.values()].map((group) => batchesOf(group));
+    const queues = CRASH_AFTER === undefined ? [...byScope.values()].map((group) => batchesOf(group)) : [[...byScope.values()].flat().flatMap((i) => batchesOf([i]))];
     const failures: StepFailure[] = [];
     for (let round = 0; queues.some((q) => q.length > round); round++) {
       const batches = queues.map((q) => q[round]).filter((b): b is Batch => b !== undefined);
@@ -84,6 +90,7 @@ export async function executePlan(plan: Plan, opts: ExecOptions): Promise<ExecRe
         for (const i of outcome.applied) {
           applied.push(i);
           emit(i, 'ok');
+          if (CRASH_AFTER !== undefined && applied.length >= CRASH_AFTER) process.kill(process.pid, 'SIGKILL');
         }
         if (outcome.failed) {
           const f = outcome.failed;

@@ -9,6 +9,7 @@ import {
 } from '@nslab/topology';
 import { capabilitySet, probeFeatures } from './capabilities.js';
 import { forgetDeployed, readDeployed, saveDeployed } from './deployedRecord.js';
+import { clearIntent, intentLabs, readIntent, writeIntent } from './intent.js';
 import { executePlan, type ExecResult, type StepEvent } from './executePlan.js';
 import { HoldStore } from './holds.js';
 import { listNetns, observeHost } from './observe.js';
@@ -44,7 +45,7 @@ export async function planLab(topology: Topology, ctx: LabContext = {}): Promise
   const desired = await traced('desired state', () => desiredState(topology));
   ctx.onPhase?.('observing the host');
   const rulesIn = await traced('rules hint', () => rulesHint(desired, topology.name));
-  const observed = await traced('observe', () => observeHost({ runner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), desired, rulesIn }));
+  const observed = await traced('observe', () => observeHost({ runner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), desired, rulesIn, intent: readIntent(topology.name) }));
   return traced('plan', () => planDeploy(observed, desired));
 }
 
@@ -66,18 +67,25 @@ export async function deployLab(topology: Topology, ctx: LabContext = {}): Promi
   const plan = await planLab(topology, ctx);
   if (plan.conflicts.length > 0) throw new LabRefusedError(plan.conflicts);
   ctx.onPhase?.(`applying ${plan.steps.length} steps`);
+  writeIntent(topology.name, plan);
   const result = await traced('execute', () => executePlan(plan, { runner: ctx.runner ?? hostRunner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), onEvent: ctx.onEvent }));
-  if (result.ok) await traced('record', () => saveDeployed(topology));
+  if (result.ok) {
+    await traced('record', () => saveDeployed(topology));
+    clearIntent(topology.name); // every name it made is marked now
+  }
   return { plan, result };
 }
 
 export async function destroyLab(lab: string, ctx: LabContext = {}): Promise<Outcome> {
   const runner = ctx.runner ?? hostRunner;
   const holds = ctx.holds ?? new HoldStore();
-  const observed = await traced('observe', () => observeHost({ runner, lab, holds, rulesIn: () => false }));
+  const observed = await traced('observe', () => observeHost({ runner, lab, holds, rulesIn: () => false, intent: readIntent(lab) }));
   const plan = planDestroy(observed);
   const result = await traced('execute', () => executePlan(plan, { runner, lab, holds, onEvent: ctx.onEvent }));
-  if (result.ok) forgetDeployed(lab);
+  if (result.ok) {
+    forgetDeployed(lab);
+    clearIntent(lab);
+  }
   return { plan, result };
 }
 
@@ -100,5 +108,6 @@ export async function findLabs(runner: Runner = hostRunner, holds = new HoldStor
     for (const m of r.stdout.matchAll(/--comment "?nslab:([a-z][a-z0-9-]{0,23})"?/g)) labs.add(m[1]!);
   }
   for (const hold of Object.values(holds.read())) hold.labs.forEach((l) => labs.add(l));
+  for (const l of intentLabs()) labs.add(l);
   return [...labs].sort();
 }

@@ -39,6 +39,8 @@ export interface ObserveOptions {
    * last deployed). Absent: read them all. A hint for speed, never for ownership.
    */
   rulesIn?: (scopeKey: string) => boolean;
+  /** Names a killed run of this lab created but may not have marked (see intent.ts). */
+  intent?: { netns: string[]; hostLinks: string[] };
 }
 
 interface NetnsEntry {
@@ -81,20 +83,28 @@ function toRaw(netns: string | null, stdout: string): RawScope {
 export async function observeHost(opts: ObserveOptions): Promise<ObservedState> {
   const { runner, lab } = opts;
   const mark = labMark(lab);
-  const entries = await listNetnsIds(runner);
-  const hostNsids = new Map(entries.filter((e) => e.id !== undefined).map((e) => [e.id!, e.name]));
+  let entries = await listNetnsIds(runner);
   const raws = await readScopes(runner, entries.map((e) => e.name));
   const host = raws[0]!;
+  // The kernel gives a namespace its nsid (as the host sees it) lazily, on the first link
+  // dump that needs it: ids the dump just handed out are missing from a list taken before it.
+  const known = new Set(entries.flatMap((e) => (e.id === undefined ? [] : [e.id])));
+  if (host.links.some((l) => l.link_netnsid !== undefined && !known.has(l.link_netnsid))) entries = await listNetnsIds(runner);
+  const hostNsids = new Map(entries.filter((e) => e.id !== undefined).map((e) => [e.id!, e.name]));
   const byName = new Map<string | null, RawScope>();
   for (const r of raws) if (r) byName.set(r.netns, r);
 
   const observed: ObservedState = { lab, scopes: {}, foreign: { netns: {}, hostLinks: {} }, hostValues: {}, holds: opts.holds.read() };
   const v6 = opts.desired ? hasV6(opts.desired) : false;
+  const adopt = new Set(opts.intent?.netns ?? []);
+  for (const r of raws) if (r && r.netns !== null && r.owner === undefined && adopt.has(r.netns)) r.owner = lab;
+  const unmarkedNs = new Set(raws.filter((r) => r && r.netns !== null && adopt.has(r.netns) && labOfMark((r.links.find((l) => l.ifname === 'lo') ?? {}).ifalias) === undefined).map((r) => r!.netns));
+  const adoptLinks = new Set(opts.intent?.hostLinks ?? []);
+  const ownedHostLink = (l: IpLink) => labOfMark(l.ifalias) === lab || (l.ifalias === undefined && adoptLinks.has(l.ifname));
   const owned = raws.filter((r): r is RawScope => !!r && r.netns !== null && r.owner === lab);
   for (const r of raws) if (r && r.netns !== null && r.owner !== lab) observed.foreign.netns[r.netns] = r.owner;
   for (const l of host.links) {
-    const owner = labOfMark(l.ifalias);
-    if (owner !== lab) observed.foreign.hostLinks[l.ifname] = owner;
+    if (!ownedHostLink(l)) observed.foreign.hostLinks[l.ifname] = labOfMark(l.ifalias);
   }
 
   /**
@@ -156,10 +166,12 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
     const keys = Object.keys(d?.sysctls ?? {});
     if (keys.length > 0) s.sysctls = await readSysctls(runner, r.netns, keys);
     s.node = d?.node;
+    if (unmarkedNs.has(r.netns)) s.unmarked = true;
     observed.scopes[key] = s;
   });
 
-  const hostScope = toScope(host, (l) => labOfMark(l.ifalias) === lab);
+  const hostScope = toScope(host, ownedHostLink);
+  for (const l of host.links) if (hostScope.links[l.ifname] && labOfMark(l.ifalias) !== lab) hostScope.links[l.ifname]!.unmarked = true;
   const hostTables = [await saveTables(runner, null, 4, (a) => hasComment(a, mark)), await saveTables(runner, null, 6, (a) => hasComment(a, mark))];
   for (const t of hostTables) hostScope.rules.push(...t.rules);
   const wanted = new Set([

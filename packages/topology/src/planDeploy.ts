@@ -49,8 +49,8 @@ export function planDeploy(observed: ObservedState, desired: DesiredState): Plan
   for (const key of keys) {
     const d = desired.scopes[key];
     if (!d) continue;
-    if (ctx.newScopes.has(key)) {
-      ctx.push(HOST_KEY, { kind: 'netns.add', netns: null, node: d.node, name: d.netns!, reason: `create namespace ${d.netns}: its own interfaces, routes, neighbours and iptables, like a container's` });
+    if (ctx.newScopes.has(key) || observed.scopes[key]?.unmarked) {
+      if (ctx.newScopes.has(key)) ctx.push(HOST_KEY, { kind: 'netns.add', netns: null, node: d.node, name: d.netns!, reason: `create namespace ${d.netns}: its own interfaces, routes, neighbours and iptables, like a container's` });
       ctx.push(key, { kind: 'link.set', netns: d.netns, node: d.node, name: 'lo', set: { alias: `nslab:${desired.lab}`, up: true }, reason: `bring up loopback in ${d.netns} and mark the namespace as lab ${desired.lab}'s` });
     }
   }

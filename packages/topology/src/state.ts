@@ -26,6 +26,8 @@ export interface ScopeState {
   rules: RuleState[];
   /** Chain policies the lab sets: `filter/FORWARD` → ACCEPT|DROP, per family. */
   policies: Record<string, 'ACCEPT' | 'DROP'>;
+  /** Observed only: the lab made this namespace but was killed before marking it. */
+  unmarked?: boolean;
 }
 
 export type LinkKind = 'veth' | 'bridge' | 'vxlan';
@@ -43,6 +45,8 @@ export interface LinkState {
   up: boolean;
   stp?: boolean;
   vxlan?: VxlanParams;
+  /** Observed only: the lab made this host link but was killed before marking it. */
+  unmarked?: boolean;
 }
 
 export interface VxlanParams {

@@ -93,6 +93,7 @@ export function planLinkChanges(ctx: PlanContext, key: string): void {
       }
       if (netns === null && d.kind !== 'veth') ctx.push(key, aliasStep(d.name, mark));
     }
+    if (o?.unmarked && netns === null) ctx.push(key, aliasStep(d.name, mark));
     planLinkSettings(ctx, key, d, o);
   }
 }

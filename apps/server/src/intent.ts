@@ -1,0 +1,55 @@
+/**
+ * What a deploy is about to create, written before it runs and removed when
+ * it ends. A deploy killed between creating a namespace (or host link) and
+ * marking it leaves an unmarked name; the intent lets the next deploy adopt
+ * and mark it, and destroy or clean remove it — still proven from the host
+ * alone (the run directory dies with the kernel state it describes).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Plan } from '@nslab/topology';
+import { runDir } from './paths.js';
+
+export interface Intent {
+  netns: string[];
+  hostLinks: string[];
+}
+
+const fileOf = (lab: string) => path.join(runDir(), 'intent', `${lab}.json`);
+
+export function readIntent(lab: string): Intent {
+  try {
+    return JSON.parse(fs.readFileSync(fileOf(lab), 'utf8')) as Intent;
+  } catch {
+    return { netns: [], hostLinks: [] };
+  }
+}
+
+export function intentLabs(): string[] {
+  try {
+    return fs.readdirSync(path.join(runDir(), 'intent')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+  } catch {
+    return [];
+  }
+}
+
+/** Records the names a plan creates (added to any intent left by a killed run). */
+export function writeIntent(lab: string, plan: Plan): void {
+  const prev = readIntent(lab);
+  const netns = new Set(prev.netns);
+  const hostLinks = new Set(prev.hostLinks);
+  for (const s of plan.steps) {
+    if (s.kind === 'netns.add') netns.add(s.name);
+    if (s.kind === 'veth.add') for (const e of [s.a, s.b]) if (e.netns === null) hostLinks.add(e.name);
+    if ((s.kind === 'bridge.add' || s.kind === 'vxlan.add') && s.netns === null) hostLinks.add(s.name);
+  }
+  if (netns.size + hostLinks.size === 0) return;
+  fs.mkdirSync(path.dirname(fileOf(lab)), { recursive: true });
+  const tmp = `${fileOf(lab)}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify({ netns: [...netns], hostLinks: [...hostLinks] }));
+  fs.renameSync(tmp, fileOf(lab));
+}
+
+export function clearIntent(lab: string): void {
+  fs.rmSync(fileOf(lab), { force: true });
+}
