@@ -7,6 +7,7 @@ import {
   checkCapabilities, desiredState, type DesiredState, formatIssue, isError, labOfMark, parseTopology, planDeploy, planDestroy,
   type Plan, type Topology, type TopologyIssue,
 } from '@nslab/topology';
+import { forLab } from './audit.js';
 import { capabilitySet, probeFeatures } from './capabilities.js';
 import { forgetDeployed, readDeployed, saveDeployed } from './deployedRecord.js';
 import { clearIntent, intentLabs, readIntent, writeIntent } from './intent.js';
@@ -39,6 +40,10 @@ export function loadTopology(text: string): Topology {
 
 /** The plan that would bring the host to the design now. */
 export async function planLab(topology: Topology, ctx: LabContext = {}): Promise<Plan> {
+  return forLab(topology.name, () => plan(topology, ctx));
+}
+
+async function plan(topology: Topology, ctx: LabContext): Promise<Plan> {
   const runner = ctx.runner ?? hostRunner;
   const missing = checkCapabilities(topology, capabilitySet(await traced('capabilities', () => probeFeatures(runner))));
   if (missing.length > 0) throw new LabRefusedError(missing);
@@ -64,6 +69,10 @@ export interface Outcome {
 }
 
 export async function deployLab(topology: Topology, ctx: LabContext = {}): Promise<Outcome> {
+  return forLab(topology.name, () => deploy(topology, ctx));
+}
+
+async function deploy(topology: Topology, ctx: LabContext): Promise<Outcome> {
   const plan = await planLab(topology, ctx);
   if (plan.conflicts.length > 0) throw new LabRefusedError(plan.conflicts);
   ctx.onPhase?.(`applying ${plan.steps.length} steps`);
@@ -77,6 +86,10 @@ export async function deployLab(topology: Topology, ctx: LabContext = {}): Promi
 }
 
 export async function destroyLab(lab: string, ctx: LabContext = {}): Promise<Outcome> {
+  return forLab(lab, () => destroy(lab, ctx));
+}
+
+async function destroy(lab: string, ctx: LabContext): Promise<Outcome> {
   const runner = ctx.runner ?? hostRunner;
   const holds = ctx.holds ?? new HoldStore();
   const observed = await traced('observe', () => observeHost({ runner, lab, holds, rulesIn: () => false, intent: readIntent(lab) }));

@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { audit } from './audit.js';
 import { parallelism, runDir } from './paths.js';
 import { inNetns, mapLimit, NETNS_DIR, type RunResult, type Runner } from './runner.js';
 
@@ -49,6 +50,8 @@ export async function ipBatchEach(runner: Runner, jobs: NsJob[], ipArgs: string[
         const argv = ['xargs', '-0', '-I{}', 'nsenter', `--net=${NETNS_DIR}/{}`, '--', 'ip', ...ipArgs, '-batch', shared ? `${dir}/@all` : `${dir}/{}`];
         const r = await runner.run(argv, { input: chunk.map((j) => j.netns).join('\0') });
         const errs = attributeErrors(r.stderr, dir);
+        // The audit log shows what ran in each namespace, not only the xargs that ran it.
+        for (const job of chunk) audit({ argv: ['nsenter', `--net=${NETNS_DIR}/${job.netns}`, '--', 'ip', ...ipArgs, '-batch', '-'], input: job.input, code: errs.has(job.netns) ? 1 : 0, ms: 0 });
         let lines = r.stdout.split('\n').filter((l) => l !== '');
         if (opts.linesPerJob !== undefined && lines.length !== opts.linesPerJob * (chunk.length - errs.size)) {
           await mapLimit(chunk, parallelism(), single); // a namespace vanished mid-way: fall back

@@ -4,6 +4,7 @@
  * tests can record commands and the audit log sees everything.
  */
 import { spawn } from 'node:child_process';
+import { audit } from './audit.js';
 
 export interface RunResult {
   code: number;
@@ -31,7 +32,8 @@ export class RunError extends Error {
 
 export const hostRunner: Runner = {
   run(argv, opts = {}) {
-    return new Promise((resolve) => {
+    const t0 = performance.now();
+    return new Promise<RunResult>((resolve) => {
       const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
@@ -43,6 +45,9 @@ export const hostRunner: Runner = {
       );
       child.stdin.on('error', () => {}); // the program may exit before reading its input
       child.stdin.end(opts.input ?? '');
+    }).then((r) => {
+      audit({ argv, ...(opts.input ? { input: opts.input } : {}), code: r.code, ms: performance.now() - t0 });
+      return r;
     });
   },
 };

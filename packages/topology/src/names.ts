@@ -37,7 +37,7 @@ export function netnsName(node: string, prefix = ''): string {
   return `${prefix}${node}`;
 }
 
-/** True for a valid Linux interface name (not `.` or `..`). */
+/** True for a valid Linux interface name (not `.` or `..`, and not starting with `-`, which tools read as an option). */
 export function isIfName(name: string): boolean {
-  return IFNAME.test(name) && name !== '.' && name !== '..';
+  return IFNAME.test(name) && name !== '.' && name !== '..' && !name.startsWith('-');
 }
