@@ -10,6 +10,7 @@ import {
 import { type ExecResult, type StepEvent } from '../executePlan.js';
 import { HoldStore } from '../holds.js';
 import { deployLab, destroyLab, LabRefusedError, planLab } from '../lab.js';
+import { readIntent } from '../intent.js';
 import { observeHost } from '../observe.js';
 import type { Runner } from '../runner.js';
 import type { LabStore } from '../store.js';
@@ -168,7 +169,7 @@ export class LabService {
     if (!this.canDeploy) return { ...base, ...all('not-deployed'), state: 'not-deployed', label: 'Plan only' };
     try {
       const desired = desiredState(t);
-      const observed = await observeHost({ runner: this.runner, lab: name, holds: this.holds, desired });
+      const observed = await observeHost({ runner: this.runner, lab: name, holds: this.holds, desired, intent: readIntent(name) });
       const present = Object.keys(observed.scopes).length > 0 || Object.values(observed.holds).some((h) => h.labs.includes(name));
       const plan = planDeploy(observed, desired);
       const failed = this.failures.get(name);
