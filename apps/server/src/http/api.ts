@@ -86,6 +86,7 @@ export function createApi(deps: ApiDeps): express.Router {
     const { message, baseRev } = req.body as { message?: string; baseRev?: number };
     const rec = store.save(name, text, { message: message ?? '', ...(typeof baseRev === 'number' ? { baseRev } : {}) });
     hub.publish({ type: 'saved', lab: name, rev: rec.rev });
+    service.invalidate(name);
     void service.publishStatus(name);
     return view(name);
   }));

@@ -122,6 +122,7 @@ export class LabService {
     const current = this.busy.get(lab);
     if (current) throw new HttpError(409, `lab "${lab}" is already being ${current === 'deploy' ? 'deployed' : 'destroyed'}`);
     this.busy.set(lab, op);
+    this.invalidate(lab);
     this.failures.delete(lab);
     this.hub.publish({ type: 'operation', lab, op, state: 'started' });
     void this.publishStatus(lab);
@@ -146,12 +147,33 @@ export class LabService {
       throw e;
     } finally {
       this.busy.delete(lab);
+      this.invalidate(lab);
       void this.publishStatus(lab);
     }
   }
 
-  /** The lab's state on the host, per node and link. Never throws. */
+  private readonly inFlight = new Map<string, Promise<LabStatus>>();
+
+  /**
+   * The lab's state on the host, per node and link. Never throws. Callers that
+   * ask while a look at the host is under way share it (fifty browsers asking
+   * at once cost one observation); a question asked after it ends gets a new
+   * one, so a change made behind nslab's back is never hidden by a cache.
+   */
   async status(name: string): Promise<LabStatus> {
+    const pending = this.inFlight.get(name);
+    if (pending) return pending;
+    const value = this.computeStatus(name).finally(() => this.inFlight.delete(name));
+    this.inFlight.set(name, value);
+    return value;
+  }
+
+  /** After a save or an operation: the next question gets a fresh look, not one begun before. */
+  invalidate(name: string): void {
+    this.inFlight.delete(name);
+  }
+
+  private async computeStatus(name: string): Promise<LabStatus> {
     const checkedAt = new Date().toISOString();
     const base = { nodes: {}, links: {}, differences: [], conflicts: [], checkedAt };
     const busy = this.busy.get(name);
