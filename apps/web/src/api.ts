@@ -1,5 +1,8 @@
 /** The server's JSON API. The token (when the server needs one) comes from ?token= once and is kept for the tab. */
-import type { CheckResult, ImportResult, Topology, TopologyIssue } from '@nslab/topology';
+import type { CheckResult, Hop, ImportResult, LabStatus, LinkCounters, PingMatrix, PlannedStep, Topology, TopologyIssue } from '@nslab/topology';
+
+export type { ElementState, Hop, LabStatus, PingMatrix, PlannedStep } from '@nslab/topology';
+export type Counters = LinkCounters;
 
 const params = new URLSearchParams(location.search);
 if (params.get('token')) sessionStorage.setItem('nslab-token', params.get('token')!);
@@ -40,28 +43,10 @@ export interface LabView extends LabSummary {
   issues: TopologyIssue[];
   busy: boolean;
 }
-export interface PlannedStep {
-  kind: string;
-  netns: string | null;
-  argv: string[];
-  reason: string;
-  node?: string;
-  link?: number;
-}
 export interface PlanView {
   steps: PlannedStep[];
   conflicts: TopologyIssue[];
   live: boolean;
-}
-export type ElementState = 'not-deployed' | 'deploying' | 'deployed' | 'drift' | 'failed';
-export interface LabStatus {
-  state: 'not-deployed' | 'deploying' | 'destroying' | 'deployed' | 'drift' | 'failed' | 'unknown';
-  label: string;
-  nodes: Record<string, ElementState>;
-  links: Record<string, ElementState>;
-  differences: Array<{ reason: string; command: string }>;
-  conflicts: TopologyIssue[];
-  error?: string;
 }
 export interface Revision {
   rev: number;
@@ -101,23 +86,6 @@ export const api = {
   discover: (all: boolean, name: string) => call<ImportResult>('GET', `/api/discover?all=${all ? 1 : 0}&name=${encodeURIComponent(name)}`),
 };
 
-export interface Hop {
-  node: string;
-  dev?: string;
-  via?: string;
-  src?: string;
-  note?: string;
-}
-export interface PingMatrix {
-  from: string[];
-  to: Array<{ node: string; address: string }>;
-  results: boolean[][];
-  elapsedMs: number;
-}
-export interface Counters {
-  at: number;
-  links: Record<string, Array<{ rxPackets: number; txPackets: number; rxBytes: number; txBytes: number } | null>>;
-}
 
 export const tools = {
   show: (lab: string, node: string, what: string, raw: boolean) =>

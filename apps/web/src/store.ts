@@ -239,30 +239,12 @@ export const useStore = create<State & Actions>()((set, get) => ({
   },
 
   async deploy() {
-    const { lab } = get();
-    if (!lab) return;
     await get().flushSave();
-    set({ progress: { op: 'deploy', running: true, done: 0, total: 0 } });
-    try {
-      const r = await api.deploy(lab);
-      set((s) => ({ progress: { ...(s.progress ?? { op: 'deploy', done: 0, total: 0 }), running: false, done: r.steps, total: r.steps, elapsedMs: r.elapsedMs, ...(r.ok ? {} : { error: `${r.failure?.argv.join(' ')}: ${r.failure?.message}` }) } }));
-    } catch (e) {
-      set((s) => ({ progress: { ...(s.progress ?? { op: 'deploy', done: 0, total: 0 }), running: false, error: (e as Error).message } }));
-    }
-    set({ status: await api.status(lab) });
+    await operate('deploy');
   },
 
   async destroy() {
-    const { lab } = get();
-    if (!lab) return;
-    set({ progress: { op: 'destroy', running: true, done: 0, total: 0 } });
-    try {
-      const r = await api.destroy(lab);
-      set((s) => ({ progress: { ...(s.progress ?? { op: 'destroy', done: 0, total: 0 }), running: false, done: r.steps, total: r.steps, elapsedMs: r.elapsedMs, ...(r.ok ? {} : { error: r.failure?.message }) } }));
-    } catch (e) {
-      set((s) => ({ progress: { ...(s.progress ?? { op: 'destroy', done: 0, total: 0 }), running: false, error: (e as Error).message } }));
-    }
-    set({ status: await api.status(lab) });
+    await operate('destroy');
   },
 
   onLabEvent(e) {
@@ -288,6 +270,22 @@ export const useStore = create<State & Actions>()((set, get) => ({
     set({ notice });
   },
 }));
+
+/** Runs Deploy or Destroy; progress arrives over the websocket, the outcome here. */
+async function operate(op: 'deploy' | 'destroy'): Promise<void> {
+  const { lab } = useStore.getState();
+  if (!lab) return;
+  const base = { op, done: 0, total: 0 };
+  useStore.setState({ progress: { ...base, running: true } });
+  const finish = (p: Partial<Progress>) => useStore.setState((s) => ({ progress: { ...base, ...(s.progress ?? {}), running: false, ...p } }));
+  try {
+    const r = await (op === 'deploy' ? api.deploy(lab) : api.destroy(lab));
+    finish({ done: r.steps, total: r.steps, elapsedMs: r.elapsedMs, ...(r.ok ? {} : { error: `${r.failure?.argv.join(' ')}: ${r.failure?.message}` }) });
+  } catch (e) {
+    finish({ error: (e as Error).message });
+  }
+  useStore.setState({ status: await api.status(lab) });
+}
 
 function scheduleSave(): void {
   if (!useStore.getState().lab) return;

@@ -17,3 +17,4 @@ export * from './stepTargets.js';
 export * from './edit.js';
 export * from './checks.js';
 export * from './importScript.js';
+export * from './apiTypes.js';

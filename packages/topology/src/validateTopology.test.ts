@@ -69,6 +69,8 @@ const INVALID: Array<[string, Mutate, string]> = [
   ['[V15] masquerade on an interface missing from a namespace', (t) => { t.nodes.c.nat = [{ type: 'masquerade', source: '10.0.0.0/8', outInterface: 'wan0' }]; }, 'nodes.c.nat[0].outInterface'],
   ['[V15] dnat target without a port', (t) => (t.nodes.host.nat[1].to = '10.9.2.2'), 'nodes.host.nat[1].to'],
   ['[V15] dnat destination of another family', (t) => (t.nodes.host.nat[1].destination = 'fd00::1'), 'nodes.host.nat[1].destination'],
+  ['[V16] a host NAT interface that is not an interface name', (t) => (t.nodes.host.nat[0].notOutInterface = ' '), 'nodes.host.nat[0].notOutInterface'],
+  ['[V16] a host forward rule on "-o x"', (t) => (t.nodes.host.firewall.forward[0].in = '-o x'), 'nodes.host.firewall.forward[0].in'],
   ['[V16] forward rule on an interface missing from a namespace', (t) => { t.nodes.c.firewall = { forward: [{ in: 'nope', action: 'drop' }] }; }, 'nodes.c.firewall.forward[0].in'],
   ['[V16] forward rule source that does not parse', (t) => (t.nodes.host.firewall.forward[0].source = '300.1.1.1/8'), 'nodes.host.firewall.forward[0].source'],
   ['[V17] vxlan with remote and group', (t) => (t.nodes.c.vxlans[0].group = '239.1.1.1'), 'nodes.c.vxlans[0]'],

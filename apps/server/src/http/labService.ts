@@ -5,7 +5,7 @@
  */
 import {
   desiredState, emptyObserved, formatIssue, isError, parseTopology, planDeploy, stepTargets, toArgv,
-  type Plan, type Topology, type TopologyIssue,
+  type DeployState, type ElementState, type LabStatus, type Plan, type PlannedStep, type Topology, type TopologyIssue,
 } from '@nslab/topology';
 import { type ExecResult, type StepEvent } from '../executePlan.js';
 import { HoldStore } from '../holds.js';
@@ -16,29 +16,7 @@ import type { Runner } from '../runner.js';
 import type { LabStore } from '../store.js';
 import type { Hub } from './hub.js';
 
-export type LabState = 'not-deployed' | 'deploying' | 'destroying' | 'deployed' | 'drift' | 'failed' | 'unknown';
-export type ElementState = 'not-deployed' | 'deploying' | 'deployed' | 'drift' | 'failed';
-
-export interface LabStatus {
-  state: LabState;
-  /** Plain words for the page: "Deployed", "Drift", … */
-  label: string;
-  nodes: Record<string, ElementState>;
-  links: Record<number, ElementState>;
-  differences: Array<{ reason: string; command: string }>;
-  conflicts: TopologyIssue[];
-  error?: string;
-  checkedAt: string;
-}
-
-export interface PlannedStep {
-  kind: string;
-  netns: string | null;
-  argv: string[];
-  reason: string;
-  node?: string;
-  link?: number;
-}
+export type { DeployState, ElementState, LabStatus, PlannedStep } from '@nslab/topology';
 
 export class HttpError extends Error {
   constructor(
@@ -50,7 +28,7 @@ export class HttpError extends Error {
   }
 }
 
-const LABELS: Record<LabState, string> = {
+const LABELS: Record<DeployState, string> = {
   'not-deployed': 'Not deployed',
   deploying: 'Deploying…',
   destroying: 'Destroying…',
@@ -202,7 +180,7 @@ export class LabService {
         if (target.link !== undefined) els.links[target.link] = 'drift';
         else if (target.node !== undefined && target.node in els.nodes) els.nodes[target.node] = 'drift';
       }
-      const state: LabState = failed ? 'failed' : plan.steps.length === 0 && plan.conflicts.length === 0 ? 'deployed' : 'drift';
+      const state: DeployState = failed ? 'failed' : plan.steps.length === 0 && plan.conflicts.length === 0 ? 'deployed' : 'drift';
       return {
         ...base, ...els, state, label: LABELS[state], conflicts: plan.conflicts,
         differences: plan.steps.map((s) => ({ reason: s.reason, command: toArgv(s).join(' ') })),

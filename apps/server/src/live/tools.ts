@@ -1,5 +1,5 @@
 /** One-shot tools: structured ip views, the path to an address, ping-all, link counters. */
-import { desiredState, interfacesOf, parseIp, resolveTopology, type Topology } from '@nslab/topology';
+import { desiredState, interfacesOf, parseIp, resolveTopology, type Hop, type LinkCounters, type PingMatrix, type Topology } from '@nslab/topology';
 import { ipBatchEach } from '../nsPool.js';
 import { mapLimit, type Runner } from '../runner.js';
 import { enter, ownedScope, type NodeScope } from './scope.js';
@@ -22,14 +22,6 @@ function ownerOf(t: Topology, ip: string): { node: string } | undefined {
     }
   }
   return undefined;
-}
-
-export interface Hop {
-  node: string;
-  dev?: string;
-  via?: string;
-  src?: string;
-  note?: string;
 }
 
 /** `ip route get` from namespace to namespace, following gateways, up to 16 hops. */
@@ -65,14 +57,6 @@ export async function tracePath(runner: Runner, t: Topology, from: string, to: s
   return hops;
 }
 
-export interface PingMatrix {
-  from: string[];
-  to: Array<{ node: string; address: string }>;
-  /** results[i][j]: from[i] reached to[j]. */
-  results: boolean[][];
-  elapsedMs: number;
-}
-
 /** Every namespace pings every address in the lab, in parallel, from the real kernel. */
 export async function pingAll(runner: Runner, t: Topology): Promise<PingMatrix> {
   const start = performance.now();
@@ -95,12 +79,6 @@ export async function pingAll(runner: Runner, t: Topology): Promise<PingMatrix> 
     results[job.i]![job.j] = ok;
   });
   return { from, to, results, elapsedMs: Math.round(performance.now() - start) };
-}
-
-export interface LinkCounters {
-  at: number;
-  /** Per link index: packets and bytes each end has sent and received. */
-  links: Record<number, Array<{ rxPackets: number; txPackets: number; rxBytes: number; txBytes: number } | null>>;
 }
 
 /** The kernel's counters for every link end of the lab: one `ip -s -json link` per namespace. */

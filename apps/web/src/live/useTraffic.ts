@@ -26,7 +26,7 @@ export function useTraffic(): Traffic {
           const dt = (now.at - prev.at) / 1000 || 1;
           const next: Traffic = {};
           for (const [i, ends] of Object.entries(now.links)) {
-            const before = prev.links[i];
+            const before = prev.links[Number(i)];
             const [a, b] = ends;
             if (!a || !b || !before?.[0] || !before[1]) continue;
             next[Number(i)] = { aToB: Math.max(0, (a.txPackets - before[0].txPackets) / dt), bToA: Math.max(0, (b.txPackets - before[1].txPackets) / dt) };

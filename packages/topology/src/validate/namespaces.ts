@@ -3,6 +3,7 @@ import { cidrContains, familyOf, isMulticast, networkOf, parseCidr, parseHostPor
 import { interfacesOf, type ResolvedScope, type ResolvedTopology } from '../resolveTopology.js';
 import type { NamespaceNode } from '../schema.js';
 import { checkIfName } from './links.js';
+import { isIfName } from '../names.js';
 
 const SYSCTL_KEY = /^net(\.[A-Za-z0-9_/-]+)+$/;
 const PER_INTERFACE = /^net\.ipv[46]\.(conf|neigh)\.([^.]+)\./;
@@ -35,7 +36,12 @@ function hasInterface(scope: ResolvedScope, name: string): boolean {
 
 /** Interface references: inside a lab namespace they must exist; on the host they may be the host's own (eth0). */
 function checkInterfaceRef(name: string | undefined, path: Path, ctx: Ctx): void {
-  if (name === undefined || hasInterface(ctx.scope, name)) return;
+  if (name === undefined) return;
+  if (!isIfName(name)) {
+    ctx.list.error('name.interface', path, `${JSON.stringify(name)} is not a valid interface name: use 1–15 letters, digits, ".", "_" or "-"`);
+    return;
+  }
+  if (hasInterface(ctx.scope, name)) return;
   if (ctx.isHost) {
     ctx.list.warn('ref.host-interface', path, `"${name}" is not an interface of this lab; it must already exist on the host`);
   } else {
@@ -71,7 +77,8 @@ function validateRoutes(node: NamespaceNode, ctx: Ctx): void {
     }
     if (route.via === undefined && route.dev === undefined) ctx.list.error('route.target', path, 'a route needs "via" (a gateway) or "dev" (an interface), or both');
     if (route.dev !== undefined) {
-      if (!hasInterface(ctx.scope, route.dev)) ctx.list.error('ref.interface', [...path, 'dev'], `no interface named "${route.dev}" in this namespace (it has: ${interfaceNames(ctx.scope)})`);
+      if (!isIfName(route.dev)) ctx.list.error('name.interface', [...path, 'dev'], `${JSON.stringify(route.dev)} is not a valid interface name`);
+      else if (!hasInterface(ctx.scope, route.dev)) ctx.list.error('ref.interface', [...path, 'dev'], `no interface named "${route.dev}" in this namespace (it has: ${interfaceNames(ctx.scope)})`);
     }
     const key = `${route.to === 'default' ? `default${family ?? 4}` : route.to}|${route.metric ?? 0}`;
     const first = seen.get(key);
@@ -165,7 +172,8 @@ function validateVxlans(node: NamespaceNode, ctx: Ctx): void {
     if (vx.group !== undefined && parseIp(vx.group) && !isMulticast(vx.group)) ctx.list.error('vxlan.group', [...path, 'group'], `${vx.group} is not a multicast address`);
     if (vx.group !== undefined && vx.dev === undefined) ctx.list.error('vxlan.group-dev', [...path, 'dev'], 'a multicast vxlan needs "dev", the interface to join the group on');
     if (vx.remote === undefined && vx.group === undefined) ctx.list.warn('vxlan.no-peer', path, 'no "remote" or "group": this tunnel sends nothing until you add forwarding entries by hand');
-    if (vx.dev !== undefined && vx.dev === vx.name) ctx.list.error('ref.interface', [...path, 'dev'], 'a vxlan cannot be its own underlay');
+    if (vx.dev !== undefined && !isIfName(vx.dev)) ctx.list.error('name.interface', [...path, 'dev'], `${JSON.stringify(vx.dev)} is not a valid interface name`);
+    else if (vx.dev !== undefined && vx.dev === vx.name) ctx.list.error('ref.interface', [...path, 'dev'], 'a vxlan cannot be its own underlay');
     else if (vx.dev !== undefined && !hasInterface(ctx.scope, vx.dev)) {
       if (ctx.isHost) ctx.list.warn('ref.host-interface', [...path, 'dev'], `"${vx.dev}" is not an interface of this lab; it must already exist on the host`);
       else ctx.list.error('ref.interface', [...path, 'dev'], `no underlay interface named "${vx.dev}" in this namespace`);
