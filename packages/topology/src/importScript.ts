@@ -70,7 +70,7 @@ function run(words: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
   const [cmd, ...args] = w as [string, ...string[]];
   if (cmd === 'exit') return ns !== '' ? ctx.leave() : undefined;
   if (cmd === 'ip') return ip(args, ns, ctx, m);
-  if (cmd === 'nsenter') return nsenterCmd(args, ns, ctx, m);
+  if (cmd === 'nsenter') return nsenterCmd(args, ctx, m);
   if (cmd === 'sysctl') return sysctl(args, ns, ctx, m);
   if (cmd === 'echo') return echo(args, ns, ctx, m);
   if (cmd === 'bash' || cmd === 'sh') {
@@ -86,7 +86,7 @@ function run(words: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
   ctx.warn(`not a command nslab understands (${cmd})`);
 }
 
-function nsenterCmd(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
+function nsenterCmd(args: string[], ctx: Ctx, m: ScriptModel): void {
   const net = args.find((a) => a.startsWith('--net='))?.slice(6) ?? (args[0] === '--net' ? args[1] : undefined);
   const target = net?.match(/\/(?:var\/)?run\/netns\/([^/]+)$/)?.[1];
   if (!target) {

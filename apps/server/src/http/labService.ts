@@ -174,11 +174,13 @@ export class LabService {
       const plan = planDeploy(observed, desired);
       const failed = this.failures.get(name);
       if (!present) return { ...base, ...all('not-deployed'), conflicts: plan.conflicts, state: failed ? 'failed' : 'not-deployed', label: LABELS[failed ? 'failed' : 'not-deployed'], ...(failed ? { error: failed } : {}) };
+      // What still differs is drift, or failed when the last operation failed.
       const els = all('deployed');
+      const mark: ElementState = failed ? 'failed' : 'drift';
       for (const s of plan.steps) {
         const target = stepTargets(s, desired);
-        if (target.link !== undefined) els.links[target.link] = 'drift';
-        else if (target.node !== undefined && target.node in els.nodes) els.nodes[target.node] = 'drift';
+        if (target.link !== undefined) els.links[target.link] = mark;
+        else if (target.node !== undefined && target.node in els.nodes) els.nodes[target.node] = mark;
       }
       const state: DeployState = failed ? 'failed' : plan.steps.length === 0 && plan.conflicts.length === 0 ? 'deployed' : 'drift';
       return {

@@ -33,7 +33,8 @@ export function Canvas() {
 
   const traffic = useTraffic();
   const checkResults = useStore((s) => s.checkResults);
-  const derived = useMemo(() => toFlow(topology, issues, status, null, traffic, checkResults), [topology, issues, status, traffic, checkResults]);
+  const running = useStore((s) => s.progress?.running ?? false);
+  const derived = useMemo(() => toFlow(topology, issues, status, running, traffic, checkResults), [topology, issues, status, running, traffic, checkResults]);
   const [nodes, setNodes] = useState<Node<NodeData>[]>(derived.nodes);
   const [edges, setEdges] = useState<Edge<LinkData>[]>(derived.edges);
   // React Flow owns selection and measured sizes: carry them over when the topology changes…

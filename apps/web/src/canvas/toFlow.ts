@@ -28,7 +28,7 @@ export interface LinkData extends Record<string, unknown> {
 const W = { netns: 170, host: 190, bridge: 130 };
 const PAD = 24;
 
-export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus | null, busy: { node?: string; link?: number } | null, traffic: Record<number, { aToB: number; bToA: number }> = {}, checks: CheckResult[] | null = null) {
+export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus | null, busy: boolean, traffic: Record<number, { aToB: number; bToA: number }> = {}, checks: CheckResult[] | null = null) {
   const checksOf = (name: string) => {
     const mine = (checks ?? []).filter((r) => ('from' in r.check ? r.check.from : r.check.in) === name);
     return mine.length ? { checks: { pass: mine.filter((r) => r.ok).length, fail: mine.filter((r) => !r.ok).length } } : {};
@@ -55,7 +55,7 @@ export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus |
       position: pos,
       data: {
         name, kind: n.kind, ...(n.label ? { label: n.label } : {}),
-        ...(busy?.node === name ? { state: 'deploying' as const } : status?.nodes[name] ? { state: status.nodes[name] } : {}),
+        ...(busy ? { state: 'deploying' as const } : status?.nodes[name] ? { state: status.nodes[name] } : {}),
         // A namespace also shows the errors of its interfaces: their addresses are edited from it.
         errors: [...errorsOf(['nodes', name]), ...t.links.flatMap((l, i) => l.endpoints.flatMap((e, end) => (e.node === name && n.kind !== 'bridge' ? errorsOf(['links', i, 'endpoints', end]) : [])))],
         interfaces: n.kind === 'bridge' ? [] : (ifaces.get(name) ?? []),
@@ -88,7 +88,7 @@ export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus |
       index,
       ends: [l.endpoints[0].name, l.endpoints[1].name],
       addresses: [l.endpoints[0].addresses ?? [], l.endpoints[1].addresses ?? []],
-      ...(busy?.link === index ? { state: 'deploying' as const } : status?.links[index] ? { state: status.links[index] } : {}),
+      ...(busy ? { state: 'deploying' as const } : status?.links[index] ? { state: status.links[index] } : {}),
       errors: errorsOf(['links', index]),
       ...(traffic[index] ? { pps: [traffic[index]!.aToB, traffic[index]!.bToA] as [number, number], active: traffic[index]!.aToB + traffic[index]!.bToA > 0 } : {}),
     },

@@ -46,7 +46,7 @@ export function planSettings(ctx: PlanContext, key: string): void {
     const hold = ctx.observed.holds[hk];
     const mine = hold?.labs.includes(ctx.lab) ?? false;
     const cur = fresh(hk.slice(7)) ? undefined : ctx.observed.hostValues[hk];
-    if (cur !== v) ctx.push(key, hostStep(ctx, node, hk, v, cur, mine ? undefined : 'take'));
+    if (cur !== v) ctx.push(key, hostStep(node, hk, v, cur, mine ? undefined : 'take'));
     else if (hold && !mine) ctx.push(key, { kind: 'host.hold', netns: null, node, key: hk, hold: 'take', original: hold.original, reason: `share ${hk.slice(hk.indexOf(':') + 1)} with lab${hold.labs.length > 1 ? 's' : ''} ${hold.labs.join(', ')}, which set it first` });
   }
   for (const [hk, hold] of Object.entries(ctx.observed.holds)) {
@@ -59,12 +59,12 @@ export function planSettings(ctx: PlanContext, key: string): void {
       ctx.push(key, { kind: 'host.hold', netns: null, node, key: hk, hold: 'release', original: hold.original, reason: `let go of ${name}; ${why}` });
     } else {
       const cur = ctx.observed.hostValues[hk];
-      ctx.push(key, hostStep(ctx, node, hk, hold.original, cur, 'release', `restore ${name} to ${hold.original}, the value before this lab`));
+      ctx.push(key, hostStep(node, hk, hold.original, cur, 'release', `restore ${name} to ${hold.original}, the value before this lab`));
     }
   }
 }
 
-function hostStep(ctx: PlanContext, node: string | undefined, hk: string, v: string, cur: string | undefined, hold: 'take' | 'release' | undefined, reason?: string): Step {
+function hostStep(node: string | undefined, hk: string, v: string, cur: string | undefined, hold: 'take' | 'release' | undefined, reason?: string): Step {
   const [type, ...rest] = hk.split(':');
   const k = rest.join(':');
   if (type === 'policy') {
