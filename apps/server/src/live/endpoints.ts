@@ -29,8 +29,13 @@ export function capturesDir(): string {
   return path.join(runDir(), 'captures');
 }
 
+/** Captures older than this are removed when a server starts: their downloads are long over. */
+const CAPTURE_MAX_AGE_MS = 3600_000;
+
 export class LiveEndpoints {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  /** Capture files this server made: removed when it stops. */
+  private readonly captures = new Set<string>();
 
   constructor(
     server: Server,
@@ -38,6 +43,7 @@ export class LiveEndpoints {
     private readonly service: LabService,
     private readonly runner: Runner,
   ) {
+    pruneCaptures();
     server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname !== '/api/term' && url.pathname !== '/api/stream') return;
@@ -74,6 +80,7 @@ export class LiveEndpoints {
       fs.mkdirSync(capturesDir(), { recursive: true });
       const id = crypto.randomBytes(16).toString('hex');
       const file = path.join(capturesDir(), `${id}.pcap`);
+      this.captures.add(file);
       const filter = q('filter').trim() ? [q('filter').trim()] : [];
       streamProcess(ws, enter(scope, ['tcpdump', '-i', iface, '-n', '-e', '-l', '-U', '-w', file, '--print', ...filter]), { capture: id });
     } else throw new HttpError(400, `unknown tool "${q('tool')}"`);
@@ -119,6 +126,18 @@ export class LiveEndpoints {
   close(): void {
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
+    for (const f of this.captures) fs.rmSync(f, { force: true });
+  }
+}
+
+function pruneCaptures(): void {
+  try {
+    for (const f of fs.readdirSync(capturesDir())) {
+      const file = path.join(capturesDir(), f);
+      if (Date.now() - fs.statSync(file).mtimeMs > CAPTURE_MAX_AGE_MS) fs.rmSync(file, { force: true });
+    }
+  } catch {
+    /* no captures yet */
   }
 }
 
