@@ -82,6 +82,6 @@ try {
   fs.writeFileSync(path.resolve('bench/results/render.json'), JSON.stringify({ at: new Date().toISOString(), firstRenderMs: runs, panFrameMeanMs: mean, panFrameP95Ms: p95, frames: deltas.length }, null, 2));
 } finally {
   await browser.close();
-  if (!process.env.KEEP) server.kill();
+  server.kill();
   fs.rmSync(data, { recursive: true, force: true });
 }

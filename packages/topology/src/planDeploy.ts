@@ -1,10 +1,9 @@
-import { desiredState, linkId, type DesiredState } from './desiredState.js';
+import { linkId, type DesiredState } from './desiredState.js';
 import type { TopologyIssue } from './issues.js';
 import { HOST_KEY } from './resolveTopology.js';
 import type { Step } from './step.js';
-import { emptyObserved, type ObservedState } from './state.js';
+import type { ObservedState } from './state.js';
 import { PlanContext } from './planDeploy/context.js';
-import { where } from './planDeploy/explain.js';
 import { planLinkChanges, planLinkRemovals } from './planDeploy/links.js';
 import { planRoutes } from './planDeploy/routes.js';
 import { planRules } from './planDeploy/rules.js';
@@ -91,4 +90,3 @@ function sortedKeys(keys: string[]): string[] {
   return [...new Set(keys)].sort((a, b) => (a === HOST_KEY ? -1 : b === HOST_KEY ? 1 : a < b ? -1 : a > b ? 1 : 0));
 }
 
-export { desiredState, emptyObserved, where };
