@@ -4,7 +4,7 @@
  * observe → plan → (maybe) execute; nothing runs when the plan is refused.
  */
 import {
-  checkCapabilities, desiredState, type DesiredState, formatIssue, isError, labOfMark, parseTopology, planDeploy, planDestroy,
+  checkCapabilities, desiredState, type DesiredState, formatIssue, labOfMark, planDeploy, planDestroy,
   type Plan, type Topology, type TopologyIssue,
 } from '@nslab/topology';
 import { forLab } from './audit.js';
@@ -14,8 +14,9 @@ import { clearIntent, intentLabs, readIntent, writeIntent } from './intent.js';
 import { executePlan, type ExecResult, type StepEvent } from './executePlan.js';
 import { HoldStore } from './holds.js';
 import { listNetns, observeHost } from './observe.js';
-import { hostRunner, inNetns, mapLimit, runOk, type Runner } from './runner.js';
-import { parallelism } from './paths.js';
+import { ipBatchEach } from './nsPool.js';
+import { ownerOfLinks, type IpLink } from './observe/parse.js';
+import { hostRunner, runOk, type Runner } from './runner.js';
 import { traced } from './trace.js';
 
 export interface LabContext {
@@ -30,12 +31,6 @@ export class LabRefusedError extends Error {
   constructor(readonly issues: TopologyIssue[]) {
     super(issues.map(formatIssue).join('\n'));
   }
-}
-
-export function loadTopology(text: string): Topology {
-  const r = parseTopology(text);
-  if (!r.ok || !r.topology) throw new LabRefusedError(r.issues.filter(isError));
-  return r.topology;
 }
 
 /** The plan that would bring the host to the design now. */
@@ -106,12 +101,12 @@ async function destroy(lab: string, ctx: LabContext): Promise<Outcome> {
 export async function findLabs(runner: Runner = hostRunner, holds = new HoldStore()): Promise<string[]> {
   const labs = new Set<string>();
   const names = await listNetns(runner);
-  await mapLimit(names, parallelism(), async (ns) => {
-    const r = await runner.run(inNetns(ns, ['ip', '-json', 'link', 'show', 'dev', 'lo']));
-    const lab = r.code === 0 ? labOfMark((JSON.parse(r.stdout) as Array<{ ifalias?: string }>)[0]?.ifalias) : undefined;
+  const los = await ipBatchEach(runner, names.map((netns) => ({ netns, input: 'link show dev lo\n' })), ['-json'], { linesPerJob: 1 });
+  for (const r of los.values()) {
+    const lab = r.code === 0 ? ownerOfLinks(JSON.parse(r.stdout) as IpLink[]) : undefined;
     if (lab) labs.add(lab);
-  });
-  const links = JSON.parse(await runOk(runner, ['ip', '-json', 'link', 'show'])) as Array<{ ifalias?: string }>;
+  }
+  const links = JSON.parse(await runOk(runner, ['ip', '-json', 'link', 'show'])) as IpLink[];
   for (const l of links) {
     const lab = labOfMark(l.ifalias);
     if (lab) labs.add(lab);

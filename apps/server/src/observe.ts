@@ -11,7 +11,7 @@ import {
 } from '@nslab/topology';
 import type { HoldStore } from './holds.js';
 import {
-  hasComment, parseIptablesSave, parseJsonLines, parseSysctl, toLinkState, toRouteStates,
+  hasComment, ownerOfLinks, parseIptablesSave, parseJsonLines, parseSysctl, toLinkState, toRouteStates,
   type IpLink, type IpRoute, type SavedTables,
 } from './observe/parse.js';
 import { parallelism } from './paths.js';
@@ -75,7 +75,7 @@ async function readScopes(runner: Runner, names: string[]): Promise<Array<RawSco
 function toRaw(netns: string | null, stdout: string): RawScope {
   const [links = [], r4 = [], r6 = []] = parseJsonLines(stdout);
   const raw: RawScope = { netns, links: links as IpLink[], routes: { 4: r4 as IpRoute[], 6: r6 as IpRoute[] } };
-  raw.owner = labOfMark((raw.links.find((l) => l.ifname === 'lo') ?? {}).ifalias);
+  raw.owner = ownerOfLinks(raw.links);
   return raw;
 }
 
@@ -98,7 +98,7 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
   const v6 = opts.desired ? hasV6(opts.desired) : false;
   const adopt = new Set(opts.intent?.netns ?? []);
   for (const r of raws) if (r && r.netns !== null && r.owner === undefined && adopt.has(r.netns)) r.owner = lab;
-  const unmarkedNs = new Set(raws.filter((r) => r && r.netns !== null && adopt.has(r.netns) && labOfMark((r.links.find((l) => l.ifname === 'lo') ?? {}).ifalias) === undefined).map((r) => r!.netns));
+  const unmarkedNs = new Set(raws.filter((r) => r && r.netns !== null && adopt.has(r.netns) && ownerOfLinks(r.links) === undefined).map((r) => r!.netns));
   const adoptLinks = new Set(opts.intent?.hostLinks ?? []);
   const ownedHostLink = (l: IpLink) => labOfMark(l.ifalias) === lab || (l.ifalias === undefined && adoptLinks.has(l.ifname));
   const owned = raws.filter((r): r is RawScope => !!r && r.netns !== null && r.owner === lab);

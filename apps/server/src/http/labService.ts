@@ -58,8 +58,17 @@ export class LabService {
     return { topology: r.topology, issues: r.issues };
   }
 
+  /** Parsed saved labs, by name: tools poll (counters every second per page), parsing is not free. */
+  private readonly parsed = new Map<string, { text: string; topology: Topology }>();
+
+  /** The lab as last saved; parsed once per revision. */
   saved(name: string): Topology {
-    return this.parse(this.store.get(name).text, false).topology;
+    const { text } = this.store.get(name);
+    const hit = this.parsed.get(name);
+    if (hit?.text === text) return hit.topology;
+    const { topology } = this.parse(text, false);
+    this.parsed.set(name, { text, topology });
+    return topology;
   }
 
   async plan(t: Topology): Promise<{ steps: PlannedStep[]; conflicts: TopologyIssue[]; live: boolean }> {

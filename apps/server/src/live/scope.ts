@@ -3,7 +3,8 @@
  * enter only namespaces that carry the lab's mark (or the host, for a lab
  * with a host node).
  */
-import { labOfMark, netnsName, type Topology } from '@nslab/topology';
+import { netnsName, type Topology } from '@nslab/topology';
+import { ownerOfLinks, type IpLink } from '../observe/parse.js';
 import { inNetns, NETNS_DIR, type Runner } from '../runner.js';
 import { HttpError } from '../http/labService.js';
 
@@ -20,7 +21,7 @@ export async function ownedScope(runner: Runner, t: Topology, node: string): Pro
   if (spec.kind === 'host') return { netns: null, node };
   const netns = netnsName(node, t.prefix ?? '');
   const r = await runner.run(inNetns(netns, ['ip', '-json', 'link', 'show', 'dev', 'lo']));
-  const owner = r.code === 0 ? labOfMark((JSON.parse(r.stdout) as Array<{ ifalias?: string }>)[0]?.ifalias) : undefined;
+  const owner = r.code === 0 ? ownerOfLinks(JSON.parse(r.stdout) as IpLink[]) : undefined;
   if (owner !== t.name) throw new HttpError(409, `namespace "${netns}" is not deployed by lab "${t.name}"`);
   return { netns, node };
 }

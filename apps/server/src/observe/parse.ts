@@ -1,5 +1,5 @@
 /** Parsers for what `ip -json`, iptables-save and sysctl print. Pure. */
-import { normaliseRouteTo, splitRuleLine, type Family, type LinkState, type RouteState, type RuleState } from '@nslab/topology';
+import { labOfMark, normaliseRouteTo, splitRuleLine, type Family, type LinkState, type RouteState, type RuleState } from '@nslab/topology';
 
 export interface IpLink {
   ifindex: number;
@@ -31,6 +31,11 @@ export function parseJsonLines(stdout: string): unknown[][] {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as unknown[]);
+}
+
+/** The lab owning a namespace, from its links: its loopback's `nslab:<lab>` alias. */
+export function ownerOfLinks(links: IpLink[]): string | undefined {
+  return labOfMark(links.find((l) => l.ifname === 'lo')?.ifalias);
 }
 
 export function linkKind(l: IpLink): LinkState['kind'] | undefined {
