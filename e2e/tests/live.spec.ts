@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { isRoot, node, nslab } from './helpers';
+import { host, isRoot, node, nslab } from './helpers';
 
 const LAB = `name: e2e-live
 nodes:
@@ -48,5 +48,31 @@ test.describe('live tools on a deployed lab', () => {
 
     await page.getByRole('button', { name: 'Close terminal e2e-la' }).click();
     await expect(term).toHaveCount(0);
+  });
+
+  test('the inspector pings and traces a path; a link capture streams what crosses it', async ({ page }) => {
+    await page.request.post('/api/labs', { data: { text: LAB } }); // 409 when the test above made it already
+    expect((await (await page.request.post('/api/labs/e2e-live/deploy', { data: {} })).json()).ok).toBe(true);
+    await page.goto('/?lab=e2e-live');
+    await expect(page.getByRole('status', { name: 'Lab status' })).toHaveText('Deployed', { timeout: 20_000 });
+    await node(page, 'e2e-la').click();
+    await page.getByLabel('Target').fill('10.235.0.2');
+    await page.getByRole('button', { name: 'Ping', exact: true }).click();
+    await expect(page.getByLabel('Ping output')).toContainText('3 received', { timeout: 10_000 });
+    await page.getByRole('button', { name: 'Path', exact: true }).click();
+    await expect(page.getByRole('list', { name: 'Path' })).toContainText('delivers to 10.235.0.2 on the same segment');
+    await page.getByRole('button', { name: 'ip route' }).click();
+    await expect(page.getByLabel('ip route')).toContainText('"dst": "10.235.0.0/24"');
+
+    await page.locator('.react-flow__edge-veth').first().click({ force: true });
+    await page.getByRole('button', { name: 'Capture on eth0' }).first().click();
+    const capture = page.getByRole('region', { name: /^Capture e2e-l[ab] eth0$/ });
+    await expect(capture).toBeVisible();
+    await page.waitForTimeout(800); // tcpdump starts listening
+    host('ip', 'netns', 'exec', 'e2e-la', 'ping', '-c', '2', '-i', '0.2', '10.235.0.2');
+    await expect(capture).toContainText('10.235.0.1 > 10.235.0.2: ICMP echo request', { timeout: 10_000 });
+    await expect(capture.getByRole('link', { name: 'Download .pcap' })).toBeVisible();
+    await capture.getByRole('button', { name: 'Stop' }).click();
+    await expect(capture.getByRole('button', { name: 'Stop' })).toBeDisabled();
   });
 });
