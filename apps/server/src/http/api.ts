@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { formatTopology, importScript, parseTopology, parseTopologyData, setLabName, type Topology } from '@nslab/topology';
+import { formatTopology, importScript, parseTopology, parseTopologyData, setLabName, type Topology, type TopologyIssue } from '@nslab/topology';
 import { StoreError, type LabStore } from '../store.js';
 import type { Hub } from './hub.js';
 import { HttpError, type LabService } from './labService.js';
@@ -57,9 +57,10 @@ export function createApi(deps: ApiDeps): express.Router {
   const api = express.Router();
   api.use(express.json({ limit: '4mb' }));
 
-  const view = (name: string) => {
+  /** A lab as the page gets it; `parsed` is the parse of exactly the stored text, when the caller has it already. */
+  const view = (name: string, parsed?: { topology: Topology; issues: TopologyIssue[] }) => {
     const rec = store.get(name);
-    const r = parseTopology(rec.text);
+    const r = parsed ?? parseTopology(rec.text);
     return { ...rec, topology: r.topology ?? null, issues: r.issues, busy: service.isBusy(name) };
   };
 
@@ -69,11 +70,12 @@ export function createApi(deps: ApiDeps): express.Router {
 
   api.post('/labs', h((req, res) => {
     const text = textOf(req.body);
-    const { topology } = service.parse(text, false);
-    const name = (req.body as { name?: string }).name ?? topology.name;
-    store.create(name, name === topology.name ? text : setLabName(text, name));
+    const parsed = service.parse(text, false);
+    const name = (req.body as { name?: string }).name ?? parsed.topology.name;
+    const same = name === parsed.topology.name;
+    store.create(name, same ? text : setLabName(text, name));
     res.status(201);
-    return view(name);
+    return view(name, same ? parsed : undefined);
   }));
 
   api.get('/labs/:name', h((req) => view(nameOf(req))));
@@ -81,14 +83,15 @@ export function createApi(deps: ApiDeps): express.Router {
   api.put('/labs/:name', h((req) => {
     const name = nameOf(req);
     const text = textOf(req.body);
-    const { topology } = service.parse(text, false);
+    const parsed = service.parse(text, false);
+    const { topology } = parsed;
     if (topology.name !== name) throw new HttpError(400, `the text names lab "${topology.name}", not "${name}"; use rename to change a lab's name`);
     const { message, baseRev } = req.body as { message?: string; baseRev?: number };
     const rec = store.save(name, text, { message: message ?? '', ...(typeof baseRev === 'number' ? { baseRev } : {}) });
     hub.publish({ type: 'saved', lab: name, rev: rec.rev });
     service.invalidate(name);
     void service.publishStatus(name);
-    return view(name);
+    return view(name, parsed);
   }));
 
   api.delete('/labs/:name', h(async (req) => {
