@@ -28,5 +28,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 30_000,
+    // SIGTERM lets the server end its terminals and remove its captures.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
   },
 });

@@ -243,7 +243,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const s = await startServer({ port: Number(values.port), host: values.host!, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}), ...(process.env.NSLAB_TOKEN ? { token: process.env.NSLAB_TOKEN } : {}) });
     out(`nslab serving ${s.url}${process.getuid?.() === 0 ? '' : ' (plan-only: not root, so nothing on the host can be changed)'}`);
     if (s.token) out(`token required off loopback; open: ${s.url}?token=${s.token}`);
-    await new Promise(() => {}); // serve until killed
+    // Stop cleanly on a signal: terminals and tools end, captures are removed, the database is closed.
+    await new Promise<void>((resolve) => {
+      for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => void s.close().then(resolve, resolve));
+    });
   },
 };
 
