@@ -7,9 +7,15 @@
  *
  * Each namespace's input is a file named after it; ip names that file in its
  * errors ("Command failed DIR/NS:LINE"), which is how failures are attributed.
- * Outputs arrive in input order within a chunk; when a caller needs per-
- * namespace stdout it says how many lines each job prints, and a chunk whose
- * count does not add up is run again one namespace at a time.
+ * Outputs arrive in input order within a chunk, so an error we cannot pin on
+ * one namespace makes every output of the chunk suspect: nsenter's message
+ * for a namespace caught half-made or half-deleted by someone else ("reassociate
+ * to namespace 'ns/net' failed", the /run/netns entry is still a plain file)
+ * names no namespace, and counting lines would hand each later namespace its
+ * neighbour's output. Reads (a caller that says how many lines each job
+ * prints) then run that chunk again one namespace at a time; writes report
+ * the error on every job it could belong to, so the executor rolls back
+ * rather than believe a step ran.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -49,14 +55,15 @@ export async function ipBatchEach(runner: Runner, jobs: NsJob[], ipArgs: string[
       chunks.map(async (chunk) => {
         const argv = ['xargs', '-0', '-I{}', 'nsenter', `--net=${NETNS_DIR}/{}`, '--', 'ip', ...ipArgs, '-batch', shared ? `${dir}/@all` : `${dir}/{}`];
         const r = await runner.run(argv, { input: chunk.map((j) => j.netns).join('\0') });
-        const errs = attributeErrors(r.stderr, dir);
-        // The audit log shows what ran in each namespace, not only the xargs that ran it.
-        for (const job of chunk) audit({ argv: ['nsenter', `--net=${NETNS_DIR}/${job.netns}`, '--', 'ip', ...ipArgs, '-batch', '-'], input: job.input, code: errs.has(job.netns) ? 1 : 0, ms: 0 });
+        const names = new Set(chunk.map((j) => j.netns));
+        const { errs, unattributed } = attributeErrors(r.stderr, dir, names);
         let lines = r.stdout.split('\n').filter((l) => l !== '');
-        if (opts.linesPerJob !== undefined && lines.length !== opts.linesPerJob * (chunk.length - errs.size)) {
-          await mapLimit(chunk, parallelism(), single); // a namespace vanished mid-way: fall back
+        if (opts.linesPerJob !== undefined && (unattributed.length > 0 || lines.length !== opts.linesPerJob * (chunk.length - errs.size))) {
+          await mapLimit(chunk, parallelism(), single); // an output we cannot attribute for sure: one namespace at a time
           return;
         }
+        // The audit log shows what ran in each namespace, not only the xargs that ran it.
+        for (const job of chunk) audit({ argv: ['nsenter', `--net=${NETNS_DIR}/${job.netns}`, '--', 'ip', ...ipArgs, '-batch', '-'], input: job.input, code: errs.has(job.netns) || unattributed.length > 0 ? 1 : 0, ms: 0 });
         for (const job of chunk) {
           const err = errs.get(job.netns);
           let stdout = '';
@@ -64,7 +71,8 @@ export async function ipBatchEach(runner: Runner, jobs: NsJob[], ipArgs: string[
             stdout = `${lines.slice(0, opts.linesPerJob).join('\n')}\n`;
             lines = lines.slice(opts.linesPerJob);
           }
-          results.set(job.netns, err ? { code: 1, stdout: '', stderr: err } : { code: 0, stdout, stderr: '' });
+          const failure = err ?? (unattributed.length > 0 ? `${unattributed.join('\n')}\nCommand failed -:1\n` : undefined);
+          results.set(job.netns, failure ? { code: 1, stdout: '', stderr: failure } : { code: 0, stdout, stderr: '' });
         }
       }),
     );
@@ -74,24 +82,31 @@ export async function ipBatchEach(runner: Runner, jobs: NsJob[], ipArgs: string[
   }
 }
 
-/** Splits xargs' stderr by namespace, rewriting "Command failed DIR/NS:N" to ip's stdin form "-:N". */
-function attributeErrors(stderr: string, dir: string): Map<string, string> {
-  const out = new Map<string, string>();
+/**
+ * Splits xargs' stderr by namespace, rewriting "Command failed DIR/NS:N" to ip's
+ * stdin form "-:N". Lines that name no namespace of the chunk (nsenter's EINVAL
+ * message, an error in the shared input file) come back as `unattributed`.
+ */
+export function attributeErrors(stderr: string, dir: string, names: ReadonlySet<string>): { errs: Map<string, string>; unattributed: string[] } {
+  const errs = new Map<string, string>();
+  const unattributed: string[] = [];
   let pending: string[] = [];
-  const add = (ns: string, text: string) => out.set(ns, `${out.get(ns) ?? ''}${text}\n`);
+  const add = (ns: string, text: string) => errs.set(ns, `${errs.get(ns) ?? ''}${text}\n`);
   for (const line of stderr.split('\n')) {
     if (line === '') continue;
-    const failed = line.startsWith('Command failed ') && line.includes(`${dir}/`) ? /^Command failed (.*):(\d+)$/.exec(line) : null;
-    const nsenter = /^nsenter: .*?\/run\/netns\/([^:]+):/.exec(line) ?? /^nsenter: .*?'([^']+)'/.exec(line);
-    if (failed) {
-      const ns = path.basename(failed[1]!);
-      add(ns, `${pending.join('\n')}${pending.length ? '\n' : ''}Command failed -:${failed[2]}`);
+    const failed = /^Command failed (.*):(\d+)$/.exec(line);
+    const nsenter = /^nsenter: cannot open \/run\/netns\/([^:]+):/.exec(line);
+    const ns = failed ? (path.dirname(failed[1]!) === dir ? path.basename(failed[1]!) : undefined) : nsenter?.[1];
+    if (ns !== undefined && names.has(ns)) {
+      add(ns, failed ? `${pending.join('\n')}${pending.length ? '\n' : ''}Command failed -:${failed![2]}` : `${line}\nCommand failed -:1`);
       pending = [];
-    } else if (nsenter) {
-      add(path.basename(nsenter[1]!), `${line}\nCommand failed -:1`);
+    } else if (failed || line.startsWith('nsenter:')) {
+      unattributed.push(...pending, line);
+      pending = [];
     } else if (!line.startsWith('xargs:')) pending.push(line);
   }
-  return out;
+  unattributed.push(...pending);
+  return { errs, unattributed };
 }
 
 function split<T>(items: T[], parts: number): T[][] {
