@@ -7,7 +7,7 @@
  */
 import { importScript, labOfMark, type ImportResult } from '@nslab/topology';
 import { listNetnsIds } from './observe.js';
-import { parseIptablesSave, parseJsonLines, parseSysctl, toRouteStates, type IpLink, type IpRoute } from './observe/parse.js';
+import { parseIptablesSave, parseJsonLines, parseSysctl, SCOPE_BATCH, toRouteStates, type IpLink, type IpRoute } from './observe/parse.js';
 import { ipBatchEach } from './nsPool.js';
 import { inNetns, mapLimit, type Runner } from './runner.js';
 import { parallelism } from './paths.js';
@@ -30,7 +30,7 @@ export interface DiscoverOptions {
 
 export async function discoverHost(runner: Runner, opts: DiscoverOptions = {}): Promise<ImportResult & { script: string }> {
   let entries = await listNetnsIds(runner);
-  const BATCH = 'addr show\nroute show\nroute show root ::/0\nnetns list-id\n';
+  const BATCH = `${SCOPE_BATCH}netns list-id\n`;
   const [host, each] = await Promise.all([
     runner.run(['ip', '-json', '-details', '-batch', '-'], { input: BATCH }),
     ipBatchEach(runner, entries.map((e) => ({ netns: e.name, input: BATCH })), ['-json', '-details'], { linesPerJob: 4 }),

@@ -11,7 +11,7 @@ import {
 } from '@nslab/topology';
 import type { HoldStore } from './holds.js';
 import {
-  hasComment, ownerOfLinks, parseIptablesSave, parseJsonLines, parseSysctl, toLinkState, toRouteStates,
+  hasComment, ownerOfLinks, SCOPE_BATCH, parseIptablesSave, parseJsonLines, parseSysctl, toLinkState, toRouteStates,
   type IpLink, type IpRoute, type SavedTables,
 } from './observe/parse.js';
 import { parallelism } from './paths.js';
@@ -25,8 +25,6 @@ interface RawScope {
   owner?: string;
 }
 
-// No `netns list-id` here: it opens every /run/netns entry, which makes observing N namespaces O(N²).
-const BATCH = 'addr show\nroute show\nroute show root ::/0\n';
 
 export interface ObserveOptions {
   runner: Runner;
@@ -59,11 +57,14 @@ export async function listNetns(runner: Runner): Promise<string[]> {
   return (await listNetnsIds(runner)).map((n) => n.name);
 }
 
-/** Reads the host and every namespace: one `ip -json -batch` each, namespaces through the xargs pool. */
+/**
+ * Reads the host and every namespace: one `ip -json -batch` each, namespaces through the xargs pool.
+ * No `netns list-id` here: it opens every /run/netns entry, which makes observing N namespaces O(N²).
+ */
 async function readScopes(runner: Runner, names: string[]): Promise<Array<RawScope | undefined>> {
   const [host, each] = await Promise.all([
-    runner.run(['ip', '-json', '-details', '-batch', '-'], { input: BATCH }),
-    ipBatchEach(runner, names.map((netns) => ({ netns, input: BATCH })), ['-json', '-details'], { linesPerJob: 3 }),
+    runner.run(['ip', '-json', '-details', '-batch', '-'], { input: SCOPE_BATCH }),
+    ipBatchEach(runner, names.map((netns) => ({ netns, input: SCOPE_BATCH })), ['-json', '-details'], { linesPerJob: 3 }),
   ]);
   if (host.code !== 0) throw new Error(`cannot read the host's interfaces: ${host.stderr.trim()}`);
   return [toRaw(null, host.stdout), ...names.map((n) => {

@@ -23,7 +23,17 @@ export interface IpRoute {
   metric?: number;
   type?: string;
   scope?: string;
+  /** Absent for the main table. */
+  table?: string;
 }
+
+/**
+ * What to ask `ip -json -batch` for one namespace: interfaces with their
+ * addresses, IPv4 routes, IPv6 routes (three lines of JSON). iproute2 6.1's
+ * `route show root ::/0` prints nothing from the main table (its default);
+ * naming `table all` lists every table, and `toRouteStates` keeps main's.
+ */
+export const SCOPE_BATCH = 'addr show\nroute show\nroute show table all root ::/0\n';
 
 /** `ip -json -batch` prints one JSON array per command, one per line. */
 export function parseJsonLines(stdout: string): unknown[][] {
@@ -77,6 +87,7 @@ const FOREIGN_PROTOCOLS = new Set(['kernel', 'ra', 'redirect', 'dhcp', 'zebra', 
 export function toRouteStates(routes: IpRoute[], family: Family): RouteState[] {
   const out: RouteState[] = [];
   for (const r of routes) {
+    if (r.table !== undefined && r.table !== 'main') continue;
     if (r.protocol && FOREIGN_PROTOCOLS.has(r.protocol)) continue;
     if (r.type && r.type !== 'unicast') continue;
     const dst = r.dst === 'default' ? 'default' : r.dst.includes('/') ? r.dst : `${r.dst}/${family === 4 ? 32 : 128}`;
