@@ -3,7 +3,7 @@
  * in the argument order iptables-save prints, plus `ruleKey`, which makes an
  * observed rule (from iptables-save) and a desired one comparable.
  */
-import { networkOf, parseCidr, parseHostPort, familyOf, type Family } from './net.js';
+import { networkOf, parseCidr, parseHostPort, parseIp, familyOf, type Family } from './net.js';
 import type { NamespaceNode } from './schema.js';
 import type { RuleState } from './state.js';
 
@@ -15,7 +15,7 @@ export function rulesOfNode(node: NamespaceNode, mark: string, v6InScope: boolea
       const src = parseCidr(nat.source);
       if (!src) continue;
       const out = nat.outInterface ? ['-o', nat.outInterface] : nat.notOutInterface ? ['!', '-o', nat.notOutInterface] : [];
-      rules.push({ family: src.family, table: 'nat', chain: 'POSTROUTING', args: ['-s', networkOf(src), ...out, ...comment, '-j', 'MASQUERADE'] });
+      rules.push({ family: src.family, table: 'nat', chain: 'POSTROUTING', args: [...addressMatch('-s', nat.source), ...out, ...comment, '-j', 'MASQUERADE'] });
     } else {
       const to = parseHostPort(nat.to);
       if (!to) continue;
@@ -33,8 +33,8 @@ export function rulesOfNode(node: NamespaceNode, mark: string, v6InScope: boolea
     const families: Family[] = fam ? [fam] : v6InScope ? [4, 6] : [4];
     for (const family of families) {
       const args = [
-        ...(rule.source ? ['-s', cidrArg(rule.source)] : []),
-        ...(rule.destination ? ['-d', cidrArg(rule.destination)] : []),
+        ...(rule.source ? addressMatch('-s', rule.source) : []),
+        ...(rule.destination ? addressMatch('-d', rule.destination) : []),
         ...(rule.in ? ['-i', rule.in] : []),
         ...(rule.out ? ['-o', rule.out] : []),
         ...comment,
@@ -54,9 +54,11 @@ export function policiesOfNode(node: NamespaceNode, v6InScope: boolean): Record<
   return v6InScope ? { 'v4:filter/FORWARD': value, 'v6:filter/FORWARD': value } : { 'v4:filter/FORWARD': value };
 }
 
-function cidrArg(text: string): string {
+/** `-s`/`-d` and the network as iptables-save prints it; nothing for "any address" (`0.0.0.0/0`), which it leaves out. */
+function addressMatch(opt: '-s' | '-d', text: string): string[] {
   const c = parseCidr(text);
-  return c ? networkOf(c) : text;
+  if (!c) return [opt, text];
+  return c.prefix === 0 ? [] : [opt, networkOf(c)];
 }
 
 function hostCidr(ip: string): string {
@@ -64,30 +66,68 @@ function hostCidr(ip: string): string {
   return `${ip}/${f === 6 ? 128 : 32}`;
 }
 
+/** Long option spellings iptables accepts, by the short form iptables-save prints. */
+const SPELLINGS: Record<string, string> = {
+  '--source': '-s', '--src': '-s', '--destination': '-d', '--dst': '-d',
+  '--in-interface': '-i', '--out-interface': '-o', '--protocol': '-p', '--jump': '-j',
+  '--destination-port': '--dport', '--source-port': '--sport', '--to': '--to-destination',
+};
+const PROTOCOL_NUMBERS: Record<string, string> = { '0': 'all', '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'ipv6-icmp', icmpv6: 'ipv6-icmp' };
+
+/** An option's value as iptables-save prints it, or undefined where iptables-save omits the option. */
+function savedValue(opt: string, value: string, negated: boolean): string | undefined {
+  if (opt === '-s' || opt === '-d') {
+    // iptables leaves out "any address" (however written: 0/0, 0.0.0.0/0, ::/0) and masks host bits.
+    if (value.endsWith('/0') && !negated) return undefined;
+    const c = parseCidr(value);
+    return c ? networkOf(c) : value;
+  }
+  if (opt === '-p') {
+    const p = PROTOCOL_NUMBERS[value.toLowerCase()] ?? value.toLowerCase();
+    return p === 'all' && !negated ? undefined : p;
+  }
+  if (opt === '--to-destination') {
+    const hp = parseHostPort(value);
+    if (hp) return hp.family === 6 ? `[${hp.ip}]:${hp.port}` : `${hp.ip}:${hp.port}`;
+    const ip = parseIp(value);
+    return ip ? ip.toString() : value;
+  }
+  if (opt === '--dst-type' || opt === '--src-type') return value.toUpperCase();
+  return value;
+}
+
 /**
- * A canonical key for a rule's arguments: option/value pairs, negation kept,
- * module loads (`-m tcp`) dropped, sorted. Equal keys mean the same rule.
+ * A canonical key for a rule's arguments, in iptables-save's normal form:
+ * long spellings made short, "any address" and "any protocol" left out,
+ * addresses masked and compressed, protocol numbers named, module loads
+ * (`-m tcp`) dropped, comment quotes removed, option order ignored. Equal
+ * keys mean the kernel holds the same rule. `privileged/ruleForms.test.ts`
+ * checks each equivalence against what iptables-save really prints.
  *
  * @example
  * ruleKey(['-s', '10.0.0.0/8', '-m', 'comment', '--comment', '"nslab:x"', '-j', 'MASQUERADE'])
- *   === ruleKey(['-j', 'MASQUERADE', '-s', '10.0.0.0/8', '-m', 'comment', '--comment', 'nslab:x'])
+ *   === ruleKey(['-j', 'MASQUERADE', '--source', '10.1.2.3/8', '-m', 'comment', '--comment', 'nslab:x'])
+ * ruleKey(['-s', '0.0.0.0/0', '-p', 'all', '-j', 'MASQUERADE']) === ruleKey(['-j', 'MASQUERADE'])
  */
 export function ruleKey(args: readonly string[]): string {
   const pairs: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    let neg = '';
+    let negated = false;
     let opt = args[i]!;
     if (opt === '!') {
-      neg = '!';
+      negated = true;
       opt = args[++i] ?? '';
     }
-    if (opt === '-m') {
+    if (opt === '-m' || opt === '--match') {
       i++;
       continue;
     }
+    opt = SPELLINGS[opt] ?? opt;
     const values: string[] = [];
     while (i + 1 < args.length && !args[i + 1]!.startsWith('-') && args[i + 1] !== '!') values.push(unquote(args[++i]!));
-    pairs.push(`${neg}${opt}=${values.join(' ')}`);
+    const value = values.length === 1 ? savedValue(opt, values[0]!, negated) : values.join(' ');
+    if (value === undefined) continue;
+    pairs.push(`${negated ? '!' : ''}${opt}=${value}`);
   }
   return pairs.sort().join(' ');
 }
