@@ -43,10 +43,15 @@ export function writeIntent(lab: string, plan: Plan): void {
     if (s.kind === 'veth.add') for (const e of [s.a, s.b]) if (e.netns === null) hostLinks.add(e.name);
     if ((s.kind === 'bridge.add' || s.kind === 'vxlan.add') && s.netns === null) hostLinks.add(s.name);
   }
-  if (netns.size + hostLinks.size === 0) return;
+  setIntent(lab, { netns: [...netns], hostLinks: [...hostLinks] });
+}
+
+/** Writes a lab's intent as given (atomically); an empty one removes the file. */
+export function setIntent(lab: string, intent: Intent): void {
+  if (intent.netns.length + intent.hostLinks.length === 0) return clearIntent(lab);
   fs.mkdirSync(path.dirname(fileOf(lab)), { recursive: true });
   const tmp = `${fileOf(lab)}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ netns: [...netns], hostLinks: [...hostLinks] }));
+  fs.writeFileSync(tmp, JSON.stringify(intent));
   fs.renameSync(tmp, fileOf(lab));
 }
 

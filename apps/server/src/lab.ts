@@ -10,7 +10,7 @@ import {
 import { forLab } from './audit.js';
 import { capabilitySet, probeFeatures } from './capabilities.js';
 import { forgetDeployed, readDeployed, saveDeployed } from './deployedRecord.js';
-import { clearIntent, intentLabs, readIntent, writeIntent } from './intent.js';
+import { clearIntent, intentLabs, readIntent, setIntent, writeIntent } from './intent.js';
 import { executePlan, type ExecResult, type StepEvent } from './executePlan.js';
 import { HoldStore } from './holds.js';
 import { listNetns, observeHost } from './observe.js';
@@ -71,11 +71,14 @@ async function deploy(topology: Topology, ctx: LabContext): Promise<Outcome> {
   const plan = await planLab(topology, ctx);
   if (plan.conflicts.length > 0) throw new LabRefusedError(plan.conflicts);
   ctx.onPhase?.(`applying ${plan.steps.length} steps`);
+  const intentBefore = readIntent(topology.name);
   writeIntent(topology.name, plan);
   const result = await traced('execute', () => executePlan(plan, { runner: ctx.runner ?? hostRunner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), onEvent: ctx.onEvent }));
   if (result.ok) {
     await traced('record', () => saveDeployed(topology));
     clearIntent(topology.name); // every name it made is marked now
+  } else if (result.rollback?.errors.length === 0) {
+    setIntent(topology.name, intentBefore); // what this run made is gone again; a killed run's names still need adopting
   }
   return { plan, result };
 }
