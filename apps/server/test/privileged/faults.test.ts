@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desiredState, emptyObserved, parseTopology, planDeploy } from '@nslab/topology';
-import { destroyQuietly, expectHostAsBefore, hostSnapshot, isRoot, nslab, removeLabs, repoRoot } from './helpers.js';
+import { destroyQuietly, isRoot, nslab, removeLabs, repoRoot } from './helpers.js';
+import { guardHost, type HostGuard } from './hostGuard.js';
 
 const N = 10;
 const lines = [
@@ -35,13 +36,16 @@ function deployKilledAfter(file: string, steps: number): Promise<{ signal: strin
 describe.skipIf(!isRoot)('a deploy killed after any step', () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-fault-')), 'fault-lab.yaml');
   const total = planDeploy(emptyObserved('fault-lab'), desiredState(parseTopology(LAB).topology!)).steps.length;
-  let before = '';
+  let guard: HostGuard | undefined;
   beforeAll(async () => {
     fs.writeFileSync(file, LAB);
     await removeLabs(['fault-lab']);
-    before = await hostSnapshot();
+    guard = await guardHost([parseTopology(LAB).topology!]);
   });
-  afterAll(() => destroyQuietly('fault-lab'));
+  afterAll(async () => {
+    await destroyQuietly('fault-lab');
+    await guard?.release();
+  });
 
   it(`the lab has ${total} steps to kill after`, () => expect(total).toBeGreaterThan(50));
 
@@ -55,7 +59,7 @@ describe.skipIf(!isRoot)('a deploy killed after any step', () => {
       expect(plan.stdout.split('\n').filter((l) => l && !l.startsWith('#')), `plan after the deploy that followed a kill at step ${k}`).toEqual([]);
       const gone = await nslab('destroy', 'fault-lab');
       expect(gone.code, gone.stderr).toBe(0);
-      await expectHostAsBefore(before);
+      await guard!.expectRestored();
     }
   }, 600_000);
 });

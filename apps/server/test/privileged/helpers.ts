@@ -4,9 +4,11 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { parseDocument } from 'yaml';
 import { parseTopology, type Topology } from '@nslab/topology';
 import { deployLab, destroyLab, findLabs } from '../../src/lab.js';
 import { hostRunner } from '../../src/runner.js';
@@ -23,11 +25,23 @@ export async function sh(argv: string[], opts: { input?: string } = {}): Promise
   return hostRunner.run(argv, opts);
 }
 
-export function loadLab(file: string, edit?: (t: Topology) => void): Topology {
-  const r = parseTopology(fs.readFileSync(path.join(repoRoot, 'labs', file), 'utf8'));
-  if (!r.ok || !r.topology) throw new Error(`${file}: ${JSON.stringify(r.issues)}`);
-  edit?.(r.topology);
-  return r.topology;
+/**
+ * A template as a test's own lab: its own lab name and a namespace prefix, so
+ * it never meets a copy of the template someone deployed on this host.
+ */
+export function templateCopy(file: string, name: string, prefix: string): { text: string; topology: Topology } {
+  const doc = parseDocument(fs.readFileSync(path.join(repoRoot, 'labs', file), 'utf8'));
+  doc.set('name', name);
+  doc.set('prefix', prefix);
+  const text = doc.toString({ lineWidth: 0 });
+  return { text, topology: labFromYaml(text) };
+}
+
+/** Writes a lab's text to a file of its own, for the CLI. */
+export function labFile(text: string, name = 'lab'): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-test-')), `${name}.yaml`);
+  fs.writeFileSync(file, text);
+  return file;
 }
 
 export function labFromYaml(text: string): Topology {
@@ -92,33 +106,16 @@ export async function tcpProbe(netns: string | null, host: string, port: number)
   return { ok: r.code === 0, output: r.stdout + r.stderr };
 }
 
-/** Runs bin/nslab with argv; never through a shell. */
-export async function nslab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs bin/nslab with argv (and, last, extra environment variables); never through a shell. */
+export async function nslab(...args: [...string[]] | [...string[], Record<string, string>]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = typeof args.at(-1) === 'object' ? (args.pop() as Record<string, string>) : {};
   try {
-    const { stdout, stderr } = await pexec(process.execPath, [path.join(repoRoot, 'bin/nslab'), ...args]);
+    const { stdout, stderr } = await pexec(process.execPath, [path.join(repoRoot, 'bin/nslab'), ...(args as string[])], { env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
-}
-
-/**
- * What a lab could leave behind: namespaces, links (with alias and master),
- * iptables rules and policies, the sysctls nslab may change. Two equal
- * snapshots mean the host is as it was.
- */
-export async function hostSnapshot(extraSysctls: string[] = []): Promise<string> {
-  const ns = (await sh(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]).filter(Boolean).sort();
-  const links = (JSON.parse((await sh(['ip', '-json', 'link', 'show'])).stdout) as Array<{ ifname: string; ifalias?: string; master?: string; flags: string[] }>)
-    .map((l) => `${l.ifname} alias=${l.ifalias ?? ''} master=${l.master ?? ''} up=${l.flags.includes('UP')}`)
-    .sort();
-  const rules = [];
-  for (const save of ['iptables-save', 'ip6tables-save']) {
-    rules.push(...(await sh([save])).stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/, '')));
-  }
-  const sysctls = (await sh(['sysctl', 'net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding', ...extraSysctls])).stdout.trim().split('\n');
-  return JSON.stringify({ ns, links, rules, sysctls }, null, 1);
 }
 
 /** Labs the suites create; anything left of them is removed before and after. */
@@ -128,15 +125,40 @@ export async function removeLabs(labs: string[]): Promise<void> {
 }
 
 /**
- * The host is as it was: compared until it matches or 3 s pass, since the
- * kernel finishes tearing namespaces down after `ip netns del` returns.
+ * A host of the test's own: a private network namespace and mount namespace
+ * (its own /run/netns and run directory), for commands whose contract is
+ * "everything on the host" — `nslab clean` — so they never reach the real
+ * host's labs. Everything in it dies with `close()`.
  */
-export async function expectHostAsBefore(before: string, extraSysctls: string[] = []): Promise<void> {
-  const { expect } = await import('vitest');
-  let now = await hostSnapshot(extraSysctls);
-  for (let i = 0; i < 30 && now !== before; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    now = await hostSnapshot(extraSysctls);
+export interface IsolatedHost {
+  run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  nslab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  close(): Promise<void>;
+}
+
+export async function isolatedHost(): Promise<IsolatedHost> {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-isolated-'));
+  const holder = spawn('unshare', ['--mount', '--net', '--propagation', 'private', '--', 'sleep', 'infinity'], { stdio: 'ignore' });
+  const enter = (argv: string[]) => ['nsenter', `--target=${holder.pid}`, '--mount', '--net', '--', ...argv];
+  // Wait until the holder is inside its namespaces, then give it a /run/netns of its own.
+  const self = fs.readlinkSync('/proc/self/ns/net');
+  for (let i = 0; i < 100; i++) {
+    try {
+      if (fs.readlinkSync(`/proc/${holder.pid}/ns/net`) !== self) break;
+    } catch {
+      /* not started yet */
+    }
+    await new Promise((r) => setTimeout(r, 20));
   }
-  expect(now).toBe(before);
+  const mounted = await sh(enter(['mount', '-t', 'tmpfs', 'nslab-test', '/run/netns']));
+  if (mounted.code !== 0) throw new Error(`isolated host: ${mounted.stderr}`);
+  return {
+    run: (argv) => sh(enter(argv)),
+    nslab: (...args) => sh(enter(['env', `NSLAB_RUN_DIR=${runDir}`, process.execPath, path.join(repoRoot, 'bin/nslab'), ...args])),
+    async close() {
+      holder.kill('SIGKILL');
+      await new Promise((r) => (holder.exitCode !== null ? r(null) : holder.once('exit', r)));
+      fs.rmSync(runDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../src/serve.js';
-import { destroyQuietly, hostSnapshot, isRoot, ping, removeLabs, sh, expectHostAsBefore } from './helpers.js';
+import { destroyQuietly, isRoot, labFromYaml, ping, removeLabs, sh } from './helpers.js';
+import { guardHost, type HostGuard } from './hostGuard.js';
 
 const LAB = `name: http-lab
 nodes:
@@ -18,12 +19,12 @@ links:
 describe.skipIf(!isRoot)('deploy over HTTP, progress over websocket', () => {
   let srv: RunningServer;
   let base: string;
-  let before = '';
+  let guard: HostGuard | undefined;
   const post = (url: string, body: unknown = {}) => fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
     await removeLabs(['http-lab']);
-    before = await hostSnapshot();
+    guard = await guardHost([labFromYaml(LAB)]);
     srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-http-')), watchMs: 200 });
     base = srv.url.replace(/\/$/, '');
     expect((await post('/api/labs', { text: LAB })).status).toBe(201);
@@ -31,6 +32,7 @@ describe.skipIf(!isRoot)('deploy over HTTP, progress over websocket', () => {
   afterAll(async () => {
     await srv?.close();
     await destroyQuietly('http-lab');
+    await guard?.release();
   });
 
   it('streams each step, then "deployed", to a browser following the lab', async () => {
@@ -77,7 +79,7 @@ describe.skipIf(!isRoot)('deploy over HTTP, progress over websocket', () => {
   it('destroy over HTTP leaves the host as it was', async () => {
     const r = await post('/api/labs/http-lab/destroy');
     expect((await r.json()).ok).toBe(true);
-    await expectHostAsBefore(before);
+    await guard!.expectRestored();
     expect((await (await fetch(`${base}/api/labs/http-lab/status`)).json()).label).toBe('Not deployed');
   });
 });

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/serve.js';
-import { destroyQuietly, expectHostAsBefore, hostSnapshot, isRoot, removeLabs, sh } from './helpers.js';
+import { destroyQuietly, isRoot, labFromYaml, removeLabs, sh } from './helpers.js';
+import { guardHost, type HostGuard } from './hostGuard.js';
 
 const LABS = Array.from({ length: 20 }, (_, i) => `load-${i}`);
 const lab = (i: number) => `name: load-${i}
@@ -17,14 +18,16 @@ links:
 
 describe.skipIf(!isRoot)('load', () => {
   let srv: RunningServer;
+  let guard: HostGuard | undefined;
   afterAll(async () => {
     await srv?.close();
     for (const l of LABS) await destroyQuietly(l);
+    await guard?.release();
   });
 
   it('deploys 20 labs in parallel through the API without cross-talk, then destroys them', async () => {
     await removeLabs(LABS);
-    const before = await hostSnapshot();
+    guard = await guardHost(LABS.map((_, i) => labFromYaml(lab(i))));
     srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-load-')), watchMs: 0 });
     const base = srv.url.replace(/\/$/, '');
     const post = (u: string, b: unknown = {}) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
@@ -40,6 +43,6 @@ describe.skipIf(!isRoot)('load', () => {
     }
     const gone = await Promise.all(LABS.map((l) => post(`/api/labs/${l}/destroy`).then((r) => r.json() as Promise<{ ok: boolean }>)));
     expect(gone.every((r) => r.ok)).toBe(true);
-    await expectHostAsBefore(before);
+    await guard.expectRestored();
   }, 120_000);
 });

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { toArgv, type Topology } from '@nslab/topology';
 import { deployLab, destroyLab, planLab } from '../../src/lab.js';
-import { deployOk, destroyQuietly, hostSnapshot, isRoot, labFromYaml, nslab, ping, removeLabs, sh, expectHostAsBefore } from './helpers.js';
+import { deployOk, destroyQuietly, isRoot, labFile, labFromYaml, nslab, ping, removeLabs, sh, templateCopy } from './helpers.js';
+import { guardHost, type HostGuard } from './hostGuard.js';
 
 const LAB = `
 name: rc-edit
@@ -26,13 +27,16 @@ links:
 
 describe.skipIf(!isRoot)('reconcile on the real kernel', () => {
   const base = labFromYaml(LAB);
-  let before = '';
+  let guard: HostGuard | undefined;
   beforeAll(async () => {
     await removeLabs([base.name]);
-    before = await hostSnapshot();
+    guard = await guardHost([base]);
     await deployOk(base);
   });
-  afterAll(() => destroyQuietly(base.name));
+  afterAll(async () => {
+    await destroyQuietly(base.name);
+    await guard?.release();
+  });
 
   it('editing one link address changes only that address', async () => {
     const edited = structuredClone(base);
@@ -70,7 +74,7 @@ describe.skipIf(!isRoot)('reconcile on the real kernel', () => {
   it('destroy, from the lab name alone, leaves the host as it was', async () => {
     const r = await nslab('destroy', base.name);
     expect(r.code, r.stderr).toBe(0);
-    await expectHostAsBefore(before);
+    await guard!.expectRestored();
   });
 });
 
@@ -86,18 +90,19 @@ nodes:
 links:
   - endpoints: [{ node: rf-a, name: eth0, addresses: [10.212.0.2/24] }, { node: host, name: rf-host, addresses: [10.212.0.1/24] }]
 `);
-  let before = '';
+  let guard: HostGuard | undefined;
   beforeAll(async () => {
     await removeLabs([t.name]);
     // A foreign interface (not nslab's) already routes 10.212.9.0/24: the lab's route will collide.
     await sh(['ip', 'link', 'add', 'rcf-foreign', 'type', 'veth', 'peer', 'name', 'rcf-foreign2']);
     await sh(['ip', 'link', 'set', 'rcf-foreign', 'up']);
     await sh(['ip', 'route', 'add', '10.212.9.0/24', 'dev', 'rcf-foreign']);
-    before = await hostSnapshot();
+    guard = await guardHost([t]);
   });
   afterAll(async () => {
     await destroyQuietly(t.name);
     await sh(['ip', 'link', 'del', 'rcf-foreign']);
+    await guard?.release();
   });
 
   it('exits 2, names the step and the kernel\'s message, and leaves the host as it was', async () => {
@@ -107,7 +112,8 @@ links:
     expect(r.stderr).toContain('ip route add 10.212.9.0/24 via 10.212.0.2');
     expect(r.stderr).toMatch(/File exists/);
     expect(r.stderr).toContain('rolled back');
-    await expectHostAsBefore(before);
+    await guard!.expectRestored();
+    expect((await sh(['ip', '-json', 'route', 'show', '10.212.9.0/24'])).stdout).toContain('"dev":"rcf-foreign"'); // the foreign route survived
   });
 });
 
@@ -131,11 +137,15 @@ links:
   });
 
   it('deploy refuses a name that exists and is not the lab\'s, exit 1, nothing changed', async () => {
-    const before = await hostSnapshot();
-    const r = await nslab('deploy', writeTmp(t));
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('nodes.ro-b: namespace "ro-b" exists and was not created by nslab');
-    await expectHostAsBefore(before);
+    const guard = await guardHost([t]);
+    try {
+      const r = await nslab('deploy', writeTmp(t));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('nodes.ro-b: namespace "ro-b" exists and was not created by nslab');
+      await guard.expectRestored();
+    } finally {
+      await guard.release();
+    }
   });
 
   it('destroy and clean leave a foreign namespace alone', async () => {
@@ -170,28 +180,28 @@ describe.skipIf(!isRoot)('CLI contract', () => {
   });
 
   it('deploy of an invalid file exits 1 and runs nothing', async () => {
-    const before = await hostSnapshot();
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-')), 'bad.yaml');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-'));
+    const file = path.join(dir, 'bad.yaml');
     fs.writeFileSync(file, 'name: rc-bad\nnodes:\n  x: { kind: router }\n');
-    const r = await nslab('deploy', file);
+    const r = await nslab('deploy', file, { NSLAB_AUDIT_LOG: path.join(dir, 'audit.jsonl') });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('nodes.x.kind: unknown kind "router"; expected one of netns, host, bridge');
-    await expectHostAsBefore(before);
+    expect(fs.existsSync(path.join(dir, 'audit.jsonl')), 'a command ran').toBe(false);
   });
 
   it('plan right after deploy prints no commands', async () => {
-    const file = 'labs/01-veth-pair.yaml';
-    await removeLabs(['veth-pair']);
+    const file = labFile(templateCopy('01-veth-pair.yaml', 'rc-vp', 'rcv-').text);
+    await removeLabs(['rc-vp']);
     try {
       expect((await nslab('deploy', file)).code).toBe(0);
       const r = await nslab('plan', file);
       expect(r.code).toBe(0);
       expect(r.stdout.split('\n').filter((l) => l.trim() && !l.startsWith('#'))).toEqual([]);
-      expect((await nslab('status', 'veth-pair')).code).toBe(0);
+      expect((await nslab('status', 'rc-vp')).code).toBe(0);
     } finally {
-      await nslab('destroy', 'veth-pair');
+      await nslab('destroy', 'rc-vp');
     }
-    expect((await nslab('status', 'veth-pair')).code).toBe(3);
+    expect((await nslab('status', 'rc-vp')).code).toBe(3);
   });
 });
 
