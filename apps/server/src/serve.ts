@@ -49,7 +49,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const hub = new Hub(server, security);
   const service = new LabService(store, hub, opts.runner ?? hostRunner, root);
   hub.onFollow = (lab) => void service.publishStatus(lab);
-  const stopWatch = opts.watchMs === 0 ? () => {} : service.watch(opts.watchMs ?? 5000);
+  if (opts.watchMs !== 0) service.watch(opts.watchMs ?? 5000);
 
   const live = new LiveEndpoints(server, security, service, opts.runner ?? hostRunner);
 
@@ -73,11 +73,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     server,
     store,
     service,
+    /** Stops listening, lets a running deploy or destroy finish (and answer), ends terminals and streams, then closes the store. */
     async close() {
-      stopWatch();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      await service.close();
       hub.close();
       live.close();
-      await new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
       server.closeAllConnections();
       store.close();
     },

@@ -7,12 +7,27 @@ import type { TopologyIssue } from './issues.js';
 export type DeployState = 'not-deployed' | 'deploying' | 'destroying' | 'deployed' | 'drift' | 'failed' | 'unknown';
 export type ElementState = 'not-deployed' | 'deploying' | 'deployed' | 'drift' | 'failed';
 
+export type OperationKind = 'deploy' | 'destroy';
+
+/** A deploy or destroy under way on the server. */
+export interface OperationInfo {
+  /** Unique for the server's lifetime and across its restarts. */
+  id: string;
+  op: OperationKind;
+  done: number;
+  total: number;
+}
+
 export interface LabStatus {
   state: DeployState;
   /** Plain words for the page: "Deployed", "Drift", … */
   label: string;
   nodes: Record<string, ElementState>;
   links: Record<number, ElementState>;
+  /** Nodes whose namespace is on the host now (terminals and tools work there), whatever the lab's state. */
+  present: string[];
+  /** The operation running now, if any: the server's word on whether the lab is busy. */
+  operation?: OperationInfo;
   differences: Array<{ reason: string; command: string }>;
   conflicts: TopologyIssue[];
   error?: string;
@@ -48,4 +63,23 @@ export interface LinkCounters {
   at: number;
   /** Per link index: packets and bytes each end has sent and received. */
   links: Record<number, Array<{ rxPackets: number; txPackets: number; rxBytes: number; txBytes: number } | null>>;
+}
+
+/** What the server pushes to browsers following a lab (`/api/ws?lab=`). */
+export type LabEvent =
+  | { type: 'step'; lab: string; opId: string; op: OperationKind; index: number; total: number; kind: string; argv: string[]; reason: string; status: string; elapsedMs: number; node?: string; link?: number; error?: string }
+  | { type: 'operation'; lab: string; opId: string; op: OperationKind; state: 'started' }
+  | { type: 'operation'; lab: string; opId: string; op: OperationKind; state: 'finished'; ok: boolean; error?: string; elapsedMs?: number; steps?: number }
+  | { type: 'status'; lab: string; status: LabStatus }
+  | { type: 'saved'; lab: string; rev: number };
+
+/** The reply to POST /api/labs/NAME/deploy and /destroy. */
+export interface OperationResult {
+  opId: string;
+  ok: boolean;
+  steps: number;
+  applied: number;
+  elapsedMs: number;
+  failure?: { argv: readonly string[]; message: string };
+  rollback?: { undone: number; errors: string[] };
 }

@@ -5,13 +5,10 @@
  */
 import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { LabEvent } from '@nslab/topology';
 import type { Security } from './security.js';
 
-export type LabEvent =
-  | { type: 'step'; lab: string; op: 'deploy' | 'destroy'; index: number; total: number; kind: string; argv: string[]; reason: string; status: string; elapsedMs: number; node?: string; link?: number; error?: string }
-  | { type: 'operation'; lab: string; op: 'deploy' | 'destroy'; state: 'started' | 'finished'; ok?: boolean; error?: string; elapsedMs?: number; steps?: number }
-  | { type: 'status'; lab: string; status: unknown }
-  | { type: 'saved'; lab: string; rev: number };
+export type { LabEvent } from '@nslab/topology';
 
 const MAX_BUFFERED = 4 * 1024 * 1024;
 

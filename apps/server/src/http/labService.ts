@@ -5,9 +5,10 @@
  */
 import {
   desiredState, emptyObserved, formatIssue, isError, parseTopology, planDeploy, stepTargets, toArgv,
-  type DeployState, type ElementState, type LabStatus, type Plan, type PlannedStep, type Topology, type TopologyIssue,
+  type DeployState, type DesiredState, type ElementState, type LabStatus, type ObservedState, type OperationInfo, type OperationKind, type OperationResult,
+  type Plan, type PlannedStep, type Topology, type TopologyIssue,
 } from '@nslab/topology';
-import { type ExecResult, type StepEvent } from '../executePlan.js';
+import type { ExecResult, StepEvent } from '../executePlan.js';
 import { HoldStore } from '../holds.js';
 import { deployLab, destroyLab, LabRefusedError, planLab } from '../lab.js';
 import { readIntent } from '../intent.js';
@@ -16,7 +17,7 @@ import type { Runner } from '../runner.js';
 import type { LabStore } from '../store.js';
 import type { Hub } from './hub.js';
 
-export type { DeployState, ElementState, LabStatus, PlannedStep } from '@nslab/topology';
+export type { DeployState, ElementState, LabStatus, OperationResult, PlannedStep } from '@nslab/topology';
 
 export class HttpError extends Error {
   constructor(
@@ -38,10 +39,20 @@ const LABELS: Record<DeployState, string> = {
   unknown: 'Unknown',
 };
 
+interface Running {
+  info: OperationInfo;
+  done: Promise<unknown>;
+}
+
 export class LabService {
-  private readonly busy = new Map<string, 'deploy' | 'destroy'>();
+  private readonly busy = new Map<string, Running>();
   private readonly failures = new Map<string, string>();
   private readonly lastStatus = new Map<string, string>();
+  /** Operation ids: this server's start, then a counter, so a page never mistakes a restarted server's operation for an old one. */
+  private readonly boot = Date.now().toString(36);
+  private seq = 0;
+  private closed = false;
+  private stopWatch = () => {};
 
   constructor(
     private readonly store: LabStore,
@@ -84,12 +95,12 @@ export class LabService {
     return { steps, conflicts: plan.conflicts, live: this.canDeploy };
   }
 
-  async deploy(name: string): Promise<ExecResult & { steps: number }> {
+  async deploy(name: string): Promise<OperationResult> {
     const t = this.parse(this.store.get(name).text, true).topology;
     return this.operate(name, 'deploy', t, (onEvent) => deployLab(t, { runner: this.runner, holds: this.holds, onEvent }));
   }
 
-  async destroy(name: string): Promise<ExecResult & { steps: number }> {
+  async destroy(name: string): Promise<OperationResult> {
     const t = this.store.has(name) ? this.saved(name) : undefined;
     return this.operate(name, 'destroy', t, (onEvent) => destroyLab(name, { runner: this.runner, holds: this.holds, onEvent }));
   }
@@ -98,38 +109,62 @@ export class LabService {
     return this.busy.has(name);
   }
 
-  /** One operation per lab at a time: a second one gets 409, never interleaves. */
-  private async operate(
+  /**
+   * One operation per lab at a time: a second one gets 409, never interleaves.
+   * Browsers hear `operation started`, its steps and `operation finished`, all
+   * carrying the operation's id, then the status; the status says whether an
+   * operation runs, so a page that missed events (reloaded, reconnected)
+   * still learns the truth from it.
+   */
+  private operate(
     lab: string,
-    op: 'deploy' | 'destroy',
+    op: OperationKind,
     t: Topology | undefined,
     run: (onEvent: (e: StepEvent) => void) => Promise<{ plan: Plan; result: ExecResult }>,
-  ): Promise<ExecResult & { steps: number }> {
+  ): Promise<OperationResult> {
     if (!this.canDeploy) throw new HttpError(403, 'plan-only mode: nslab serve is not running as root, so it cannot change the host');
+    if (this.closed) throw new HttpError(503, 'nslab serve is shutting down');
     const current = this.busy.get(lab);
-    if (current) throw new HttpError(409, `lab "${lab}" is already being ${current === 'deploy' ? 'deployed' : 'destroyed'}`);
-    this.busy.set(lab, op);
+    if (current) throw new HttpError(409, `lab "${lab}" is already being ${current.info.op === 'deploy' ? 'deployed' : 'destroyed'}`);
+    const running: Running = { info: { id: `${this.boot}-${++this.seq}`, op, done: 0, total: 0 }, done: Promise.resolve() };
+    this.busy.set(lab, running); // before anything is published: a status asked from here on says busy
+    const done = this.runOperation(lab, running.info, t, run);
+    running.done = done.catch(() => {});
+    return done;
+  }
+
+  private async runOperation(
+    lab: string,
+    info: OperationInfo,
+    t: Topology | undefined,
+    run: (onEvent: (e: StepEvent) => void) => Promise<{ plan: Plan; result: ExecResult }>,
+  ): Promise<OperationResult> {
+    const { id: opId, op } = info;
     this.invalidate(lab);
     this.failures.delete(lab);
-    this.hub.publish({ type: 'operation', lab, op, state: 'started' });
+    this.hub.publish({ type: 'operation', lab, opId, op, state: 'started' });
     void this.publishStatus(lab);
     const desired = t ? desiredState(t) : undefined;
-    let total = 0;
     try {
       const { plan, result } = await run((e) => {
-        total = Math.max(total, e.index + 1);
+        info.total = Math.max(info.total, e.index + 1);
+        if (e.status === 'ok') info.done++;
         this.hub.publish({
-          type: 'step', lab, op, index: e.index, total, kind: e.step.kind, argv: e.argv, reason: e.step.reason, status: e.status, elapsedMs: e.elapsedMs,
+          type: 'step', lab, opId, op, index: e.index, total: info.total, kind: e.step.kind, argv: e.argv, reason: e.step.reason, status: e.status, elapsedMs: e.elapsedMs,
           ...(desired ? stepTargets(e.step, desired) : {}), ...(e.error ? { error: e.error } : {}),
         });
       });
       if (!result.ok) this.failures.set(lab, `${result.failure!.argv.join(' ')}: ${result.failure!.message}`);
-      this.hub.publish({ type: 'operation', lab, op, state: 'finished', ok: result.ok, elapsedMs: result.elapsedMs, steps: plan.steps.length, ...(result.ok ? {} : { error: this.failures.get(lab) }) });
-      return { ...result, steps: plan.steps.length };
+      this.hub.publish({ type: 'operation', lab, opId, op, state: 'finished', ok: result.ok, elapsedMs: result.elapsedMs, steps: plan.steps.length, ...(result.ok ? {} : { error: this.failures.get(lab) }) });
+      return {
+        opId, ok: result.ok, steps: plan.steps.length, applied: result.applied, elapsedMs: result.elapsedMs,
+        ...(result.failure ? { failure: { argv: result.failure.argv, message: result.failure.message } } : {}),
+        ...(result.rollback ? { rollback: result.rollback } : {}),
+      };
     } catch (e) {
-      const message = e instanceof LabRefusedError ? e.message : (e as Error).message;
+      const message = (e as Error).message;
       this.failures.set(lab, message);
-      this.hub.publish({ type: 'operation', lab, op, state: 'finished', ok: false, error: message });
+      this.hub.publish({ type: 'operation', lab, opId, op, state: 'finished', ok: false, error: message });
       if (e instanceof LabRefusedError) throw new HttpError(422, message, e.issues);
       throw e;
     } finally {
@@ -150,10 +185,17 @@ export class LabService {
   async status(name: string): Promise<LabStatus> {
     const pending = this.inFlight.get(name);
     if (pending) return pending;
-    const value = this.computeStatus(name).finally(() => this.inFlight.delete(name));
+    const value = this.computeStatus(name).finally(() => {
+      if (this.inFlight.get(name) === value) this.inFlight.delete(name);
+      this.looking.delete(value);
+    });
     this.inFlight.set(name, value);
+    this.looking.add(value);
     return value;
   }
+
+  /** Every look at the host under way, invalidated or not: shutdown waits for them. */
+  private readonly looking = new Set<Promise<LabStatus>>();
 
   /** After a save or an operation: the next question gets a fresh look, not one begun before. */
   invalidate(name: string): void {
@@ -162,9 +204,12 @@ export class LabService {
 
   private async computeStatus(name: string): Promise<LabStatus> {
     const checkedAt = new Date().toISOString();
-    const base = { nodes: {}, links: {}, differences: [], conflicts: [], checkedAt };
-    const busy = this.busy.get(name);
-    if (busy) return { ...base, state: busy === 'deploy' ? 'deploying' : 'destroying', label: LABELS[busy === 'deploy' ? 'deploying' : 'destroying'] };
+    const base = { nodes: {}, links: {}, present: [], differences: [], conflicts: [], checkedAt };
+    const running = this.busy.get(name);
+    if (running) {
+      const state = running.info.op === 'deploy' ? 'deploying' : 'destroying';
+      return { ...base, state, label: LABELS[state], operation: { ...running.info } };
+    }
     let t: Topology;
     try {
       t = this.saved(name);
@@ -181,9 +226,10 @@ export class LabService {
       const observed = await observeHost({ runner: this.runner, lab: name, holds: this.holds, desired, intent: readIntent(name) });
       const present = Object.keys(observed.scopes).length > 0 || Object.values(observed.holds).some((h) => h.labs.includes(name));
       const plan = planDeploy(observed, desired);
+      // A failure is news only while the host still differs from the design: once it matches (fixed, or redeployed elsewhere), it is Deployed.
+      if (plan.steps.length === 0 && plan.conflicts.length === 0) this.failures.delete(name);
       const failed = this.failures.get(name);
       if (!present) return { ...base, ...all('not-deployed'), conflicts: plan.conflicts, state: failed ? 'failed' : 'not-deployed', label: LABELS[failed ? 'failed' : 'not-deployed'], ...(failed ? { error: failed } : {}) };
-      // What still differs is drift, or failed when the last operation failed.
       const els = all('deployed');
       const mark: ElementState = failed ? 'failed' : 'drift';
       for (const s of plan.steps) {
@@ -193,7 +239,7 @@ export class LabService {
       }
       const state: DeployState = failed ? 'failed' : plan.steps.length === 0 && plan.conflicts.length === 0 ? 'deployed' : 'drift';
       return {
-        ...base, ...els, state, label: LABELS[state], conflicts: plan.conflicts,
+        ...base, ...els, present: presentNodes(t, desired, observed), state, label: LABELS[state], conflicts: plan.conflicts,
         differences: plan.steps.map((s) => ({ reason: s.reason, command: toArgv(s).join(' ') })),
         ...(failed ? { error: failed } : {}),
       };
@@ -204,27 +250,62 @@ export class LabService {
 
   /** Publishes the status to the lab's followers when it changed (or always, with `force`). */
   async publishStatus(lab: string, force = true): Promise<void> {
-    if (this.hub.followers(lab) === 0) return;
+    if (this.closed || this.hub.followers(lab) === 0) return;
     const status = await this.status(lab);
+    if (this.closed) return;
     const key = JSON.stringify({ ...status, checkedAt: '' });
     if (!force && this.lastStatus.get(lab) === key) return;
     this.lastStatus.set(lab, key);
     this.hub.publish({ type: 'status', lab, status });
   }
 
-  /** Watches followed labs for drift made behind nslab's back. */
-  watch(intervalMs: number): () => void {
+  /** Watches followed labs for drift made behind nslab's back, until `close()`. */
+  watch(intervalMs: number): void {
     let running = false;
     const timer = setInterval(async () => {
       if (running) return;
       running = true;
       try {
-        for (const lab of this.hub.followedLabs()) if (!this.busy.has(lab) && this.store.has(lab)) await this.publishStatus(lab, false);
+        for (const lab of this.hub.followedLabs()) {
+          if (this.closed) break;
+          if (!this.busy.has(lab) && this.store.has(lab)) await this.publishStatus(lab, false);
+        }
       } finally {
         running = false;
       }
     }, intervalMs);
     timer.unref();
-    return () => clearInterval(timer);
+    this.stopWatch = () => clearInterval(timer);
   }
+
+  /**
+   * Shutdown: refuses new operations, lets the running ones finish (a deploy
+   * cut short would leave the host half-made), waits for every look at the
+   * host under way, and stops the watcher — after this, nothing here touches
+   * the store, so the caller may close it.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stopWatch();
+    while (this.busy.size > 0 || this.looking.size > 0) {
+      await Promise.all([...[...this.busy.values()].map((r) => r.done), ...[...this.looking].map((p) => p.catch(() => {}))]);
+    }
+  }
+}
+
+/** The nodes whose namespace holds something of the lab now: the host node with any of it, netns nodes with theirs, bridges with their interface. */
+function presentNodes(t: Topology, desired: DesiredState, observed: ObservedState): string[] {
+  const out: string[] = [];
+  for (const [name, node] of Object.entries(t.nodes)) {
+    if (node.kind === 'host') {
+      if (Object.keys(observed.scopes).length > 0) out.push(name);
+    } else if (node.kind === 'netns') {
+      const key = Object.entries(desired.scopes).find(([, s]) => s.node === name && s.netns !== null)?.[0];
+      if (key && observed.scopes[key]) out.push(name);
+    } else {
+      const scope = Object.entries(desired.scopes).find(([, s]) => name in s.links);
+      if (scope && observed.scopes[scope[0]]?.links[name]) out.push(name);
+    }
+  }
+  return out;
 }
