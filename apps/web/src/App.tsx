@@ -15,6 +15,7 @@ export function App() {
   const lab = useStore((s) => s.lab);
   const health = useStore((s) => s.health);
   const notice = useStore((s) => s.notice);
+  const connection = useStore((s) => s.connection);
   useShortcuts();
 
   useEffect(() => {
@@ -29,8 +30,14 @@ export function App() {
 
   useEffect(() => {
     if (!lab) return;
-    void api.status(lab).then((status) => useStore.setState({ status }));
-    return follow(lab, (e) => useStore.getState().onLabEvent(e));
+    void api.status(lab).then((status) => useStore.getState().setStatus(status), () => {});
+    return follow(lab, {
+      onEvent: (e) => useStore.getState().onLabEvent(e),
+      onDown: () => useStore.getState().connectionLost(),
+      onUp: (again) => {
+        if (again) void useStore.getState().reconnected().catch(() => {});
+      },
+    });
   }, [lab]);
 
   return (
@@ -40,6 +47,11 @@ export function App() {
         {health && !health.root && (
           <div className="banner" role="note">
             Plan-only mode: the nslab server is not running as root, so you can draw labs and read their commands, but not deploy them.
+          </div>
+        )}
+        {connection === 'down' && (
+          <div className="banner banner-down" role="alert">
+            Server unreachable — reconnecting… Your drawing is kept here; it is saved when the server is back.
           </div>
         )}
         {notice && (

@@ -1,7 +1,7 @@
 /** The server's JSON API. The token (when the server needs one) comes from ?token= once and is kept for the tab. */
-import type { CheckResult, Hop, ImportResult, LabStatus, LinkCounters, PingMatrix, PlannedStep, Topology, TopologyIssue } from '@nslab/topology';
+import type { CheckResult, Hop, ImportResult, LabEvent, LabStatus, LinkCounters, OperationResult, PingMatrix, PlannedStep, Topology, TopologyIssue } from '@nslab/topology';
 
-export type { ElementState, Hop, LabStatus, PingMatrix, PlannedStep } from '@nslab/topology';
+export type { ElementState, Hop, LabEvent, LabStatus, OperationResult, PingMatrix, PlannedStep } from '@nslab/topology';
 export type Counters = LinkCounters;
 
 const params = new URLSearchParams(location.search);
@@ -59,12 +59,6 @@ export interface Template {
   description: string;
   text: string;
 }
-export interface OpResult {
-  ok: boolean;
-  steps: number;
-  elapsedMs: number;
-  failure?: { argv: string[]; message: string };
-}
 
 export const api = {
   health: () => call<Health>('GET', '/api/health'),
@@ -78,8 +72,8 @@ export const api = {
   revisions: (name: string) => call<Revision[]>('GET', `/api/labs/${encodeURIComponent(name)}/revisions`),
   restore: (name: string, rev: number) => call<LabView>('POST', `/api/labs/${encodeURIComponent(name)}/revisions/${rev}/restore`, {}),
   plan: (name: string, topology: Topology) => call<PlanView>('POST', `/api/labs/${encodeURIComponent(name)}/plan`, { topology }),
-  deploy: (name: string) => call<OpResult>('POST', `/api/labs/${encodeURIComponent(name)}/deploy`, {}),
-  destroy: (name: string) => call<OpResult>('POST', `/api/labs/${encodeURIComponent(name)}/destroy`, {}),
+  deploy: (name: string) => call<OperationResult>('POST', `/api/labs/${encodeURIComponent(name)}/deploy`, {}),
+  destroy: (name: string) => call<OperationResult>('POST', `/api/labs/${encodeURIComponent(name)}/destroy`, {}),
   status: (name: string) => call<LabStatus>('GET', `/api/labs/${encodeURIComponent(name)}/status`),
   templates: () => call<Template[]>('GET', '/api/templates'),
   importScript: (text: string, name: string) => call<ImportResult>('POST', '/api/import-script', { text, name }),
@@ -103,30 +97,45 @@ export function wsUrl(path: string, params: Record<string, string | number>): st
   return `${proto}://${location.host}${path}?${q}`;
 }
 
-/** Follows a lab's events over the websocket; reconnects; returns a stop function. */
-export function follow(lab: string, onEvent: (e: LabEvent) => void): () => void {
+export interface FollowHandlers {
+  onEvent(e: LabEvent): void;
+  /** The socket is open; `again` after it had been lost. */
+  onUp(again: boolean): void;
+  /** The socket was lost; it is being reopened. */
+  onDown(): void;
+}
+
+/**
+ * Follows a lab's events over the websocket, and reopens it when it is lost
+ * (a server restart, a network blip), waiting longer each time up to 4 s.
+ * Returns a stop function.
+ */
+export function follow(lab: string, h: FollowHandlers): () => void {
   let ws: WebSocket | undefined;
   let stopped = false;
-  let delay = 500;
+  let lost = false;
+  let delay = 250;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const open = () => {
-    const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    const q = new URLSearchParams({ lab, ...(token() ? { token: token()! } : {}) });
-    ws = new WebSocket(`${proto}://${location.host}/api/ws?${q}`);
-    ws.onopen = () => (delay = 500);
-    ws.onmessage = (m) => onEvent(JSON.parse(String(m.data)) as LabEvent);
+    ws = new WebSocket(wsUrl('/api/ws', { lab }));
+    ws.onopen = () => {
+      delay = 250;
+      h.onUp(lost);
+      lost = false;
+    };
+    ws.onmessage = (m) => h.onEvent(JSON.parse(String(m.data)) as LabEvent);
     ws.onclose = () => {
-      if (!stopped) setTimeout(open, (delay = Math.min(delay * 2, 8000)));
+      if (stopped) return;
+      if (!lost) h.onDown();
+      lost = true;
+      timer = setTimeout(open, delay);
+      delay = Math.min(delay * 2, 4000);
     };
   };
   open();
   return () => {
     stopped = true;
+    clearTimeout(timer);
     ws?.close();
   };
 }
-
-export type LabEvent =
-  | { type: 'step'; lab: string; op: 'deploy' | 'destroy'; index: number; total: number; argv: string[]; reason: string; status: string; node?: string; link?: number; error?: string }
-  | { type: 'operation'; lab: string; op: 'deploy' | 'destroy'; state: 'started' | 'finished'; ok?: boolean; error?: string; elapsedMs?: number; steps?: number }
-  | { type: 'status'; lab: string; status: LabStatus }
-  | { type: 'saved'; lab: string; rev: number };

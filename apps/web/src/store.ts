@@ -7,16 +7,9 @@
 import { create } from 'zustand';
 import { formatTopology, parseTopology, parseTopologyData, type CheckResult, type Topology, type TopologyIssue } from '@nslab/topology';
 import { api, ApiError, type Health, type LabEvent, type LabStatus, type LabSummary, type LabView } from './api';
+import { EndedOps, progressOnEvent, progressOnReply, progressOnStatus, progressRequested, type Progress } from './progress';
 
-export interface Progress {
-  op: 'deploy' | 'destroy';
-  running: boolean;
-  done: number;
-  total: number;
-  current?: string;
-  error?: string;
-  elapsedMs?: number;
-}
+export type { Progress } from './progress';
 
 export interface Selection {
   nodes: string[];
@@ -41,6 +34,10 @@ interface State {
   future: Topology[];
   status: LabStatus | null;
   progress: Progress | null;
+  /** The websocket to the server: down while the server is unreachable (restarting, say). */
+  connection: 'up' | 'down';
+  /** Bumped each time the connection comes back: views that asked the server something ask again. */
+  epoch: number;
   saving: 'saved' | 'pending' | 'saving' | 'error';
   notice: string | null;
   clipboard: { topology: Topology; names: string[] } | null;
@@ -71,6 +68,11 @@ interface Actions {
   deploy(): Promise<void>;
   destroy(): Promise<void>;
   onLabEvent(e: LabEvent): void;
+  /** Sets the status the server reported (and what it says about a running operation). */
+  setStatus(status: LabStatus): void;
+  connectionLost(): void;
+  /** The connection is back: read health, status and the lab again; retry a failed save. */
+  reconnected(): Promise<void>;
   say(notice: string | null): void;
 }
 
@@ -99,6 +101,8 @@ export const useStore = create<State & Actions>()((set, get) => ({
   future: [],
   status: null,
   progress: null,
+  connection: 'up',
+  epoch: 0,
   saving: 'saved',
   notice: null,
   clipboard: null,
@@ -122,10 +126,17 @@ export const useStore = create<State & Actions>()((set, get) => ({
     const view = given ?? (await api.lab(name));
     // The server has parsed and validated the text already.
     const topology = view.topology ?? { ...EMPTY, name };
-    set({
+    // The same lab again (saved in another tab): keep what is selected, where it still exists. Another lab: select nothing, on the canvas too.
+    const same = get().lab === name;
+    const { selection } = get();
+    const kept: Selection = same
+      ? { nodes: selection.nodes.filter((n) => n in topology.nodes), links: selection.links.filter((i) => i < topology.links.length) }
+      : { nodes: [], links: [] };
+    set((s) => ({
       lab: name, rev: view.rev, topology, text: view.text, textIssues: view.topology ? [] : view.issues, issues: view.issues,
-      selection: { nodes: [], links: [] }, past: [], future: [], status: null, progress: null, saving: 'saved', checkResults: null,
-    });
+      selection: kept, focus: { ...kept, seq: s.focus.seq + 1 }, past: [], future: [],
+      ...(same ? {} : { status: null, progress: null, checkResults: null }), saving: 'saved',
+    }));
     const url = new URL(location.href);
     url.searchParams.set('lab', name);
     history.replaceState(null, '', url);
@@ -249,21 +260,30 @@ export const useStore = create<State & Actions>()((set, get) => ({
 
   onLabEvent(e) {
     if (e.lab !== get().lab) return;
-    if (e.type === 'status') set({ status: e.status });
-    else if (e.type === 'operation' && e.state === 'started') set({ progress: { op: e.op, running: true, done: 0, total: 0 } });
-    else if (e.type === 'step') {
-      set((s) => ({
-        progress: {
-          op: e.op, running: true,
-          done: Math.max(s.progress?.done ?? 0, e.status === 'ok' ? e.index + 1 : 0),
-          total: Math.max(s.progress?.total ?? 0, e.total),
-          current: e.argv.join(' '),
-          ...(e.status === 'failed' ? { error: `${e.argv.join(' ')}: ${e.error ?? ''}` } : {}),
-        },
-      }));
-    } else if (e.type === 'saved' && e.rev > get().rev && get().saving === 'saved') {
+    if (e.type === 'status') get().setStatus(e.status);
+    else if (e.type === 'operation' || e.type === 'step') set((s) => ({ progress: progressOnEvent(s.progress, e, ended) }));
+    else if (e.type === 'saved' && e.rev > get().rev && get().saving === 'saved') {
       void get().openLab(e.lab); // saved elsewhere (another tab): follow it
     }
+  },
+
+  setStatus(status) {
+    set((s) => ({ status, progress: progressOnStatus(s.progress, status, ended, requestPending) }));
+  },
+
+  connectionLost() {
+    set({ connection: 'down' });
+  },
+
+  async reconnected() {
+    const { lab } = get();
+    set((s) => ({ connection: 'up', epoch: s.epoch + 1 }));
+    const [health, view, status] = await Promise.all([api.health(), lab ? api.lab(lab).catch(() => undefined) : undefined, lab ? api.status(lab).catch(() => undefined) : undefined]);
+    set({ health });
+    if (lab !== get().lab) return;
+    if (status) get().setStatus(status);
+    if (get().saving === 'error') scheduleSave();
+    else if (view && view.rev > get().rev && get().saving === 'saved') await get().openLab(view.name, view);
   },
 
   say(notice) {
@@ -271,20 +291,33 @@ export const useStore = create<State & Actions>()((set, get) => ({
   },
 }));
 
-/** Runs Deploy or Destroy; progress arrives over the websocket, the outcome here. */
+/** Selector: this node's namespace is on the host now (terminals and tools work there), whatever the lab's state. */
+export const nodeIsLive = (name: string) => (s: State) => !!s.health?.root && s.connection === 'up' && (s.status?.present ?? []).includes(name);
+/** Selector: something of the lab is on the host now. */
+export const labIsLive = (s: State) => !!s.health?.root && s.connection === 'up' && (s.status?.present.length ?? 0) > 0;
+
+/** Operations that have ended: no late event may show them running again. */
+const ended = new EndedOps();
+/** The page's own Deploy or Destroy request is on its way (the server may not have begun it). */
+let requestPending = false;
+
+/** Runs Deploy or Destroy; progress arrives over the websocket, the outcome in the reply. */
 async function operate(op: 'deploy' | 'destroy'): Promise<void> {
   const { lab } = useStore.getState();
   if (!lab) return;
-  const base = { op, done: 0, total: 0 };
-  useStore.setState({ progress: { ...base, running: true } });
-  const finish = (p: Partial<Progress>) => useStore.setState((s) => ({ progress: { ...base, ...(s.progress ?? {}), running: false, ...p } }));
+  useStore.setState({ progress: progressRequested(op) });
+  requestPending = true;
   try {
     const r = await (op === 'deploy' ? api.deploy(lab) : api.destroy(lab));
-    finish({ done: r.steps, total: r.steps, elapsedMs: r.elapsedMs, ...(r.ok ? {} : { error: `${r.failure?.argv.join(' ')}: ${r.failure?.message}` }) });
+    useStore.setState((s) => ({ progress: progressOnReply(s.progress, op, r, ended) }));
   } catch (e) {
-    finish({ error: (e as Error).message });
+    // No reply (the server went away, or refused): the status, read again, says what is true.
+    useStore.setState((s) => ({ progress: { ...(s.progress ?? progressRequested(op)), running: false, error: (e as Error).message } }));
+  } finally {
+    requestPending = false;
   }
-  useStore.setState({ status: await api.status(lab) });
+  const status = await api.status(lab).catch(() => undefined);
+  if (status && useStore.getState().lab === lab) useStore.getState().setStatus(status);
 }
 
 function scheduleSave(): void {

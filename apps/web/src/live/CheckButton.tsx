@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { describeCheck } from '@nslab/topology';
 import { tools } from '../api';
-import { useStore } from '../store';
+import { labIsLive, useStore } from '../store';
 
 /** Runs the lab's checks on the host; marks them on the canvas and lists each with its explanation. */
 export function CheckButton() {
   const lab = useStore((s) => s.lab);
   const results = useStore((s) => s.checkResults);
   const count = useStore((s) => s.topology.checks?.length ?? 0);
-  const deployed = useStore((s) => s.status?.state === 'deployed' || s.status?.state === 'drift');
+  const deployed = useStore(labIsLive);
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const run = async () => {

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { tools, type PingMatrix } from '../api';
-import { useStore } from '../store';
+import { labIsLive, useStore } from '../store';
 
 /** Every namespace pings every address of the lab; the answers as a colored grid. */
 export function PingAll() {
   const lab = useStore((s) => s.lab);
-  const deployed = useStore((s) => s.status?.state === 'deployed' || s.status?.state === 'drift');
+  const deployed = useStore(labIsLive);
   const [open, setOpen] = useState(false);
   const [matrix, setMatrix] = useState<PingMatrix | null>(null);
   const [busy, setBusy] = useState(false);

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { resolveTopology, interfacesOf, type Topology } from '@nslab/topology';
 import { tools, wsUrl, type Hop } from '../api';
 import { Section } from '../panels/fields';
-import { useStore } from '../store';
+import { nodeIsLive, useStore } from '../store';
 import { useDock } from './dock';
 
 /** Every IPv4 address of the lab, with whose it is: targets to pick for ping and path. */
@@ -18,7 +18,7 @@ export function labAddresses(t: Topology): Array<{ label: string; ip: string }> 
 export function ToolsSection({ name }: { name: string }) {
   const lab = useStore((s) => s.lab)!;
   const topology = useStore((s) => s.topology);
-  const deployed = useStore((s) => ['deployed', 'drift'].includes(s.status?.nodes[name] ?? ''));
+  const deployed = useStore(nodeIsLive(name));
   const root = useStore((s) => s.health?.root ?? false);
   const targets = labAddresses(topology);
   const [target, setTarget] = useState(targets.find((x) => !x.label.startsWith(`${name} `))?.ip ?? '');

@@ -4,13 +4,13 @@
  */
 import { useEffect, useState } from 'react';
 import { tools, type Counters } from '../api';
-import { useStore } from '../store';
+import { labIsLive, useStore } from '../store';
 
 export type Traffic = Record<number, { aToB: number; bToA: number }>;
 
 export function useTraffic(): Traffic {
   const lab = useStore((s) => s.lab);
-  const live = useStore((s) => s.health?.root && (s.status?.state === 'deployed' || s.status?.state === 'drift'));
+  const live = useStore(labIsLive);
   const [traffic, setTraffic] = useState<Traffic>({});
   useEffect(() => {
     if (!lab || !live) {

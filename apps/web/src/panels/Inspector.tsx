@@ -1,5 +1,5 @@
 import { NODE_NAME, renameNode, updateEndpoint, updateNode, type NamespaceNode, type NodeSpec, type Topology, type TopologyIssue } from '@nslab/topology';
-import { useStore } from '../store';
+import { nodeIsLive, useStore } from '../store';
 import { CheckField, issuesAt, listText, NumberField, Section, SelectField, TextField, textList } from './fields';
 import { NamespaceSettings } from './NamespaceSettings';
 import { ToolsSection } from '../live/ToolsSection';
@@ -118,9 +118,9 @@ function LinkInspector({ index, t, issues }: { index: number; t: Topology; issue
 function CaptureButton({ node, iface }: { node: string; iface: string }) {
   const lab = useStore((s) => s.lab);
   const t = useStore((s) => s.topology);
-  const live = useStore((s) => !!s.health?.root && ['deployed', 'drift'].includes(s.status?.state ?? ''));
   const spec = t.nodes[node];
   const where = spec?.kind === 'bridge' ? (spec.netns ?? Object.entries(t.nodes).find(([, n]) => n.kind === 'host')?.[0]) : node;
+  const live = useStore(nodeIsLive(where ?? node));
   if (!lab || !where) return null;
   return (
     <button type="button" disabled={!live} onClick={() => useDock.getState().open({ kind: 'capture', lab, node: where, iface, filter: '' })}>

@@ -18,7 +18,8 @@ export function LabBar() {
   const issues = useStore((s) => s.issues);
   const store = useStore.getState;
   const [menu, setMenu] = useState<'labs' | 'templates' | 'history' | 'import' | null>(null);
-  const busy = progress?.running ?? false;
+  const connection = useStore((s) => s.connection);
+  const busy = (progress?.running ?? false) || connection === 'down';
   const hasErrors = issues.some((i) => i.severity !== 'warning');
   const guard = (p: Promise<unknown>) => p.catch((e: Error) => store().say(e.message));
 
@@ -87,8 +88,8 @@ export function LabBar() {
       <span className="spacer" />
       {lab && (
         <>
-          <output className={`lab-status state-${status?.state ?? 'unknown'}`} role="status" aria-label="Lab status" title={status?.error ?? status?.differences.map((d) => d.reason).join('\n') ?? ''}>
-            {progress?.running ? (progress.op === 'deploy' ? 'Deploying…' : 'Destroying…') : (status?.label ?? '…')}
+          <output className={`lab-status state-${connection === 'down' ? 'unknown' : (status?.state ?? 'unknown')}`} role="status" aria-label="Lab status" title={status?.error ?? status?.differences.map((d) => d.reason).join('\n') ?? ''}>
+            {connection === 'down' ? 'Server unreachable' : progress?.running ? (progress.op === 'deploy' ? 'Deploying…' : 'Destroying…') : (status?.label ?? '…')}
           </output>
           {progress && (progress.running || progress.error) && (
             <span className="progress">

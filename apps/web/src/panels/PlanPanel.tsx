@@ -10,6 +10,7 @@ export function PlanPanel() {
   const issues = useStore((s) => s.issues);
   const status = useStore((s) => s.status);
   const health = useStore((s) => s.health);
+  const epoch = useStore((s) => s.epoch);
   const [plan, setPlan] = useState<PlanView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const errors = issues.filter(isError);
@@ -27,7 +28,7 @@ export function PlanPanel() {
       stale = true;
       clearTimeout(timer);
     };
-  }, [lab, topology, errors.length, status?.state]);
+  }, [lab, topology, errors.length, status?.state, status?.checkedAt, epoch]);
 
   return (
     <section className="plan" aria-label="Plan">
@@ -44,11 +45,13 @@ export function PlanPanel() {
         <p className="error">{error}</p>
       ) : plan && plan.conflicts.length > 0 ? (
         <ul className="issues">{plan.conflicts.map((c) => <li key={c.message}>{formatIssue(c)}</li>)}</ul>
-      ) : plan && plan.steps.length === 0 ? (
+      ) : !plan ? (
+        <p className="hint">Planning…</p>
+      ) : plan.steps.length === 0 ? (
         <p className="hint">Nothing to do: the host matches the design.</p>
       ) : (
         <ol className="plan-steps">
-          {plan?.steps.map((s, i) => (
+          {plan.steps.map((s, i) => (
             <li key={i}>
               <div className="why">{s.reason}</div>
               <code>{s.argv.length ? s.argv.join(' ') : '(record only)'}</code>
