@@ -1,10 +1,17 @@
 import { defineConfig } from '@playwright/test';
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const PORT = Number(process.env.NSLAB_E2E_PORT ?? 7391);
+/** A port nothing listens on now; chosen once, in the runner, and inherited by the workers through the environment. */
+function freePort(): string {
+  const probe = "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })";
+  return execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).trim();
+}
+process.env.NSLAB_E2E_PORT ??= freePort();
+const PORT = Number(process.env.NSLAB_E2E_PORT);
 // A fresh lab database for every run.
 const DATA = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-e2e-'));
 

@@ -1,4 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Locator, type Page } from '@playwright/test';
@@ -39,4 +42,49 @@ export async function dropFromPalette(page: Page, item: 'Namespace' | 'Bridge' |
 /** Drags from one node's handle to another's: a veth link. */
 export async function connectNodes(page: Page, from: string, to: string): Promise<void> {
   await node(page, from).locator('.react-flow__handle-bottom').dragTo(node(page, to).locator('.react-flow__handle-top'));
+}
+
+/** A port nothing listens on now. */
+export async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/**
+ * An `nslab serve` of the test's own (for tests that stop and restart it),
+ * with its own data directory; `start()` again after `kill()` brings it back
+ * on the same port and data.
+ */
+export class OwnServer {
+  readonly data = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-e2e-own-'));
+  private child: ChildProcess | undefined;
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, [path.resolve(here, '../../apps/server/dist/cli.js'), 'serve', '--port', String(this.port), '--data-dir', this.data], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (out.includes('nslab serving')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`nslab serve exited with ${code}`)));
+    });
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  }
 }

@@ -68,7 +68,7 @@ test.describe('live tools on a deployed lab', () => {
     await page.getByRole('button', { name: 'Capture on eth0' }).first().click();
     const capture = page.getByRole('region', { name: /^Capture e2e-l[ab] eth0$/ });
     await expect(capture).toBeVisible();
-    await page.waitForTimeout(800); // tcpdump starts listening
+    await expect(capture).toContainText('listening on eth0', { timeout: 10_000 }); // tcpdump is ready
     host('ip', 'netns', 'exec', 'e2e-la', 'ping', '-c', '2', '-i', '0.2', '10.235.0.2');
     await expect(capture).toContainText('10.235.0.1 > 10.235.0.2: ICMP echo request', { timeout: 10_000 });
     await expect(capture.getByRole('link', { name: 'Download .pcap' })).toBeVisible();

@@ -36,7 +36,8 @@ describe('lab store', () => {
       const revs = b.toString().trim().split('\n').map(Number).filter(Number.isFinite);
       if (revs.length) acked = Math.max(acked, ...revs);
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Kill it in the middle of saving, once it has saved a good number of revisions.
+    for (let i = 0; i < 600 && acked < 50; i++) await new Promise((r) => setTimeout(r, 25));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     expect(acked).toBeGreaterThan(10);

@@ -51,7 +51,8 @@ async function openTerm(base: string, node: string): Promise<Term> {
   return { ws, output: () => out, send: (m) => ws.send(JSON.stringify(m)), waitFor };
 }
 
-async function streamLines(url: string, origin: string, until: (lines: string[]) => boolean, act?: () => Promise<void>) {
+/** Streams a tool's lines until `until` holds; `act` runs once `ready` holds (tcpdump: once it says it is listening). */
+async function streamLines(url: string, origin: string, until: (lines: string[]) => boolean, act?: () => Promise<void>, ready: (lines: string[]) => boolean = () => true) {
   const ws = new WebSocket(url, { origin });
   const lines: string[] = [];
   let start: { capture?: string } = {};
@@ -62,7 +63,7 @@ async function streamLines(url: string, origin: string, until: (lines: string[])
     if (msg.type === 'start') start = msg;
   });
   await new Promise((r) => ws.once('open', r));
-  await new Promise((r) => setTimeout(r, 700)); // let tcpdump start listening
+  for (const end = Date.now() + 8000; Date.now() < end && !ready(lines);) await new Promise((r) => setTimeout(r, 25));
   await act?.();
   const end = Date.now() + 8000;
   while (Date.now() < end && !until(lines)) await new Promise((r) => setTimeout(r, 50));
@@ -128,7 +129,7 @@ describe.skipIf(!isRoot)('terminals and live tools', () => {
     const url = `${base.replace('http', 'ws')}/api/stream?lab=live-lab&tool=tcpdump&node=lvb&iface=eth0&filter=icmp`;
     const { lines, start } = await streamLines(url, base, (l) => l.some((x) => x.includes('ICMP echo reply')), async () => {
       await new Promise((r) => execFile('ip', ['netns', 'exec', 'lva', 'ping', '-c', '2', '-i', '0.2', '10.234.0.2'], r));
-    });
+    }, (l) => l.some((x) => x.includes('listening on eth0')));
     expect(lines.some((l) => /10\.234\.0\.1 > 10\.234\.0\.2: ICMP echo request/.test(l))).toBe(true);
     const pcap = Buffer.from(await (await fetch(`${base}/api/captures/${start.capture}`)).arrayBuffer());
     expect(pcap.readUInt32LE(0)).toBe(0xa1b2c3d4);
