@@ -130,7 +130,10 @@ export async function guardHost(labs: Topology[]): Promise<HostGuard> {
   const tag = `fx${crypto.randomBytes(3).toString('hex')}`;
   const net = crypto.randomInt(0, 256);
   const before = await ownedSnapshot(claim);
-  const readPlants = await plant(tag, net);
+  const readPlants = await plant(tag, net).catch(async (e: unknown) => {
+    await removePlants(tag, net); // whatever part of it was made
+    throw e;
+  });
   const plantsBefore = await readPlants();
   return {
     tag,
