@@ -29,6 +29,12 @@ describe('attributeErrors: whose error is it', () => {
     expect(r.unattributed).toEqual(['Error: oops', `Command failed ${DIR}/@all:2`]);
   });
 
+  it('takes a warning printed by a batch that succeeded for no failure', () => {
+    const r = attributeErrors('Warning: something ip says but does not fail on\n', DIR, names);
+    expect(r.errs.size).toBe(0);
+    expect(r.unattributed).toEqual([]);
+  });
+
   it('does not pin an error on a namespace outside the chunk', () => {
     const r = attributeErrors('nsenter: cannot open /run/netns/other: No such file or directory\n', DIR, names);
     expect(r.errs.size).toBe(0);

@@ -105,7 +105,7 @@ export function attributeErrors(stderr: string, dir: string, names: ReadonlySet<
       pending = [];
     } else if (!line.startsWith('xargs:')) pending.push(line);
   }
-  unattributed.push(...pending);
+  // Lines after the last failure are warnings of batches that succeeded (ip names every failure).
   return { errs, unattributed };
 }
 
