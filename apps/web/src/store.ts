@@ -71,7 +71,7 @@ interface Actions {
   /** Sets the status the server reported (and what it says about a running operation). */
   setStatus(status: LabStatus): void;
   connectionLost(): void;
-  /** The connection is back: read health, status and the lab again; retry a failed save. */
+  /** The connection is back: read health and the lab again (the status comes over the socket); retry a failed save. */
   reconnected(): Promise<void>;
   say(notice: string | null): void;
 }
@@ -276,12 +276,12 @@ export const useStore = create<State & Actions>()((set, get) => ({
   },
 
   async reconnected() {
+    // The server sends the status to a new follower by itself; health and the lab are read again here.
     const { lab } = get();
     set((s) => ({ connection: 'up', epoch: s.epoch + 1 }));
-    const [health, view, status] = await Promise.all([api.health(), lab ? api.lab(lab).catch(() => undefined) : undefined, lab ? api.status(lab).catch(() => undefined) : undefined]);
+    const [health, view] = await Promise.all([api.health(), lab ? api.lab(lab).catch(() => undefined) : undefined]);
     set({ health });
     if (lab !== get().lab) return;
-    if (status) get().setStatus(status);
     if (get().saving === 'error') scheduleSave();
     else if (view && view.rev > get().rev && get().saving === 'saved') await get().openLab(view.name, view);
   },

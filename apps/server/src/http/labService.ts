@@ -295,17 +295,13 @@ export class LabService {
 
 /** The nodes whose namespace holds something of the lab now: the host node with any of it, netns nodes with theirs, bridges with their interface. */
 function presentNodes(t: Topology, desired: DesiredState, observed: ObservedState): string[] {
-  const out: string[] = [];
-  for (const [name, node] of Object.entries(t.nodes)) {
-    if (node.kind === 'host') {
-      if (Object.keys(observed.scopes).length > 0) out.push(name);
-    } else if (node.kind === 'netns') {
-      const key = Object.entries(desired.scopes).find(([, s]) => s.node === name && s.netns !== null)?.[0];
-      if (key && observed.scopes[key]) out.push(name);
-    } else {
-      const scope = Object.entries(desired.scopes).find(([, s]) => name in s.links);
-      if (scope && observed.scopes[scope[0]]?.links[name]) out.push(name);
-    }
+  const present = new Set<string>();
+  for (const [key, s] of Object.entries(desired.scopes)) {
+    const seen = observed.scopes[key];
+    if (!seen) continue;
+    if (s.netns !== null && s.node) present.add(s.node);
+    for (const name of Object.keys(s.links)) if (t.nodes[name]?.kind === 'bridge' && seen.links[name]) present.add(name);
   }
-  return out;
+  const anything = Object.keys(observed.scopes).length > 0;
+  return Object.entries(t.nodes).filter(([name, n]) => present.has(name) || (n.kind === 'host' && anything)).map(([name]) => name);
 }

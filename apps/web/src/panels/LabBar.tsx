@@ -94,7 +94,7 @@ export function LabBar() {
           {progress && (progress.running || progress.error) && (
             <span className="progress">
               {progress.running && <progress max={progress.total || 1} value={progress.done} aria-label={`${progress.op} progress`} />}
-              <span className="progress-text">{progress.error ? `failed: ${progress.error}` : `${progress.done}/${progress.total || '?'} ${progress.current ?? ''}`}</span>
+              <span className="progress-text" title={progress.error ?? progress.current ?? ''}>{progress.error ? `failed: ${progress.error}` : `${progress.done}/${progress.total || '?'} ${progress.current ?? ''}`}</span>
             </span>
           )}
           <CheckButton />
