@@ -9,6 +9,11 @@ import { expect, type Locator, type Page } from '@playwright/test';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const isRoot = process.getuid?.() === 0;
 
+/** The run's access token (playwright.config.ts chooses it; the pages get it from the stored login). */
+export const TOKEN = process.env.NSLAB_E2E_TOKEN!;
+/** Headers for calling the API directly, as the page does: `page.request.post(url, { headers: auth, data })`. */
+export const auth = { authorization: `Bearer ${TOKEN}` };
+
 /** Runs a host command (argv, no shell); returns stdout, or '' when it fails. */
 export function host(...argv: string[]): string {
   try {
@@ -24,7 +29,7 @@ export function nslab(...args: string[]): string {
 
 /** Opens the designer on a fresh lab of this name. */
 export async function openNewLab(page: Page, name: string): Promise<void> {
-  const r = await page.request.post('/api/labs', { data: { text: `name: ${name}\nnodes: {}\nlinks: []\n` } });
+  const r = await page.request.post('/api/labs', { headers: auth, data: { text: `name: ${name}\nnodes: {}\nlinks: []\n` } });
   expect(r.status()).toBe(201);
   await page.goto(`/?lab=${name}`);
   await expect(page.getByRole('button', { name: `Labs: ${name}` })).toBeVisible();
@@ -55,8 +60,10 @@ export async function freePort(): Promise<number> {
 
 /**
  * An `nslab serve` of the test's own (for tests that stop and restart it),
- * with its own data directory; `start()` again after `kill()` brings it back
- * on the same port and data.
+ * with its own data directory and the run's token; `start()` again after
+ * `kill()` brings it back on the same port and data. The stored login holds
+ * the token for the main server's origin only (localStorage is per port):
+ * open pages here with `login()`.
  */
 export class OwnServer {
   readonly data = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-e2e-own-'));
@@ -67,8 +74,18 @@ export class OwnServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The address of a page here that logs the browser in, as the one `nslab serve` prints does. */
+  login(pathAndQuery: string): string {
+    const url = new URL(pathAndQuery, this.url);
+    url.searchParams.set('token', TOKEN);
+    return url.href;
+  }
+
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [path.resolve(here, '../../apps/server/dist/cli.js'), 'serve', '--port', String(this.port), '--data-dir', this.data], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.resolve(here, '../../apps/server/dist/cli.js'), 'serve', '--port', String(this.port), '--data-dir', this.data], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NSLAB_TOKEN: TOKEN },
+    });
     this.child = child;
     await new Promise<void>((resolve, reject) => {
       let out = '';

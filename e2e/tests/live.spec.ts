@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { host, isRoot, node, nslab } from './helpers';
+import fs from 'node:fs';
+import { auth, host, isRoot, node, nslab } from './helpers';
 
 const LAB = `name: e2e-live
 nodes:
@@ -19,7 +20,7 @@ test.describe('live tools on a deployed lab', () => {
   });
 
   test('a terminal in one namespace pings the other; Ping all shows every pair reachable', async ({ page }) => {
-    expect((await page.request.post('/api/labs', { data: { text: LAB } })).status()).toBe(201);
+    expect((await page.request.post('/api/labs', { headers: auth, data: { text: LAB } })).status()).toBe(201);
     await page.goto('/?lab=e2e-live');
     await page.getByRole('button', { name: 'Deploy', exact: true }).click();
     await expect(page.getByRole('status', { name: 'Lab status' })).toHaveText('Deployed', { timeout: 20_000 });
@@ -51,8 +52,8 @@ test.describe('live tools on a deployed lab', () => {
   });
 
   test('the inspector pings and traces a path; a link capture streams what crosses it', async ({ page }) => {
-    await page.request.post('/api/labs', { data: { text: LAB } }); // 409 when the test above made it already
-    expect((await (await page.request.post('/api/labs/e2e-live/deploy', { data: {} })).json()).ok).toBe(true);
+    await page.request.post('/api/labs', { headers: auth, data: { text: LAB } }); // 409 when the test above made it already
+    expect((await (await page.request.post('/api/labs/e2e-live/deploy', { headers: auth, data: {} })).json()).ok).toBe(true);
     await page.goto('/?lab=e2e-live');
     await expect(page.getByRole('status', { name: 'Lab status' })).toHaveText('Deployed', { timeout: 20_000 });
     await node(page, 'e2e-la').click();
@@ -71,8 +72,15 @@ test.describe('live tools on a deployed lab', () => {
     await expect(capture).toContainText('listening on eth0', { timeout: 10_000 }); // tcpdump is ready
     host('ip', 'netns', 'exec', 'e2e-la', 'ping', '-c', '2', '-i', '0.2', '10.235.0.2');
     await expect(capture).toContainText('10.235.0.1 > 10.235.0.2: ICMP echo request', { timeout: 10_000 });
-    await expect(capture.getByRole('link', { name: 'Download .pcap' })).toBeVisible();
     await capture.getByRole('button', { name: 'Stop' }).click();
     await expect(capture.getByRole('button', { name: 'Stop' })).toBeDisabled();
+
+    // Stopped, the capture stays downloadable while its tab is open (the download sends the token, a link could not).
+    const downloading = page.waitForEvent('download');
+    await capture.getByRole('button', { name: 'Download .pcap' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/^capture-[\w-]{8}\.pcap$/);
+    const magic = fs.readFileSync((await download.path())!).subarray(0, 4).toString('hex');
+    expect(['d4c3b2a1', 'a1b2c3d4', '4d3cb2a1', 'a1b23c4d']).toContain(magic); // pcap, either byte order, µs or ns
   });
 });

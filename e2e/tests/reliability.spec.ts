@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { host, isRoot, node, nslab, freePort, OwnServer } from './helpers';
+import { auth, host, isRoot, node, nslab, freePort, OwnServer } from './helpers';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,8 +14,8 @@ test.describe('the page never tells a state that is not true', () => {
     fs.writeFileSync(file, lab);
     try {
       await server.start();
-      expect((await page.request.post(`${server.url}/api/labs`, { data: { text: lab } })).status()).toBe(201);
-      await page.goto(`${server.url}/?lab=e2e-restart`);
+      expect((await page.request.post(`${server.url}/api/labs`, { headers: auth, data: { text: lab } })).status()).toBe(201);
+      await page.goto(server.login('/?lab=e2e-restart'));
       const status = page.getByRole('status', { name: 'Lab status' });
       const plan = page.getByRole('region', { name: 'Plan' });
       await expect(status).toHaveText('Not deployed');
@@ -46,7 +46,7 @@ test.describe('the page never tells a state that is not true', () => {
     lines.push('links:');
     for (let i = 0; i < n; i++) lines.push(`  - endpoints: [{ node: e2e-lg-${i}, name: eth0, addresses: [10.230.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}/22] }, { node: e2e-lg-br, name: e2e-lgv${i} }]`);
     try {
-      expect((await page.request.post('/api/labs', { data: { text: `${lines.join('\n')}\n` } })).status()).toBe(201);
+      expect((await page.request.post('/api/labs', { headers: auth, data: { text: `${lines.join('\n')}\n` } })).status()).toBe(201);
       await page.goto('/?lab=e2e-long');
       const status = page.getByRole('status', { name: 'Lab status' });
       await page.getByRole('button', { name: 'Deploy', exact: true }).click();
@@ -79,16 +79,16 @@ links:
     host('ip', 'link', 'set', 'e2e-flf', 'up');
     host('ip', 'route', 'add', '10.229.9.0/24', 'dev', 'e2e-flf');
     try {
-      expect((await page.request.post('/api/labs', { data: { text: good } })).status()).toBe(201);
+      expect((await page.request.post('/api/labs', { headers: auth, data: { text: good } })).status()).toBe(201);
       await page.goto('/?lab=e2e-fail');
       const status = page.getByRole('status', { name: 'Lab status' });
       const plan = page.getByRole('region', { name: 'Plan' });
       await page.getByRole('button', { name: 'Deploy', exact: true }).click();
       await expect(status).toHaveText('Deployed', { timeout: 20_000 });
 
-      const rev = (await (await page.request.get('/api/labs/e2e-fail')).json()).rev as number;
+      const rev = (await (await page.request.get('/api/labs/e2e-fail', { headers: auth })).json()).rev as number;
       const bad = good.replace('  host: { kind: host, position: { x: 40, y: 40 } }', '  host: { kind: host, position: { x: 40, y: 40 }, routes: [{ to: 10.229.9.0/24, via: 10.229.0.2 }] }');
-      expect((await page.request.put('/api/labs/e2e-fail', { data: { text: bad, baseRev: rev } })).status()).toBe(200);
+      expect((await page.request.put('/api/labs/e2e-fail', { headers: auth, data: { text: bad, baseRev: rev } })).status()).toBe(200);
       await expect(plan).toContainText('route add 10.229.9.0/24 via 10.229.0.2');
       await page.getByRole('button', { name: 'Deploy', exact: true }).click();
       await expect(status).toHaveText('Failed', { timeout: 20_000 });
@@ -98,7 +98,7 @@ links:
       await expect(page.getByRole('button', { name: 'Open terminal' })).toBeEnabled();
 
       // Fix the lab back: the host matches it, so it is Deployed, not Failed.
-      expect((await page.request.put('/api/labs/e2e-fail', { data: { text: good, baseRev: rev + 1 } })).status()).toBe(200);
+      expect((await page.request.put('/api/labs/e2e-fail', { headers: auth, data: { text: good, baseRev: rev + 1 } })).status()).toBe(200);
       await expect(page.getByLabel('Lab YAML')).not.toHaveValue(/routes/); // the page follows the save made elsewhere
       await expect(plan).toContainText('Nothing to do');
       await expect(status).toHaveText('Deployed');

@@ -21,25 +21,45 @@ export function auditFile(): string {
 
 let broken = false;
 
-export function audit(entry: { argv: readonly string[]; input?: string; code: number; ms: number }): void {
+export interface AuditEntry {
+  argv: readonly string[];
+  input?: string;
+  /** Exit code; null for a long-lived process just started (a terminal, a stream), which is logged again when it ends. */
+  code: number | null;
+  ms: number;
+  /** The lab, when the caller knows it better than the operation context (terminals, streams). */
+  lab?: string;
+}
+
+export function audit(entry: AuditEntry): void {
   if (broken || process.env.NSLAB_AUDIT_LOG === 'off') return;
   const line = JSON.stringify({
     time: new Date().toISOString(),
-    lab: context.getStore()?.lab ?? null,
+    lab: entry.lab ?? context.getStore()?.lab ?? null,
     argv: entry.argv,
     ...(entry.input ? { input: entry.input.length > 65536 ? `${entry.input.slice(0, 65536)}…` : entry.input } : {}),
     code: entry.code,
     ms: Math.round(entry.ms * 10) / 10,
   });
   try {
-    fs.appendFileSync(auditFile(), `${line}\n`);
+    // 0600: the log holds every command, lab names and addresses; only root reads it.
+    fs.appendFileSync(auditFile(), `${line}\n`, { mode: 0o600 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       fs.mkdirSync(path.dirname(auditFile()), { recursive: true, mode: 0o700 });
-      fs.appendFileSync(auditFile(), `${line}\n`);
+      fs.appendFileSync(auditFile(), `${line}\n`, { mode: 0o600 });
     } else {
       broken = true; // not root, read-only: say so once, keep working
       process.stderr.write(`nslab: cannot write the audit log ${auditFile()}: ${(e as Error).message}\n`);
     }
+  }
+}
+
+/** Makes an audit log left readable by an older nslab root-only again (at server start). */
+export function tightenAuditLog(): void {
+  try {
+    if ((fs.statSync(auditFile()).mode & 0o077) !== 0) fs.chmodSync(auditFile(), 0o600);
+  } catch {
+    /* none yet, or not ours to change */
   }
 }

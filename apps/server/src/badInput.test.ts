@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIssue, parseTopology } from '@nslab/topology';
 import { BAD_BODIES, badLabs } from '../test/corpus/badLabs.js';
 import { startServer, type RunningServer } from './serve.js';
+import { TEST_TOKEN, fetch } from '../test/client.js';
 
 const corpus = badLabs();
 
@@ -23,7 +24,7 @@ describe('bad input', () => {
   describe('API bodies', () => {
     let srv: RunningServer;
     beforeAll(async () => {
-      srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-bad-')), planOnly: true, watchMs: 0 });
+      srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-bad-')), planOnly: true, watchMs: 0 });
     });
     afterAll(() => srv.close());
 

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Topology } from '@nslab/topology';
-import { runDir } from './paths.js';
+import { labFile } from './paths.js';
 
-const fileOf = (lab: string) => path.join(runDir(), 'labs', `${lab}.json`);
+const fileOf = (lab: string) => labFile('labs', lab);
 
 export function saveDeployed(t: Topology): void {
   fs.mkdirSync(path.dirname(fileOf(t.name)), { recursive: true });
@@ -18,8 +18,9 @@ export function saveDeployed(t: Topology): void {
 }
 
 export function readDeployed(lab: string): Topology | undefined {
+  const file = fileOf(lab); // throws on a bad lab name, outside the catch
   try {
-    return JSON.parse(fs.readFileSync(fileOf(lab), 'utf8')) as Topology;
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Topology;
   } catch {
     return undefined;
   }

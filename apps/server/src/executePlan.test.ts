@@ -51,7 +51,7 @@ describe('executePlan', () => {
     expect(result.applied).toBe(p.steps.length);
     const argvs = runner.calls.map((c) => c.argv.join(' '));
     expect(argvs).toEqual(
-      expect.arrayContaining(['ip -batch -', 'nsenter --net=/run/netns/a -- ip -batch -', 'nsenter --net=/run/netns/b -- ip -batch -', 'sysctl -w net.ipv4.ip_forward=1']),
+      expect.arrayContaining(['ip -batch -', 'nsenter --net=/run/netns/a -- ip -batch -', 'nsenter --net=/run/netns/b -- ip -batch -', 'sysctl -w -- net.ipv4.ip_forward=1']),
     );
     expect(runner.calls.length).toBeLessThan(p.steps.length / 2);
     for (const c of runner.calls) expect(c.argv.some((a) => /[;&|$`]/.test(a))).toBe(false);

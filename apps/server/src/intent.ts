@@ -7,27 +7,35 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Plan } from '@nslab/topology';
-import { runDir } from './paths.js';
+import { isIfName, LAB_NAME, type Plan } from '@nslab/topology';
+import { labFile, runDir } from './paths.js';
 
 export interface Intent {
   netns: string[];
   hostLinks: string[];
 }
 
-const fileOf = (lab: string) => path.join(runDir(), 'intent', `${lab}.json`);
+/** A namespace name nslab could make: prefix + node name. */
+const NETNS = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$/;
 
+const fileOf = (lab: string) => labFile('intent', lab);
+
+/** A lab's intent; names in it that are not names nslab could have made are dropped. */
 export function readIntent(lab: string): Intent {
+  const file = fileOf(lab); // throws on a bad lab name, outside the catch
+  let raw: Partial<Intent>;
   try {
-    return JSON.parse(fs.readFileSync(fileOf(lab), 'utf8')) as Intent;
+    raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Intent>;
   } catch {
     return { netns: [], hostLinks: [] };
   }
+  const names = (v: unknown, ok: (n: string) => boolean) => (Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string' && ok(n)) : []);
+  return { netns: names(raw.netns, (n) => NETNS.test(n)), hostLinks: names(raw.hostLinks, isIfName) };
 }
 
 export function intentLabs(): string[] {
   try {
-    return fs.readdirSync(path.join(runDir(), 'intent')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+    return fs.readdirSync(path.join(runDir(), 'intent')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((l) => LAB_NAME.test(l));
   } catch {
     return [];
   }

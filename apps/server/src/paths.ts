@@ -6,6 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LAB_NAME } from '@nslab/topology';
 
 export function runDir(): string {
   return process.env.NSLAB_RUN_DIR ?? '/run/nslab';
@@ -13,6 +14,34 @@ export function runDir(): string {
 
 export function dataDir(): string {
   return process.env.NSLAB_DATA_DIR ?? '/var/lib/nslab';
+}
+
+/** `<data dir>/token`, mode 0600: where `nslab serve` writes its token for the CLI and scripts on this host (root only). */
+export function tokenPath(dir = dataDir()): string {
+  return path.join(dir, 'token');
+}
+
+/** A lab name that cannot be part of a path: it is not a valid lab name. */
+export class BadLabName extends Error {
+  readonly status = 400;
+  constructor(name: unknown) {
+    super(`${JSON.stringify(String(name)).slice(0, 80)} is not a valid lab name: 1–24 lower-case letters, digits and "-", starting with a letter`);
+  }
+}
+
+/** Throws BadLabName unless `name` is a valid lab name; the one check every route and path uses. */
+export function checkLabName(name: unknown): string {
+  if (typeof name !== 'string' || !LAB_NAME.test(name)) throw new BadLabName(name);
+  return name;
+}
+
+/**
+ * The one way a file path is made from a lab name: `<run dir>/<area>/<lab><ext>`.
+ * Refuses anything but a valid lab name, so no request, intent or record can
+ * name a file outside its area (`../victim`, `a/b`, `%2e%2e`).
+ */
+export function labFile(area: 'intent' | 'labs', lab: string, ext = '.json'): string {
+  return path.join(runDir(), area, `${checkLabName(lab)}${ext}`);
 }
 
 export function parallelism(): number {

@@ -3,14 +3,14 @@
  * neighbour and route tables, each inside the namespace the check names.
  * Every result carries a sentence saying what was seen and, on failure, why.
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   describeCheck, explainPing, normaliseRouteTo, parseCidr, parseHostPort, resolveTopology,
   type CheckResult, type CheckSpec, type PingDiagnosis, type Topology,
 } from '@nslab/topology';
 import { enter, ownedScope, type NodeScope } from './live/scope.js';
 import { killSession } from './live/session.js';
-import type { Runner } from './runner.js';
+import { spawnAudited, type Runner } from './runner.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -46,7 +46,7 @@ async function ping(runner: Runner, t: Topology, c: Extract<CheckSpec, { ping: s
   let ttl: number | undefined;
   // Proxy ARP answers after up to 0.8 s, and any first ARP takes a moment: try a few times.
   for (let i = 0; i < 3 && !reached; i++) {
-    const r = await runner.run(enter(scope, ['ping', '-c', '1', '-W', '1', c.ping]));
+    const r = await runner.run(enter(scope, ['ping', '-c', '1', '-W', '1', '--', c.ping]));
     reached = r.code === 0;
     const m = /ttl=(\d+)/.exec(r.stdout);
     if (m) ttl = Number(m[1]);
@@ -89,12 +89,12 @@ function proxyArpHint(t: Topology, scope: NodeScope, dev: string | undefined, ho
 async function tcp(runner: Runner, t: Topology, c: Extract<CheckSpec, { tcp: string }>, index: number): Promise<CheckResult> {
   const target = parseHostPort(c.tcp)!;
   const scope = await ownedScope(runner, t, c.from);
-  let server: ReturnType<typeof spawn> | undefined;
+  let server: ChildProcess | undefined;
   try {
     if (c.listen) {
       const where = await ownedScope(runner, t, c.listen.node);
       const argv = enter(where, [process.execPath, '-e', TCP_SERVER, String(c.listen.port)]);
-      server = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+      server = spawnAudited(argv, t.name, 'stdout');
       await new Promise<void>((resolve) => {
         server!.stdout!.once('data', () => resolve());
         server!.once('exit', () => resolve());
@@ -122,7 +122,7 @@ async function neighbor(runner: Runner, t: Topology, c: Extract<CheckSpec, { nei
   const state = async () => (JSON.parse((await runner.run(enter(scope, ['ip', '-json', 'neigh', 'show', 'to', c.neighbor]))).stdout || '[]') as Array<{ state?: string[] }>)[0]?.state ?? [];
   let seen = await state();
   if (seen.length === 0) {
-    await runner.run(enter(scope, ['ping', '-c', '1', '-W', '1', c.neighbor])); // make the kernel resolve it
+    await runner.run(enter(scope, ['ping', '-c', '1', '-W', '1', '--', c.neighbor])); // make the kernel resolve it
     seen = await state();
   }
   for (let i = 0; i < 20 && !seen.includes(c.state); i++) {

@@ -3,7 +3,7 @@
  * Every command that changes or reads the host goes through a Runner, so
  * tests can record commands and the audit log sees everything.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { audit } from './audit.js';
 
 export interface RunResult {
@@ -51,6 +51,23 @@ export const hostRunner: Runner = {
     });
   },
 };
+
+/**
+ * Starts a long-lived program (a stream, a listener) from an argv, in its own
+ * session so it and all it starts can be killed together, and writes it to the
+ * audit log when it starts and when it ends.
+ */
+export function spawnAudited(argv: readonly string[], lab: string, stdio: 'pipe' | 'stdout' = 'pipe'): ChildProcess {
+  const t0 = performance.now();
+  audit({ argv, code: null, ms: 0, lab });
+  const child = spawn(argv[0]!, argv.slice(1), {
+    detached: true,
+    stdio: stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, LC_ALL: 'C' },
+  });
+  child.on('close', (code, signal) => audit({ argv, code: code ?? (signal ? 128 : 1), ms: performance.now() - t0, lab }));
+  return child;
+}
 
 /** Runs and throws RunError on a non-zero exit. */
 export async function runOk(runner: Runner, argv: readonly string[], opts?: RunOptions): Promise<string> {

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { formatTopology } from '@nslab/topology';
-import { api, follow } from './api';
+import { api, ApiError, follow } from './api';
 import { Canvas } from './canvas/Canvas';
 import { Inspector } from './panels/Inspector';
 import { LabBar } from './panels/LabBar';
@@ -16,6 +16,7 @@ export function App() {
   const health = useStore((s) => s.health);
   const notice = useStore((s) => s.notice);
   const connection = useStore((s) => s.connection);
+  const needsToken = useStore((s) => s.needsToken);
   useShortcuts();
 
   useEffect(() => {
@@ -25,11 +26,13 @@ export function App() {
         // A first visit gets a lab to draw in straight away.
         if (!useStore.getState().lab && useStore.getState().labs.length === 0) await s.createLab(formatTopology({ name: 'lab1', nodes: {}, links: [] }));
       })
-      .catch((e: Error) => s.say(`cannot reach the nslab server: ${e.message}`));
+      .catch((e: Error) => {
+        if (!(e instanceof ApiError && e.status === 401)) s.say(`cannot reach the nslab server: ${e.message}`);
+      });
   }, []);
 
   useEffect(() => {
-    if (!lab) return;
+    if (!lab || needsToken) return;
     void api.status(lab).then((status) => useStore.getState().setStatus(status), () => {});
     return follow(lab, {
       onEvent: (e) => useStore.getState().onLabEvent(e),
@@ -37,8 +40,11 @@ export function App() {
       onUp: (again) => {
         if (again) void useStore.getState().reconnected().catch(() => {});
       },
+      onRefused: (message) => useStore.getState().say(message),
     });
-  }, [lab]);
+  }, [lab, needsToken]);
+
+  if (needsToken) return <TokenNeeded />;
 
   return (
     <ReactFlowProvider>
@@ -70,5 +76,17 @@ export function App() {
         </main>
       </div>
     </ReactFlowProvider>
+  );
+}
+
+/** Instead of a designer that cannot load or save anything. */
+function TokenNeeded() {
+  return (
+    <div className="token-needed" role="alert" aria-labelledby="token-needed-title">
+      <h1 id="token-needed-title">nslab needs its access token</h1>
+      <p>
+        Open the address <code>nslab serve</code> printed (it ends in <code>?token=…</code>), or run <code>sudo nslab token</code> on the server to see it.
+      </p>
+    </div>
   );
 }

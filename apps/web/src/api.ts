@@ -1,12 +1,9 @@
-/** The server's JSON API. The token (when the server needs one) comes from ?token= once and is kept for the tab. */
+/** The server's JSON API and websockets. Every call carries the token (see token.ts). */
 import type { CheckResult, Hop, ImportResult, LabEvent, LabStatus, LinkCounters, OperationResult, PingMatrix, PlannedStep, Topology, TopologyIssue } from '@nslab/topology';
+import { socketProtocols, token } from './token';
 
 export type { ElementState, Hop, LabEvent, LabStatus, OperationResult, PingMatrix, PlannedStep } from '@nslab/topology';
 export type Counters = LinkCounters;
-
-const params = new URLSearchParams(location.search);
-if (params.get('token')) sessionStorage.setItem('nslab-token', params.get('token')!);
-const token = () => sessionStorage.getItem('nslab-token');
 
 export class ApiError extends Error {
   constructor(
@@ -18,14 +15,28 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+let unauthorized: () => void = () => {};
+/** Called whenever the server answers 401: the page has no token, or not the server's. */
+export function onUnauthorized(f: () => void): void {
+  unauthorized = f;
+}
+
+/** fetch with the token; a 401 or any other failure becomes an ApiError with the server's `error` text. */
+async function request(method: string, url: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token()) headers.authorization = `Bearer ${token()}`;
+  const t = token();
+  if (t) headers.authorization = `Bearer ${t}`;
   const r = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  if (r.ok) return r;
+  if (r.status === 401) unauthorized();
   const data = (await r.json().catch(() => ({}))) as { error?: string; issues?: TopologyIssue[] };
-  if (!r.ok) throw new ApiError(r.status, data.error ?? `${r.status} ${r.statusText}`, data.issues ?? []);
-  return data as T;
+  throw new ApiError(r.status, data.error ?? `${r.status} ${r.statusText}`, data.issues ?? []);
+}
+
+async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const r = await request(method, url, body);
+  return (await r.json().catch(() => ({}))) as T;
 }
 
 export interface Health {
@@ -88,13 +99,26 @@ export const tools = {
   pingAll: (lab: string) => call<PingMatrix>('POST', `/api/labs/${encodeURIComponent(lab)}/pingall`, {}),
   counters: (lab: string) => call<Counters>('GET', `/api/labs/${encodeURIComponent(lab)}/counters`),
   check: (lab: string) => call<{ results: CheckResult[] }>('POST', `/api/labs/${encodeURIComponent(lab)}/check`, {}),
+  /** A capture's .pcap as a blob: a plain link cannot send the token. */
+  capture: async (id: string) => (await request('GET', `/api/captures/${encodeURIComponent(id)}`)).blob(),
 };
 
-/** A websocket URL on this server, with the token when there is one. */
-export function wsUrl(path: string, params: Record<string, string | number>): string {
+/** A websocket URL on this server. Never with the token: URLs end up in logs. */
+function wsUrl(path: string, params: Record<string, string | number>): string {
   const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-  const q = new URLSearchParams({ ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])), ...(token() ? { token: token()! } : {}) });
+  const q = new URLSearchParams(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])));
   return `${proto}://${location.host}${path}?${q}`;
+}
+
+/** What the server sends on any websocket it refuses to serve (a limit reached), just before closing it. */
+export interface SocketError {
+  type: 'error';
+  message: string;
+}
+
+/** Every websocket of the page opens here: the token goes as a subprotocol (see token.ts). */
+export function openSocket(path: string, params: Record<string, string | number>): WebSocket {
+  return new WebSocket(wsUrl(path, params), socketProtocols(token()));
 }
 
 export interface FollowHandlers {
@@ -103,6 +127,8 @@ export interface FollowHandlers {
   onUp(again: boolean): void;
   /** The socket was lost; it is being reopened. */
   onDown(): void;
+  /** The server refused the socket with a reason (a limit reached, say) before closing it. */
+  onRefused(message: string): void;
 }
 
 /**
@@ -117,16 +143,24 @@ export function follow(lab: string, h: FollowHandlers): () => void {
   let delay = 250;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const open = () => {
-    ws = new WebSocket(wsUrl('/api/ws', { lab }));
+    let opened = false;
+    ws = openSocket('/api/ws', { lab });
     ws.onopen = () => {
+      opened = true;
       delay = 250;
       h.onUp(lost);
       lost = false;
     };
-    ws.onmessage = (m) => h.onEvent(JSON.parse(String(m.data)) as LabEvent);
+    ws.onmessage = (m) => {
+      const msg = JSON.parse(String(m.data)) as LabEvent | SocketError;
+      if (msg.type === 'error') h.onRefused(msg.message);
+      else h.onEvent(msg);
+    };
     ws.onclose = () => {
       if (stopped) return;
       if (!lost) h.onDown();
+      // A refused websocket looks like a network error to the page: ask over HTTP, where a 401 is seen.
+      if (!opened) void call('GET', '/api/labs').catch(() => {});
       lost = true;
       timer = setTimeout(open, delay);
       delay = Math.min(delay * 2, 4000);

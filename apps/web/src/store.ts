@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import { formatTopology, parseTopology, parseTopologyData, type CheckResult, type Topology, type TopologyIssue } from '@nslab/topology';
-import { api, ApiError, type Health, type LabEvent, type LabStatus, type LabSummary, type LabView } from './api';
+import { api, ApiError, onUnauthorized, type Health, type LabEvent, type LabStatus, type LabSummary, type LabView } from './api';
 import { EndedOps, progressOnEvent, progressOnReply, progressOnStatus, progressRequested, type Progress } from './progress';
 
 export type { Progress } from './progress';
@@ -43,6 +43,8 @@ interface State {
   clipboard: { topology: Topology; names: string[] } | null;
   /** The last run of the lab's checks, shown on the canvas and listed. */
   checkResults: CheckResult[] | null;
+  /** The server answered 401: the page has no token, or not the one the server has now. */
+  needsToken: boolean;
 }
 
 interface Actions {
@@ -107,6 +109,7 @@ export const useStore = create<State & Actions>()((set, get) => ({
   notice: null,
   clipboard: null,
   checkResults: null,
+  needsToken: false,
 
   async init() {
     // The lab named in the URL loads alongside the rest: first render is what the user waits for.
@@ -290,6 +293,8 @@ export const useStore = create<State & Actions>()((set, get) => ({
     set({ notice });
   },
 }));
+
+onUnauthorized(() => useStore.setState({ needsToken: true }));
 
 /** Selector: this node's namespace is on the host now (terminals and tools work there), whatever the lab's state. */
 export const nodeIsLive = (name: string) => (s: State) => !!s.health?.root && s.connection === 'up' && (s.status?.present ?? []).includes(name);

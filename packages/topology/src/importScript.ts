@@ -5,6 +5,7 @@
  * cannot map is a warning with its line number — never dropped silently.
  */
 import { formatTopology } from './labText.js';
+import { dottedSysctlKey, sysctlKeyProblem } from './names.js';
 import { parseCidr } from './net.js';
 import { parseTopologyData } from './parseTopology.js';
 import type { TopologyIssue } from './issues.js';
@@ -104,10 +105,18 @@ function sysctl(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
   const pairs = args.filter((a) => a.includes('='));
   if (pairs.length === 0) return ctx.skip('reads a sysctl');
   for (const p of pairs) {
-    const [k, v] = p.split('=') as [string, string];
-    if (!/^-?\d+$/.test(v.trim())) ctx.warn(`${k}: only integer sysctls are imported`);
-    else m.ns(ns).sysctls[k.trim().replace(/\//g, '.')] = Number(v);
+    const at = p.indexOf('=');
+    setSysctl(p.slice(0, at).trim(), p.slice(at + 1).trim(), ns, ctx, m);
   }
+}
+
+/** Only keys nslab would itself write (canonical net.*, see names.ts) and integer values; anything else is a warning. */
+function setSysctl(text: string, value: string, ns: Ns, ctx: Ctx, m: ScriptModel): void {
+  const key = dottedSysctlKey(text);
+  const problem = sysctlKeyProblem(key);
+  if (problem !== undefined) return ctx.warn(`${text}: not a sysctl nslab sets (${problem}): left out`);
+  if (!/^-?\d+$/.test(value)) return ctx.warn(`${key}: only integer sysctls are imported`);
+  m.ns(ns).sysctls[key] = Number(value);
 }
 
 function echo(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
@@ -115,9 +124,7 @@ function echo(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
   const file = gt >= 0 ? args[gt + 1] : args.find((a) => a.startsWith('>'))?.slice(1);
   const value = args[0];
   if (!file?.startsWith('/proc/sys/') || value === undefined) return ctx.skip('echo: nothing to import');
-  const key = file.slice('/proc/sys/'.length).replace(/\//g, '.');
-  if (!/^-?\d+$/.test(value)) return ctx.warn(`${key}: only integer sysctls are imported`);
-  m.ns(ns).sysctls[key] = Number(value);
+  setSysctl(file.slice('/proc/sys/'.length), value, ns, ctx, m);
 }
 
 function netToolsRoute(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {

@@ -1,12 +1,19 @@
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { IssueList, isError, type Path, type TopologyIssue } from './issues.js';
+import { duplicateKeys } from './parseTopology/duplicateKeys.js';
+import { dataLimitIssue, depthLimitIssue, limitsWith, sizeLimitIssue, type ParseLimits } from './parseTopology/limits.js';
 import { topologySchema, type Topology } from './schema.js';
 import { validateTopology } from './validateTopology.js';
 
-/** Files larger than this are refused before parsing (a lab of 1000 namespaces is ~200 KB). */
-export const MAX_TOPOLOGY_BYTES = 4 * 1024 * 1024;
-const MAX_ALIASES = 100;
+export { LIMITS, type ParseLimits } from './parseTopology/limits.js';
+
+const MAX_SYNTAX_ISSUES = 20;
+
+export interface ParseOptions {
+  /** Overrides of the defaults in `LIMITS` (a test, or a server that wants less). */
+  limits?: Partial<ParseLimits>;
+}
 
 export interface ParseResult {
   /** Present when the text has the right shape (it may still have semantic errors). */
@@ -19,41 +26,61 @@ export interface ParseResult {
 
 /**
  * Untrusted text (YAML or JSON) → a validated `Topology` and every issue found.
- * Never throws on bad input.
+ * Never throws on bad input. Text over `LIMITS` (size, nesting, nodes, links,
+ * alias expansion) is refused with one `limits.*` issue before it is parsed
+ * or validated.
  *
  * @example
  * const { ok, topology, issues } = parseTopology('name: demo\nnodes: { a: { kind: netns } }\n');
  * // ok === true, topology.nodes.a.kind === 'netns'
+ * parseTopology(text, { limits: { maxNodes: 50 } }); // a stricter caller
  */
-export function parseTopology(text: string): ParseResult {
+export function parseTopology(text: string, options: ParseOptions = {}): ParseResult {
   if (typeof text !== 'string') return fail('input.type', [], 'expected the text of a YAML or JSON file');
-  const bytes = byteLength(text);
-  if (bytes > MAX_TOPOLOGY_BYTES) {
-    return fail('input.too-large', [], `the file is ${(bytes / 1048576).toFixed(1)} MB; nslab reads at most ${MAX_TOPOLOGY_BYTES / 1048576} MB`);
-  }
+  const limits = limitsWith(options.limits);
+  const tooBig = sizeLimitIssue(text, limits);
+  if (tooBig) return { issues: [tooBig], ok: false };
   if (text.trim() === '') return fail('input.empty', [], 'the file is empty; a lab needs at least "name" and "nodes"');
+  const tooDeep = depthLimitIssue(text, limits);
+  if (tooDeep) return { issues: [tooDeep], ok: false };
 
   let data: unknown;
   try {
-    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-    if (doc.errors.length > 0) {
+    // Not yaml's uniqueKeys (it compares every key with every other: 25 000 keys take 5 s) nor
+    // prettyErrors (it copies the whole line for each error: quadratic on one long line).
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, lineCounter: lines });
+    const errors = [...doc.errors, ...duplicateKeys(doc)];
+    if (errors.length > 0) {
       const list = new IssueList();
-      for (const e of doc.errors) list.error('input.syntax', [], `${syntaxWhere(e.linePos)}${firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '')}`);
+      for (const e of errors.slice(0, MAX_SYNTAX_ISSUES)) list.error('input.syntax', [], `${syntaxWhere(lines.linePos(e.pos[0]))}${firstLine(e.message)}`);
+      if (errors.length > MAX_SYNTAX_ISSUES) list.error('input.syntax', [], `… and ${errors.length - MAX_SYNTAX_ISSUES} more syntax errors`);
       return { issues: list.items, ok: false };
     }
-    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    data = doc.toJS({ maxAliasCount: limits.maxAliases });
   } catch (e) {
-    const msg = e instanceof RangeError ? 'the document is nested too deeply' : firstLine((e as Error).message);
-    return fail('input.syntax', [], msg);
+    if (e instanceof RangeError) return fail('limits.depth', [], 'the document is nested too deeply to read (limit maxDepth)');
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+      return fail('limits.aliases', [], `aliases (*name) expand the document too much: refused as an alias bomb (limit maxAliases ${limits.maxAliases})`);
+    }
+    return fail('input.syntax', [], firstLine((e as Error).message));
   }
-  return parseTopologyData(data);
+  return parseTopologyData(data, options);
 }
 
-/** Same as parseTopology, for data already decoded (an API body, say). */
-export function parseTopologyData(data: unknown): ParseResult {
+/**
+ * Same as parseTopology, for data already decoded (an API body, say): the
+ * node, link and nesting limits apply; there is no text to measure.
+ *
+ * @example
+ * parseTopologyData({ name: 'demo', nodes: { a: { kind: 'netns' } } }).ok // true
+ */
+export function parseTopologyData(data: unknown, options: ParseOptions = {}): ParseResult {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return fail('input.type', [], `expected a mapping with "name", "nodes" and "links", got ${describe(data)}`);
   }
+  const tooBig = dataLimitIssue(data, limitsWith(options.limits));
+  if (tooBig) return { issues: [tooBig], ok: false };
   const parsed = topologySchema.safeParse(data);
   if (!parsed.success) {
     const issues = parsed.error.issues.flatMap((i) => zodIssue(i, data));
@@ -168,22 +195,10 @@ function dedupe(issues: TopologyIssue[]): TopologyIssue[] {
   });
 }
 
-function syntaxWhere(pos: ReadonlyArray<{ line: number; col: number }> | undefined): string {
-  const p = pos?.[0];
-  return p ? `line ${p.line}, column ${p.col}: ` : '';
+function syntaxWhere(p: { line: number; col: number }): string {
+  return `line ${p.line}, column ${p.col}: `;
 }
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.slice(0, 300);
-}
-
-function byteLength(s: string): number {
-  // Cheap upper bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
-  if (s.length * 3 <= MAX_TOPOLOGY_BYTES) return s.length;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
-  }
-  return n;
 }

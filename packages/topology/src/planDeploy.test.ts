@@ -145,7 +145,7 @@ describe('planner: host settings are held and given back', () => {
   it('destroy restores a setting it alone held', () => {
     const d = desiredState(load('02-bridge-nat.yaml'));
     const plan = planDestroy(deployedAs(d));
-    expect(plan.steps.map(stepLine)).toContain('sysctl -w net.ipv4.ip_forward=0');
+    expect(plan.steps.map(stepLine)).toContain('sysctl -w -- net.ipv4.ip_forward=0');
   });
 
   it('destroy leaves a setting another lab still holds', () => {
@@ -153,7 +153,7 @@ describe('planner: host settings are held and given back', () => {
     const o = deployedAs(d);
     o.holds['sysctl:net.ipv4.ip_forward']!.labs.push('other');
     const steps = planDestroy(o).steps;
-    expect(steps.map(stepLine)).not.toContain('sysctl -w net.ipv4.ip_forward=0');
+    expect(steps.map(stepLine)).not.toContain('sysctl -w -- net.ipv4.ip_forward=0');
     expect(steps.find((s) => s.kind === 'host.hold')).toMatchObject({ hold: 'release' });
   });
 });

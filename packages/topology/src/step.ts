@@ -7,6 +7,7 @@
 import type { Netns } from './resolveTopology.js';
 import type { Family } from './net.js';
 import type { RouteState, RuleState, VxlanParams } from './state.js';
+import { sysctlPath } from './names.js';
 
 export interface VethEnd {
   netns: Netns;
@@ -99,6 +100,8 @@ export function commandOf(step: Step): Command {
     case 'route.del':
       return ip('route', 'del', ...routeArgs(step.route));
     case 'sysctl.set':
+      // A step can come from a stored hold, not only a validated lab: refuse a key outside /proc/sys/net here too.
+      sysctlPath(step.key);
       return { tool: 'sysctl', key: step.key, value: step.value };
     case 'host.hold':
       return { tool: 'none' };
@@ -128,7 +131,7 @@ export function toArgv(step: Step): string[] {
     case 'ip':
       return step.netns === null ? ['ip', ...cmd.args] : ['ip', '-n', step.netns, ...cmd.args];
     case 'sysctl':
-      return [...exec, 'sysctl', '-w', `${cmd.key}=${cmd.value}`];
+      return [...exec, 'sysctl', '-w', '--', `${cmd.key}=${cmd.value}`];
     case 'iptables':
       return [...exec, cmd.family === 6 ? 'ip6tables' : 'iptables', '-t', cmd.table, ...cmd.line];
     case 'none':

@@ -92,7 +92,7 @@ export async function runSysctlBatch(runner: Runner, b: Batch): Promise<BatchOut
     const c = commandOf(i.step) as { key: string; value: string };
     return `${c.key}=${c.value}`;
   });
-  const r = await runner.run(inNetns(b.netns, ['sysctl', '-w', ...kv]));
+  const r = await runner.run(inNetns(b.netns, ['sysctl', '-w', '--', ...kv]));
   if (r.code === 0) return { applied: b.items, errors: [] };
   // sysctl goes on past a bad key; find the ones it complained about.
   const bad = b.items.filter((i) => {

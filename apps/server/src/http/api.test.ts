@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../serve.js';
+import { TEST_TOKEN, WebSocket, fetch } from '../../test/client.js';
 
 const LAB = `# a two-namespace lab
 name: api-lab
@@ -20,7 +20,7 @@ const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'a
 const put = (body: unknown) => ({ ...json(body), method: 'PUT' });
 
 beforeAll(async () => {
-  srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-api-')), planOnly: true, watchMs: 0 });
+  srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-api-')), planOnly: true, watchMs: 0 });
   base = srv.url.replace(/\/$/, '');
 });
 afterAll(() => srv.close());
@@ -162,41 +162,5 @@ describe('security', () => {
       ws.on('error', (e) => resolve(String(e)));
     });
     expect(own).toBe('open');
-  });
-});
-
-describe('off loopback, a token is required', () => {
-  let tokSrv: RunningServer;
-  let tbase: string;
-  beforeAll(async () => {
-    // 127.0.0.2 stands in for "not loopback" only through the option; the check is on the option, not the address family.
-    tokSrv = await startServer({ port: 0, host: '0.0.0.0', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-tok-')), planOnly: true, watchMs: 0 });
-    tbase = `http://127.0.0.1:${new URL(tokSrv.url).port}`;
-  });
-  afterAll(() => tokSrv.close());
-
-  it('prints a token, and HTTP without it gets 401', async () => {
-    expect(tokSrv.token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
-    expect((await fetch(`${tbase}/api/labs`)).status).toBe(401);
-    expect((await fetch(`${tbase}/`)).status).toBe(401);
-    expect((await fetch(`${tbase}/api/labs`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-    expect((await fetch(`${tbase}/api/labs`, { headers: { authorization: `Bearer ${tokSrv.token}` } })).status).toBe(200);
-  });
-
-  it('opening the page with ?token= sets a cookie that works for later requests', async () => {
-    const r = await fetch(`${tbase}/api/health?token=${tokSrv.token}`);
-    expect(r.status).toBe(200);
-    const cookie = r.headers.get('set-cookie')!.split(';')[0]!;
-    expect((await fetch(`${tbase}/api/labs`, { headers: { cookie } })).status).toBe(200);
-  });
-
-  it('a websocket without the token is refused with 401', async () => {
-    const code = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`${tbase.replace('http', 'ws')}/api/ws?lab=x`);
-      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode!));
-      ws.on('open', () => resolve(101));
-      ws.on('error', () => {});
-    });
-    expect(code).toBe(401);
   });
 });

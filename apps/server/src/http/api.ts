@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { formatTopology, importScript, parseTopology, parseTopologyData, setLabName, type Topology, type TopologyIssue } from '@nslab/topology';
+import { formatTopology, importScript, NODE_NAME, parseTopology, parseTopologyData, setLabName, type Topology } from '@nslab/topology';
+import { BadLabName, checkLabName } from '../paths.js';
 import { StoreError, type LabStore } from '../store.js';
 import type { Hub } from './hub.js';
 import { HttpError, type LabService } from './labService.js';
@@ -27,12 +28,15 @@ const h = (fn: Handler) => async (req: Request, res: Response, next: NextFunctio
   }
 };
 
+/** Request bodies: a lab's text (at most the parse limit, 1 MiB by default) JSON-encoded, with room for escapes. */
+const BODY_LIMIT = '2mb';
+
 /** A lab's text from a request body: `{ text }` (YAML/JSON) or `{ topology }`. */
-function textOf(body: unknown): string {
+async function textOf(body: unknown, service: LabService): Promise<string> {
   const b = (body ?? {}) as { text?: unknown; topology?: unknown };
   if (typeof b.text === 'string') return b.text;
   if (b.topology !== undefined) {
-    const r = parseTopologyData(b.topology);
+    const r = parseTopologyData(b.topology, { limits: service.parser.limits });
     if (!r.topology) throw new HttpError(422, 'the topology has errors', r.issues);
     return formatTopology(r.topology);
   }
@@ -40,27 +44,46 @@ function textOf(body: unknown): string {
 }
 
 /** A draft to plan: `{ topology }` as is (no YAML round trip), or `{ text }`; it must be valid. */
-function draftOf(body: unknown): Topology {
+async function draftOf(body: unknown, service: LabService): Promise<Topology> {
   const b = (body ?? {}) as { text?: unknown; topology?: unknown };
-  const r = b.topology !== undefined ? parseTopologyData(b.topology) : typeof b.text === 'string' ? parseTopology(b.text) : undefined;
-  if (!r) throw new HttpError(400, 'send { "text": "<lab YAML>" } or { "topology": { … } }');
-  if (!r.ok || !r.topology) throw new HttpError(422, 'the lab has errors', r.issues);
-  return r.topology;
+  if (b.topology !== undefined) {
+    const r = parseTopologyData(b.topology, { limits: service.parser.limits });
+    if (!r.ok || !r.topology) throw new HttpError(422, 'the lab has errors', r.issues);
+    return r.topology;
+  }
+  if (typeof b.text === 'string') return (await service.parse(b.text, true)).topology;
+  throw new HttpError(400, 'send { "text": "<lab YAML>" } or { "topology": { … } }');
 }
 
 function nameOf(req: Request): string {
   return String(req.params.name);
 }
 
+/** Every `:name` (a lab) and `:node` in a router's routes is checked before any handler sees it. */
+export function checkNameParams(router: express.Router): void {
+  router.param('name', (_req, _res, next, name: unknown) => {
+    try {
+      checkLabName(name);
+      next();
+    } catch (e) {
+      next(e);
+    }
+  });
+  router.param('node', (_req, _res, next, node: unknown) => {
+    next(typeof node === 'string' && NODE_NAME.test(node) ? undefined : new HttpError(400, `${JSON.stringify(String(node)).slice(0, 80)} is not a node name`));
+  });
+}
+
 export function createApi(deps: ApiDeps): express.Router {
   const { store, service, hub } = deps;
   const api = express.Router();
-  api.use(express.json({ limit: '4mb' }));
+  checkNameParams(api);
+  api.use(express.json({ limit: BODY_LIMIT }));
 
   /** A lab as the page gets it; `parsed` is the parse of exactly the stored text, when the caller has it already. */
-  const view = (name: string, parsed?: { topology: Topology; issues: TopologyIssue[] }) => {
+  const view = async (name: string) => {
     const rec = store.get(name);
-    const r = parsed ?? parseTopology(rec.text);
+    const r = await service.parser.parse(rec.text);
     return { ...rec, topology: r.topology ?? null, issues: r.issues, busy: service.isBusy(name) };
   };
 
@@ -68,30 +91,29 @@ export function createApi(deps: ApiDeps): express.Router {
 
   api.get('/labs', h(() => store.list()));
 
-  api.post('/labs', h((req, res) => {
-    const text = textOf(req.body);
-    const parsed = service.parse(text, false);
-    const name = (req.body as { name?: string }).name ?? parsed.topology.name;
-    const same = name === parsed.topology.name;
-    store.create(name, same ? text : setLabName(text, name));
+  api.post('/labs', h(async (req, res) => {
+    const text = await textOf(req.body, service);
+    const parsed = await service.parse(text, false);
+    const requested = (req.body as { name?: unknown }).name;
+    const name = requested === undefined ? parsed.topology.name : checkLabName(requested);
+    store.create(name, name === parsed.topology.name ? text : setLabName(text, name));
     res.status(201);
-    return view(name, same ? parsed : undefined);
+    return view(name);
   }));
 
   api.get('/labs/:name', h((req) => view(nameOf(req))));
 
-  api.put('/labs/:name', h((req) => {
+  api.put('/labs/:name', h(async (req) => {
     const name = nameOf(req);
-    const text = textOf(req.body);
-    const parsed = service.parse(text, false);
-    const { topology } = parsed;
+    const text = await textOf(req.body, service);
+    const { topology } = await service.parse(text, false);
     if (topology.name !== name) throw new HttpError(400, `the text names lab "${topology.name}", not "${name}"; use rename to change a lab's name`);
     const { message, baseRev } = req.body as { message?: string; baseRev?: number };
     const rec = store.save(name, text, { message: message ?? '', ...(typeof baseRev === 'number' ? { baseRev } : {}) });
     hub.publish({ type: 'saved', lab: name, rev: rec.rev });
     service.invalidate(name);
     void service.publishStatus(name);
-    return view(name, parsed);
+    return view(name);
   }));
 
   api.delete('/labs/:name', h(async (req) => {
@@ -106,7 +128,7 @@ export function createApi(deps: ApiDeps): express.Router {
 
   api.post('/labs/:name/rename', h(async (req) => {
     const from = nameOf(req);
-    const to = String((req.body as { to?: string }).to ?? '');
+    const to = checkLabName((req.body as { to?: unknown }).to);
     if (deps.mode.root && (await service.status(from)).state !== 'not-deployed') throw new HttpError(409, `lab "${from}" is deployed: its name is on the host; destroy it before renaming`);
     store.rename(from, to, setLabName(store.get(from).text, to));
     return view(to);
@@ -114,7 +136,7 @@ export function createApi(deps: ApiDeps): express.Router {
 
   api.post('/labs/:name/duplicate', h((req, res) => {
     const from = nameOf(req);
-    const to = String((req.body as { to?: string }).to ?? '');
+    const to = checkLabName((req.body as { to?: unknown }).to);
     store.create(to, setLabName(store.get(from).text, to), `duplicated from ${from}`);
     res.status(201);
     return view(to);
@@ -130,12 +152,12 @@ export function createApi(deps: ApiDeps): express.Router {
   /** Plans the saved lab, or a draft sent in the body, against the live host. */
   api.post('/labs/:name/plan', h(async (req) => {
     const body = (req.body ?? {}) as { text?: string; topology?: unknown };
-    if (body.text === undefined && body.topology === undefined) return service.plan(service.parse(store.get(nameOf(req)).text, true).topology);
-    return service.plan(draftOf(body));
+    if (body.text === undefined && body.topology === undefined) return service.plan(await service.valid(nameOf(req)));
+    return service.plan(await draftOf(body, service));
   }));
 
   /** Plans a design that is not saved anywhere. */
-  api.post('/plan', h(async (req) => service.plan(draftOf(req.body))));
+  api.post('/plan', h(async (req) => service.plan(await draftOf(req.body, service))));
 
   api.post('/labs/:name/deploy', h((req) => service.deploy(nameOf(req))));
   api.post('/labs/:name/destroy', h((req) => service.destroy(nameOf(req))));
@@ -147,7 +169,8 @@ export function createApi(deps: ApiDeps): express.Router {
   api.post('/import-script', h((req) => {
     const { text, name } = (req.body ?? {}) as { text?: unknown; name?: unknown };
     if (typeof text !== 'string') throw new HttpError(400, 'send { "text": "<shell commands>" }');
-    return importScript(text, typeof name === 'string' && name ? name : 'imported');
+    if (Buffer.byteLength(text) > service.parser.limits.maxBytes) throw new HttpError(413, `the script is larger than ${service.parser.limits.maxBytes} bytes`);
+    return importScript(text, typeof name === 'string' && name ? checkLabName(name) : 'imported');
   }));
 
   api.use((_req: Request, res: Response) => {
@@ -163,7 +186,8 @@ export function apiErrors(err: unknown, _req: Request, res: Response, _next: Nex
     if (err instanceof HttpError) res.status(err.status).json({ error: err.message, ...(err.issues ? { issues: err.issues } : {}) });
     else if (err instanceof StoreError) res.status(err.status).json({ error: err.message });
     else if ((err as { type?: string }).type === 'entity.parse.failed') res.status(400).json({ error: 'the body is not valid JSON' });
-    else if ((err as { type?: string }).type === 'entity.too.large') res.status(413).json({ error: 'the body is too large (4 MB at most)' });
+    else if (err instanceof BadLabName) res.status(400).json({ error: err.message });
+    else if ((err as { type?: string }).type === 'entity.too.large') res.status(413).json({ error: `the body is too large (${BODY_LIMIT} at most)` });
     else {
       console.error(err);
       res.status(500).json({ error: (err as Error).message });

@@ -3,10 +3,11 @@
  * deploy progress and status changes. Slow clients are dropped rather than
  * buffered without bound.
  */
-import type { Server } from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { LabEvent } from '@nslab/topology';
-import type { Security } from './security.js';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import { LAB_NAME, type LabEvent } from '@nslab/topology';
+import { refuseUpgrade, socketServer } from './upgrades.js';
 
 export type { LabEvent } from '@nslab/topology';
 
@@ -14,26 +15,19 @@ const MAX_BUFFERED = 4 * 1024 * 1024;
 
 export class Hub {
   private readonly subs = new Map<string, Set<WebSocket>>();
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly wss = socketServer();
   /** Called when the first browser starts following a lab. */
   onFollow?: (lab: string) => void;
 
-  constructor(
-    server: Server,
-    security: Security,
-    private readonly path = '/api/ws',
-  ) {
-    server.on('upgrade', (req, socket, head) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname !== this.path) return; // another endpoint's socket (terminals)
-      const why = security.refuse(req, true);
-      if (why) {
-        socket.end(`HTTP/1.1 ${why.status} ${why.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: text/plain\r\n\r\n${why.message}\n`);
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, url.searchParams.get('lab') ?? ''));
-    });
-  }
+  constructor(private readonly maxFollowers = Number(process.env.NSLAB_MAX_FOLLOWERS ?? 256)) {}
+
+  /** `/api/ws?lab=NAME`: follow one lab's events (already authenticated by routeUpgrades). */
+  readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
+    const lab = url.searchParams.get('lab') ?? '';
+    if (!LAB_NAME.test(lab)) return refuseUpgrade(socket, { status: 400, message: 'follow a lab: /api/ws?lab=NAME with a valid lab name' });
+    if (this.wss.clients.size >= this.maxFollowers) return refuseUpgrade(socket, { status: 429, message: `too many pages follow labs (${this.maxFollowers}); close some` });
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, lab));
+  };
 
   private attach(ws: WebSocket, lab: string): void {
     const set = this.subs.get(lab) ?? new Set();

@@ -4,7 +4,7 @@
  * its status — for the lab, each node and each link — to publish to browsers.
  */
 import {
-  desiredState, emptyObserved, formatIssue, isError, parseTopology, planDeploy, stepTargets, toArgv,
+  desiredState, emptyObserved, formatIssue, isError, planDeploy, stepTargets, toArgv,
   type DeployState, type DesiredState, type ElementState, type LabStatus, type ObservedState, type OperationInfo, type OperationKind, type OperationResult,
   type Plan, type PlannedStep, type Topology, type TopologyIssue,
 } from '@nslab/topology';
@@ -12,6 +12,7 @@ import type { ExecResult, StepEvent } from '../executePlan.js';
 import { HoldStore } from '../holds.js';
 import { deployLab, destroyLab, LabRefusedError, planLab } from '../lab.js';
 import { readIntent } from '../intent.js';
+import { LabParser } from './labParser.js';
 import { observeHost } from '../observe.js';
 import type { Runner } from '../runner.js';
 import type { LabStore } from '../store.js';
@@ -60,26 +61,29 @@ export class LabService {
     private readonly runner: Runner,
     readonly canDeploy: boolean,
     private readonly holds = new HoldStore(),
+    /** Reads lab text off the event loop when it is large, and keeps results by text. */
+    readonly parser = new LabParser(),
   ) {}
 
-  /** Parses a lab's text; `requireValid` refuses semantic errors too. */
-  parse(text: string, requireValid: boolean): { topology: Topology; issues: TopologyIssue[] } {
-    const r = parseTopology(text);
-    if (!r.topology || (requireValid && !r.ok)) throw new HttpError(422, r.issues.filter(isError).map(formatIssue).join('\n'), r.issues);
+  /** Parses a lab's text; `requireValid` refuses semantic errors too. A text past the limits is a 413. */
+  async parse(text: string, requireValid: boolean): Promise<{ topology: Topology; issues: TopologyIssue[] }> {
+    const r = await this.parser.parse(text);
+    if (!r.topology || (requireValid && !r.ok)) {
+      const status = r.issues.some((i) => i.code.startsWith('limits.') || i.code === 'input.too-large') ? 413 : 422;
+      throw new HttpError(status, r.issues.filter(isError).map(formatIssue).join('\n'), r.issues);
+    }
     return { topology: r.topology, issues: r.issues };
   }
 
-  /** Parsed saved labs, by name: tools poll (counters every second per page), parsing is not free. */
-  private readonly parsed = new Map<string, { text: string; topology: Topology }>();
+  /** The lab as last saved (it may have errors: the designer shows them). */
+  async saved(name: string): Promise<Topology> {
+    return (await this.parse(this.store.get(name).text, false)).topology;
+  }
 
-  /** The lab as last saved; parsed once per revision. */
-  saved(name: string): Topology {
-    const { text } = this.store.get(name);
-    const hit = this.parsed.get(name);
-    if (hit?.text === text) return hit.topology;
-    const { topology } = this.parse(text, false);
-    this.parsed.set(name, { text, topology });
-    return topology;
+  /** The lab as last saved, refused unless it is valid: only a valid lab drives tools, so its strings reach no argv unchecked. */
+  async valid(name: string): Promise<Topology> {
+    const r = await this.parse(this.store.get(name).text, true);
+    return r.topology;
   }
 
   async plan(t: Topology): Promise<{ steps: PlannedStep[]; conflicts: TopologyIssue[]; live: boolean }> {
@@ -96,12 +100,12 @@ export class LabService {
   }
 
   async deploy(name: string): Promise<OperationResult> {
-    const t = this.parse(this.store.get(name).text, true).topology;
+    const t = (await this.parse(this.store.get(name).text, true)).topology;
     return this.operate(name, 'deploy', t, (onEvent) => deployLab(t, { runner: this.runner, holds: this.holds, onEvent }));
   }
 
   async destroy(name: string): Promise<OperationResult> {
-    const t = this.store.has(name) ? this.saved(name) : undefined;
+    const t = this.store.has(name) ? await this.saved(name).catch(() => undefined) : undefined;
     return this.operate(name, 'destroy', t, (onEvent) => destroyLab(name, { runner: this.runner, holds: this.holds, onEvent }));
   }
 
@@ -212,7 +216,7 @@ export class LabService {
     }
     let t: Topology;
     try {
-      t = this.saved(name);
+      t = await this.saved(name);
     } catch (e) {
       return { ...base, state: 'unknown', label: LABELS.unknown, error: (e as Error).message };
     }
@@ -290,6 +294,7 @@ export class LabService {
     while (this.busy.size > 0 || this.looking.size > 0) {
       await Promise.all([...[...this.busy.values()].map((r) => r.done), ...[...this.looking].map((p) => p.catch(() => {}))]);
     }
+    this.parser.close();
   }
 }
 

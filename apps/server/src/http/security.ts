@@ -1,69 +1,162 @@
 /**
- * Who may talk to the server. It runs as root and changes the host, so:
- * - off loopback, every HTTP request and websocket needs the token printed at
- *   start (header `Authorization: Bearer`, `?token=`, or the cookie the page
- *   gets when opened with `?token=`);
- * - on loopback, the Host header must name loopback (no DNS rebinding);
+ * Who may talk to the server. It runs as root and changes the host, and any
+ * local user can reach a loopback port, so (docs/security.md):
+ * - every API request and websocket needs the token, on every address:
+ *   `Authorization: Bearer TOKEN`, or for a browser's websocket the
+ *   subprotocol `nslab.token.TOKEN` (never in a URL, never in a cookie: every
+ *   port of a host receives its cookies);
+ * - the app's static files need the token once (`/?token=`), after which a
+ *   cookie that opens nothing but static files stands in for it;
+ * - on loopback the Host header must be this server's own address and port
+ *   (no DNS rebinding);
  * - requests that change anything, and websocket upgrades, must come from
- *   this origin (a page elsewhere cannot drive a local root service).
+ *   exactly this origin (scheme, host and port) when they carry an Origin.
+ * `--no-token` turns the token off, and says so loudly at start.
  */
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 
 export interface SecurityOptions {
+  /** The address the server listens on. */
   host: string;
-  /** Required off loopback; generated when not given. */
+  /** The token; generated when not given. */
   token?: string;
+  /** No token at all: the loud opt-out for a single-user machine. */
+  noToken?: boolean;
+}
+
+/** Tokens nslab accepts: long enough to guess never, and safe in a header and a websocket subprotocol. */
+export const TOKEN_RULE = /^[A-Za-z0-9._~-]{16,512}$/;
+
+/** The websocket subprotocol a browser names to carry the token, and the one the server answers with. */
+export const WS_PROTOCOL = 'nslab';
+export const WS_TOKEN_PREFIX = 'nslab.token.';
+
+/** The cookie that lets a logged-in browser load the app's static files, and nothing else. */
+const APP_COOKIE = 'nslab_app';
+
+export type Access = 'api' | 'app' | 'upgrade';
+
+export interface Refusal {
+  status: 401 | 403;
+  message: string;
 }
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+export function newToken(): string {
+  return crypto.randomBytes(24).toString('base64url');
+}
+
 export class Security {
   readonly token: string | undefined;
+  private readonly appCookie: string | undefined;
+  private port = 0;
 
   constructor(readonly opts: SecurityOptions) {
-    this.token = opts.token ?? (isLoopback(opts.host) ? undefined : crypto.randomBytes(24).toString('base64url'));
+    if (opts.token !== undefined && !TOKEN_RULE.test(opts.token)) {
+      throw new Error('the token (NSLAB_TOKEN) must be 16–512 characters of A–Z a–z 0–9 . _ ~ -');
+    }
+    this.token = opts.noToken ? undefined : (opts.token ?? newToken());
+    this.appCookie = this.token && crypto.createHmac('sha256', this.token).update('nslab app cookie v1').digest('base64url');
   }
 
-  /** Why a request may not proceed, or undefined when it may. */
-  refuse(req: IncomingMessage, changes: boolean): { status: number; message: string } | undefined {
-    const host = hostName(req.headers.host);
-    if (isLoopback(this.opts.host) && host !== undefined && !isLoopback(host)) {
-      return { status: 403, message: `Host "${req.headers.host}" is not this server's loopback address` };
+  /** The port the server listens on, once it does: Host and Origin are compared with it. */
+  listening(port: number): void {
+    this.port = port;
+  }
+
+  /** Why a request may not proceed, or undefined when it may. `changes`: it changes something (or opens a socket). */
+  refuse(req: IncomingMessage, access: Access, changes: boolean): Refusal | undefined {
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (isLoopback(this.opts.host) && !this.ownLoopbackHost(host)) {
+      return { status: 403, message: `Host "${req.headers.host ?? ''}" is not this server's address (${this.ownHosts()[0]})` };
     }
-    if (this.token && !this.hasToken(req)) return { status: 401, message: 'a token is required: open the URL printed when nslab serve started' };
+    if (this.token && !this.hasToken(req, access)) {
+      return { status: 401, message: 'nslab needs its access token: open the address nslab serve printed (it ends in ?token=…), or send Authorization: Bearer TOKEN (sudo nslab token prints it)' };
+    }
     const origin = req.headers.origin;
-    if (changes && origin !== undefined && origin !== 'null' && hostName(safeUrlHost(origin)) !== host) {
-      return { status: 403, message: `requests from ${origin} are not allowed` };
+    if ((changes || access === 'upgrade') && origin !== undefined && origin.toLowerCase() !== `http://${host}`) {
+      return { status: 403, message: `requests from ${origin === 'null' ? 'an opaque origin' : origin} are not allowed: only pages served by this nslab (http://${host}) may change labs` };
     }
-    if (changes && origin === 'null') return { status: 403, message: 'requests from an opaque origin are not allowed' };
     return undefined;
   }
 
-  private hasToken(req: IncomingMessage): boolean {
-    const t = this.token!;
-    const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7), t)) return true;
-    const url = new URL(req.url ?? '/', 'http://x');
-    const q = url.searchParams.get('token');
-    if (q && safeEqual(q, t)) return true;
-    const cookie = /(?:^|;\s*)nslab_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-    return cookie !== undefined && safeEqual(decodeURIComponent(cookie), t);
+  /** Host headers that name this server on loopback: its loopback names with its port (no port when it is 80). */
+  private ownHosts(): string[] {
+    const port = this.port === 80 ? ['', ':80'] : [`:${this.port}`];
+    const bound = this.opts.host.includes(':') && !this.opts.host.startsWith('[') ? `[${this.opts.host}]` : this.opts.host;
+    const names = [...new Set([bound.toLowerCase(), '127.0.0.1', 'localhost', '[::1]'])];
+    return names.flatMap((h) => port.map((p) => `${h}${p}`));
   }
 
+  private ownLoopbackHost(host: string): boolean {
+    return this.ownHosts().includes(host);
+  }
+
+  private hasToken(req: IncomingMessage, access: Access): boolean {
+    const t = this.token!;
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7).trim(), t)) return true;
+    if (access === 'upgrade') {
+      const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+      return offered.some((p) => p.startsWith(WS_TOKEN_PREFIX) && safeEqual(p.slice(WS_TOKEN_PREFIX.length), t));
+    }
+    if (access === 'app') {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+      if (q !== null && safeEqual(q, t)) return true;
+      const cookie = new RegExp(`(?:^|;\\s*)${APP_COOKIE}=([^;]+)`).exec(req.headers.cookie ?? '')?.[1];
+      return cookie !== undefined && safeEqual(cookie, this.appCookie!);
+    }
+    return false;
+  }
+
+  /** Headers every response carries: no framing, no sniffing, no referrer, resources for this origin only. */
+  headers() {
+    return helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // React Flow and xterm.js set inline styles.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      // Plain http on a lab machine: no HSTS, no upgrade to https.
+      strictTransportSecurity: false,
+      crossOriginEmbedderPolicy: false,
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+      referrerPolicy: { policy: 'no-referrer' },
+      xFrameOptions: { action: 'deny' },
+    });
+  }
+
+  /** Refuses what `refuse` refuses; the app's pages get a short HTML page, the API JSON. */
   middleware() {
     return (req: Request, res: Response, next: NextFunction) => {
       const changes = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
-      const why = this.refuse(req, changes);
+      const isApi = req.path === '/api' || req.path.startsWith('/api/');
+      const why = this.refuse(req, isApi ? 'api' : 'app', changes);
       if (why) {
-        res.status(why.status).json({ error: why.message });
+        if (isApi) res.status(why.status).json({ error: why.message });
+        else res.status(why.status).type('html').send(refusalPage(why));
         return;
       }
-      if (this.token && typeof req.query.token === 'string') {
-        res.cookie('nslab_token', this.token, { httpOnly: true, sameSite: 'strict' });
+      if (!isApi && this.token && req.query.token !== undefined) {
+        // Logged in: static files from now on without the token. Not the token itself, so other ports of this host learn nothing from it.
+        res.cookie(APP_COOKIE, this.appCookie, { httpOnly: true, sameSite: 'strict', path: '/' });
       }
       const hasBody = (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding'] !== undefined;
       if (changes && hasBody && !req.is('application/json')) {
@@ -75,18 +168,16 @@ export class Security {
   }
 }
 
-function hostName(host: string | undefined): string | undefined {
-  if (!host) return undefined;
-  const m = /^\[([^\]]+)\](?::\d+)?$/.exec(host) ?? /^([^:]+)(?::\d+)?$/.exec(host);
-  return m?.[1];
+function refusalPage(why: Refusal): string {
+  const text = why.status === 401 ? 'nslab needs its access token' : 'nslab refused this request';
+  const detail = why.status === 401
+    ? 'Open the address <code>nslab serve</code> printed when it started (it ends in <code>?token=…</code>), or run <code>sudo nslab token</code> on the server to see the token.'
+    : escapeHtml(why.message);
+  return `<!doctype html><meta charset="utf-8"><title>nslab: ${text}</title><body style="font:16px system-ui;margin:3em"><h1>${text}</h1><p>${detail}</p></body>`;
 }
 
-function safeUrlHost(origin: string): string | undefined {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return undefined;
-  }
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function safeEqual(a: string, b: string): boolean {

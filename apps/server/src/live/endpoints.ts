@@ -5,85 +5,125 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import express, { type Request, type Response } from 'express';
-import { isIfName, parseIp, resolveTopology, type Topology } from '@nslab/topology';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { apiErrors } from '../http/api.js';
+import { isIfName, LAB_NAME, NODE_NAME, parseIp, resolveTopology, type Topology } from '@nslab/topology';
+import type { WebSocket } from 'ws';
+import { apiErrors, checkNameParams } from '../http/api.js';
 import { HttpError, type LabService } from '../http/labService.js';
-import type { Security } from '../http/security.js';
-import { runDir } from '../paths.js';
+import { refuseUpgrade, socketServer } from '../http/upgrades.js';
+import { checkLabName, runDir } from '../paths.js';
 import { discoverHost } from '../discover.js';
 import { runChecks } from '../runChecks.js';
 import type { Runner } from '../runner.js';
+import { Limits, LIVE_LIMITS } from './limits.js';
 import { enter, ownedScope } from './scope.js';
 import { streamProcess } from './stream.js';
 import { attachTerminal } from './terminal.js';
 import { linkCounters, pingAll, show, SHOW, tracePath } from './tools.js';
 
+/** Characters a tcpdump filter uses; it may not start with "-" (tcpdump would read it as an option) and is passed after "--". */
 const FILTER = /^[A-Za-z0-9 .:/()!&|<>=\[\]-]{0,200}$/;
 const CAPTURE_ID = /^[0-9a-f]{32}$/;
 
+/** Where captures are written: 0700, root only (they hold the lab's traffic). */
 export function capturesDir(): string {
   return path.join(runDir(), 'captures');
 }
 
-/** Captures older than this are removed when a server starts: their downloads are long over. */
+/** Captures left by a server that did not stop cleanly are removed when the next one starts. */
 const CAPTURE_MAX_AGE_MS = 3600_000;
 
+/** Checks a capture filter; returns it trimmed, or throws saying what is wrong. */
+export function captureFilter(raw: string): string {
+  const filter = raw.trim();
+  if (!FILTER.test(filter)) throw new HttpError(400, 'the capture filter has characters tcpdump filters do not use (or is longer than 200)');
+  if (filter.startsWith('-')) throw new HttpError(400, 'a capture filter cannot start with "-": tcpdump would read it as an option');
+  return filter;
+}
+
 export class LiveEndpoints {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  /** Capture files this server made: removed when it stops. */
+  private readonly wss = socketServer();
+  /** Capture files open now: each is removed when its socket closes, all when the server stops. */
   private readonly captures = new Set<string>();
+  private readonly limits = new Limits(LIVE_LIMITS());
 
   constructor(
-    server: Server,
-    security: Security,
     private readonly service: LabService,
     private readonly runner: Runner,
   ) {
     pruneCaptures();
-    server.on('upgrade', (req, socket, head) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname !== '/api/term' && url.pathname !== '/api/stream') return;
-      const why = security.refuse(req, true) ?? (service.canDeploy ? undefined : { status: 403, message: 'plan-only mode: no terminals or tools without root' });
-      if (why) {
-        socket.end(`HTTP/1.1 ${why.status} ${why.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: text/plain\r\n\r\n${why.message}\n`);
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        this.open(ws, url).catch((e: Error) => {
-          ws.send(JSON.stringify({ type: 'error', message: e.message }));
-          ws.close();
-        });
-      });
-    });
   }
 
-  private async open(ws: WebSocket, url: URL): Promise<void> {
+  /** `/api/term` and `/api/stream` (already authenticated by routeUpgrades). */
+  readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
+    if (!this.service.canDeploy) return refuseUpgrade(socket, { status: 403, message: 'plan-only mode: no terminals or tools without root' });
+    const lab = url.searchParams.get('lab') ?? '';
+    const node = url.searchParams.get('node') ?? '';
+    if (!LAB_NAME.test(lab) || !NODE_NAME.test(node)) return refuseUpgrade(socket, { status: 400, message: 'name a lab and a node: ?lab=NAME&node=NODE' });
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const kind = url.pathname === '/api/term' ? 'terminal' : url.searchParams.get('tool') === 'tcpdump' ? 'capture' : 'stream';
+      const client = req.socket.remoteAddress ?? '?';
+      const full = this.limits.take(kind, client);
+      if (full) {
+        ws.send(JSON.stringify({ type: 'error', message: full }));
+        ws.close(1013, 'limit reached');
+        return;
+      }
+      ws.once('close', () => this.limits.give(kind, client));
+      this.open(ws, url, lab, node).catch((e: Error) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'error', message: e.message }));
+        ws.close();
+      });
+    });
+  };
+
+  private async open(ws: WebSocket, url: URL, lab: string, node: string): Promise<void> {
     const q = (k: string) => url.searchParams.get(k) ?? '';
-    const t = this.service.saved(q('lab'));
-    const scope = await ownedScope(this.runner, t, q('node'));
+    const t = await this.service.valid(lab);
+    const scope = await ownedScope(this.runner, t, node);
     if (url.pathname === '/api/term') {
       attachTerminal(ws, scope, t.name, { cols: Number(q('cols')), rows: Number(q('rows')) });
       return;
     }
     if (q('tool') === 'ping') {
-      if (!parseIp(q('target'))) throw new HttpError(400, `"${q('target')}" is not an IP address`);
+      if (!parseIp(q('target'))) throw new HttpError(400, `"${q('target').slice(0, 64)}" is not an IP address`);
       const count = Math.min(100, Math.max(1, Number(q('count')) || 4));
-      streamProcess(ws, enter(scope, ['ping', '-c', String(count), '-W', '1', q('target')]));
+      streamProcess(ws, enter(scope, ['ping', '-c', String(count), '-W', '1', '--', q('target')]), { lab, maxMs: (count + 5) * 1000 });
     } else if (q('tool') === 'tcpdump') {
       const iface = q('iface');
-      if (!isIfName(iface) || !interfacesOf(t, q('node')).includes(iface)) throw new HttpError(400, `"${iface}" is not an interface of ${q('node')}`);
-      if (!FILTER.test(q('filter'))) throw new HttpError(400, 'the capture filter has characters tcpdump filters do not use');
-      fs.mkdirSync(capturesDir(), { recursive: true });
-      const id = crypto.randomBytes(16).toString('hex');
-      const file = path.join(capturesDir(), `${id}.pcap`);
-      this.captures.add(file);
-      const filter = q('filter').trim() ? [q('filter').trim()] : [];
-      streamProcess(ws, enter(scope, ['tcpdump', '-i', iface, '-n', '-e', '-l', '-U', '-w', file, '--print', ...filter]), { capture: id });
-    } else throw new HttpError(400, `unknown tool "${q('tool')}"`);
+      if (!isIfName(iface) || !interfacesOf(t, node).includes(iface)) throw new HttpError(400, `"${iface.slice(0, 32)}" is not an interface of ${node}`);
+      const filter = captureFilter(q('filter'));
+      this.capture(ws, lab, enter(scope, ['tcpdump', '-i', iface, '-n', '-e', '-l', '-U', '--print']), filter);
+    } else throw new HttpError(400, `unknown tool "${q('tool').slice(0, 32)}"`);
+  }
+
+  /** tcpdump writing a 0600 pcap in the 0700 captures directory, stopped at the byte and time caps, removed when its socket closes. */
+  private capture(ws: WebSocket, lab: string, argvHead: string[], filter: string): void {
+    const dir = capturesDir();
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
+    const id = crypto.randomBytes(16).toString('hex');
+    const file = path.join(dir, `${id}.pcap`);
+    fs.writeFileSync(file, '', { mode: 0o600, flag: 'wx' }); // tcpdump truncates it and keeps the mode
+    this.captures.add(file);
+    const { captureBytes, captureMs } = this.limits.caps;
+    const argv = [...argvHead, '-w', file, '--', ...(filter ? [filter] : [])];
+    const stop = streamProcess(ws, argv, { lab, hello: { capture: id }, keepOpen: true, maxMs: captureMs });
+    const watch = setInterval(() => {
+      try {
+        if (fs.statSync(file).size > captureBytes) stop(`capture stopped at ${size(captureBytes)}, the largest nslab keeps`);
+      } catch {
+        /* removed meanwhile */
+      }
+    }, 500);
+    ws.once('close', () => {
+      clearInterval(watch);
+      this.captures.delete(file);
+      fs.rmSync(file, { force: true });
+    });
   }
 
   routes(): express.Router {
@@ -92,20 +132,21 @@ export class LiveEndpoints {
       if (!this.service.canDeploy) return next(new HttpError(403, 'plan-only mode: no tools without root'));
       fn(req).then((body) => res.json(body), next);
     };
+    checkNameParams(r);
     r.get('/labs/:name/nodes/:node/show/:what', h(async (req) => {
-      const what = String(req.params.what) as keyof typeof SHOW;
-      if (!(what in SHOW)) throw new HttpError(400, `show one of: ${Object.keys(SHOW).join(', ')}`);
-      const t = this.service.saved(String(req.params.name));
-      return show(this.runner, await ownedScope(this.runner, t, String(req.params.node)), what, req.query.raw === '1');
+      const what = String(req.params.what);
+      if (!Object.hasOwn(SHOW, what)) throw new HttpError(400, `show one of: ${Object.keys(SHOW).join(', ')}`);
+      const t = await this.service.valid(String(req.params.name));
+      return show(this.runner, await ownedScope(this.runner, t, String(req.params.node)), what as keyof typeof SHOW, req.query.raw === '1');
     }));
     r.get('/labs/:name/nodes/:node/path', h(async (req) => {
-      const t = this.service.saved(String(req.params.name));
+      const t = await this.service.valid(String(req.params.name));
       return { hops: await tracePath(this.runner, t, String(req.params.node), String(req.query.to ?? '')) };
     }));
-    r.post('/labs/:name/check', h(async (req) => ({ results: await runChecks(this.runner, this.service.saved(String(req.params.name))) })));
-    r.get('/discover', h(async (req) => discoverHost(this.runner, { all: req.query.all === '1', ...(typeof req.query.name === 'string' ? { name: req.query.name } : {}) })));
-    r.post('/labs/:name/pingall', h(async (req) => pingAll(this.runner, this.service.saved(String(req.params.name)))));
-    r.get('/labs/:name/counters', h(async (req) => linkCounters(this.runner, this.service.saved(String(req.params.name)))));
+    r.post('/labs/:name/check', h(async (req) => ({ results: await runChecks(this.runner, await this.service.valid(String(req.params.name))) })));
+    r.get('/discover', h(async (req) => discoverHost(this.runner, { all: req.query.all === '1', ...(typeof req.query.name === 'string' && req.query.name ? { name: checkLabName(req.query.name) } : {}) })));
+    r.post('/labs/:name/pingall', h(async (req) => pingAll(this.runner, await this.service.valid(String(req.params.name)))));
+    r.get('/labs/:name/counters', h(async (req) => linkCounters(this.runner, await this.service.valid(String(req.params.name)))));
     r.get('/captures/:id', (req, res) => {
       const id = String(req.params.id).replace(/\.pcap$/, '');
       if (!CAPTURE_ID.test(id)) {
@@ -113,7 +154,7 @@ export class LiveEndpoints {
         return;
       }
       const file = path.join(capturesDir(), `${id}.pcap`);
-      if (!fs.existsSync(file)) {
+      if (!this.captures.has(file) || !fs.existsSync(file)) {
         res.status(404).json({ error: 'no such capture' });
         return;
       }
@@ -128,6 +169,10 @@ export class LiveEndpoints {
     this.wss.close();
     for (const f of this.captures) fs.rmSync(f, { force: true });
   }
+}
+
+function size(bytes: number): string {
+  return bytes >= 1048576 ? `${Math.round(bytes / 1048576)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 function pruneCaptures(): void {

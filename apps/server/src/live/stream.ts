@@ -4,15 +4,28 @@
  * all) when the socket closes or the page says {type:'stop'}. Under a flood,
  * lines are dropped rather than buffered, and the page is told how many.
  */
-import { spawn } from 'node:child_process';
 import type { WebSocket } from 'ws';
+import { spawnAudited } from '../runner.js';
 import { killSession } from './session.js';
 
 /** Past this much unsent data on the socket, lines are dropped and counted. */
 const MAX_BUFFERED = 256 * 1024;
 
-export function streamProcess(ws: WebSocket, argv: string[], hello: Record<string, unknown> = {}): void {
-  const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+export interface StreamOptions {
+  /** The lab it runs for (the audit log). */
+  lab: string;
+  /** Sent with the `start` message (a capture's id). */
+  hello?: Record<string, unknown>;
+  /** Keep the socket open after the program ends (a capture stays downloadable until its page closes it). */
+  keepOpen?: boolean;
+  /** Stops the program after this long, saying why. */
+  maxMs?: number;
+}
+
+/** Streams a program's output; returns a function that stops it with a reason the page is told. */
+export function streamProcess(ws: WebSocket, argv: string[], opts: StreamOptions): (reason: string) => void {
+  const child = spawnAudited(argv, opts.lab);
+  const hello = opts.hello ?? {};
   let dropped = 0;
   let reported = 0;
   const send = (m: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
@@ -37,12 +50,21 @@ export function streamProcess(ws: WebSocket, argv: string[], hello: Record<strin
       send({ type: 'dropped', count: dropped });
     }
   }, 500);
-  const stop = () => child.pid && killSession(child.pid);
+  let running = true;
+  const stop = () => running && child.pid && killSession(child.pid);
+  const limit = opts.maxMs ? setTimeout(() => stopWith(`stopped after ${Math.round(opts.maxMs! / 1000)} s, the longest nslab lets it run`), opts.maxMs) : undefined;
+  const stopWith = (reason: string) => {
+    if (!running) return;
+    send({ type: 'line', stream: 'err', text: `nslab: ${reason}` });
+    stop();
+  };
   child.on('error', (e) => send({ type: 'line', stream: 'err', text: e.message }));
   child.on('close', (code, signal) => {
+    running = false;
     clearInterval(timer);
+    clearTimeout(limit);
     send({ type: 'exit', code, signal, dropped });
-    ws.close();
+    if (!opts.keepOpen) ws.close();
   });
   ws.on('message', (raw) => {
     try {
@@ -53,6 +75,8 @@ export function streamProcess(ws: WebSocket, argv: string[], hello: Record<strin
   });
   ws.on('close', () => {
     clearInterval(timer);
+    clearTimeout(limit);
     stop();
   });
+  return stopWith;
 }

@@ -7,6 +7,7 @@
  */
 import * as pty from 'node-pty';
 import type { WebSocket } from 'ws';
+import { audit } from '../audit.js';
 import { enter, type NodeScope } from './scope.js';
 import { killSession } from './session.js';
 
@@ -16,6 +17,8 @@ export const LOW_WATERMARK = 16 * 1024;
 export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, size: { cols: number; rows: number }): void {
   const where = scope.netns ?? 'host';
   const argv = enter(scope, ['bash', '--noprofile', '--norc', '-i']);
+  const t0 = performance.now();
+  audit({ argv, code: null, ms: 0, lab });
   const proc = pty.spawn(argv[0]!, argv.slice(1), {
     name: 'xterm-256color',
     cols: clamp(size.cols, 2, 500, 80),
@@ -35,6 +38,7 @@ export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, siz
     }
   });
   const exit = proc.onExit(({ exitCode }) => {
+    audit({ argv, code: exitCode, ms: performance.now() - t0, lab });
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'exit', code: exitCode }));
     ws.close();
   });
@@ -59,6 +63,7 @@ export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, siz
   ws.on('close', () => {
     data.dispose();
     exit.dispose();
+    audit({ argv, code: null, ms: performance.now() - t0, lab });
     killSession(proc.pid);
   });
 }

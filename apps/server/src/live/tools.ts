@@ -70,7 +70,7 @@ export async function pingAll(runner: Runner, t: Topology): Promise<PingMatrix> 
   }
   const scopes = new Map<string, NodeScope>();
   for (const n of from) scopes.set(n, await ownedScope(runner, t, n));
-  const jobs = from.flatMap((f, i) => to.map((target, j) => ({ i, j, argv: enter(scopes.get(f)!, ['ping', '-c', '1', '-W', '1', '-q', target.address]) })));
+  const jobs = from.flatMap((f, i) => to.map((target, j) => ({ i, j, argv: enter(scopes.get(f)!, ['ping', '-c', '1', '-W', '1', '-q', '--', target.address]) })));
   const results = from.map(() => to.map(() => false));
   // Pings mostly wait: many in flight at once is cheap.
   await mapLimit(jobs, 64, async (job) => {

@@ -17,6 +17,7 @@ import { deployLab, destroyLab, planLab } from '../../src/lab.js';
 import { startServer, type RunningServer } from '../../src/serve.js';
 import { destroyQuietly, isRoot, labFromYaml, removeLabs, sh } from './helpers.js';
 import { guardHost, type HostGuard } from './hostGuard.js';
+import { TEST_TOKEN, fetch } from '../client.js';
 
 /** A lab of `n` namespaces in pairs, named `<p>NN`; pair k gets `<subnet(k)>.0/30`. */
 function pairsLab(name: string, p: string, n: number, subnet: (k: number) => string): string {
@@ -82,7 +83,7 @@ describe.skipIf(!isRoot)('many labs deployed at once, while other namespaces com
       }
       for (let i = 0; i < 4; i++) await sh(['ip', 'netns', 'del', `${churnName}${i}`]);
     })();
-    srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-cc-')), watchMs: 0 });
+    srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-cc-')), watchMs: 0 });
     const base = srv.url.replace(/\/$/, '');
     const post = (u: string, b: unknown = {}) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
     const status = async (lab: string) => ((await (await fetch(`${base}/api/labs/${lab}/status`)).json()) as { state: string; differences: unknown[] });

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { sessionMembers } from '../../src/live/session.js';
 import { startServer, type RunningServer } from '../../src/serve.js';
 import { destroyQuietly, isRoot, removeLabs } from './helpers.js';
+import { TEST_TOKEN, WebSocket, fetch } from '../client.js';
 
 const LAB = `name: live-lab
 nodes:
@@ -51,8 +51,11 @@ async function openTerm(base: string, node: string): Promise<Term> {
   return { ws, output: () => out, send: (m) => ws.send(JSON.stringify(m)), waitFor };
 }
 
-/** Streams a tool's lines until `until` holds; `act` runs once `ready` holds (tcpdump: once it says it is listening). */
-async function streamLines(url: string, origin: string, until: (lines: string[]) => boolean, act?: () => Promise<void>, ready: (lines: string[]) => boolean = () => true) {
+/**
+ * Streams a tool's lines until `until` holds; `act` runs once `ready` holds (tcpdump: once it says it is listening).
+ * A capture's socket stays open after tcpdump ends (its pcap lives as long as the socket): `afterExit` runs then, before the test closes it.
+ */
+async function streamLines(url: string, origin: string, until: (lines: string[]) => boolean, act?: () => Promise<void>, ready: (lines: string[]) => boolean = () => true, afterExit?: (start: { capture?: string }) => Promise<void>) {
   const ws = new WebSocket(url, { origin });
   const lines: string[] = [];
   let start: { capture?: string } = {};
@@ -61,6 +64,7 @@ async function streamLines(url: string, origin: string, until: (lines: string[])
     const msg = JSON.parse(String(m));
     if (msg.type === 'line') lines.push(msg.text);
     if (msg.type === 'start') start = msg;
+    if (msg.type === 'exit') void (afterExit ?? (async () => {}))(start).finally(() => ws.close());
   });
   await new Promise((r) => ws.once('open', r));
   for (const end = Date.now() + 8000; Date.now() < end && !ready(lines);) await new Promise((r) => setTimeout(r, 25));
@@ -77,7 +81,7 @@ describe.skipIf(!isRoot)('terminals and live tools', () => {
   let base: string;
   beforeAll(async () => {
     await removeLabs(['live-lab']);
-    srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-live-')), watchMs: 0 });
+    srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-live-')), watchMs: 0 });
     base = srv.url.replace(/\/$/, '');
     const post = (u: string, b: unknown) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
     expect((await post('/api/labs', { text: LAB })).status).toBe(201);
@@ -127,11 +131,15 @@ describe.skipIf(!isRoot)('terminals and live tools', () => {
   it('tcpdump on a link end streams a ping the test sends, and the capture downloads as a pcap holding ICMP', async () => {
     const { execFile } = await import('node:child_process');
     const url = `${base.replace('http', 'ws')}/api/stream?lab=live-lab&tool=tcpdump&node=lvb&iface=eth0&filter=icmp`;
+    let pcap = Buffer.alloc(0);
     const { lines, start } = await streamLines(url, base, (l) => l.some((x) => x.includes('ICMP echo reply')), async () => {
       await new Promise((r) => execFile('ip', ['netns', 'exec', 'lva', 'ping', '-c', '2', '-i', '0.2', '10.234.0.2'], r));
-    }, (l) => l.some((x) => x.includes('listening on eth0')));
+    }, (l) => l.some((x) => x.includes('listening on eth0')), async (s) => {
+      pcap = Buffer.from(await (await fetch(`${base}/api/captures/${s.capture}`)).arrayBuffer());
+    });
     expect(lines.some((l) => /10\.234\.0\.1 > 10\.234\.0\.2: ICMP echo request/.test(l))).toBe(true);
-    const pcap = Buffer.from(await (await fetch(`${base}/api/captures/${start.capture}`)).arrayBuffer());
+    // The pcap lived as long as its socket: gone once the page closed it.
+    await expect.poll(async () => (await fetch(`${base}/api/captures/${start.capture}`)).status).toBe(404);
     expect(pcap.readUInt32LE(0)).toBe(0xa1b2c3d4);
     expect(pcap.length).toBeGreaterThan(24 + 16 + 98);
     // First record: 16-byte header after the 24-byte file header; Ethernet (14) then IPv4 protocol byte at offset 9.

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/serve.js';
 import { destroyQuietly, isRoot, labFromYaml, removeLabs, sh } from './helpers.js';
 import { guardHost, type HostGuard } from './hostGuard.js';
+import { TEST_TOKEN, fetch } from '../client.js';
 
 const LABS = Array.from({ length: 20 }, (_, i) => `load-${i}`);
 const lab = (i: number) => `name: load-${i}
@@ -28,7 +29,7 @@ describe.skipIf(!isRoot)('load', () => {
   it('deploys 20 labs in parallel through the API without cross-talk, then destroys them', async () => {
     await removeLabs(LABS);
     guard = await guardHost(LABS.map((_, i) => labFromYaml(lab(i))));
-    srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-load-')), watchMs: 0 });
+    srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-load-')), watchMs: 0 });
     const base = srv.url.replace(/\/$/, '');
     const post = (u: string, b: unknown = {}) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
     await Promise.all(LABS.map((_, i) => post('/api/labs', { text: lab(i) })));

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { destroyQuietly, isolatedHost, isRoot, labFile, labFromYaml, nslab, removeLabs, repoRoot, type IsolatedHost } from './helpers.js';
 import { guardHost, type HostGuard } from './hostGuard.js';
+import { TEST_TOKEN, WebSocket, fetch } from '../client.js';
 
 const LAB = `name: restart-lab
 nodes:
@@ -29,7 +29,7 @@ interface Served {
 
 /** Starts `nslab serve` on a free port (it prints its URL once it listens). */
 async function serve(data: string, env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/nslab'), 'serve', '--port', '0', '--data-dir', data], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/nslab'), 'serve', '--port', '0', '--data-dir', data], { env: { ...process.env, NSLAB_TOKEN: TEST_TOKEN, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));

@@ -2,7 +2,20 @@ import { useEffect, useRef } from 'react';
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import { wsUrl } from '../api';
+import { openSocket } from '../api';
+
+/** A text frame from the server, as a line in the terminal: the shell's exit dim, a refusal (a limit reached) in red. */
+function describe(text: string): string {
+  let msg: { type?: string; message?: string; code?: number };
+  try {
+    msg = JSON.parse(text) as typeof msg;
+  } catch {
+    msg = { message: text };
+  }
+  if (msg.type === 'exit') return `\r\n\x1b[2m[shell exited (${msg.code})]\x1b[0m\r\n`;
+  if (msg.type === 'error') return `\r\n\x1b[31m[error: ${msg.message}]\x1b[0m\r\n`;
+  return `\r\n\x1b[2m[${msg.message ?? text}]\x1b[0m\r\n`;
+}
 
 /**
  * A shell in a lab namespace. Output arrives as binary frames and is
@@ -18,12 +31,11 @@ export function TerminalView({ lab, node, visible }: { lab: string; node: string
     term.loadAddon(fit);
     term.open(box.current!);
     fit.fit();
-    const ws = new WebSocket(wsUrl('/api/term', { lab, node, cols: term.cols, rows: term.rows }));
+    const ws = openSocket('/api/term', { lab, node, cols: term.cols, rows: term.rows });
     ws.binaryType = 'arraybuffer';
     ws.onmessage = (m) => {
       if (typeof m.data === 'string') {
-        const msg = JSON.parse(m.data) as { type: string; message?: string; code?: number };
-        term.write(`\r\n\x1b[2m[${msg.type === 'exit' ? `shell exited (${msg.code})` : msg.message}]\x1b[0m\r\n`);
+        term.write(describe(m.data));
         return;
       }
       const bytes = new Uint8Array(m.data as ArrayBuffer);

@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { resolveTopology, interfacesOf, type Topology } from '@nslab/topology';
-import { tools, wsUrl, type Hop } from '../api';
+import { openSocket, tools, type Hop } from '../api';
 import { Section } from '../panels/fields';
 import { nodeIsLive, useStore } from '../store';
 import { useDock } from './dock';
@@ -26,20 +26,26 @@ export function ToolsSection({ name }: { name: string }) {
   const [hops, setHops] = useState<Hop[] | null>(null);
   const [view, setView] = useState<{ what: string; raw: boolean; body: string } | null>(null);
   const disabled = !root || !deployed;
+  // One ping at a time: a new one, or leaving the section, closes the last (the server ends it).
+  const pinging = useRef<WebSocket | null>(null);
+  useEffect(() => () => pinging.current?.close(), []);
 
   const ping = () => {
     setOut('');
-    const ws = new WebSocket(wsUrl('/api/stream', { lab, node: name, tool: 'ping', target, count: 3 }));
+    pinging.current?.close();
+    const ws = openSocket('/api/stream', { lab, node: name, tool: 'ping', target, count: 3 });
+    pinging.current = ws;
     ws.onmessage = (m) => {
       const msg = JSON.parse(String(m.data)) as { type: string; text?: string; message?: string };
-      if (msg.type === 'line' || msg.type === 'error') setOut((o) => `${o}${msg.text ?? msg.message}\n`);
+      if (ws !== pinging.current) return;
+      if (msg.type === 'line') setOut((o) => `${o}${msg.text}\n`);
+      else if (msg.type === 'error') setOut((o) => `${o}error: ${msg.message}\n`);
     };
   };
-  const path = async () => setHops((await tools.path(lab, name, target)).hops);
-  const showIt = async (what: string, raw: boolean) => {
-    const r = await tools.show(lab, name, what, raw);
-    setView({ what, raw, body: raw ? (r.text ?? '') : JSON.stringify(r.json, null, 1) });
-  };
+  const say = (e: Error) => useStore.getState().say(e.message); // the server's reason (a 403, a limit)
+  const path = () => tools.path(lab, name, target).then((r) => setHops(r.hops), say);
+  const showIt = (what: string, raw: boolean) =>
+    tools.show(lab, name, what, raw).then((r) => setView({ what, raw, body: raw ? (r.text ?? '') : JSON.stringify(r.json, null, 1) }), say);
   return (
     <Section title="Tools">
       {disabled && <p className="hint">{root ? 'Deploy the lab to use these.' : 'Plan-only mode: no tools.'}</p>}

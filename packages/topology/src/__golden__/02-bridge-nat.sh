@@ -38,7 +38,7 @@ ip link set dev veth-orange-br master cnio0
 # bring veth-orange-br up
 ip link set dev veth-orange-br up
 # the host: route IPv4 packets between interfaces (act as a router)
-sysctl -w net.ipv4.ip_forward=1
+sysctl -w -- net.ipv4.ip_forward=1
 # packets from 192.168.110.0/24 unless they leave through cnio0 get the outgoing interface's address as source (masquerade, SNAT)
 iptables -t nat -A POSTROUTING -s 192.168.110.0/24 '!' -o cnio0 -m comment --comment nslab:bridge-nat -j MASQUERADE
 # bring up loopback in blue and mark the namespace as lab bridge-nat's

@@ -24,11 +24,11 @@ ip route add 172.30.30.11/32 dev veth-ns1
 # the host sends packets for 172.30.30.12/32 out of veth-ns2
 ip route add 172.30.30.12/32 dev veth-ns2
 # the host: route IPv4 packets between interfaces (act as a router)
-sysctl -w net.ipv4.ip_forward=1
+sysctl -w -- net.ipv4.ip_forward=1
 # the host: veth-ns1 answers ARP for addresses it can route to (proxy ARP): the "pseudo-bridge" trick
-sysctl -w net.ipv4.conf.veth-ns1.proxy_arp=1
+sysctl -w -- net.ipv4.conf.veth-ns1.proxy_arp=1
 # the host: veth-ns2 answers ARP for addresses it can route to (proxy ARP): the "pseudo-bridge" trick
-sysctl -w net.ipv4.conf.veth-ns2.proxy_arp=1
+sysctl -w -- net.ipv4.conf.veth-ns2.proxy_arp=1
 # bring up loopback in ns1 and mark the namespace as lab pseudo-bridge's
 ip -n ns1 link set dev lo alias nslab:pseudo-bridge up
 # give veth-ns1-pod the address 172.30.30.11/24: ns1 reaches that subnet directly through it

@@ -32,7 +32,7 @@ ip -n node1 link set dev brveth_pod1 up
 # node1 sends packets for 10.1.2.0/24 via gateway 192.168.50.2
 ip -n node1 route add 10.1.2.0/24 via 192.168.50.2
 # node1: route IPv4 packets between interfaces (act as a router)
-ip netns exec node1 sysctl -w net.ipv4.ip_forward=1
+ip netns exec node1 sysctl -w -- net.ipv4.ip_forward=1
 # node1: the FORWARD chain (IPv4) drops packets that no rule accepts (default deny)
 ip netns exec node1 iptables -t filter -P FORWARD DROP
 # forward packets in eth0, out br-node1
@@ -58,7 +58,7 @@ ip -n node2 link set dev brveth_pod2 up
 # node2 sends packets for 10.1.1.0/24 via gateway 192.168.50.1
 ip -n node2 route add 10.1.1.0/24 via 192.168.50.1
 # node2: route IPv4 packets between interfaces (act as a router)
-ip netns exec node2 sysctl -w net.ipv4.ip_forward=1
+ip netns exec node2 sysctl -w -- net.ipv4.ip_forward=1
 # node2: the FORWARD chain (IPv4) drops packets that no rule accepts (default deny)
 ip netns exec node2 iptables -t filter -P FORWARD DROP
 # forward packets in eth0, out br-node2

@@ -28,7 +28,7 @@ ip link set dev veth1 master cbr0
 # bring veth1 up
 ip link set dev veth1 up
 # the host: route IPv4 packets between interfaces (act as a router)
-sysctl -w net.ipv4.ip_forward=1
+sysctl -w -- net.ipv4.ip_forward=1
 # connections made on this host to tcp port 5000 on 192.168.60.1/32 go to 192.168.60.10:5000 (port publishing)
 iptables -t nat -A OUTPUT -d 192.168.60.1/32 -p tcp -m tcp --dport 5000 -m comment --comment nslab:port-publishing -j DNAT --to-destination 192.168.60.10:5000
 # packets from 192.168.60.0/24 unless they leave through cbr0 get the outgoing interface's address as source (masquerade, SNAT)

@@ -36,7 +36,7 @@ ip -n host0 link set dev vxlan0 master cbr0-h0
 # bring vxlan0 up
 ip -n host0 link set dev vxlan0 up
 # host0: route IPv4 packets between interfaces (act as a router)
-ip netns exec host0 sysctl -w net.ipv4.ip_forward=1
+ip netns exec host0 sysctl -w -- net.ipv4.ip_forward=1
 # connections made on this host to tcp port 5000 on 10.200.0.1/32 go to 192.168.0.10:5000 (port publishing)
 ip netns exec host0 iptables -t nat -A OUTPUT -d 10.200.0.1/32 -p tcp -m tcp --dport 5000 -m comment --comment nslab:vxlan-overlay -j DNAT --to-destination 192.168.0.10:5000
 # connections arriving to tcp port 5000 on 10.200.0.1/32 go to 192.168.0.10:5000 (port publishing)
@@ -64,7 +64,7 @@ ip -n host1 link set dev vxlan0 master cbr0-h1
 # bring vxlan0 up
 ip -n host1 link set dev vxlan0 up
 # host1: route IPv4 packets between interfaces (act as a router)
-ip netns exec host1 sysctl -w net.ipv4.ip_forward=1
+ip netns exec host1 sysctl -w -- net.ipv4.ip_forward=1
 # bring up loopback in netns0 and mark the namespace as lab vxlan-overlay's
 ip -n netns0 link set dev lo alias nslab:vxlan-overlay up
 # give ceth0 the address 192.168.0.10/16: netns0 reaches that subnet directly through it

@@ -1,15 +1,8 @@
 import { linkId } from '../desiredState.js';
+import { sysctlInterface } from '../names.js';
 import type { Step } from '../step.js';
 import type { PlanContext } from './context.js';
 import { explainSysctl, where } from './explain.js';
-
-const PER_INTERFACE = /^net\.ipv[46]\.(?:conf|neigh)\.([^.]+)\./;
-
-/** The interface a sysctl key belongs to, if it is a per-interface key. */
-function interfaceOf(key: string): string | undefined {
-  const m = PER_INTERFACE.exec(key);
-  return m && m[1] !== 'all' && m[1] !== 'default' ? m[1]!.replace(/\//g, '.') : undefined;
-}
 
 /**
  * Sysctls and chain policies. Inside lab namespaces they are simply set. On
@@ -23,7 +16,7 @@ export function planSettings(ctx: PlanContext, key: string): void {
   const netns = key === 'host' ? null : (des ?? obs)!.netns;
   const node = (des ?? obs)?.node;
   const fresh = (k: string) => {
-    const dev = interfaceOf(k);
+    const dev = sysctlInterface(k);
     return ctx.newScopes.has(key) || (dev !== undefined && ctx.created.has(linkId(key, dev)));
   };
 
@@ -51,7 +44,7 @@ export function planSettings(ctx: PlanContext, key: string): void {
   }
   for (const [hk, hold] of Object.entries(ctx.observed.holds)) {
     if (!hold.labs.includes(ctx.lab) || hk in desired) continue;
-    const dev = hk.startsWith('sysctl:') ? interfaceOf(hk.slice(7)) : undefined;
+    const dev = hk.startsWith('sysctl:') ? sysctlInterface(hk.slice(7)) : undefined;
     const name = hk.slice(hk.indexOf(':') + 1);
     const diesWithLink = dev !== undefined && ctx.gone.has(linkId('host', dev));
     if (hold.labs.length > 1 || diesWithLink || hold.original === '') {

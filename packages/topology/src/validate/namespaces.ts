@@ -3,10 +3,7 @@ import { cidrContains, familyOf, isMulticast, networkOf, parseCidr, parseHostPor
 import { interfacesOf, type ResolvedScope, type ResolvedTopology } from '../resolveTopology.js';
 import type { NamespaceNode } from '../schema.js';
 import { checkIfName } from './links.js';
-import { isIfName } from '../names.js';
-
-const SYSCTL_KEY = /^net(\.[A-Za-z0-9_/-]+)+$/;
-const PER_INTERFACE = /^net\.ipv[46]\.(conf|neigh)\.([^.]+)\./;
+import { isIfName, sysctlInterface, sysctlKeyProblem } from '../names.js';
 
 /** [V13] routes, [V14] sysctls, [V15] NAT, [V16] firewall, [V17] vxlans — per netns/host node. */
 export function validateNamespaces(r: ResolvedTopology, list: IssueList): void {
@@ -104,16 +101,16 @@ function checkViaReachable(via: string, dev: string | undefined, path: Path, ctx
 function validateSysctls(node: NamespaceNode, ctx: Ctx): void {
   for (const [key, value] of Object.entries(node.sysctls ?? {})) {
     const path = [...ctx.base, 'sysctls', key];
-    if (!SYSCTL_KEY.test(key)) {
-      ctx.list.error('sysctl.key', path, `${JSON.stringify(key)} is not allowed: nslab only sets network sysctls (net.*)`);
+    const problem = sysctlKeyProblem(key);
+    if (problem !== undefined) {
+      ctx.list.error('sysctl.key', path, `${JSON.stringify(key)} is not allowed: ${problem}. nslab takes only canonical net.* keys: dotted segments of a-z 0-9 _ -, "/" only inside an interface name`);
       continue;
     }
-    const m = PER_INTERFACE.exec(key);
-    if (m && m[2] !== 'all' && m[2] !== 'default') {
-      const ifname = m[2]!.replace(/\//g, '.');
-      if (!hasInterface(ctx.scope, ifname)) ctx.list.error('ref.sysctl-interface', path, `names interface "${ifname}", which is not in this namespace (it has: ${interfaceNames(ctx.scope)})`);
+    const ifname = sysctlInterface(key);
+    if (ifname !== undefined && !hasInterface(ctx.scope, ifname)) {
+      ctx.list.error('ref.sysctl-interface', path, `names interface "${ifname}", which is not in this namespace (it has: ${interfaceNames(ctx.scope)})`);
     }
-    if (value < -2147483648 || value > 2147483647) ctx.list.error('sysctl.value', path, `${value} does not fit a kernel integer`);
+    if (!Number.isSafeInteger(value) || value < -2147483648 || value > 2147483647) ctx.list.error('sysctl.value', path, `${value} does not fit a kernel integer`);
   }
 }
 

@@ -1,0 +1,115 @@
+/**
+ * Reads lab text for the server without holding its event loop: small texts
+ * (nearly every lab) are parsed at once, larger ones in a worker thread with a
+ * time limit, and results are kept by text, so polling a big lab parses it once.
+ * Size, nesting and node and link counts are bounded by the topology package's
+ * limits, which the environment can lower or raise.
+ */
+import { Worker } from 'node:worker_threads';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LIMITS, parseTopology, type ParseLimits, type ParseResult } from '@nslab/topology';
+
+/** Texts up to this size are parsed inline: a few milliseconds at most. */
+const INLINE_BYTES = 64 * 1024;
+/** A worker that takes longer than this on one text is ended and the text refused. */
+const WORKER_TIMEOUT_MS = 15_000;
+const CACHE_ENTRIES = 32;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The worker lives in apps/server/workers, two levels up from both src/http and dist/http. */
+const WORKER_FILE = path.resolve(here, '../../workers/parseLab.mjs');
+
+const num = (name: string, dflt: number): number => {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : dflt;
+};
+
+/** The parse limits in force: the package's, or NSLAB_MAX_LAB_BYTES, NSLAB_MAX_NODES and NSLAB_MAX_LINKS. */
+export function serverLimits(): ParseLimits {
+  return {
+    ...LIMITS,
+    maxBytes: num('NSLAB_MAX_LAB_BYTES', LIMITS.maxBytes),
+    maxNodes: num('NSLAB_MAX_NODES', LIMITS.maxNodes),
+    maxLinks: num('NSLAB_MAX_LINKS', LIMITS.maxLinks),
+  };
+}
+
+export class LabParser {
+  readonly limits = serverLimits();
+  private readonly cache = new Map<string, ParseResult>();
+  private worker: Worker | undefined;
+  private seq = 0;
+  private readonly waiting = new Map<number, { resolve(r: ParseResult): void; timer: NodeJS.Timeout }>();
+  /** One text at a time in the worker: the rest queue behind it. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  async parse(text: string): Promise<ParseResult> {
+    const hit = this.cache.get(text);
+    if (hit) return hit;
+    const result = text.length <= INLINE_BYTES ? parseTopology(text, { limits: this.limits }) : await this.inWorker(text);
+    if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(text, result);
+    return result;
+  }
+
+  private inWorker(text: string): Promise<ParseResult> {
+    const run = this.queue.then(() => this.post(text));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private post(text: string): Promise<ParseResult> {
+    const worker = this.start();
+    const id = ++this.seq;
+    return new Promise<ParseResult>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        this.stop();
+        resolve(refused('limits.time', `the lab took longer than ${WORKER_TIMEOUT_MS / 1000} s to read; it is too large or too deeply nested`));
+      }, WORKER_TIMEOUT_MS);
+      this.waiting.set(id, { resolve, timer });
+      worker.postMessage({ id, text, limits: this.limits });
+    });
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 8 } });
+    w.unref();
+    w.on('message', ({ id, result, error }: { id: number; result?: ParseResult; error?: string }) => {
+      const p = this.waiting.get(id);
+      if (!p) return;
+      this.waiting.delete(id);
+      clearTimeout(p.timer);
+      p.resolve(result ?? refused('input.syntax', error ?? 'the lab could not be read'));
+    });
+    const fail = (why: string) => {
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      for (const [id, p] of this.waiting) {
+        clearTimeout(p.timer);
+        p.resolve(refused('limits.memory', why));
+        this.waiting.delete(id);
+      }
+    };
+    w.on('error', (e) => fail(`the lab could not be read: ${e.message}`));
+    w.on('exit', () => fail('the lab could not be read: it needed more memory than nslab allows'));
+    this.worker = w;
+    return w;
+  }
+
+  private stop(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    void w?.terminate();
+  }
+
+  close(): void {
+    this.stop();
+  }
+}
+
+function refused(code: string, message: string): ParseResult {
+  return { ok: false, issues: [{ severity: 'error', code, path: [], message }] };
+}
