@@ -73,7 +73,7 @@ export class Security {
   /** Why a request may not proceed, or undefined when it may. `changes`: it changes something (or opens a socket). */
   refuse(req: IncomingMessage, access: Access, changes: boolean): Refusal | undefined {
     const host = (req.headers.host ?? '').toLowerCase();
-    if (isLoopback(this.opts.host) && !this.ownLoopbackHost(host)) {
+    if (isLoopback(this.opts.host) && !this.ownHosts().includes(host)) {
       return { status: 403, message: `Host "${req.headers.host ?? ''}" is not this server's address (${this.ownHosts()[0]})` };
     }
     if (this.token && !this.hasToken(req, access)) {
@@ -92,10 +92,6 @@ export class Security {
     const bound = this.opts.host.includes(':') && !this.opts.host.startsWith('[') ? `[${this.opts.host}]` : this.opts.host;
     const names = [...new Set([bound.toLowerCase(), '127.0.0.1', 'localhost', '[::1]'])];
     return names.flatMap((h) => port.map((p) => `${h}${p}`));
-  }
-
-  private ownLoopbackHost(host: string): boolean {
-    return this.ownHosts().includes(host);
   }
 
   private hasToken(req: IncomingMessage, access: Access): boolean {
