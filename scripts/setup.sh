@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(iproute2 iptables tcpdump iputils-ping procps util-linux kmod)
+pkgs=(iproute2 iptables tcpdump iputils-ping traceroute procps util-linux kmod)
 [ "${1:-}" = "--test" ] && pkgs+=(chromium fonts-dejavu-core)
 
 missing=()

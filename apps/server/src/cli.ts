@@ -15,9 +15,9 @@ import { FEATURES, probeFeatures } from './capabilities.js';
 import { forgetDeployed, readDeployed } from './deployedRecord.js';
 import { PlanFailedError, type ExecResult, type StepEvent } from './executePlan.js';
 import { deployLab, destroyLab, findLabs, LabRefusedError, planLab } from './lab.js';
-import { listTemplates } from './http/api.js';
+import { listTemplates } from './templates.js';
 import { discoverHost } from './discover.js';
-import { runChecks } from './runChecks.js';
+import { runChecks } from './live/runChecks.js';
 import { hostRunner } from './runner.js';
 import { templatesDir, tokenPath } from './paths.js';
 
@@ -36,7 +36,8 @@ const USAGE = `usage: nslab COMMAND [ARGS]
   import-script SCRIPT [--name N]   read ip/iptables/sysctl commands (a seed document
                          works too) and print the lab as YAML; warnings name their line
   discover [--all] [--name N] [--script]   the live host as lab YAML (nslab's namespaces,
-                         or --all of them), veth peers resolved across namespaces
+                         or --all of them), veth peers resolved across namespaces;
+                         --script: the commands that build it, as plan prints them
   capabilities           what this kernel and host support
   serve [--port P] [--host H] [--no-token]   the web app and its API; prints the
                          address to open (with its token: every request needs it)
@@ -225,7 +226,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { values } = parseArgs({ args, options: { all: { type: 'boolean', default: false }, name: { type: 'string' }, script: { type: 'boolean', default: false } } });
     requireRoot('discover');
     const r = await discoverHost(hostRunner, { all: values.all!, ...(values.name ? { name: values.name } : {}) });
-    for (const w of r.warnings) err(`warning: ${w.message}: ${w.text}`);
+    for (const w of r.warnings) err(`warning: ${w.text}: ${w.message}`);
     for (const i of r.issues) err(`lab: ${formatIssue(i)}`);
     out(values.script ? r.script : r.yaml);
   },

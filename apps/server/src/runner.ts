@@ -1,10 +1,20 @@
 /**
  * The one way nslab runs a program: an argv array, never a shell string.
  * Every command that changes or reads the host goes through a Runner, so
- * tests can record commands and the audit log sees everything.
+ * tests can record commands and the audit log sees everything. This is the
+ * only file that starts processes (child_process, node-pty): noShell.test.ts
+ * fails on a spawn anywhere else.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type * as NodePty from 'node-pty';
 import { audit } from './audit.js';
+
+export type { ChildProcess };
+export type Pty = NodePty.IPty;
+
+/** node-pty is a native module: loaded on the first terminal, not by every CLI command. */
+const loadPty = (): typeof NodePty => createRequire(import.meta.url)('node-pty') as typeof NodePty;
 
 export interface RunResult {
   code: number;
@@ -55,18 +65,40 @@ export const hostRunner: Runner = {
 /**
  * Starts a long-lived program (a stream, a listener) from an argv, in its own
  * session so it and all it starts can be killed together, and writes it to the
- * audit log when it starts and when it ends.
+ * audit log when it starts and when it ends. `stdio`: which of stdout and
+ * stderr the caller reads (stdin is never connected).
  */
-export function spawnAudited(argv: readonly string[], lab: string, stdio: 'pipe' | 'stdout' = 'pipe'): ChildProcess {
+export function spawnAudited(argv: readonly string[], lab: string, stdio: 'pipe' | 'stdout' | 'ignore' = 'pipe'): ChildProcess {
   const t0 = performance.now();
   audit({ argv, code: null, ms: 0, lab });
   const child = spawn(argv[0]!, argv.slice(1), {
     detached: true,
-    stdio: stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'ignore'],
+    stdio: stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : stdio === 'stdout' ? ['ignore', 'pipe', 'ignore'] : 'ignore',
     env: { ...process.env, LC_ALL: 'C' },
   });
   child.on('close', (code, signal) => audit({ argv, code: code ?? (signal ? 128 : 1), ms: performance.now() - t0, lab }));
   return child;
+}
+
+export interface PtyOptions {
+  cols: number;
+  rows: number;
+  /** The whole environment of the program (nothing of the server's is passed on). */
+  env: Record<string, string>;
+}
+
+/**
+ * Starts a program on a pseudo-terminal (a shell) from an argv, in its own
+ * session (node-pty's setsid), and writes it to the audit log when it starts
+ * and when it ends.
+ */
+export function spawnPty(argv: readonly string[], lab: string, opts: PtyOptions): Pty {
+  const t0 = performance.now();
+  audit({ argv, code: null, ms: 0, lab });
+  const proc = loadPty().spawn(argv[0]!, argv.slice(1), { name: opts.env.TERM ?? 'xterm-256color', cols: opts.cols, rows: opts.rows, cwd: '/', env: opts.env });
+  // Killed by a signal (its socket closed): the shell's convention, 128 + the signal.
+  proc.onExit(({ exitCode, signal }) => audit({ argv, code: signal ? 128 + signal : exitCode, ms: performance.now() - t0, lab }));
+  return proc;
 }
 
 /** Runs and throws RunError on a non-zero exit. */

@@ -12,7 +12,7 @@ import express from 'express';
 import { createApi } from './http/api.js';
 import { Hub } from './http/hub.js';
 import { LabService } from './http/labService.js';
-import { LiveEndpoints } from './live/endpoints.js';
+import { LiveEndpoints } from './http/liveEndpoints.js';
 import { Security } from './http/security.js';
 import { routeUpgrades } from './http/upgrades.js';
 import { tightenAuditLog } from './audit.js';

@@ -8,23 +8,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { LAB_NAME } from '@nslab/topology';
+import { LAB_NAME, type LabSummary, type RevisionSummary, type RevisionText } from '@nslab/topology';
 
-export interface LabSummary {
-  name: string;
-  rev: number;
-  updatedAt: string;
-  createdAt: string;
-}
+export type { LabSummary, RevisionSummary } from '@nslab/topology';
 
 export interface LabRecord extends LabSummary {
   text: string;
-}
-
-export interface RevisionSummary {
-  rev: number;
-  createdAt: string;
-  message: string;
 }
 
 export class StoreError extends Error {
@@ -114,7 +103,7 @@ export class LabStore {
     return this.db.prepare('SELECT rev, created_at AS createdAt, message FROM revisions WHERE lab = ? ORDER BY rev DESC').all(name) as RevisionSummary[];
   }
 
-  revision(name: string, rev: number): RevisionSummary & { text: string } {
+  revision(name: string, rev: number): RevisionText {
     const row = this.db.prepare('SELECT rev, created_at AS createdAt, message, text FROM revisions WHERE lab = ? AND rev = ?').get(name, rev);
     if (!row) throw new StoreError(404, `lab "${name}" has no revision ${rev}`);
     return row as RevisionSummary & { text: string };

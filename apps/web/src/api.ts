@@ -1,9 +1,19 @@
-/** The server's JSON API and websockets. Every call carries the token (see token.ts). */
-import type { CheckResult, Hop, ImportResult, LabEvent, LabStatus, LinkCounters, OperationResult, PingMatrix, PlannedStep, Topology, TopologyIssue } from '@nslab/topology';
+/**
+ * The server's JSON API and websockets. Every call carries the token (see
+ * token.ts). Every body, event and frame is a type of
+ * packages/topology/src/apiTypes.ts, the one the server sends.
+ */
+import type {
+  ApiErrorBody, CheckReply, DiscoverResult, FollowMessage, Health, ImportResult, LabEvent, LabStatus, LabSummary, LabView, LinkCounters, Ok,
+  OperationResult, PathResult, PingMatrix, PlanView, RevisionSummary, ShowResult, Template, ToolInfo, Topology, TopologyIssue,
+} from '@nslab/topology';
 import { socketProtocols, token } from './token';
 
-export type { ElementState, Hop, LabEvent, LabStatus, OperationResult, PingMatrix, PlannedStep } from '@nslab/topology';
+export type {
+  ElementState, Health, Hop, LabEvent, LabStatus, LabSummary, LabView, OperationResult, PingMatrix, PlannedStep, PlanView, SocketError, StreamMessage, Template, ToolInfo,
+} from '@nslab/topology';
 export type Counters = LinkCounters;
+export type Revision = RevisionSummary;
 
 export class ApiError extends Error {
   constructor(
@@ -30,7 +40,7 @@ async function request(method: string, url: string, body?: unknown): Promise<Res
   const r = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   if (r.ok) return r;
   if (r.status === 401) unauthorized();
-  const data = (await r.json().catch(() => ({}))) as { error?: string; issues?: TopologyIssue[] };
+  const data = (await r.json().catch(() => ({}))) as Partial<ApiErrorBody>;
   throw new ApiError(r.status, data.error ?? `${r.status} ${r.statusText}`, data.issues ?? []);
 }
 
@@ -39,45 +49,13 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
   return (await r.json().catch(() => ({}))) as T;
 }
 
-export interface Health {
-  root: boolean;
-  mode: 'full' | 'plan-only';
-}
-export interface LabSummary {
-  name: string;
-  rev: number;
-  updatedAt: string;
-}
-export interface LabView extends LabSummary {
-  text: string;
-  topology: Topology | null;
-  issues: TopologyIssue[];
-  busy: boolean;
-}
-export interface PlanView {
-  steps: PlannedStep[];
-  conflicts: TopologyIssue[];
-  live: boolean;
-}
-export interface Revision {
-  rev: number;
-  createdAt: string;
-  message: string;
-}
-export interface Template {
-  id: string;
-  name: string;
-  description: string;
-  text: string;
-}
-
 export const api = {
   health: () => call<Health>('GET', '/api/health'),
   labs: () => call<LabSummary[]>('GET', '/api/labs'),
   lab: (name: string) => call<LabView>('GET', `/api/labs/${encodeURIComponent(name)}`),
   create: (text: string, name?: string) => call<LabView>('POST', '/api/labs', { text, ...(name ? { name } : {}) }),
   save: (name: string, text: string, baseRev: number) => call<LabView>('PUT', `/api/labs/${encodeURIComponent(name)}`, { text, baseRev }),
-  remove: (name: string) => call<{ ok: true }>('DELETE', `/api/labs/${encodeURIComponent(name)}`),
+  remove: (name: string) => call<Ok>('DELETE', `/api/labs/${encodeURIComponent(name)}`),
   rename: (name: string, to: string) => call<LabView>('POST', `/api/labs/${encodeURIComponent(name)}/rename`, { to }),
   duplicate: (name: string, to: string) => call<LabView>('POST', `/api/labs/${encodeURIComponent(name)}/duplicate`, { to }),
   revisions: (name: string) => call<Revision[]>('GET', `/api/labs/${encodeURIComponent(name)}/revisions`),
@@ -88,17 +66,19 @@ export const api = {
   status: (name: string) => call<LabStatus>('GET', `/api/labs/${encodeURIComponent(name)}/status`),
   templates: () => call<Template[]>('GET', '/api/templates'),
   importScript: (text: string, name: string) => call<ImportResult>('POST', '/api/import-script', { text, name }),
-  discover: (all: boolean, name: string) => call<ImportResult>('GET', `/api/discover?all=${all ? 1 : 0}&name=${encodeURIComponent(name)}`),
+  discover: (all: boolean, name: string) => call<DiscoverResult>('GET', `/api/discover?all=${all ? 1 : 0}&name=${encodeURIComponent(name)}`),
 };
 
 
 export const tools = {
+  /** The live tools the server offers; the page renders its tool buttons from it. */
+  list: () => call<ToolInfo[]>('GET', '/api/tools'),
   show: (lab: string, node: string, what: string, raw: boolean) =>
-    call<{ json?: unknown; text?: string; argv: string[] }>('GET', `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/show/${what}${raw ? '?raw=1' : ''}`),
-  path: (lab: string, node: string, to: string) => call<{ hops: Hop[] }>('GET', `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/path?to=${encodeURIComponent(to)}`),
+    call<ShowResult>('GET', `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/show/${what}${raw ? '?raw=1' : ''}`),
+  path: (lab: string, node: string, to: string) => call<PathResult>('GET', `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/path?to=${encodeURIComponent(to)}`),
   pingAll: (lab: string) => call<PingMatrix>('POST', `/api/labs/${encodeURIComponent(lab)}/pingall`, {}),
   counters: (lab: string) => call<Counters>('GET', `/api/labs/${encodeURIComponent(lab)}/counters`),
-  check: (lab: string) => call<{ results: CheckResult[] }>('POST', `/api/labs/${encodeURIComponent(lab)}/check`, {}),
+  check: (lab: string) => call<CheckReply>('POST', `/api/labs/${encodeURIComponent(lab)}/check`, {}),
   /** A capture's .pcap as a blob: a plain link cannot send the token. */
   capture: async (id: string) => (await request('GET', `/api/captures/${encodeURIComponent(id)}`)).blob(),
 };
@@ -108,12 +88,6 @@ function wsUrl(path: string, params: Record<string, string | number>): string {
   const proto = location.protocol === 'https:' ? 'wss' : 'ws';
   const q = new URLSearchParams(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])));
   return `${proto}://${location.host}${path}?${q}`;
-}
-
-/** What the server sends on any websocket it refuses to serve (a limit reached), just before closing it. */
-export interface SocketError {
-  type: 'error';
-  message: string;
 }
 
 /** Every websocket of the page opens here: the token goes as a subprotocol (see token.ts). */
@@ -152,7 +126,7 @@ export function follow(lab: string, h: FollowHandlers): () => void {
       lost = false;
     };
     ws.onmessage = (m) => {
-      const msg = JSON.parse(String(m.data)) as LabEvent | SocketError;
+      const msg = JSON.parse(String(m.data)) as FollowMessage;
       if (msg.type === 'error') h.onRefused(msg.message);
       else h.onEvent(msg);
     };

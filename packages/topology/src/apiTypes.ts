@@ -1,8 +1,82 @@
 /**
- * What the server's API and websockets send, shared by the server and the
- * web app so both sides agree by construction. Types only.
+ * The wire contract: every body the server's REST API answers, every event
+ * its `/api/ws` pushes, every frame of its `/api/stream` and `/api/term`
+ * websockets, and the list of live tools. Declared here once and imported by
+ * apps/server and apps/web, so a change breaks the build on both sides.
+ * Types only.
  */
+import type { CheckResult } from './checks.js';
+import type { ImportResult } from './importScript.js';
 import type { TopologyIssue } from './issues.js';
+import type { Topology } from './schema.js';
+
+/** Every error reply of the API, with a fitting status. */
+export interface ApiErrorBody {
+  error: string;
+  issues?: TopologyIssue[];
+}
+
+/** A reply that only says it worked. */
+export interface Ok {
+  ok: true;
+}
+
+/** GET /api/health */
+export interface Health {
+  ok: true;
+  root: boolean;
+  mode: 'full' | 'plan-only';
+  /** Whether the server asks for its token (false only with `--no-token`). */
+  token: boolean;
+}
+
+/** GET /api/labs: one per saved lab. */
+export interface LabSummary {
+  name: string;
+  rev: number;
+  updatedAt: string;
+  createdAt: string;
+}
+
+/** GET /api/labs/NAME (and the reply to a save, rename, duplicate, restore). */
+export interface LabView extends LabSummary {
+  text: string;
+  /** The parse of exactly `text`; null when it does not parse. */
+  topology: Topology | null;
+  issues: TopologyIssue[];
+  busy: boolean;
+}
+
+/** GET /api/labs/NAME/revisions */
+export interface RevisionSummary {
+  rev: number;
+  createdAt: string;
+  message: string;
+}
+
+/** GET /api/labs/NAME/revisions/REV */
+export interface RevisionText extends RevisionSummary {
+  text: string;
+}
+
+/** POST /api/labs/NAME/plan and /api/plan */
+export interface PlanView {
+  steps: PlannedStep[];
+  conflicts: TopologyIssue[];
+  /** Planned against the live host (false in plan-only mode). */
+  live: boolean;
+}
+
+/** GET /api/templates: the seed labs. */
+export interface Template {
+  id: string;
+  name: string;
+  description: string;
+  text: string;
+}
+
+/** POST /api/import-script; GET /api/discover adds the script it read. */
+export type DiscoverResult = ImportResult & { script: string };
 
 export type DeployState = 'not-deployed' | 'deploying' | 'destroying' | 'deployed' | 'drift' | 'failed' | 'unknown';
 export type ElementState = 'not-deployed' | 'deploying' | 'deployed' | 'drift' | 'failed';
@@ -65,6 +139,19 @@ export interface LinkCounters {
   links: Record<number, Array<{ rxPackets: number; txPackets: number; rxBytes: number; txBytes: number } | null>>;
 }
 
+/** GET /api/labs/NAME/nodes/NODE/show/WHAT: `ip -json …` parsed, or with `?raw=1` its text. */
+export type ShowResult = { json: unknown; argv: string[] } | { text: string; argv: string[] };
+
+/** GET /api/labs/NAME/nodes/NODE/path?to=IP */
+export interface PathResult {
+  hops: Hop[];
+}
+
+/** POST /api/labs/NAME/check */
+export interface CheckReply {
+  results: CheckResult[];
+}
+
 /** What the server pushes to browsers following a lab (`/api/ws?lab=`). */
 export type LabEvent =
   | { type: 'step'; lab: string; opId: string; op: OperationKind; index: number; total: number; kind: string; argv: string[]; reason: string; status: string; elapsedMs: number; node?: string; link?: number; error?: string }
@@ -82,4 +169,62 @@ export interface OperationResult {
   elapsedMs: number;
   failure?: { argv: readonly string[]; message: string };
   rollback?: { undone: number; errors: string[] };
+}
+
+/**
+ * What a websocket sends before it closes when the server will not serve it
+ * after all (a limit reached, a bad parameter, a namespace the lab does not own).
+ */
+export interface SocketError {
+  type: 'error';
+  message: string;
+}
+
+/** Every text frame of `/api/ws`. */
+export type FollowMessage = LabEvent | SocketError;
+
+/**
+ * Every text frame of `/api/stream?tool=NAME`: `start`, then the program's
+ * lines (dropped ones counted under a flood), then `exit`. A terminal
+ * (`/api/term`, whose output is binary frames) sends only `exit` and `error`.
+ */
+export type StreamMessage =
+  | { type: 'start'; argv: string[]; /** A capture's id, for GET /api/captures/ID. */ capture?: string }
+  | { type: 'line'; stream: 'out' | 'err'; text: string }
+  | { type: 'dropped'; count: number }
+  | { type: 'exit'; code: number | null; signal?: string | null; dropped?: number }
+  | SocketError;
+
+/** What the page sends on `/api/stream`: stop the program (a capture's socket stays open for its download). */
+export type StreamCommand = { type: 'stop' };
+
+/** What the page sends on `/api/term`; `ack` acknowledges output bytes drawn (flow control). */
+export type TerminalCommand = { type: 'input'; data: string } | { type: 'resize'; cols: number; rows: number } | { type: 'ack'; bytes: number };
+
+/**
+ * The live tools, as GET /api/tools describes them: the page renders its
+ * tool buttons from this list. `stream` tools run over `/api/stream?tool=NAME`
+ * and send `StreamMessage`s; `once` tools answer one REST request with JSON.
+ */
+export interface ToolInfo {
+  name: string;
+  /** The button's name on the page ("Ping", "Traceroute"). */
+  label: string;
+  mode: 'stream' | 'once';
+  /** Where it runs and where the page offers it: inside a node, on a node's interface (a link end), over the whole lab, or on the host. */
+  on: 'node' | 'interface' | 'lab' | 'host';
+  /** One line for a tooltip: what it shows. */
+  description: string;
+  params: ToolParamInfo[];
+}
+
+export interface ToolParamInfo {
+  name: string;
+  /** `ip`: an IPv4/IPv6 address (the page's "Target"); `interface`: one of the node's interfaces. */
+  kind: 'ip' | 'integer' | 'interface' | 'filter' | 'choice' | 'flag' | 'lab';
+  required: boolean;
+  default?: string | number;
+  min?: number;
+  max?: number;
+  choices?: string[];
 }

@@ -4,13 +4,12 @@
  * time) and the server's RSS before, during and after. Goal: p99 < 100 ms on
  * loopback, memory bounded. Needs root.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { mapLimit } from '../runner.js';
+import { mapLimit, spawnAudited } from '../runner.js';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli.js');
 const PORT = 7396;
@@ -26,7 +25,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-lbench-'));
-  const server = spawn(process.execPath, [cli, 'serve', '--port', String(PORT), '--data-dir', data], { stdio: 'ignore' });
+  const server = spawnAudited([process.execPath, cli, 'serve', '--port', String(PORT), '--data-dir', data], 'load-bench', 'ignore');
   const sockets: WebSocket[] = [];
   try {
     for (let i = 0; i < 100; i++) {

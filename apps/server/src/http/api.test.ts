@@ -107,6 +107,16 @@ describe('labs API', () => {
     expect((await r.json()).error).toMatch(/plan-only/);
   });
 
+  it('lists the live tools even in plan-only mode, and runs none of them', async () => {
+    const tools = (await (await fetch(`${base}/api/tools`)).json()) as Array<{ name: string; mode: string }>;
+    expect(tools.filter((t) => t.mode === 'stream').map((t) => t.name)).toEqual(['ping', 'traceroute', 'tcpdump']);
+    for (const [method, url] of [['GET', '/api/labs/api-lab/nodes/a/show/addr'], ['GET', '/api/labs/api-lab/nodes/a/path?to=10.231.0.2'], ['POST', '/api/labs/api-lab/pingall'], ['GET', '/api/discover']]) {
+      const r = await fetch(`${base}${url}`, { method });
+      expect(r.status, url).toBe(403);
+      expect((await r.json()).error, url).toMatch(/plan-only/);
+    }
+  });
+
   it('answers bad input with 4xx and a reason, never 500', async () => {
     const cases: Array<[string, RequestInit]> = [
       ['/api/labs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' }],

@@ -1,10 +1,18 @@
-/** The JSON API under /api. Errors are `{ error, issues? }` with a fitting status. */
-import fs from 'node:fs';
-import path from 'node:path';
+/**
+ * The JSON API under /api. Errors are `ApiErrorBody` with a fitting status;
+ * every reply body is a type of packages/topology/src/apiTypes.ts, named on
+ * its handler, so the page and the server cannot drift apart.
+ */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { formatTopology, importScript, NODE_NAME, parseTopology, parseTopologyData, setLabName, type Topology } from '@nslab/topology';
+import {
+  formatTopology, importScript, NODE_NAME, parseTopologyData, setLabName,
+  type ApiErrorBody, type Health, type ImportResult, type LabStatus, type LabSummary, type LabView, type Ok, type OperationResult, type PlanView,
+  type RevisionSummary, type RevisionText, type Template, type Topology,
+} from '@nslab/topology';
+import { NslabError, type NslabErrorReason } from '../errors.js';
 import { BadLabName, checkLabName } from '../paths.js';
 import { StoreError, type LabStore } from '../store.js';
+import { listTemplates } from '../templates.js';
 import type { Hub } from './hub.js';
 import { HttpError, type LabService } from './labService.js';
 
@@ -81,15 +89,15 @@ export function createApi(deps: ApiDeps): express.Router {
   api.use(express.json({ limit: BODY_LIMIT }));
 
   /** A lab as the page gets it; `parsed` is the parse of exactly the stored text, when the caller has it already. */
-  const view = async (name: string) => {
+  const view = async (name: string): Promise<LabView> => {
     const rec = store.get(name);
     const r = await service.parser.parse(rec.text);
     return { ...rec, topology: r.topology ?? null, issues: r.issues, busy: service.isBusy(name) };
   };
 
-  api.get('/health', h(() => ({ ok: true, root: deps.mode.root, mode: deps.mode.root ? 'full' : 'plan-only', token: deps.mode.token })));
+  api.get('/health', h((): Health => ({ ok: true, root: deps.mode.root, mode: deps.mode.root ? 'full' : 'plan-only', token: deps.mode.token })));
 
-  api.get('/labs', h(() => store.list()));
+  api.get('/labs', h((): LabSummary[] => store.list()));
 
   api.post('/labs', h(async (req, res) => {
     const text = await textOf(req.body, service);
@@ -116,7 +124,7 @@ export function createApi(deps: ApiDeps): express.Router {
     return view(name);
   }));
 
-  api.delete('/labs/:name', h(async (req) => {
+  api.delete('/labs/:name', h(async (req): Promise<Ok> => {
     const name = nameOf(req);
     if (deps.mode.root) {
       const status = await service.status(name);
@@ -142,31 +150,31 @@ export function createApi(deps: ApiDeps): express.Router {
     return view(to);
   }));
 
-  api.get('/labs/:name/revisions', h((req) => store.revisions(nameOf(req))));
-  api.get('/labs/:name/revisions/:rev', h((req) => store.revision(nameOf(req), Number(req.params.rev))));
+  api.get('/labs/:name/revisions', h((req): RevisionSummary[] => store.revisions(nameOf(req))));
+  api.get('/labs/:name/revisions/:rev', h((req): RevisionText => store.revision(nameOf(req), Number(req.params.rev))));
   api.post('/labs/:name/revisions/:rev/restore', h((req) => {
     store.restore(nameOf(req), Number(req.params.rev));
     return view(nameOf(req));
   }));
 
   /** Plans the saved lab, or a draft sent in the body, against the live host. */
-  api.post('/labs/:name/plan', h(async (req) => {
+  api.post('/labs/:name/plan', h(async (req): Promise<PlanView> => {
     const body = (req.body ?? {}) as { text?: string; topology?: unknown };
     if (body.text === undefined && body.topology === undefined) return service.plan(await service.valid(nameOf(req)));
     return service.plan(await draftOf(body, service));
   }));
 
   /** Plans a design that is not saved anywhere. */
-  api.post('/plan', h(async (req) => service.plan(await draftOf(req.body, service))));
+  api.post('/plan', h(async (req): Promise<PlanView> => service.plan(await draftOf(req.body, service))));
 
-  api.post('/labs/:name/deploy', h((req) => service.deploy(nameOf(req))));
-  api.post('/labs/:name/destroy', h((req) => service.destroy(nameOf(req))));
-  api.get('/labs/:name/status', h((req) => service.status(nameOf(req))));
+  api.post('/labs/:name/deploy', h((req): Promise<OperationResult> => service.deploy(nameOf(req))));
+  api.post('/labs/:name/destroy', h((req): Promise<OperationResult> => service.destroy(nameOf(req))));
+  api.get('/labs/:name/status', h((req): Promise<LabStatus> => service.status(nameOf(req))));
 
-  api.get('/templates', h(() => listTemplates(deps.templatesDir)));
+  api.get('/templates', h((): Template[] => listTemplates(deps.templatesDir)));
 
   /** A block of shell commands (or a seed document) → a lab, with the warnings and skipped lines. */
-  api.post('/import-script', h((req) => {
+  api.post('/import-script', h((req): ImportResult => {
     const { text, name } = (req.body ?? {}) as { text?: unknown; name?: unknown };
     if (typeof text !== 'string') throw new HttpError(400, 'send { "text": "<shell commands>" }');
     if (Buffer.byteLength(text) > service.parser.limits.maxBytes) throw new HttpError(413, `the script is larger than ${service.parser.limits.maxBytes} bytes`);
@@ -174,43 +182,26 @@ export function createApi(deps: ApiDeps): express.Router {
   }));
 
   api.use((_req: Request, res: Response) => {
-    res.status(404).json({ error: 'no such API endpoint' });
+    res.status(404).json({ error: 'no such API endpoint' } satisfies ApiErrorBody);
   });
   api.use(apiErrors);
   return api;
 }
 
-/** Errors as `{ error, issues? }` with a fitting status; anything unexpected is a 500 and logged. */
+/** The HTTP status of each kind of domain refusal: the one place it is decided. */
+const STATUS: Record<NslabErrorReason, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, limit: 429 };
+
+/** Errors as `ApiErrorBody` with a fitting status; anything unexpected is a 500 and logged. */
 export function apiErrors(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
-  {
-    if (err instanceof HttpError) res.status(err.status).json({ error: err.message, ...(err.issues ? { issues: err.issues } : {}) });
-    else if (err instanceof StoreError) res.status(err.status).json({ error: err.message });
-    else if ((err as { type?: string }).type === 'entity.parse.failed') res.status(400).json({ error: 'the body is not valid JSON' });
-    else if (err instanceof BadLabName) res.status(400).json({ error: err.message });
-    else if ((err as { type?: string }).type === 'entity.too.large') res.status(413).json({ error: `the body is too large (${BODY_LIMIT} at most)` });
-    else {
-      console.error(err);
-      res.status(500).json({ error: (err as Error).message });
-    }
+  const send = (status: number, body: ApiErrorBody) => res.status(status).json(body);
+  if (err instanceof NslabError) send(STATUS[err.reason], { error: err.message, ...(err.issues ? { issues: err.issues } : {}) });
+  else if (err instanceof HttpError) send(err.status, { error: err.message, ...(err.issues ? { issues: err.issues } : {}) });
+  else if (err instanceof StoreError) send(err.status, { error: err.message });
+  else if ((err as { type?: string }).type === 'entity.parse.failed') send(400, { error: 'the body is not valid JSON' });
+  else if (err instanceof BadLabName) send(400, { error: err.message });
+  else if ((err as { type?: string }).type === 'entity.too.large') send(413, { error: `the body is too large (${BODY_LIMIT} at most)` });
+  else {
+    console.error(err);
+    send(500, { error: (err as Error).message });
   }
-}
-
-export interface Template {
-  id: string;
-  name: string;
-  description: string;
-  text: string;
-}
-
-export function listTemplates(dir: string): Template[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((f) => {
-      const text = fs.readFileSync(path.join(dir, f), 'utf8');
-      const t = parseTopology(text).topology;
-      return { id: f.replace(/\.yaml$/, ''), name: t?.name ?? f, description: t?.description?.trim() ?? '', text };
-    });
 }

@@ -6,7 +6,7 @@
 import {
   desiredState, emptyObserved, formatIssue, isError, planDeploy, stepTargets, toArgv,
   type DeployState, type DesiredState, type ElementState, type LabStatus, type ObservedState, type OperationInfo, type OperationKind, type OperationResult,
-  type Plan, type PlannedStep, type Topology, type TopologyIssue,
+  type Plan, type PlanView, type Topology, type TopologyIssue,
 } from '@nslab/topology';
 import type { ExecResult, StepEvent } from '../executePlan.js';
 import { HoldStore } from '../holds.js';
@@ -86,7 +86,7 @@ export class LabService {
     return r.topology;
   }
 
-  async plan(t: Topology): Promise<{ steps: PlannedStep[]; conflicts: TopologyIssue[]; live: boolean }> {
+  async plan(t: Topology): Promise<PlanView> {
     const desired = desiredState(t);
     let plan: Plan;
     try {

@@ -6,7 +6,7 @@
 import { netnsName, type Topology } from '@nslab/topology';
 import { ownerOfLinks, type IpLink } from '../observe/parse.js';
 import { inNetns, NETNS_DIR, type Runner } from '../runner.js';
-import { HttpError } from '../http/labService.js';
+import { NslabError } from '../errors.js';
 
 export interface NodeScope {
   /** null: the host. */
@@ -16,13 +16,13 @@ export interface NodeScope {
 
 export async function ownedScope(runner: Runner, t: Topology, node: string): Promise<NodeScope> {
   const spec = t.nodes[node];
-  if (!spec) throw new HttpError(404, `lab "${t.name}" has no node "${node}"`);
-  if (spec.kind === 'bridge') throw new HttpError(400, `"${node}" is a bridge; open a terminal in the namespace it lives in`);
+  if (!spec) throw new NslabError('not-found', `lab "${t.name}" has no node "${node}"`);
+  if (spec.kind === 'bridge') throw new NslabError('invalid', `"${node}" is a bridge; open a terminal in the namespace it lives in`);
   if (spec.kind === 'host') return { netns: null, node };
   const netns = netnsName(node, t.prefix ?? '');
   const r = await runner.run(inNetns(netns, ['ip', '-json', 'link', 'show', 'dev', 'lo']));
   const owner = r.code === 0 ? ownerOfLinks(JSON.parse(r.stdout) as IpLink[]) : undefined;
-  if (owner !== t.name) throw new HttpError(409, `namespace "${netns}" is not deployed by lab "${t.name}"`);
+  if (owner !== t.name) throw new NslabError('conflict', `namespace "${netns}" is not deployed by lab "${t.name}"`);
   return { netns, node };
 }
 

@@ -1,12 +1,18 @@
 /**
- * A tool's output, line by line, over a websocket: ping and tcpdump. The
+ * A tool's output, line by line, over a websocket (ping, traceroute, tcpdump). The
  * process is spawned from an argv in its own session and killed (session and
  * all) when the socket closes or the page says {type:'stop'}. Under a flood,
  * lines are dropped rather than buffered, and the page is told how many.
  */
+import type { StreamCommand, StreamMessage } from '@nslab/topology';
 import type { WebSocket } from 'ws';
 import { spawnAudited } from '../runner.js';
 import { killSession } from './session.js';
+
+/** The one way a live socket (stream or terminal) sends a text frame: the shared `StreamMessage`, dropped once the socket is closing. */
+export function send(ws: WebSocket, msg: StreamMessage): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+}
 
 /** Past this much unsent data on the socket, lines are dropped and counted. */
 const MAX_BUFFERED = 256 * 1024;
@@ -14,8 +20,8 @@ const MAX_BUFFERED = 256 * 1024;
 export interface StreamOptions {
   /** The lab it runs for (the audit log). */
   lab: string;
-  /** Sent with the `start` message (a capture's id). */
-  hello?: Record<string, unknown>;
+  /** A capture's id, sent with the `start` message. */
+  capture?: string;
   /** Keep the socket open after the program ends (a capture stays downloadable until its page closes it). */
   keepOpen?: boolean;
   /** Stops the program after this long, saying why. */
@@ -25,11 +31,9 @@ export interface StreamOptions {
 /** Streams a program's output; returns a function that stops it with a reason the page is told. */
 export function streamProcess(ws: WebSocket, argv: string[], opts: StreamOptions): (reason: string) => void {
   const child = spawnAudited(argv, opts.lab);
-  const hello = opts.hello ?? {};
   let dropped = 0;
   let reported = 0;
-  const send = (m: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
-  send({ type: 'start', argv, ...hello });
+  send(ws, { type: 'start', argv, ...(opts.capture ? { capture: opts.capture } : {}) });
   const onLines = (stream: 'out' | 'err') => {
     let rest = '';
     return (chunk: Buffer) => {
@@ -38,7 +42,7 @@ export function streamProcess(ws: WebSocket, argv: string[], opts: StreamOptions
       rest = lines.pop() ?? '';
       for (const line of lines) {
         if (ws.bufferedAmount > MAX_BUFFERED) dropped++;
-        else send({ type: 'line', stream, text: line });
+        else send(ws, { type: 'line', stream, text: line });
       }
     };
   };
@@ -47,7 +51,7 @@ export function streamProcess(ws: WebSocket, argv: string[], opts: StreamOptions
   const timer = setInterval(() => {
     if (dropped !== reported && ws.bufferedAmount < MAX_BUFFERED / 2) {
       reported = dropped;
-      send({ type: 'dropped', count: dropped });
+      send(ws, { type: 'dropped', count: dropped });
     }
   }, 500);
   let running = true;
@@ -55,20 +59,20 @@ export function streamProcess(ws: WebSocket, argv: string[], opts: StreamOptions
   const limit = opts.maxMs ? setTimeout(() => stopWith(`stopped after ${Math.round(opts.maxMs! / 1000)} s, the longest nslab lets it run`), opts.maxMs) : undefined;
   const stopWith = (reason: string) => {
     if (!running) return;
-    send({ type: 'line', stream: 'err', text: `nslab: ${reason}` });
+    send(ws, { type: 'line', stream: 'err', text: `nslab: ${reason}` });
     stop();
   };
-  child.on('error', (e) => send({ type: 'line', stream: 'err', text: e.message }));
+  child.on('error', (e) => send(ws, { type: 'line', stream: 'err', text: e.message }));
   child.on('close', (code, signal) => {
     running = false;
     clearInterval(timer);
     clearTimeout(limit);
-    send({ type: 'exit', code, signal, dropped });
+    send(ws, { type: 'exit', code, signal, dropped });
     if (!opts.keepOpen) ws.close();
   });
   ws.on('message', (raw) => {
     try {
-      if ((JSON.parse(String(raw)) as { type?: string }).type === 'stop') stop();
+      if ((JSON.parse(String(raw)) as Partial<StreamCommand>).type === 'stop') stop();
     } catch {
       /* not for us */
     }

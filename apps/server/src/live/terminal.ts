@@ -5,11 +5,12 @@
  * paused, below LOW it resumes, so `yes` cannot grow server memory without
  * bound (wetty's scheme). Closing the socket kills the shell's whole session.
  */
-import * as pty from 'node-pty';
+import type { TerminalCommand } from '@nslab/topology';
 import type { WebSocket } from 'ws';
-import { audit } from '../audit.js';
+import { spawnPty } from '../runner.js';
 import { enter, type NodeScope } from './scope.js';
 import { killSession } from './session.js';
+import { send } from './stream.js';
 
 export const HIGH_WATERMARK = 128 * 1024;
 export const LOW_WATERMARK = 16 * 1024;
@@ -17,13 +18,9 @@ export const LOW_WATERMARK = 16 * 1024;
 export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, size: { cols: number; rows: number }): void {
   const where = scope.netns ?? 'host';
   const argv = enter(scope, ['bash', '--noprofile', '--norc', '-i']);
-  const t0 = performance.now();
-  audit({ argv, code: null, ms: 0, lab });
-  const proc = pty.spawn(argv[0]!, argv.slice(1), {
-    name: 'xterm-256color',
+  const proc = spawnPty(argv, lab, {
     cols: clamp(size.cols, 2, 500, 80),
     rows: clamp(size.rows, 2, 200, 24),
-    cwd: '/',
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm-256color', HOME: '/root', LANG: 'C.UTF-8', PS1: `[${lab}:${where}] \\w\\$ `, NSLAB_NETNS: where },
   });
   let unacked = 0;
@@ -38,15 +35,15 @@ export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, siz
     }
   });
   const exit = proc.onExit(({ exitCode }) => {
-    audit({ argv, code: exitCode, ms: performance.now() - t0, lab });
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'exit', code: exitCode }));
+    send(ws, { type: 'exit', code: exitCode });
     ws.close();
   });
   ws.on('message', (raw, isBinary) => {
     if (isBinary) return;
-    let msg: { type?: string; data?: unknown; cols?: unknown; rows?: unknown; bytes?: unknown };
+    // From the page, so checked field by field: the type says what a well-behaved page sends.
+    let msg: { [K in AllKeys<TerminalCommand>]?: unknown };
     try {
-      msg = JSON.parse(String(raw));
+      msg = JSON.parse(String(raw)) as typeof msg;
     } catch {
       return;
     }
@@ -63,10 +60,12 @@ export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, siz
   ws.on('close', () => {
     data.dispose();
     exit.dispose();
-    audit({ argv, code: null, ms: performance.now() - t0, lab });
     killSession(proc.pid);
   });
 }
+
+/** Every field name any member of a union has. */
+type AllKeys<T> = T extends unknown ? keyof T : never;
 
 function clamp(v: unknown, min: number, max: number, dflt: number): number {
   const n = Number(v);

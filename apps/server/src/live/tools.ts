@@ -1,12 +1,13 @@
 /** One-shot tools: structured ip views, the path to an address, ping-all, link counters. */
-import { desiredState, interfacesOf, parseIp, resolveTopology, type Hop, type LinkCounters, type PingMatrix, type Topology } from '@nslab/topology';
+import { desiredState, interfacesOf, resolveTopology, type Hop, type LinkCounters, type PingMatrix, type ShowResult, type Topology } from '@nslab/topology';
 import { ipBatchEach } from '../nsPool.js';
 import { mapLimit, type Runner } from '../runner.js';
 import { enter, ownedScope, type NodeScope } from './scope.js';
 
-export const SHOW = { addr: ['addr', 'show'], route: ['route', 'show'], neigh: ['neigh', 'show'], link: ['-s', 'link', 'show'] } as const;
+const SHOW = { addr: ['addr', 'show'], route: ['route', 'show'], neigh: ['neigh', 'show'], link: ['-s', 'link', 'show'] } as const;
+export const SHOW_VIEWS = Object.keys(SHOW) as Array<keyof typeof SHOW>;
 
-export async function show(runner: Runner, scope: NodeScope, what: keyof typeof SHOW, raw: boolean): Promise<unknown> {
+export async function show(runner: Runner, scope: NodeScope, what: keyof typeof SHOW, raw: boolean): Promise<ShowResult> {
   const argv = enter(scope, ['ip', ...(raw ? [] : ['-json']), ...(what === 'link' ? ['-details'] : []), ...SHOW[what]]);
   const r = await runner.run(argv);
   if (r.code !== 0) throw new Error(r.stderr.trim());
@@ -24,13 +25,12 @@ function ownerOf(t: Topology, ip: string): { node: string } | undefined {
   return undefined;
 }
 
-/** `ip route get` from namespace to namespace, following gateways, up to 16 hops. */
-export async function tracePath(runner: Runner, t: Topology, from: string, to: string): Promise<Hop[]> {
-  if (!parseIp(to)) throw new Error(`"${to}" is not an IP address`);
+/** `ip route get` from namespace to namespace, following gateways, up to 16 hops; `to` is a checked IP address. */
+export async function tracePath(runner: Runner, t: Topology, from: NodeScope, to: string): Promise<Hop[]> {
   const hops: Hop[] = [];
-  let node = from;
+  let node = from.node;
   for (let i = 0; i < 16; i++) {
-    const scope = await ownedScope(runner, t, node);
+    const scope = i === 0 ? from : await ownedScope(runner, t, node);
     const r = await runner.run(enter(scope, ['ip', '-json', 'route', 'get', to]));
     if (r.code !== 0) {
       hops.push({ node, note: r.stderr.trim() || 'no route' });

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/serve.js';
 import { runDir } from '../../src/paths.js';
-import { capturesDir } from '../../src/live/endpoints.js';
+import { capturesDir } from '../../src/live/captures.js';
 import { destroyQuietly, isRoot, removeLabs, sh } from './helpers.js';
 import { TEST_TOKEN, WebSocket, fetch } from '../client.js';
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deployLab, destroyLab, planLab } from '../../src/lab.js';
-import { runChecks } from '../../src/runChecks.js';
+import { runChecks } from '../../src/live/runChecks.js';
 import { hostRunner } from '../../src/runner.js';
 import { destroyQuietly, isRoot, labFile, nslab, removeLabs, repoRoot, templateCopy } from './helpers.js';
 import { guardHost, type HostGuard } from './hostGuard.js';

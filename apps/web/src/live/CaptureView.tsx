@@ -1,14 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
-import { openSocket, tools } from '../api';
-
-const MAX_LINES = 2000;
-
-type StreamMessage =
-  | { type: 'start'; capture?: string }
-  | { type: 'line'; text: string }
-  | { type: 'dropped'; count: number }
-  | { type: 'exit'; code: number | null }
-  | { type: 'error'; message: string };
+import { useMemo, useState } from 'react';
+import { tools } from '../api';
+import { useStream } from './useStream';
 
 /**
  * tcpdump on one link end: decoded lines, bounded; stop; download the .pcap.
@@ -17,31 +9,15 @@ type StreamMessage =
  * it is closed on unmount only, and `exit` (not `close`) means "stopped".
  */
 export function CaptureView({ lab, node, iface, filter }: { lab: string; node: string; iface: string; filter: string }) {
-  const [lines, setLines] = useState<string[]>([]);
-  const [dropped, setDropped] = useState(0);
-  const [capture, setCapture] = useState<string | null>(null);
-  const [running, setRunning] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  const ws = useRef<WebSocket | null>(null);
-  useEffect(() => {
-    const sock = openSocket('/api/stream', { lab, node, tool: 'tcpdump', iface, filter });
-    ws.current = sock;
-    sock.onmessage = (m) => {
-      const msg = JSON.parse(String(m.data)) as StreamMessage;
-      if (msg.type === 'start') setCapture(msg.capture ?? null);
-      else if (msg.type === 'line') setLines((l) => (l.length >= MAX_LINES ? [...l.slice(l.length - MAX_LINES + 1), msg.text] : [...l, msg.text]));
-      else if (msg.type === 'dropped') setDropped(msg.count);
-      else if (msg.type === 'exit') setRunning(false);
-      else if (msg.type === 'error') setError(msg.message);
-    };
-    sock.onclose = () => setRunning(false);
-    return () => sock.close();
-  }, [lab, node, iface, filter]);
+  const request = useMemo(() => ({ lab, node, tool: 'tcpdump', params: { iface, filter } }), [lab, node, iface, filter]);
+  const { lines, dropped, capture, running, error: streamError, stop } = useStream(request);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const error = downloadError ?? streamError;
   const download = async () => {
     try {
       saveBlob(await tools.capture(capture!), `capture-${capture!.slice(0, 8)}.pcap`);
     } catch (e) {
-      setError(`cannot download the capture: ${(e as Error).message}`);
+      setDownloadError(`cannot download the capture: ${(e as Error).message}`);
     }
   };
   return (
@@ -49,7 +25,7 @@ export function CaptureView({ lab, node, iface, filter }: { lab: string; node: s
       <div className="capture-bar">
         <span className="mono">tcpdump -i {iface} on {node}{filter ? ` ${filter}` : ''}</span>
         {dropped > 0 && <span className="dropped">{dropped} lines dropped (too fast to show)</span>}
-        <button type="button" disabled={!running} onClick={() => ws.current?.send(JSON.stringify({ type: 'stop' }))}>Stop</button>
+        <button type="button" disabled={!running} onClick={stop}>Stop</button>
         {capture && <button type="button" onClick={() => void download()}>Download .pcap</button>}
         {error && <span className="capture-error" role="alert">{error}</span>}
       </div>

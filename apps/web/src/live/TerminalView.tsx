@@ -2,20 +2,23 @@ import { useEffect, useRef } from 'react';
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
+import type { StreamMessage, TerminalCommand } from '@nslab/topology';
 import { openSocket } from '../api';
 
-/** A text frame from the server, as a line in the terminal: the shell's exit dim, a refusal (a limit reached) in red. */
+/** A text frame from the server (only `exit` and `error` on a terminal), as a line in the terminal: the shell's exit dim, a refusal (a limit reached) in red. */
 function describe(text: string): string {
-  let msg: { type?: string; message?: string; code?: number };
+  let msg: StreamMessage;
   try {
-    msg = JSON.parse(text) as typeof msg;
+    msg = JSON.parse(text) as StreamMessage;
   } catch {
-    msg = { message: text };
+    return `\r\n\x1b[2m[${text}]\x1b[0m\r\n`;
   }
   if (msg.type === 'exit') return `\r\n\x1b[2m[shell exited (${msg.code})]\x1b[0m\r\n`;
   if (msg.type === 'error') return `\r\n\x1b[31m[error: ${msg.message}]\x1b[0m\r\n`;
-  return `\r\n\x1b[2m[${msg.message ?? text}]\x1b[0m\r\n`;
+  return `\r\n\x1b[2m[${text}]\x1b[0m\r\n`;
 }
+
+const command = (c: TerminalCommand) => JSON.stringify(c);
 
 /**
  * A shell in a lab namespace. Output arrives as binary frames and is
@@ -39,13 +42,13 @@ export function TerminalView({ lab, node, visible }: { lab: string; node: string
         return;
       }
       const bytes = new Uint8Array(m.data as ArrayBuffer);
-      term.write(bytes, () => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ type: 'ack', bytes: bytes.length })));
+      term.write(bytes, () => ws.readyState === WebSocket.OPEN && ws.send(command({ type: 'ack', bytes: bytes.length })));
     };
     ws.onclose = () => term.write('\r\n\x1b[2m[disconnected]\x1b[0m\r\n');
-    const input = term.onData((data) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ type: 'input', data })));
+    const input = term.onData((data) => ws.readyState === WebSocket.OPEN && ws.send(command({ type: 'input', data })));
     const refit = () => {
       fit.fit();
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'resize', cols: term.cols, rows: term.rows }));
+      if (ws.readyState === WebSocket.OPEN) ws.send(command({ type: 'resize', cols: term.cols, rows: term.rows }));
     };
     fitRef.current = refit;
     const ro = new ResizeObserver(refit);

@@ -1,9 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { resolveTopology, interfacesOf, type Topology } from '@nslab/topology';
-import { openSocket, tools, type Hop } from '../api';
+import { tools, type Hop, type ToolInfo } from '../api';
 import { Section } from '../panels/fields';
 import { nodeIsLive, useStore } from '../store';
 import { useDock } from './dock';
+import { useStream, type StreamRequest } from './useStream';
+import { useTools } from './useTools';
 
 /** Every IPv4 address of the lab, with whose it is: targets to pick for ping and path. */
 export function labAddresses(t: Topology): Array<{ label: string; ip: string }> {
@@ -14,7 +16,20 @@ export function labAddresses(t: Topology): Array<{ label: string; ip: string }> 
   return out;
 }
 
-/** Terminal, ping, path and ip views for a deployed namespace. */
+/**
+ * The streaming tools a namespace offers with only a target to give (ping,
+ * traceroute, …): the server's list, so a new tool there is a new button here.
+ */
+function targetTools(list: ToolInfo[]): ToolInfo[] {
+  return list.filter((t) => t.mode === 'stream' && t.on === 'node' && t.params.every((p) => p.kind === 'ip' || !p.required));
+}
+
+/** A tool's parameters from the Target field; the others take the server's defaults. */
+function paramsFor(tool: ToolInfo, target: string): Record<string, string> {
+  return Object.fromEntries(tool.params.filter((p) => p.kind === 'ip').map((p) => [p.name, target]));
+}
+
+/** Terminal, the streaming tools (ping, traceroute), path and ip views for a deployed namespace. */
 export function ToolsSection({ name }: { name: string }) {
   const lab = useStore((s) => s.lab)!;
   const topology = useStore((s) => s.topology);
@@ -22,30 +37,19 @@ export function ToolsSection({ name }: { name: string }) {
   const root = useStore((s) => s.health?.root ?? false);
   const targets = labAddresses(topology);
   const [target, setTarget] = useState(targets.find((x) => !x.label.startsWith(`${name} `))?.ip ?? '');
-  const [out, setOut] = useState<string>('');
   const [hops, setHops] = useState<Hop[] | null>(null);
   const [view, setView] = useState<{ what: string; raw: boolean; body: string } | null>(null);
   const disabled = !root || !deployed;
-  // One ping at a time: a new one, or leaving the section, closes the last (the server ends it).
-  const pinging = useRef<WebSocket | null>(null);
-  useEffect(() => () => pinging.current?.close(), []);
-
-  const ping = () => {
-    setOut('');
-    pinging.current?.close();
-    const ws = openSocket('/api/stream', { lab, node: name, tool: 'ping', target, count: 3 });
-    pinging.current = ws;
-    ws.onmessage = (m) => {
-      const msg = JSON.parse(String(m.data)) as { type: string; text?: string; message?: string };
-      if (ws !== pinging.current) return;
-      if (msg.type === 'line') setOut((o) => `${o}${msg.text}\n`);
-      else if (msg.type === 'error') setOut((o) => `${o}error: ${msg.message}\n`);
-    };
-  };
+  const streamTools = targetTools(useTools());
+  // One tool at a time: a new run, or leaving the section, closes the last socket (the server ends the program).
+  const [request, setRequest] = useState<(StreamRequest & { label: string }) | null>(null);
+  const stream = useStream(request);
+  const run = (tool: ToolInfo) => setRequest({ lab, node: name, tool: tool.name, label: tool.label, params: paramsFor(tool, target), run: Date.now() });
+  const out = [...stream.lines, ...(stream.error ? [`error: ${stream.error}`] : [])].join('\n');
   const say = (e: Error) => useStore.getState().say(e.message); // the server's reason (a 403, a limit)
   const path = () => tools.path(lab, name, target).then((r) => setHops(r.hops), say);
   const showIt = (what: string, raw: boolean) =>
-    tools.show(lab, name, what, raw).then((r) => setView({ what, raw, body: raw ? (r.text ?? '') : JSON.stringify(r.json, null, 1) }), say);
+    tools.show(lab, name, what, raw).then((r) => setView({ what, raw, body: 'text' in r ? r.text : JSON.stringify(r.json, null, 1) }), say);
   return (
     <Section title="Tools">
       {disabled && <p className="hint">{root ? 'Deploy the lab to use these.' : 'Plan-only mode: no tools.'}</p>}
@@ -61,10 +65,12 @@ export function ToolsSection({ name }: { name: string }) {
         <datalist id={`targets-${name}`}>{targets.map((x) => <option key={x.label} value={x.ip}>{x.label}</option>)}</datalist>
       </div>
       <div className="actions">
-        <button type="button" disabled={disabled || !target} onClick={ping}>Ping</button>
+        {streamTools.map((t) => (
+          <button type="button" key={t.name} title={t.description} disabled={disabled || !target} onClick={() => run(t)}>{t.label}</button>
+        ))}
         <button type="button" disabled={disabled || !target} onClick={() => void path()}>Path</button>
       </div>
-      {out && <pre className="tool-out" aria-label="Ping output">{out}</pre>}
+      {request && out && <pre className="tool-out" aria-label={`${request.label} output`}>{out}</pre>}
       {hops && (
         <ol className="hops" aria-label="Path">
           {hops.map((h, i) => <li key={i}><strong>{h.node}</strong> {h.dev ? `out ${h.dev}` : ''} {h.via ? `via ${h.via}` : ''} {h.note ?? ''}</li>)}

@@ -3,14 +3,13 @@
  * neighbour and route tables, each inside the namespace the check names.
  * Every result carries a sentence saying what was seen and, on failure, why.
  */
-import type { ChildProcess } from 'node:child_process';
 import {
   describeCheck, explainPing, normaliseRouteTo, parseCidr, parseHostPort, resolveTopology,
   type CheckResult, type CheckSpec, type PingDiagnosis, type Topology,
 } from '@nslab/topology';
-import { enter, ownedScope, type NodeScope } from './live/scope.js';
-import { killSession } from './live/session.js';
-import { spawnAudited, type Runner } from './runner.js';
+import { spawnAudited, type ChildProcess, type Runner } from '../runner.js';
+import { enter, ownedScope, type NodeScope } from './scope.js';
+import { killSession } from './session.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

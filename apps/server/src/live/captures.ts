@@ -1,0 +1,81 @@
+/**
+ * Capture files: a tool that captures (tcpdump) writes a 0600 pcap in the
+ * 0700 captures directory under the run directory. A capture lives as long
+ * as the socket that started it (the page downloads it meanwhile), and all
+ * are removed when the server stops; those a crashed server left are removed
+ * when the next one starts.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { NslabError } from '../errors.js';
+import { runDir } from '../paths.js';
+
+const CAPTURE_ID = /^[0-9a-f]{32}$/;
+/** Captures left by a server that did not stop cleanly are removed when the next one starts. */
+const CAPTURE_MAX_AGE_MS = 3600_000;
+
+/** Where captures are written: 0700, root only (they hold the lab's traffic). */
+export function capturesDir(): string {
+  return path.join(runDir(), 'captures');
+}
+
+export class Captures {
+  /** Capture files open now. */
+  private readonly open = new Set<string>();
+
+  constructor() {
+    prune();
+  }
+
+  /** A new, empty 0600 file for a capture; `remove` it when its socket closes. */
+  create(): { id: string; file: string } {
+    const dir = capturesDir();
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
+    const id = crypto.randomBytes(16).toString('hex');
+    const file = path.join(dir, `${id}.pcap`);
+    fs.writeFileSync(file, '', { mode: 0o600, flag: 'wx' }); // tcpdump truncates it and keeps the mode
+    this.open.add(file);
+    return { id, file };
+  }
+
+  /** Bytes written so far; 0 once removed. */
+  size(file: string): number {
+    try {
+      return fs.statSync(file).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  remove(file: string): void {
+    this.open.delete(file);
+    fs.rmSync(file, { force: true });
+  }
+
+  /** The file of an open capture, by id (`ID` or `ID.pcap`). */
+  fileOf(rawId: string): string {
+    const id = rawId.replace(/\.pcap$/, '');
+    if (!CAPTURE_ID.test(id)) throw new NslabError('invalid', 'not a capture id');
+    const file = path.join(capturesDir(), `${id}.pcap`);
+    if (!this.open.has(file) || !fs.existsSync(file)) throw new NslabError('not-found', 'no such capture');
+    return file;
+  }
+
+  close(): void {
+    for (const f of this.open) fs.rmSync(f, { force: true });
+    this.open.clear();
+  }
+}
+
+function prune(): void {
+  try {
+    for (const f of fs.readdirSync(capturesDir())) {
+      const file = path.join(capturesDir(), f);
+      if (Date.now() - fs.statSync(file).mtimeMs > CAPTURE_MAX_AGE_MS) fs.rmSync(file, { force: true });
+    }
+  } catch {
+    /* no captures yet */
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Runs a streaming tool inside a node for one websocket. A tool that
+ * captures writes its pcap to a capture file that lives as long as the
+ * socket, and is stopped at the byte cap.
+ */
+import type { WebSocket } from 'ws';
+import type { Captures } from './captures.js';
+import type { LiveLimits } from './limits.js';
+import { enter, type NodeScope } from './scope.js';
+import { streamProcess } from './stream.js';
+import type { StreamTool } from './tool.js';
+import type { ParamValues, ParamSpecs } from './toolParams.js';
+
+export interface StreamDeps {
+  captures: Captures;
+  caps: LiveLimits;
+}
+
+export function startStream(ws: WebSocket, tool: StreamTool, values: ParamValues<ParamSpecs>, scope: NodeScope, lab: string, deps: StreamDeps): void {
+  const maxMs = tool.maxMs(values, deps.caps);
+  if (!tool.capture) {
+    streamProcess(ws, enter(scope, tool.argv(values, undefined)), { lab, maxMs });
+    return;
+  }
+  const { id, file } = deps.captures.create();
+  const stop = streamProcess(ws, enter(scope, tool.argv(values, file)), { lab, capture: id, keepOpen: true, maxMs });
+  const { captureBytes } = deps.caps;
+  const watch = setInterval(() => {
+    if (deps.captures.size(file) > captureBytes) stop(`capture stopped at ${size(captureBytes)}, the largest nslab keeps`);
+  }, 500);
+  ws.once('close', () => {
+    clearInterval(watch);
+    deps.captures.remove(file);
+  });
+}
+
+function size(bytes: number): string {
+  return bytes >= 1048576 ? `${Math.round(bytes / 1048576)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
