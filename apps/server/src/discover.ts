@@ -1,122 +1,97 @@
 /**
- * nslab discover: the live host as a lab. Reads every namespace (or only
- * nslab's), resolves each veth's peer across namespaces (link-netnsid and the
- * peer's ifindex), and writes what it found as the ip/iptables/sysctl
- * commands that would build it; the script importer turns those into a lab,
- * so discovery and import share one interpreter.
+ * nslab discover: the live host as a lab. The observer reads the host, the
+ * same reading deploy starts from (veth peers resolved across namespaces);
+ * the namespaces nslab made (or, with --all, every one) become a LabState,
+ * and `labFromState` writes that as a lab directly. `script` is the plan of
+ * that lab, rendered as `nslab plan` renders one.
+ *
+ * What counts as the lab's: in a namespace, everything (it dies with the
+ * namespace); on the host, only what carries a lab's mark (links, iptables
+ * rules) or a lab's hold (sysctls, chain policies), unless --all.
  */
-import { importScript, labOfMark, type ImportResult } from '@nslab/topology';
-import { listNetnsIds } from './observe.js';
-import { parseIptablesSave, parseJsonLines, parseSysctl, SCOPE_BATCH, toRouteStates, type IpLink, type IpRoute } from './observe/parse.js';
-import { ipBatchEach } from './nsPool.js';
-import { inNetns, mapLimit, type Runner } from './runner.js';
+import {
+  commentOf, desiredState, emptyObserved, formatIssue, formatTopology, isError, labFromState, labOfMark, parseHoldKey,
+  parseTopologyData, planDeploy, policyKey, renderPlanScript, scopeKeyOf,
+  type DiscoverResult, type HostHold, type LabState, type ScopeState, type Topology, type TopologyIssue,
+} from '@nslab/topology';
+import { HoldStore } from './holds.js';
+import { applyTables, readHost, readSysctls, saveTables, type HostReading, type RawScope } from './observe.js';
+import type { IpLink } from './observe/parse.js';
 import { parallelism } from './paths.js';
-
-interface Scope {
-  netns: string | null;
-  links: IpLink[];
-  routes: IpRoute[];
-  routes6: IpRoute[];
-  /** nsid → namespace name, as this namespace numbers them (null: a namespace without a name: the host). */
-  nsids: Map<number, string | null>;
-  owner?: string;
-}
+import { mapLimit, type Runner } from './runner.js';
 
 export interface DiscoverOptions {
   /** Include namespaces and links nslab did not make (a Kubernetes node's, say). */
   all?: boolean;
   name?: string;
+  /** The records of host settings labs changed; default the server's. */
+  holds?: HoldStore;
 }
 
-export async function discoverHost(runner: Runner, opts: DiscoverOptions = {}): Promise<ImportResult & { script: string }> {
-  let entries = await listNetnsIds(runner);
-  const BATCH = `${SCOPE_BATCH}netns list-id\n`;
-  const [host, each] = await Promise.all([
-    runner.run(['ip', '-json', '-details', '-batch', '-'], { input: BATCH }),
-    ipBatchEach(runner, entries.map((e) => ({ netns: e.name, input: BATCH })), ['-json', '-details'], { linesPerJob: 4 }),
-  ]);
-  // nsids are handed out lazily by the link dumps above: list them again now (see observe.ts).
-  entries = await listNetnsIds(runner);
-  const toScope = (netns: string | null, stdout: string): Scope => {
-    const [links = [], r4 = [], r6 = [], ids = []] = parseJsonLines(stdout);
-    const nsids = new Map<number, string | null>();
-    for (const e of ids as Array<{ nsid: number; name?: string }>) nsids.set(e.nsid, e.name ?? null);
-    if (netns === null) for (const e of entries) if (e.id !== undefined) nsids.set(e.id, e.name);
-    const lo = (links as IpLink[]).find((l) => l.ifname === 'lo');
-    return { netns, links: links as IpLink[], routes: r4 as IpRoute[], routes6: r6 as IpRoute[], nsids, owner: labOfMark(lo?.ifalias) };
-  };
-  const scopes = [toScope(null, host.stdout), ...entries.flatMap((e) => {
-    const r = each.get(e.name);
-    return r && r.code === 0 ? [toScope(e.name, r.stdout)] : [];
-  })];
-  const byName = new Map(scopes.map((s) => [s.netns, s]));
-  const kept = scopes.filter((s) => s.netns !== null && (opts.all || s.owner));
-  const keptNames = new Set(kept.map((s) => s.netns));
-  const interesting = (s: Scope, l: IpLink) => {
-    const kind = l.linkinfo?.info_kind;
-    if (kind !== 'veth' && kind !== 'bridge' && kind !== 'vxlan') return false;
-    return s.netns !== null || opts.all || !!labOfMark(l.ifalias);
-  };
-  const peerOf = (s: Scope, l: IpLink): { netns: string | null; link: IpLink } | undefined => {
-    if (l.link_index === undefined) return undefined;
-    const ns = l.link_netnsid === undefined ? s.netns : (s.nsids.get(l.link_netnsid) ?? null);
-    const link = byName.get(ns)?.links.find((p) => p.ifindex === l.link_index);
-    return link ? { netns: ns, link } : undefined;
-  };
-
-  const lines: string[] = [];
-  const inNs = (ns: string | null, cmd: string) => (ns === null ? cmd : cmd.replace(/^ip /, `ip -n ${ns} `).replace(/^(iptables|sysctl) /, `ip netns exec ${ns} $1 `));
-  for (const s of kept) lines.push(`ip netns add ${s.netns}`);
-  const done = new Set<string>();
-  const all = [byName.get(null)!, ...kept];
-  for (const s of all) {
-    for (const l of s.links) {
-      if (!interesting(s, l)) continue;
-      const kind = l.linkinfo!.info_kind!;
-      if (kind === 'bridge') lines.push(inNs(s.netns, `ip link add name ${l.ifname} type bridge`));
-      if (kind === 'vxlan') {
-        const d = l.linkinfo!.info_data ?? {};
-        const opt = (k: string, v: unknown) => (v === undefined ? '' : ` ${k} ${v}`);
-        lines.push(inNs(s.netns, `ip link add ${l.ifname} type vxlan id ${d.id}${opt('remote', d.remote)}${opt('group', d.group)}${opt('local', d.local)} dstport ${d.port ?? 4789}${opt('dev', d.link)}`));
-      }
-      if (kind === 'veth') {
-        const key = `${s.netns ?? ''}/${l.ifname}`;
-        if (done.has(key)) continue;
-        const p = peerOf(s, l);
-        if (!p || (p.netns !== null && !keptNames.has(p.netns)) || (p.netns === null && !interesting(byName.get(null)!, p.link))) continue;
-        done.add(key).add(`${p.netns ?? ''}/${p.link.ifname}`);
-        const where = (ns: string | null) => (ns === null ? '' : ` netns ${ns}`);
-        lines.push(`ip link add ${l.ifname}${where(s.netns)} type veth peer name ${p.link.ifname}${where(p.netns)}`);
-      }
-    }
-  }
-  for (const s of all) {
-    for (const l of s.links) {
-      if (!interesting(s, l)) continue;
-      if (l.master) lines.push(inNs(s.netns, `ip link set dev ${l.ifname} master ${l.master}`));
-      for (const a of l.addr_info ?? []) if (a.scope !== 'link' && a.scope !== 'host') lines.push(inNs(s.netns, `ip addr add ${a.local}/${a.prefixlen} dev ${l.ifname}`));
-    }
-    const devs = new Set(s.links.filter((l) => interesting(s, l)).map((l) => l.ifname));
-    for (const r of [...toRouteStates(s.routes, 4), ...toRouteStates(s.routes6, 6)]) {
-      if (s.netns === null && (!r.dev || !devs.has(r.dev))) continue; // the host's own routes are not the lab's
-      const to = r.to === '0.0.0.0/0' ? 'default' : r.to;
-      lines.push(inNs(s.netns, `ip route add ${to}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''}${r.metric ? ` metric ${r.metric}` : ''}`));
-    }
-  }
-  await mapLimit(all, parallelism(), async (s) => {
-    const ifs = s.links.filter((l) => l.linkinfo?.info_kind === 'veth' && interesting(s, l)).map((l) => `net.ipv4.conf.${l.ifname}.proxy_arp`);
-    const sys = parseSysctl((await runner.run(inNetns(s.netns, ['sysctl', 'net.ipv4.ip_forward', ...ifs]))).stdout);
-    const mine: string[] = [];
-    for (const [k, v] of Object.entries(sys)) if (v === '1' && (s.netns !== null || opts.all || k !== 'net.ipv4.ip_forward')) mine.push(inNs(s.netns, `sysctl -w ${k}=${v}`));
-    const save = await runner.run(inNetns(s.netns, ['iptables-save']));
-    const keep = (args: string[]) => s.netns !== null || opts.all || args.some((a) => a.startsWith('nslab:'));
-    const t = parseIptablesSave(save.stdout, 4, keep);
-    for (const r of t.rules) mine.push(inNs(s.netns, `iptables -t ${r.table} -A ${r.chain} ${r.args.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ')}`));
-    if (s.netns !== null && t.policies['v4:filter/FORWARD'] === 'DROP') mine.push(inNs(s.netns, 'iptables -P FORWARD DROP'));
-    lines.push(...mine);
-  });
-  const labs = [...new Set(kept.map((s) => s.owner).filter(Boolean))];
+export async function discoverHost(runner: Runner, opts: DiscoverOptions = {}): Promise<DiscoverResult> {
+  const reading = await readHost(runner);
+  const kept = reading.namespaces.filter((r) => opts.all || r.owner !== undefined);
+  const labs = [...new Set(kept.flatMap((r) => (r.owner === undefined ? [] : [r.owner])))];
   const name = opts.name ?? (labs.length === 1 ? labs[0]! : 'discovered');
-  const script = `${lines.join('\n')}\n`;
-  return { ...importScript(script, name), script };
+  const holds = (opts.holds ?? new HoldStore()).read();
+  const read = { runner, reading, all: opts.all ?? false, holds };
+  const scopes = await mapLimit([reading.host, ...kept], parallelism(), async (r) => [scopeKeyOf(r.netns), await scopeOf(r, read)] as const);
+  const state: LabState = { lab: name, scopes: Object.fromEntries(scopes) };
+
+  const { topology, warnings } = labFromState(state, { name, fromHost: true });
+  const parsed = parseTopologyData(topology);
+  const lab = parsed.topology ?? topology;
+  return {
+    topology: lab,
+    warnings: warnings.map((w) => ({ line: 0, text: w.at, message: w.message })),
+    skipped: [],
+    issues: parsed.issues,
+    yaml: formatTopology(lab),
+    script: scriptOf(lab, parsed.issues),
+  };
+}
+
+interface Read {
+  runner: Runner;
+  reading: HostReading;
+  all: boolean;
+  holds: Record<string, HostHold>;
+}
+
+/** One namespace's (or the host's) state, as far as it is the lab's. */
+async function scopeOf(r: RawScope, { runner, reading, all, holds }: Read): Promise<ScopeState> {
+  const isHost = r.netns === null;
+  const s = reading.scopeState(r, (l: IpLink) => !isHost || all || labOfMark(l.ifalias) !== undefined);
+  const v6 = Object.values(s.links).some((l) => l.addresses.some((a) => a.includes(':')));
+  const keepRule = (args: string[]) => !isHost || all || labOfMark(commentOf(args)) !== undefined;
+  for (const family of v6 ? ([4, 6] as const) : ([4] as const)) applyTables(s, await saveTables(runner, r.netns, family, keepRule));
+
+  const held = Object.entries(holds).flatMap(([k, h]) => (h.labs.length > 0 ? [parseHoldKey(k)] : [])).filter((h) => h !== undefined);
+  if (isHost) {
+    // The host's policies are its own (Docker's DROP, say) unless a lab holds them.
+    const policies = s.policies;
+    s.policies = {};
+    for (const h of held) {
+      const k = h.type === 'policy' ? policyKey(h.family, h.chain, h.table) : undefined;
+      if (k !== undefined && policies[k] !== undefined) s.policies[k] = policies[k];
+    }
+  } else {
+    // A new namespace forwards everything (ACCEPT): only a DROP is someone's setting.
+    for (const [k, p] of Object.entries(s.policies)) if (p === 'ACCEPT') delete s.policies[k];
+  }
+
+  // Sysctls: the forwarding and proxy-ARP switches the seeds turn on (where they are on), and on the host those a lab holds.
+  const usual = isHost && !all ? [] : ['net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding', ...Object.values(s.links).filter((l) => l.kind === 'veth' || l.kind === 'bridge').map((l) => `net.ipv4.conf.${l.name.replace(/\./g, '/')}.proxy_arp`)];
+  const mine = isHost ? held.flatMap((h) => (h.type === 'sysctl' ? [h.key] : [])) : [];
+  const values = usual.length + mine.length > 0 ? await readSysctls(runner, r.netns, [...new Set([...usual, ...mine])]) : {};
+  for (const [k, v] of Object.entries(values)) if (mine.includes(k) || v !== '0') s.sysctls[k] = v;
+  return s;
+}
+
+/** The commands that build the lab, as `nslab plan` prints them on an empty host; a lab that does not validate gets its issues instead. */
+function scriptOf(lab: Topology, issues: TopologyIssue[]): string {
+  const errors = issues.filter(isError);
+  if (errors.length > 0) return `#!/usr/bin/env bash\n# nslab discover: the lab found is not valid, so there is no plan:\n${errors.map((i) => `# ${formatIssue(i)}`).join('\n')}\n`;
+  const plan = planDeploy(emptyObserved(lab.name), desiredState(lab));
+  return renderPlanScript(plan, { header: `builds lab "${lab.name}" as nslab discover found it on this host` });
 }

@@ -4,7 +4,7 @@
  * observe → plan → (maybe) execute; nothing runs when the plan is refused.
  */
 import {
-  checkCapabilities, desiredState, type DesiredState, formatIssue, labOfMark, planDeploy, planDestroy,
+  checkCapabilities, commentOf, desiredState, type DesiredState, formatIssue, labOfMark, planDeploy, planDestroy, splitRuleLine,
   type Plan, type Topology, type TopologyIssue,
 } from '@nslab/topology';
 import { forLab } from './audit.js';
@@ -114,9 +114,12 @@ export async function findLabs(runner: Runner = hostRunner, holds = new HoldStor
     const lab = labOfMark(l.ifalias);
     if (lab) labs.add(lab);
   }
-  for (const family of ['iptables-save', 'ip6tables-save']) {
-    const r = await runner.run([family]);
-    for (const m of r.stdout.matchAll(/--comment "?nslab:([a-z][a-z0-9-]{0,23})"?/g)) labs.add(m[1]!);
+  for (const save of ['iptables-save', 'ip6tables-save']) {
+    const r = await runner.run([save]);
+    for (const line of r.stdout.split('\n')) {
+      const lab = line.startsWith('-A ') ? labOfMark(commentOf(splitRuleLine(line))) : undefined;
+      if (lab) labs.add(lab);
+    }
   }
   for (const hold of Object.values(holds.read())) hold.labs.forEach((l) => labs.add(l));
   for (const l of intentLabs()) labs.add(l);

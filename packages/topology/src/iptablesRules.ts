@@ -3,6 +3,7 @@
  * in the argument order iptables-save prints, plus `ruleKey`, which makes an
  * observed rule (from iptables-save) and a desired one comparable.
  */
+import { policyKey } from './keys.js';
 import { networkOf, parseCidr, parseHostPort, parseIp, familyOf, type Family } from './net.js';
 import type { NamespaceNode } from './schema.js';
 import type { RuleState } from './state.js';
@@ -51,7 +52,8 @@ export function policiesOfNode(node: NamespaceNode, v6InScope: boolean): Record<
   const p = node.firewall?.forwardPolicy;
   if (!p) return {};
   const value = p === 'accept' ? 'ACCEPT' : 'DROP';
-  return v6InScope ? { 'v4:filter/FORWARD': value, 'v6:filter/FORWARD': value } : { 'v4:filter/FORWARD': value };
+  const families: Family[] = v6InScope ? [4, 6] : [4];
+  return Object.fromEntries(families.map((f) => [policyKey(f, 'FORWARD'), value]));
 }
 
 /** `-s`/`-d` and the network as iptables-save prints it; nothing for "any address" (`0.0.0.0/0`), which it leaves out. */
@@ -134,6 +136,17 @@ export function ruleKey(args: readonly string[]): string {
 
 function unquote(s: string): string {
   return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s;
+}
+
+/**
+ * The comment a rule carries (`-m comment --comment TEXT`), or undefined.
+ *
+ * @example
+ * labOfMark(commentOf(splitRuleLine('-A FORWARD -m comment --comment "nslab:demo" -j ACCEPT'))) // 'demo'
+ */
+export function commentOf(args: readonly string[]): string | undefined {
+  const i = args.indexOf('--comment');
+  return i >= 0 && i + 1 < args.length ? unquote(args[i + 1]!) : undefined;
 }
 
 /** Splits an iptables-save rule line into arguments, honouring double quotes. */

@@ -12,6 +12,9 @@
  *   old value, by the server under its run directory, and restored by destroy.
  * - Anything that exists under one of these names without this lab's mark is
  *   a conflict: nslab refuses to touch it.
+ *
+ * The string keys the model builds from these names (scope keys `ns:<name>`,
+ * hold keys `sysctl:<key>`) have their constructors and parsers in keys.ts.
  */
 export const MARK_PREFIX = 'nslab:';
 

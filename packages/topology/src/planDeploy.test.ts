@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { desiredState, type DesiredState } from './desiredState.js';
+import { desiredState } from './desiredState.js';
 import { parseTopology } from './parseTopology.js';
 import { planDeploy, planDestroy } from './planDeploy.js';
 import { renderPlanScript, stepLine } from './renderScript.js';
 import type { Topology } from './schema.js';
-import { emptyObserved, type ObservedState } from './state.js';
+import { emptyObserved } from './state.js';
 import { inverseOf, toArgv } from './step.js';
-import { fullLab } from './testFixtures.js';
+import { deployedAs, fullLab } from './testFixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const labsDir = path.resolve(here, '../../../labs');
@@ -19,20 +19,6 @@ function load(file: string): Topology {
   const r = parseTopology(fs.readFileSync(path.join(labsDir, file), 'utf8'));
   if (!r.topology || !r.ok) throw new Error(`${file}: ${JSON.stringify(r.issues)}`);
   return r.topology;
-}
-
-/** What the host would look like right after a successful deploy of `d`. */
-function deployedAs(d: DesiredState): ObservedState {
-  const o: ObservedState = { ...emptyObserved(d.lab), scopes: structuredClone(d.scopes) };
-  for (const [k, v] of Object.entries(d.scopes.host?.sysctls ?? {})) {
-    o.hostValues[`sysctl:${k}`] = v;
-    o.holds[`sysctl:${k}`] = { original: '0', labs: [d.lab] };
-  }
-  for (const [k, v] of Object.entries(d.scopes.host?.policies ?? {})) {
-    o.hostValues[`policy:${k}`] = v;
-    o.holds[`policy:${k}`] = { original: 'ACCEPT', labs: [d.lab] };
-  }
-  return o;
 }
 
 const lines = (t: Topology, observed = emptyObserved(t.name)) => planDeploy(observed, desiredState(t)).steps.map(stepLine);

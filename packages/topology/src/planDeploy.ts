@@ -1,6 +1,7 @@
 import { linkId, type DesiredState } from './desiredState.js';
 import type { TopologyIssue } from './issues.js';
-import { HOST_KEY } from './resolveTopology.js';
+import { compareScopeKeys, HOST_KEY } from './keys.js';
+import { labMark } from './names.js';
 import type { Step } from './step.js';
 import type { ObservedState } from './state.js';
 import { PlanContext } from './planDeploy/context.js';
@@ -50,7 +51,7 @@ export function planDeploy(observed: ObservedState, desired: DesiredState): Plan
     if (!d) continue;
     if (ctx.newScopes.has(key) || observed.scopes[key]?.unmarked) {
       if (ctx.newScopes.has(key)) ctx.push(HOST_KEY, { kind: 'netns.add', netns: null, node: d.node, name: d.netns!, reason: `create namespace ${d.netns}: its own interfaces, routes, neighbours and iptables, like a container's` });
-      ctx.push(key, { kind: 'link.set', netns: d.netns, node: d.node, name: 'lo', set: { alias: `nslab:${desired.lab}`, up: true }, reason: `bring up loopback in ${d.netns} and mark the namespace as lab ${desired.lab}'s` });
+      ctx.push(key, { kind: 'link.set', netns: d.netns, node: d.node, name: 'lo', set: { alias: labMark(desired.lab), up: true }, reason: `bring up loopback in ${d.netns} and mark the namespace as lab ${desired.lab}'s` });
     }
   }
   for (const key of keys) if (desired.scopes[key]) planLinkChanges(ctx, key);
@@ -87,6 +88,6 @@ function findConflicts(ctx: PlanContext): void {
 }
 
 function sortedKeys(keys: string[]): string[] {
-  return [...new Set(keys)].sort((a, b) => (a === HOST_KEY ? -1 : b === HOST_KEY ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(keys)].sort(compareScopeKeys);
 }
 

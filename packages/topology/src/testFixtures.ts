@@ -1,5 +1,22 @@
 /** Topologies shared by the unit tests (not exported from the package). */
+import type { DesiredState } from './desiredState.js';
+import { holdKey, HOST_KEY, parsePolicyKey } from './keys.js';
 import type { Topology } from './schema.js';
+import { emptyObserved, type ObservedState } from './state.js';
+
+/** What the host would look like right after a successful deploy of `d`. */
+export function deployedAs(d: DesiredState): ObservedState {
+  const o: ObservedState = { ...emptyObserved(d.lab), scopes: JSON.parse(JSON.stringify(d.scopes)) as ObservedState['scopes'] };
+  for (const [k, v] of Object.entries(d.scopes[HOST_KEY]?.sysctls ?? {})) {
+    o.hostValues[holdKey.sysctl(k)] = v;
+    o.holds[holdKey.sysctl(k)] = { original: '0', labs: [d.lab] };
+  }
+  for (const [k, v] of Object.entries(d.scopes[HOST_KEY]?.policies ?? {})) {
+    o.hostValues[holdKey.ofPolicy(parsePolicyKey(k)!)] = v;
+    o.holds[holdKey.ofPolicy(parsePolicyKey(k)!)] = { original: 'ACCEPT', labs: [d.lab] };
+  }
+  return o;
+}
 
 /** A valid lab touching every part of the format. */
 export function fullLab(): Topology {

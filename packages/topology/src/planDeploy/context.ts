@@ -1,4 +1,5 @@
 import type { TopologyIssue } from '../issues.js';
+import { compareScopeKeys } from '../keys.js';
 import { phaseOf, type Step } from '../step.js';
 import type { DesiredState } from '../desiredState.js';
 import type { ObservedState, ScopeState } from '../state.js';
@@ -44,7 +45,7 @@ export class PlanContext {
   steps(): Step[] {
     const out: Step[] = [];
     for (const phase of this.byPhase) {
-      const keys = [...phase.keys()].sort((a, b) => (a === 'host' ? -1 : b === 'host' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+      const keys = [...phase.keys()].sort(compareScopeKeys);
       for (const k of keys) out.push(...phase.get(k)!);
     }
     return out;
