@@ -6,16 +6,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Capability } from '@nslab/topology';
+import { labMark, LINK_KINDS, type Capability } from '@nslab/topology';
 import { runDir } from './paths.js';
 import { inNetns, type Runner } from './runner.js';
 
-/** Link kinds probed, in `ip link add` form; the names are what users see. */
+/** Link kinds probed, in `ip link add` form; the names are what users see. The lab's kinds come from their modules (veth first: others stand on p0). */
 const LINK_PROBES: Array<[string, string]> = [
-  ['veth', 'link add p0 type veth peer name p1'],
-  ['bridge', 'link add pbr type bridge'],
-  ['vxlan', 'link add pvx type vxlan id 42 dstport 4789'],
-  ['macvlan', 'link add pmv link p0 type macvlan'],
+  ...[...LINK_KINDS].sort((a, b) => (a.kind === 'veth' ? -1 : b.kind === 'veth' ? 1 : 0)).map((k): [string, string] => [k.kind, k.capability.probe]),
   ['dummy', 'link add pdm type dummy'],
   ['vlan', 'link add link p0 name p0.5 type vlan id 5'],
   ['ipip', 'link add pip type ipip'],
@@ -46,7 +43,7 @@ export async function probeFeatures(runner: Runner, opts: { fresh?: boolean } = 
   await runner.run(['ip', 'netns', 'add', ns]);
   try {
     // The mark lets `nslab clean` remove a probe namespace left by a crash.
-    const lines = ['link set lo alias nslab:nslab-probe', ...LINK_PROBES.map(([, l]) => l)];
+    const lines = [`link set lo alias ${labMark('nslab-probe')}`, ...LINK_PROBES.map(([, l]) => l)];
     const r = await runner.run(inNetns(ns, ['ip', '-force', '-batch', '-']), { input: `${lines.join('\n')}\n` });
     const failed = new Set([...r.stderr.matchAll(/Command failed -:(\d+)/g)].map((m) => Number(m[1]) - 2));
     LINK_PROBES.forEach(([name], i) => (features[name] = r.code === 0 || !failed.has(i)));
@@ -69,7 +66,7 @@ export async function probeFeatures(runner: Runner, opts: { fresh?: boolean } = 
 
 /** The capabilities the topology package reasons about, from probed features. */
 export function capabilitySet(f: Features): Set<Capability> {
-  const caps: Capability[] = ['veth', 'bridge', 'vxlan', 'iptables', 'ip6tables', 'iptables-nat'];
+  const caps: Capability[] = [...LINK_KINDS.map((k) => k.kind), 'iptables', 'ip6tables', 'iptables-nat'];
   return new Set(caps.filter((c) => f[c]));
 }
 

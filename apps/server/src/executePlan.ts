@@ -5,7 +5,7 @@
  * the run, the steps applied so far are undone in reverse, and the error
  * names the step, its command and the kernel's message.
  */
-import { inverseOf, phaseOf, toArgv, type Plan, type Step } from '@nslab/topology';
+import { holdKey as holdKeys, inverseOf, linksCreatedBy, phaseOf, toArgv, type Plan, type Step } from '@nslab/topology';
 import type { HoldStore } from './holds.js';
 import { batchesOf, runIpBatch, runIpBatches, runIptablesBatch, runSysctlBatch, type Batch, type BatchOutcome, type Item } from './executePlan/batches.js';
 import { parallelism } from './paths.js';
@@ -156,8 +156,8 @@ async function runBatch(batch: Batch, opts: ExecOptions, force: boolean): Promis
 
 function holdKey(step: Step): string | undefined {
   if (step.netns !== null) return undefined;
-  if (step.kind === 'sysctl.set') return `sysctl:${step.key}`;
-  if (step.kind === 'policy.set') return `policy:v${step.family}:filter/${step.chain}`;
+  if (step.kind === 'sysctl.set') return holdKeys.sysctl(step.key);
+  if (step.kind === 'policy.set') return holdKeys.policy(step.family, step.chain);
   return undefined;
 }
 
@@ -185,7 +185,7 @@ function undoHold(step: Step, opts: ExecOptions): void {
 async function undo(applied: Item[], opts: ExecOptions, emit: (i: Item, s: StepStatus, e?: string) => void): Promise<{ undone: number; errors: string[] }> {
   const ordered = [...applied].sort((a, b) => b.index - a.index);
   const newNs = new Set(ordered.flatMap((i) => (i.step.kind === 'netns.add' ? [i.step.name] : [])));
-  const newLinks = new Set(ordered.flatMap((i) => linksCreated(i.step)));
+  const newLinks = new Set(ordered.flatMap((i) => linksCreatedBy(i.step).map((l) => `${l.netns ?? ''}/${l.name}`)));
   const inverses: Item[] = [];
   for (const i of ordered) {
     const inv = inverseOf(i.step);
@@ -204,14 +204,3 @@ async function undo(applied: Item[], opts: ExecOptions, emit: (i: Item, s: StepS
   return { undone: inverses.length - errors.length, errors };
 }
 
-function linksCreated(step: Step): string[] {
-  switch (step.kind) {
-    case 'veth.add':
-      return [`${step.a.netns ?? ''}/${step.a.name}`, `${step.b.netns ?? ''}/${step.b.name}`];
-    case 'bridge.add':
-    case 'vxlan.add':
-      return [`${step.netns ?? ''}/${step.name}`];
-    default:
-      return [];
-  }
-}

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { isIfName, LAB_NAME, type Plan } from '@nslab/topology';
+import { isIfName, LAB_NAME, linksCreatedBy, type Plan } from '@nslab/topology';
 import { labFile, runDir } from './paths.js';
 
 export interface Intent {
@@ -48,8 +48,7 @@ export function writeIntent(lab: string, plan: Plan): void {
   const hostLinks = new Set(prev.hostLinks);
   for (const s of plan.steps) {
     if (s.kind === 'netns.add') netns.add(s.name);
-    if (s.kind === 'veth.add') for (const e of [s.a, s.b]) if (e.netns === null) hostLinks.add(e.name);
-    if ((s.kind === 'bridge.add' || s.kind === 'vxlan.add') && s.netns === null) hostLinks.add(s.name);
+    for (const l of linksCreatedBy(s)) if (l.netns === null) hostLinks.add(l.name);
   }
   setIntent(lab, { netns: [...netns], hostLinks: [...hostLinks] });
 }

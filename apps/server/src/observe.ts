@@ -6,8 +6,8 @@
  * nsenter (no mount-namespace work, unlike `ip -n`), keeps this fast at scale.
  */
 import {
-  emptyScope, hasV6, labMark, labOfMark, scopeKeyOf,
-  type DesiredState, type Family, type ObservedState, type ScopeState,
+  emptyScope, hasV6, holdKey, HOST_KEY, labMark, labOfMark, parseHoldKey, parsePolicyKey, policyKey, scopeKeyOf,
+  type DesiredState, type Family, type HoldRef, type ObservedState, type ScopeState,
 } from '@nslab/topology';
 import type { HoldStore } from './holds.js';
 import {
@@ -18,10 +18,12 @@ import { parallelism } from './paths.js';
 import { ipBatchEach } from './nsPool.js';
 import { inNetns, mapLimit, runOk, type Runner } from './runner.js';
 
-interface RawScope {
+/** One namespace (or the host) as `ip -json` printed it. */
+export interface RawScope {
   netns: string | null;
   links: IpLink[];
   routes: { 4: IpRoute[]; 6: IpRoute[] };
+  /** The lab whose mark its loopback carries. */
   owner?: string;
 }
 
@@ -80,10 +82,20 @@ function toRaw(netns: string | null, stdout: string): RawScope {
   return raw;
 }
 
-/** Reads every namespace (to learn its owner) and the lab's full state. */
-export async function observeHost(opts: ObserveOptions): Promise<ObservedState> {
-  const { runner, lab } = opts;
-  const mark = labMark(lab);
+/** The host and every namespace, read once: what observeHost and discover start from. */
+export interface HostReading {
+  host: RawScope;
+  /** The namespaces that could be read (one deleted while we looked is left out), by name. */
+  namespaces: RawScope[];
+  /** A scope's interfaces (those `keep` accepts; never `lo`), veth peers resolved across namespaces, and the routes it owns. */
+  scopeState(r: RawScope, keep: (l: IpLink) => boolean): ScopeState;
+}
+
+/**
+ * Reads the host and every namespace. `expected` (the design) only breaks
+ * ties where a veth's peer cannot be told from the host alone.
+ */
+export async function readHost(runner: Runner, expected?: DesiredState): Promise<HostReading> {
   let entries = await listNetnsIds(runner);
   const raws = await readScopes(runner, entries.map((e) => e.name));
   const host = raws[0]!;
@@ -94,19 +106,6 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
   const hostNsids = new Map(entries.filter((e) => e.id !== undefined).map((e) => [e.id!, e.name]));
   const byName = new Map<string | null, RawScope>();
   for (const r of raws) if (r) byName.set(r.netns, r);
-
-  const observed: ObservedState = { lab, scopes: {}, foreign: { netns: {}, hostLinks: {} }, hostValues: {}, holds: opts.holds.read() };
-  const v6 = opts.desired ? hasV6(opts.desired) : false;
-  const adopt = new Set(opts.intent?.netns ?? []);
-  for (const r of raws) if (r && r.netns !== null && r.owner === undefined && adopt.has(r.netns)) r.owner = lab;
-  const unmarkedNs = new Set(raws.filter((r) => r && r.netns !== null && adopt.has(r.netns) && ownerOfLinks(r.links) === undefined).map((r) => r!.netns));
-  const adoptLinks = new Set(opts.intent?.hostLinks ?? []);
-  const ownedHostLink = (l: IpLink) => labOfMark(l.ifalias) === lab || (l.ifalias === undefined && adoptLinks.has(l.ifname));
-  const owned = raws.filter((r): r is RawScope => !!r && r.netns !== null && r.owner === lab);
-  for (const r of raws) if (r && r.netns !== null && r.owner !== lab) observed.foreign.netns[r.netns] = r.owner;
-  for (const l of host.links) {
-    if (!ownedHostLink(l)) observed.foreign.hostLinks[l.ifname] = labOfMark(l.ifalias);
-  }
 
   /**
    * A veth's other end. Same namespace: by ifindex. Seen from the host: the
@@ -135,29 +134,48 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
         candidates.push({ netns: other.netns, name: p.ifname });
       }
     }
-    const expected = opts.desired?.scopes[scopeKeyOf(scope.netns)]?.links[l.ifname]?.peer;
-    return candidates.find((c) => expected && c.netns === expected.netns && c.name === expected.name) ?? (candidates.length === 1 ? candidates[0] : undefined);
+    const want = expected?.scopes[scopeKeyOf(scope.netns)]?.links[l.ifname]?.peer;
+    return candidates.find((c) => want && c.netns === want.netns && c.name === want.name) ?? (candidates.length === 1 ? candidates[0] : undefined);
   };
-  const toScope = (r: RawScope, keepLink: (l: IpLink) => boolean): ScopeState => {
+  const hostByIndex = new Map(host.links.map((l) => [l.ifindex, l.ifname]));
+  const scopeState = (r: RawScope, keepLink: (l: IpLink) => boolean): ScopeState => {
     const s = emptyScope(r.netns);
     for (const l of r.links) {
       if (l.ifname === 'lo' || !keepLink(l)) continue;
-      const state = toLinkState(l);
-      if (!state) continue;
-      if (state.kind === 'veth') {
-        const peer = peerOf(r, l);
-        if (peer) state.peer = peer;
-      }
-      s.links[l.ifname] = state;
+      const state = toLinkState(l, { peerOf: (x) => peerOf(r, x), hostLinkName: (i) => hostByIndex.get(i) });
+      if (state) s.links[l.ifname] = state;
     }
     const devs = new Set(Object.keys(s.links));
     const mine = (rt: { dev?: string }) => r.netns !== null || (rt.dev !== undefined && devs.has(rt.dev));
     s.routes = [...toRouteStates(r.routes[4], 4), ...toRouteStates(r.routes[6], 6)].filter(mine);
     return s;
   };
+  return { host, namespaces: raws.slice(1).filter((r): r is RawScope => r !== undefined), scopeState };
+}
+
+/** Reads every namespace (to learn its owner) and the lab's full state. */
+export async function observeHost(opts: ObserveOptions): Promise<ObservedState> {
+  const { runner, lab } = opts;
+  const mark = labMark(lab);
+  const reading = await readHost(runner, opts.desired);
+  const { host } = reading;
+  const raws = [host, ...reading.namespaces];
+
+  const observed: ObservedState = { lab, scopes: {}, foreign: { netns: {}, hostLinks: {} }, hostValues: {}, holds: opts.holds.read() };
+  const v6 = opts.desired ? hasV6(opts.desired) : false;
+  const adopt = new Set(opts.intent?.netns ?? []);
+  for (const r of raws) if (r.netns !== null && r.owner === undefined && adopt.has(r.netns)) r.owner = lab;
+  const unmarkedNs = new Set(raws.filter((r) => r.netns !== null && adopt.has(r.netns) && ownerOfLinks(r.links) === undefined).map((r) => r.netns));
+  const adoptLinks = new Set(opts.intent?.hostLinks ?? []);
+  const ownedHostLink = (l: IpLink) => labOfMark(l.ifalias) === lab || (l.ifalias === undefined && adoptLinks.has(l.ifname));
+  const owned = raws.filter((r) => r.netns !== null && r.owner === lab);
+  for (const r of raws) if (r.netns !== null && r.owner !== lab) observed.foreign.netns[r.netns] = r.owner;
+  for (const l of host.links) {
+    if (!ownedHostLink(l)) observed.foreign.hostLinks[l.ifname] = labOfMark(l.ifalias);
+  }
 
   await mapLimit(owned, parallelism(), async (r) => {
-    const s = toScope(r, () => true);
+    const s = reading.scopeState(r, () => true);
     const key = scopeKeyOf(r.netns);
     const d = opts.desired?.scopes[key];
     if (opts.rulesIn?.(key) ?? true) {
@@ -171,39 +189,47 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
     observed.scopes[key] = s;
   });
 
-  const hostScope = toScope(host, ownedHostLink);
+  const hostScope = reading.scopeState(host, ownedHostLink);
   for (const l of host.links) if (hostScope.links[l.ifname] && labOfMark(l.ifalias) !== lab) hostScope.links[l.ifname]!.unmarked = true;
   const hostTables = [await saveTables(runner, null, 4, (a) => hasComment(a, mark)), await saveTables(runner, null, 6, (a) => hasComment(a, mark))];
   for (const t of hostTables) hostScope.rules.push(...t.rules);
-  const wanted = new Set([
-    ...Object.keys(opts.desired?.scopes.host?.sysctls ?? {}).map((k) => `sysctl:${k}`),
-    ...Object.keys(opts.desired?.scopes.host?.policies ?? {}).map((k) => `policy:${k}`),
-    ...Object.keys(observed.holds),
-  ]);
-  const sysctlKeys = [...wanted].filter((k) => k.startsWith('sysctl:')).map((k) => k.slice(7));
+  // The host settings the design or a hold mentions: their current values.
+  const wanted: HoldRef[] = [
+    ...Object.keys(opts.desired?.scopes[HOST_KEY]?.sysctls ?? {}).map((key): HoldRef => ({ type: 'sysctl', key })),
+    ...Object.keys(opts.desired?.scopes[HOST_KEY]?.policies ?? {}).flatMap((k): HoldRef[] => {
+      const ref = parsePolicyKey(k);
+      return ref ? [{ type: 'policy', ...ref }] : [];
+    }),
+    ...Object.keys(observed.holds).flatMap((k) => parseHoldKey(k) ?? []),
+  ];
+  const sysctlKeys = [...new Set(wanted.flatMap((w) => (w.type === 'sysctl' ? [w.key] : [])))];
   const values = sysctlKeys.length > 0 ? await readSysctls(runner, null, sysctlKeys) : {};
-  for (const [k, v] of Object.entries(values)) observed.hostValues[`sysctl:${k}`] = v;
-  for (const k of wanted) {
-    if (!k.startsWith('policy:')) continue;
-    const p = hostTables[0]!.policies[k.slice(7)] ?? hostTables[1]!.policies[k.slice(7)];
-    if (p) observed.hostValues[k] = p;
+  for (const [k, v] of Object.entries(values)) observed.hostValues[holdKey.sysctl(k)] = v;
+  for (const w of wanted) {
+    if (w.type !== 'policy') continue;
+    const p = hostTables[w.family === 6 ? 1 : 0]!.policies[policyKey(w.family, w.chain, w.table)];
+    if (p) observed.hostValues[holdKey.ofPolicy(w)] = p;
   }
-  if (Object.keys(hostScope.links).length > 0 || hostScope.rules.length > 0) observed.scopes.host = hostScope;
+  if (Object.keys(hostScope.links).length > 0 || hostScope.rules.length > 0) observed.scopes[HOST_KEY] = hostScope;
   return observed;
 }
 
-function applyTables(s: ScopeState, t: SavedTables): void {
+/** Adds a namespace's rules and its FORWARD policies (the only chain policies a lab sets) to its state. */
+export function applyTables(s: ScopeState, t: SavedTables): void {
   s.rules.push(...t.rules);
-  for (const [k, p] of Object.entries(t.policies)) if (k.endsWith(':filter/FORWARD')) s.policies[k] = p;
+  for (const [k, p] of Object.entries(t.policies)) {
+    const ref = parsePolicyKey(k);
+    if (ref?.table === 'filter' && ref.chain === 'FORWARD') s.policies[k] = p;
+  }
 }
 
-async function saveTables(runner: Runner, netns: string | null, family: Family, keep: (args: string[]) => boolean): Promise<SavedTables> {
+export async function saveTables(runner: Runner, netns: string | null, family: Family, keep: (args: string[]) => boolean): Promise<SavedTables> {
   const r = await runner.run(inNetns(netns, [family === 6 ? 'ip6tables-save' : 'iptables-save']));
   if (r.code !== 0) return { rules: [], policies: {} }; // no iptables on this host: nothing of ours either
   return parseIptablesSave(r.stdout, family, keep);
 }
 
-async function readSysctls(runner: Runner, netns: string | null, keys: string[]): Promise<Record<string, string>> {
+export async function readSysctls(runner: Runner, netns: string | null, keys: string[]): Promise<Record<string, string>> {
   // Missing keys (an interface not created yet) are reported on stderr and skipped.
   const r = await runner.run(inNetns(netns, ['sysctl', ...keys]));
   const raw = parseSysctl(r.stdout);

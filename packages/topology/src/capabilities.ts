@@ -3,15 +3,17 @@
  * by name before anything runs. The server probes the host for the set it
  * has (see apps/server/src/capabilities.ts).
  */
+import { LINK_KINDS } from './kinds/index.js';
+import { interfacesOf, resolveTopology } from './resolveTopology.js';
 import type { Topology } from './schema.js';
+import type { LinkKind } from './state.js';
+import { comparePaths } from './validate/segments.js';
 import type { TopologyIssue } from './issues.js';
 
-export type Capability = 'veth' | 'bridge' | 'vxlan' | 'iptables' | 'ip6tables' | 'iptables-nat';
+export type Capability = LinkKind | 'iptables' | 'ip6tables' | 'iptables-nat';
 
 export const CAPABILITY_HELP: Record<Capability, string> = {
-  veth: 'veth pairs (kernel module veth)',
-  bridge: 'Linux bridges (kernel module bridge)',
-  vxlan: 'VXLAN tunnels (kernel module vxlan)',
+  ...(Object.fromEntries(LINK_KINDS.map((k) => [k.kind, k.capability.help])) as Record<LinkKind, string>),
   iptables: 'iptables (package iptables)',
   ip6tables: 'ip6tables (package iptables)',
   'iptables-nat': 'the iptables nat table (kernel modules nf_nat / nft_chain_nat)',
@@ -21,13 +23,12 @@ export const CAPABILITY_HELP: Record<Capability, string> = {
 export function requiredCapabilities(t: Topology): Map<Capability, (string | number)[]> {
   const need = new Map<Capability, (string | number)[]>();
   const add = (c: Capability, path: (string | number)[]) => need.has(c) || need.set(c, path);
-  t.links.forEach((_, i) => add('veth', ['links', i]));
+  // Every interface needs its kind; a veth is named by its link.
+  const r = resolveTopology(t);
+  const uses = [...r.scopes.values()].flatMap((s) => interfacesOf(s)).sort((a, b) => (a.link ? 0 : 1) - (b.link ? 0 : 1) || comparePaths(a.path, b.path));
+  for (const i of uses) add(i.kind, i.link ? ['links', i.link.index] : [...i.path]);
   for (const [name, node] of Object.entries(t.nodes)) {
-    if (node.kind === 'bridge') {
-      add('bridge', ['nodes', name]);
-      continue;
-    }
-    (node.vxlans ?? []).forEach((_, i) => add('vxlan', ['nodes', name, 'vxlans', i]));
+    if (node.kind === 'bridge') continue;
     (node.nat ?? []).forEach((n, i) => {
       const v6 = n.type === 'masquerade' ? n.source.includes(':') : n.to.startsWith('[');
       add(v6 ? 'ip6tables' : 'iptables', ['nodes', name, 'nat', i]);

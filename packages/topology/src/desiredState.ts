@@ -1,5 +1,6 @@
 import { rulesOfNode, policiesOfNode } from './iptablesRules.js';
-import { formatCidr, normaliseMac, normaliseRouteTo, parseCidr, familyOf, type Family } from './net.js';
+import { kindOf } from './kinds/index.js';
+import { formatCidr, normaliseRouteTo, parseCidr, familyOf, type Family } from './net.js';
 import { interfacesOf, resolveTopology, type ResolvedTopology } from './resolveTopology.js';
 import type { Topology } from './schema.js';
 import { emptyScope, type LabState, type LinkState, type RouteState } from './state.js';
@@ -36,29 +37,9 @@ export function desiredState(topology: Topology | ResolvedTopology): DesiredStat
     for (const iface of interfacesOf(scope)) {
       const link: LinkState = { name: iface.name, kind: iface.kind, addresses: normaliseAddresses(iface.addresses.map((a) => a.text)), up: true };
       if (iface.master) link.master = iface.master;
-      if (iface.kind === 'bridge') {
-        link.stp = (r.topology.nodes[iface.name] as { stp?: boolean }).stp ?? false;
-      }
-      if (iface.kind === 'veth' && iface.link) {
-        const spec = r.topology.links[iface.link.index]!;
-        const ep = spec.endpoints[iface.link.end];
-        const other = spec.endpoints[1 - iface.link.end]!;
-        const otherScope = r.scopes.get(r.scopeOfNode.get(other.node)!)!;
-        link.peer = { netns: otherScope.netns, name: other.name };
-        if (ep.mac) link.mac = normaliseMac(ep.mac);
-        if (ep.mtu) link.mtu = ep.mtu;
-        state.origins[linkId(scope.key, iface.name)] = { path: [...iface.path, 'name'], end: iface.link.end };
-      } else {
-        state.origins[linkId(scope.key, iface.name)] = { path: [...iface.path] };
-      }
-      if (iface.kind === 'vxlan') {
-        const spec = scope.spec!.vxlans!.find((v) => v.name === iface.name)!;
-        link.vxlan = { vni: spec.vni, dstport: spec.dstport };
-        if (spec.remote) link.vxlan.remote = spec.remote;
-        if (spec.local) link.vxlan.local = spec.local;
-        if (spec.group) link.vxlan.group = spec.group;
-        if (spec.dev) link.vxlan.dev = spec.dev;
-      }
+      Object.assign(link, kindOf(iface.kind).desired(iface, r));
+      // A veth end points at its endpoint's name field; other kinds at their declaration.
+      state.origins[linkId(scope.key, iface.name)] = iface.link ? { path: [...iface.path, 'name'], end: iface.link.end } : { path: [...iface.path] };
       s.links[iface.name] = link;
     }
     const spec = scope.spec;

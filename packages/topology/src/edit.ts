@@ -7,7 +7,8 @@
 import { cidrContains, parseCidr } from './net.js';
 import { isIfName } from './names.js';
 import { resolveTopology, scopeKeyOf, type ResolvedTopology } from './resolveTopology.js';
-import type { EndpointSpec, NodeSpec, Topology } from './schema.js';
+import { LIST_KINDS } from './kinds/index.js';
+import type { EndpointSpec, NamespaceNode, NodeSpec, Topology } from './schema.js';
 
 export type NodeKind = NodeSpec['kind'];
 export type Position = { x: number; y: number };
@@ -143,6 +144,18 @@ export function removeElements(t: Topology, nodes: string[], links: number[]): T
   return { ...t, nodes: keptNodes, links: keptLinks, ...(checks ? { checks } : {}) };
 }
 
+/** List kinds' fields that name a bridge node (a vxlan's `bridge`, a macvlan's `parent`) follow its rename. */
+function renameInLists(node: NamespaceNode, from: string, to: string): NamespaceNode {
+  let out = node;
+  for (const k of LIST_KINDS) {
+    const { field, nodeRefs = [] } = k.list!;
+    const items = (node as Record<string, unknown>)[field] as Array<Record<string, unknown>> | undefined;
+    if (!items?.some((i) => nodeRefs.some((f) => i[f] === from))) continue;
+    out = { ...out, [field]: items.map((i) => Object.fromEntries(Object.entries(i).map(([f, v]) => [f, nodeRefs.includes(f) && v === from ? to : v]))) };
+  }
+  return out;
+}
+
 /** Renames a node and every reference to it. */
 export function renameNode(t: Topology, from: string, to: string): Topology {
   if (from === to || !t.nodes[from]) return t;
@@ -151,7 +164,7 @@ export function renameNode(t: Topology, from: string, to: string): Topology {
   for (const [name, n] of Object.entries(t.nodes)) {
     let node = n;
     if (node.kind === 'bridge' && node.netns === from) node = { ...node, netns: to };
-    if (node.kind !== 'bridge' && node.vxlans?.some((v) => v.bridge === from)) node = { ...node, vxlans: node.vxlans.map((v) => (v.bridge === from ? { ...v, bridge: to } : v)) };
+    if (node.kind !== 'bridge') node = renameInLists(node, from, to);
     nodes[name === from ? to : name] = node;
   }
   const links = t.links.map((l) => ({ ...l, endpoints: l.endpoints.map((e) => (e.node === from ? { ...e, node: to } : e)) as typeof l.endpoints }));

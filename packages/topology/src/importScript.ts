@@ -6,6 +6,7 @@
  */
 import { formatTopology } from './labText.js';
 import { dottedSysctlKey, sysctlKeyProblem } from './names.js';
+import { MACVLAN_MODES, type MacvlanMode } from './kinds/index.js';
 import { parseCidr } from './net.js';
 import { parseTopologyData } from './parseTopology.js';
 import type { TopologyIssue } from './issues.js';
@@ -203,7 +204,17 @@ function ipLink(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel):
       m.add({ name, ns: here, kind: 'vxlan', addresses: [], vxlan: vx });
       return;
     }
-    return ctx.warn(`${type ?? 'this'} links are not part of the lab format (nslab draws veth, bridge and vxlan)`);
+    if (type === 'macvlan') {
+      const parent = head.includes('link') ? head[head.indexOf('link') + 1] : undefined;
+      if (!parent) return ctx.warn('macvlan without "link PARENT": cannot tell which interface it stands on');
+      if (ns !== '') return ctx.warn(`macvlan on ${parent} in ${ns}: nslab makes macvlans on interfaces of the host`);
+      const mode = opts.includes('mode') ? opts[opts.indexOf('mode') + 1] : undefined;
+      if (mode !== undefined && !(MACVLAN_MODES as readonly string[]).includes(mode)) return ctx.warn(`macvlan mode "${mode}": nslab knows ${MACVLAN_MODES.join(', ')}`);
+      if (here !== '') m.addNamespace(here);
+      m.add({ name, ns: here, kind: 'macvlan', addresses: [], macvlan: { parent, ...(mode ? { mode: mode as MacvlanMode } : {}) } });
+      return;
+    }
+    return ctx.warn(`${type ?? 'this'} links are not part of the lab format (nslab draws veth, bridge, vxlan and macvlan)`);
   }
   if (verb === 'set') {
     const flags = new Set(['up', 'down', 'nomaster']);

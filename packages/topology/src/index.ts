@@ -1,6 +1,7 @@
 export * from './issues.js';
 export * from './net.js';
 export * from './names.js';
+export * from './keys.js';
 export * from './schema.js';
 export * from './parseTopology.js';
 export * from './validateTopology.js';
@@ -17,4 +18,6 @@ export * from './stepTargets.js';
 export * from './edit.js';
 export * from './checks.js';
 export * from './importScript.js';
+export * from './labFromState.js';
 export * from './apiTypes.js';
+export * from './kinds/index.js';

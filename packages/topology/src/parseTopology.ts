@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { IssueList, isError, type Path, type TopologyIssue } from './issues.js';
 import { duplicateKeys } from './parseTopology/duplicateKeys.js';
 import { dataLimitIssue, depthLimitIssue, limitsWith, sizeLimitIssue, type ParseLimits } from './parseTopology/limits.js';
+import { LIST_KINDS, NAMESPACE_LIST_FIELDS } from './kinds/index.js';
 import { topologySchema, type Topology } from './schema.js';
 import { validateTopology } from './validateTopology.js';
 
@@ -144,10 +145,13 @@ const KNOWN_KEYS = [
   'dev', 'metric', 'type', 'source', 'outInterface', 'notOutInterface', 'proto', 'port', 'destination',
   'forwardPolicy', 'forward', 'in', 'out', 'action', 'vni', 'remote', 'local', 'group', 'dstport', 'bridge',
   'from', 'ping', 'expect', 'ttl', 'tcp', 'neighbor', 'state', 'route', 'x', 'y',
+  // The list kinds' own fields (macvlans: parent, mode, …).
 ];
+/** The list kinds' own fields (macvlans: parent, mode, …), read when first needed. */
+const kindKeys = () => [...Object.keys(NAMESPACE_LIST_FIELDS), ...LIST_KINDS.flatMap((k) => k.list!.form.map((f) => f.key))];
 
 function unknownKeyMessage(key: string): string {
-  const near = KNOWN_KEYS.map((k) => [k, editDistance(k.toLowerCase(), key.toLowerCase())] as const)
+  const near = [...KNOWN_KEYS, ...kindKeys()].map((k) => [k, editDistance(k.toLowerCase(), key.toLowerCase())] as const)
     .filter(([, d]) => d <= 2)
     .sort((a, b) => a[1] - b[1])[0];
   return `unknown key ${JSON.stringify(key)}${near ? `; did you mean "${near[0]}"?` : ''}`;

@@ -1,7 +1,10 @@
 import type { Path } from './issues.js';
 import { parseCidr, type Cidr } from './net.js';
+import { scopeKeyOf } from './keys.js';
 import { labMark, netnsName } from './names.js';
 import type { BridgeNode, NamespaceNode, Topology } from './schema.js';
+import type { LinkKind } from './state.js';
+import { LINK_KINDS } from './kinds/index.js';
 
 /** `null` is the host (root) namespace; otherwise a namespace name. */
 export type Netns = string | null;
@@ -14,7 +17,7 @@ export interface ResolvedAddress {
 
 export interface ResolvedInterface {
   name: string;
-  kind: 'veth' | 'bridge' | 'vxlan';
+  kind: LinkKind;
   /** Which node of the topology declares it (the bridge node, the endpoint's node, the vxlan's namespace node). */
   node: string;
   path: Path;
@@ -46,11 +49,7 @@ export interface ResolvedTopology {
   scopeOfNode: Map<string, string>;
 }
 
-export const HOST_KEY = 'host';
-
-export function scopeKeyOf(netns: Netns): string {
-  return netns === null ? HOST_KEY : `ns:${netns}`;
-}
+export { HOST_KEY, scopeKeyOf } from './keys.js';
 
 /** A readable name for a scope: `host` or the namespace name. */
 export function scopeLabel(netns: Netns): string {
@@ -87,53 +86,19 @@ export function resolveTopology(topology: Topology): ResolvedTopology {
   }
 
   const uf = new UnionFind();
-  const add = (scopeKey: string, iface: Omit<ResolvedInterface, 'segment'>): ResolvedInterface => {
+  const add = (scopeKey: string, iface: Omit<ResolvedInterface, 'segment'>): void => {
     const scope = scopes.get(scopeKey)!;
     const r: ResolvedInterface = { ...iface, segment: uf.id(`${scopeKey}/${iface.name}`) };
     const list = scope.interfaces.get(iface.name) ?? [];
     list.push(r);
     scope.interfaces.set(iface.name, list);
-    return r;
   };
   const addrs = (list: string[] | undefined, path: Path): ResolvedAddress[] =>
     (list ?? []).map((text, i) => ({ text, cidr: parseCidr(text), path: [...path, i] }));
 
-  for (const [name, node] of nodes) {
-    if (node.kind !== 'bridge') continue;
-    add(scopeOfNode.get(name)!, { name, kind: 'bridge', node: name, path: ['nodes', name], addresses: addrs(node.addresses, ['nodes', name, 'addresses']) });
-  }
-  topology.links.forEach((link, index) => {
-    const ids: string[] = [];
-    link.endpoints.forEach((ep, end) => {
-      const scopeKey = scopeOfNode.get(ep.node);
-      if (!scopeKey) return;
-      const node = topology.nodes[ep.node]!;
-      const path: Path = ['links', index, 'endpoints', end];
-      add(scopeKey, {
-        name: ep.name,
-        kind: 'veth',
-        node: ep.node,
-        path,
-        addresses: addrs(ep.addresses, [...path, 'addresses']),
-        master: node.kind === 'bridge' ? ep.node : undefined,
-        link: { index, end: end as 0 | 1 },
-      });
-      ids.push(`${scopeKey}/${ep.name}`);
-      if (node.kind === 'bridge') uf.union(`${scopeKey}/${ep.name}`, `${scopeKey}/${ep.node}`);
-    });
-    if (ids.length === 2) uf.union(ids[0]!, ids[1]!);
-  });
-  for (const [name, node] of nodes) {
-    if (node.kind === 'bridge') continue;
-    const scopeKey = scopeOfNode.get(name)!;
-    (node.vxlans ?? []).forEach((vx, i) => {
-      const path: Path = ['nodes', name, 'vxlans', i];
-      add(scopeKey, { name: vx.name, kind: 'vxlan', node: name, path, addresses: addrs(vx.addresses, [...path, 'addresses']), master: vx.bridge });
-      if (vx.bridge) uf.union(`${scopeKey}/${vx.name}`, `${scopeKey}/${vx.bridge}`);
-      // Tunnels with the same VNI and port extend one L2 segment across namespaces.
-      uf.union(`${scopeKey}/${vx.name}`, `vni/${vx.vni}/${vx.dstport}`);
-    });
-  }
+  // Each kind places its own interfaces, in registry order (bridges first).
+  const kit = { topology, scopeOfNode, add, addresses: addrs, join: (a: string, b: string) => uf.union(a, b) };
+  for (const kind of LINK_KINDS) kind.resolve(kit);
   for (const scope of scopes.values()) {
     for (const list of scope.interfaces.values()) for (const i of list) i.segment = uf.id(`${scope.key}/${i.name}`);
   }

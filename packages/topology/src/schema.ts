@@ -4,6 +4,9 @@
  * in validateTopology. Unknown keys are errors everywhere.
  */
 import { z } from 'zod';
+import { NAMESPACE_LIST_FIELDS } from './kinds/index.js';
+
+export type { VxlanSpec, MacvlanSpec } from './kinds/index.js';
 
 const int = (min: number, max: number) => z.int().min(min).max(max);
 const position = z.strictObject({ x: z.number(), y: z.number() });
@@ -45,24 +48,13 @@ export const firewallSchema = z.strictObject({
   forward: z.array(forwardRuleSchema).optional(),
 });
 
-export const vxlanSchema = z.strictObject({
-  name: z.string(),
-  vni: int(0, 16777215),
-  remote: z.string().optional(),
-  local: z.string().optional(),
-  group: z.string().optional(),
-  dstport: int(1, 65535).default(4789),
-  dev: z.string().optional(),
-  bridge: z.string().optional(),
-  addresses: z.array(z.string()).optional(),
-});
-
 const namespaceFields = {
   routes: z.array(routeSchema).optional(),
   sysctls: z.record(z.string(), z.int()).optional(),
   nat: z.array(natSchema).optional(),
   firewall: firewallSchema.optional(),
-  vxlans: z.array(vxlanSchema).optional(),
+  // Link kinds declared as lists (vxlans, macvlans): kinds/index.ts.
+  ...NAMESPACE_LIST_FIELDS,
   position: position.optional(),
   label: z.string().max(200).optional(),
 };
@@ -135,5 +127,4 @@ export type EndpointSpec = z.infer<typeof endpointSchema>;
 export type RouteSpec = z.infer<typeof routeSchema>;
 export type NatSpec = z.infer<typeof natSchema>;
 export type ForwardRuleSpec = z.infer<typeof forwardRuleSchema>;
-export type VxlanSpec = z.infer<typeof vxlanSchema>;
 export type CheckSpec = z.infer<typeof checkSchema>;

@@ -30,32 +30,30 @@ export interface ScopeState {
   unmarked?: boolean;
 }
 
-export type LinkKind = 'veth' | 'bridge' | 'vxlan';
+/**
+ * The link kinds. Each kind module (`kinds/<kind>.ts`) adds itself here and
+ * its own fields to `LinkKindFields` with `declare module`; `kinds/index.ts`
+ * lists the modules.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface LinkKinds {}
+export type LinkKind = keyof LinkKinds & string;
 
-export interface LinkState {
+/** Fields of one kind only (a veth's `peer`, a vxlan's `vxlan`), added by the kind modules. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface LinkKindFields {}
+
+export interface LinkState extends LinkKindFields {
   name: string;
   kind: LinkKind;
-  /** veth: the other end. */
-  peer?: { netns: Netns; name: string };
   master?: string;
   mac?: string;
   mtu?: number;
   /** CIDRs, normalised (`10.0.0.1/24`), sorted. */
   addresses: string[];
   up: boolean;
-  stp?: boolean;
-  vxlan?: VxlanParams;
   /** Observed only: the lab made this host link but was killed before marking it. */
   unmarked?: boolean;
-}
-
-export interface VxlanParams {
-  vni: number;
-  dstport: number;
-  remote?: string;
-  local?: string;
-  group?: string;
-  dev?: string;
 }
 
 export interface RouteState {

@@ -6,15 +6,9 @@
  */
 import type { Netns } from './resolveTopology.js';
 import type { Family } from './net.js';
-import type { RouteState, RuleState, VxlanParams } from './state.js';
+import type { RouteState, RuleState } from './state.js';
 import { sysctlPath } from './names.js';
-
-export interface VethEnd {
-  netns: Netns;
-  name: string;
-  mac?: string;
-  mtu?: number;
-}
+import { kindOfStep } from './kinds/index.js';
 
 export type HoldChange = 'take' | 'release';
 
@@ -23,7 +17,7 @@ export interface LinkRef {
   name: string;
 }
 
-interface Base {
+export interface StepBase {
   /** Where the step runs: null is the host (root) namespace. */
   netns: Netns;
   /** The topology node the step is for, when there is one. */
@@ -32,13 +26,18 @@ interface Base {
   reason: string;
 }
 
-export type Step = Base &
+/**
+ * The steps that create a link, one per kind: each kind module adds its own
+ * here with `declare module` (see kinds/kind.ts).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface KindSteps {}
+export type KindStep = KindSteps[keyof KindSteps];
+
+export type CoreStep = StepBase &
   (
     | { kind: 'netns.add'; name: string }
     | { kind: 'netns.del'; name: string; /** Veth peers outside the namespace that the kernel removes with it, asynchronously. */ takes?: LinkRef[] }
-    | { kind: 'veth.add'; a: VethEnd; b: VethEnd }
-    | { kind: 'bridge.add'; name: string; stp: boolean }
-    | { kind: 'vxlan.add'; name: string; vxlan: VxlanParams }
     | { kind: 'link.del'; name: string }
     | { kind: 'link.set'; name: string; set: LinkSettings; from?: LinkSettings }
     | { kind: 'addr.add'; dev: string; address: string }
@@ -52,7 +51,14 @@ export type Step = Base &
     | { kind: 'policy.set'; family: Family; chain: string; policy: 'ACCEPT' | 'DROP'; from?: 'ACCEPT' | 'DROP'; hold?: HoldChange }
   );
 
+export type Step = CoreStep | KindStep;
 export type StepKind = Step['kind'];
+export type Phase = 0 | 1 | 2 | 3;
+
+/** True for a step a kind module handles (it creates a link). */
+export function isKindStep(step: Step): step is KindStep {
+  return kindOfStep(step.kind) !== undefined;
+}
 
 export interface LinkSettings {
   up?: boolean;
@@ -72,21 +78,12 @@ export type Command =
   | { tool: 'none' };
 
 export function commandOf(step: Step): Command {
+  if (isKindStep(step)) return kindOfStep(step.kind)!.command(step as never);
   switch (step.kind) {
     case 'netns.add':
       return ip('netns', 'add', step.name);
     case 'netns.del':
       return ip('netns', 'del', step.name);
-    case 'veth.add':
-      return ip('link', 'add', ...vethEnd(step.a, step.netns), 'type', 'veth', 'peer', 'name', ...vethEnd(step.b, step.netns));
-    case 'bridge.add':
-      return ip('link', 'add', 'name', step.name, 'type', 'bridge', ...(step.stp ? ['stp_state', '1'] : []));
-    case 'vxlan.add': {
-      const v = step.vxlan;
-      const opt = (k: string, val: string | undefined) => (val === undefined ? [] : [k, val]);
-      return ip('link', 'add', step.name, 'type', 'vxlan', 'id', String(v.vni), ...opt('remote', v.remote), ...opt('group', v.group),
-        ...opt('local', v.local), 'dstport', String(v.dstport), ...opt('dev', v.dev));
-    }
     case 'link.del':
       return ip('link', 'del', 'dev', step.name);
     case 'link.set':
@@ -143,18 +140,11 @@ export function toArgv(step: Step): string[] {
 
 /** The step that undoes this one, where one exists (deletions have none). */
 export function inverseOf(step: Step): Step | undefined {
+  if (isKindStep(step)) return kindOfStep(step.kind)!.inverse(step as never);
   const base = { netns: step.netns, node: step.node };
   switch (step.kind) {
     case 'netns.add':
       return { ...base, kind: 'netns.del', name: step.name, reason: `undo: remove namespace ${step.name}` };
-    case 'veth.add': {
-      // Delete the host's end when there is one: a namespace's end would only vanish later, asynchronously.
-      const end = step.b.netns === null ? step.b : step.a;
-      return { ...base, netns: end.netns, kind: 'link.del', name: end.name, reason: `undo: remove veth ${end.name}` };
-    }
-    case 'bridge.add':
-    case 'vxlan.add':
-      return { ...base, kind: 'link.del', name: step.name, reason: `undo: remove ${step.name}` };
     case 'link.set':
       return step.from ? { ...base, kind: 'link.set', name: step.name, set: step.from, reason: `undo: restore ${step.name}` } : undefined;
     case 'addr.add':
@@ -194,7 +184,8 @@ export function inverseOf(step: Step): Step | undefined {
  * Within a phase, steps of different namespaces are independent and may run in
  * parallel; within a namespace, plan order holds.
  */
-export function phaseOf(step: Step): 0 | 1 | 2 | 3 {
+export function phaseOf(step: Step): Phase {
+  if (isKindStep(step)) return kindOfStep(step.kind)!.phase(step as never);
   switch (step.kind) {
     case 'link.del':
     case 'addr.del':
@@ -204,16 +195,24 @@ export function phaseOf(step: Step): 0 | 1 | 2 | 3 {
     case 'netns.del':
       return 1;
     case 'netns.add':
-    case 'veth.add':
       return 2;
-    case 'bridge.add':
-    case 'vxlan.add':
-      return step.netns === null ? 2 : 3;
     case 'link.set':
       return step.netns === null && step.set.alias !== undefined ? 2 : 3;
-    default:
+    case 'addr.add':
+    case 'route.add':
+    case 'sysctl.set':
+    case 'host.hold':
+    case 'rule.add':
+    case 'policy.set':
       return 3;
+    default:
+      return unreachable(step);
   }
+}
+
+/** The interfaces a step creates, first the one it is about. */
+export function linksCreatedBy(step: Step): LinkRef[] {
+  return isKindStep(step) ? kindOfStep(step.kind)!.creates(step as never) : [];
 }
 
 function flip(h: HoldChange | undefined): HoldChange | undefined {
@@ -222,14 +221,6 @@ function flip(h: HoldChange | undefined): HoldChange | undefined {
 
 function ip(...args: string[]): Command {
   return { tool: 'ip', args };
-}
-
-function vethEnd(end: VethEnd, from: Netns): string[] {
-  const out = [end.name];
-  if (end.netns !== from && end.netns !== null) out.push('netns', end.netns);
-  if (end.mac) out.push('address', end.mac);
-  if (end.mtu) out.push('mtu', String(end.mtu));
-  return out;
 }
 
 function linkSet(name: string, s: LinkSettings): Command {

@@ -1,6 +1,6 @@
 import { linkId, type DesiredState } from './desiredState.js';
 import { scopeKeyOf } from './resolveTopology.js';
-import type { Step } from './step.js';
+import { linksCreatedBy, type LinkRef, type Step } from './step.js';
 
 /**
  * The canvas element a step changes: a link (by index) for steps on veth
@@ -11,14 +11,14 @@ import type { Step } from './step.js';
  * // { link: 0 }
  */
 export function stepTargets(step: Step, desired: DesiredState): { node?: string; link?: number } {
-  const ifname =
-    step.kind === 'veth.add' ? step.a.name
-    : step.kind === 'addr.add' || step.kind === 'addr.del' ? step.dev
-    : step.kind === 'link.set' || step.kind === 'link.del' || step.kind === 'bridge.add' || step.kind === 'vxlan.add' ? step.name
+  const made = linksCreatedBy(step)[0];
+  const ref: LinkRef | undefined =
+    made ? made
+    : step.kind === 'addr.add' || step.kind === 'addr.del' ? { netns: step.netns, name: step.dev }
+    : step.kind === 'link.set' || step.kind === 'link.del' ? { netns: step.netns, name: step.name }
     : undefined;
-  const netns = step.kind === 'veth.add' ? step.a.netns : step.netns;
-  if (ifname && ifname !== 'lo') {
-    const path = desired.origins[linkId(scopeKeyOf(netns), ifname)]?.path;
+  if (ref && ref.name !== 'lo') {
+    const path = desired.origins[linkId(scopeKeyOf(ref.netns), ref.name)]?.path;
     if (path?.[0] === 'links') return { link: path[1] as number };
     if (path?.[0] === 'nodes') return { node: path[1] as string };
   }

@@ -1,19 +1,10 @@
 /** Parsers for what `ip -json`, iptables-save and sysctl print. Pure. */
-import { labOfMark, normaliseRouteTo, splitRuleLine, type Family, type LinkState, type RouteState, type RuleState } from '@nslab/topology';
+import {
+  isLinkKind, kindOf, labOfMark, normaliseRouteTo, policyKey, splitRuleLine,
+  type Family, type IpLink, type LinkKind, type LinkState, type ObserveKit, type RouteState, type RuleState,
+} from '@nslab/topology';
 
-export interface IpLink {
-  ifindex: number;
-  ifname: string;
-  link_index?: number;
-  link_netnsid?: number;
-  flags?: string[];
-  mtu?: number;
-  address?: string;
-  ifalias?: string;
-  master?: string;
-  linkinfo?: { info_kind?: string; info_data?: Record<string, unknown>; info_slave_kind?: string };
-  addr_info?: Array<{ family: string; local: string; prefixlen: number; scope?: string }>;
-}
+export type { IpLink } from '@nslab/topology';
 
 export interface IpRoute {
   dst: string;
@@ -48,13 +39,13 @@ export function ownerOfLinks(links: IpLink[]): string | undefined {
   return labOfMark(links.find((l) => l.ifname === 'lo')?.ifalias);
 }
 
-export function linkKind(l: IpLink): LinkState['kind'] | undefined {
+export function linkKind(l: IpLink): LinkKind | undefined {
   const k = l.linkinfo?.info_kind;
-  return k === 'veth' || k === 'bridge' || k === 'vxlan' ? k : undefined;
+  return k !== undefined && isLinkKind(k) ? k : undefined;
 }
 
-/** The state of one interface as nslab models it; `peer` is filled in by the caller. */
-export function toLinkState(l: IpLink): LinkState | undefined {
+/** The state of one interface as nslab models it; its kind module reads its own fields (a veth's peer through `kit`). */
+export function toLinkState(l: IpLink, kit: ObserveKit): LinkState | undefined {
   const kind = linkKind(l);
   if (!kind) return undefined;
   const s: LinkState = {
@@ -69,16 +60,7 @@ export function toLinkState(l: IpLink): LinkState | undefined {
   if (l.master) s.master = l.master;
   if (l.mtu) s.mtu = l.mtu;
   if (l.address) s.mac = l.address.toLowerCase();
-  const data = l.linkinfo?.info_data ?? {};
-  if (kind === 'bridge') s.stp = Number(data.stp_state ?? 0) !== 0;
-  if (kind === 'vxlan') {
-    s.vxlan = { vni: Number(data.id), dstport: Number(data.port ?? 4789) };
-    if (typeof data.remote === 'string') s.vxlan.remote = data.remote;
-    if (typeof data.group === 'string') s.vxlan.group = data.group;
-    if (typeof data.local === 'string') s.vxlan.local = data.local;
-    if (typeof data.link === 'string') s.vxlan.dev = data.link;
-  }
-  return s;
+  return Object.assign(s, kindOf(kind).observe(l, kit));
 }
 
 const FOREIGN_PROTOCOLS = new Set(['kernel', 'ra', 'redirect', 'dhcp', 'zebra', 'bird', 'bgp', 'ospf']);
@@ -115,7 +97,7 @@ export function parseIptablesSave(text: string, family: Family, keep: (args: str
     if (line.startsWith('*')) table = line.slice(1).trim();
     else if (line.startsWith(':')) {
       const [chain, policy] = line.slice(1).split(/\s+/);
-      if (policy === 'ACCEPT' || policy === 'DROP') out.policies[`v${family}:${table}/${chain}`] = policy;
+      if (policy === 'ACCEPT' || policy === 'DROP') out.policies[policyKey(family, chain!, table)] = policy;
     } else if (line.startsWith('-A ')) {
       const [, chain, ...args] = splitRuleLine(line);
       if ((table === 'nat' || table === 'filter') && keep(args)) out.rules.push({ family, table, chain: chain!, args });

@@ -1,6 +1,6 @@
 /** Canvas nodes and edges, derived from the topology (never stored separately). */
 import type { Edge, Node } from '@xyflow/react';
-import { formatIssue, type CheckResult, type Topology, type TopologyIssue } from '@nslab/topology';
+import { formatIssue, LINK_KINDS, LIST_KINDS, type CheckResult, type Topology, type TopologyIssue } from '@nslab/topology';
 import type { ElementState, LabStatus } from '../api';
 
 export interface NodeData extends Record<string, unknown> {
@@ -37,6 +37,13 @@ export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus |
     issues.filter((i) => i.severity !== 'warning' && prefix.every((p, k) => i.path[k] === p)).map(formatIssue);
   const ifaces = new Map<string, NodeData['interfaces']>();
   t.links.forEach((l) => l.endpoints.forEach((e) => ifaces.set(e.node, [...(ifaces.get(e.node) ?? []), { name: e.name, addresses: e.addresses ?? [] }])));
+  // Interfaces declared in the node itself (vxlans, macvlans) are its interfaces too.
+  for (const [name, n] of Object.entries(t.nodes)) {
+    for (const k of LIST_KINDS) {
+      const items = ((n as Record<string, unknown>)[k.list!.field] as Array<{ name: string; addresses?: string[] }> | undefined) ?? [];
+      for (const i of items) ifaces.set(name, [...(ifaces.get(name) ?? []), { name: i.name, addresses: i.addresses ?? [] }]);
+    }
+  }
 
   const entries = Object.entries(t.nodes);
   const children = new Map<string, string[]>();
@@ -93,24 +100,10 @@ export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus |
       ...(traffic[index] ? { pps: [traffic[index]!.aToB, traffic[index]!.bToA] as [number, number], active: traffic[index]!.aToB + traffic[index]!.bToA > 0 } : {}),
     },
   }));
-  // VXLAN tunnels with the same VNI and port: one dashed overlay edge between their bridges (or namespaces).
-  const tunnels = new Map<string, string[]>();
-  for (const [name, n] of entries) {
-    if (n.kind === 'bridge') continue;
-    for (const v of n.vxlans ?? []) {
-      const key = `${v.vni}/${v.dstport}`;
-      tunnels.set(key, [...(tunnels.get(key) ?? []), v.bridge && t.nodes[v.bridge] ? v.bridge : name]);
-    }
-  }
-  const overlay: Edge<LinkData>[] = [];
-  for (const [key, ends] of tunnels) {
-    for (let i = 1; i < ends.length; i++) {
-      overlay.push({
-        id: `vxlan-${key}-${i}`, source: ends[0]!, target: ends[i]!, sourceHandle: 's', targetHandle: 't',
-        type: 'default', className: 'overlay', selectable: false, label: `VXLAN ${key.split('/')[0]}`,
-        data: { index: -1, ends: ['', ''], addresses: [[], []], errors: [] },
-      });
-    }
-  }
+  // Edges a kind draws besides veth links: VXLAN overlays, macvlans to their parent.
+  const overlay: Edge<LinkData>[] = LINK_KINDS.flatMap((k) => k.edges?.(t) ?? []).filter((e) => t.nodes[e.source] && t.nodes[e.target]).map((e) => ({
+    ...e, sourceHandle: 's', targetHandle: 't', type: 'default', className: 'overlay', selectable: false,
+    data: { index: -1, ends: ['', ''], addresses: [[], []], errors: [] },
+  }));
   return { nodes, edges: [...edges, ...overlay] };
 }

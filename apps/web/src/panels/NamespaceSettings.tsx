@@ -1,6 +1,7 @@
-/** Routes, sysctls, NAT, firewall and VXLANs of a netns or host node. */
-import { updateNode, type NamespaceNode, type NatSpec, type Topology, type TopologyIssue } from '@nslab/topology';
+/** Routes, sysctls, NAT, firewall and the list kinds (VXLANs, macvlans) of a netns or host node. */
+import { LIST_KINDS, updateNode, type NamespaceNode, type NatSpec, type Topology, type TopologyIssue } from '@nslab/topology';
 import { useStore } from '../store';
+import { KindListSection } from './KindListSection';
 import { CheckField, issuesAt, listText, NumberField, Section, SelectField, TextField, textList } from './fields';
 
 type Node = NamespaceNode;
@@ -21,7 +22,6 @@ export function NamespaceSettings({ name, node, t, issues }: { name: string; nod
   const routes = node.routes ?? [];
   const nat = node.nat ?? [];
   const fw = node.firewall ?? {};
-  const vxlans = node.vxlans ?? [];
   const list = <T,>(items: T[], i: number, value: T | undefined): T[] | undefined => {
     const next = value === undefined ? items.filter((_, k) => k !== i) : items.map((x, k) => (k === i ? value : x));
     return next.length ? next : undefined;
@@ -122,27 +122,9 @@ export function NamespaceSettings({ name, node, t, issues }: { name: string; nod
         })}
       </Section>
 
-      <Section title="VXLAN" action={<button type="button" onClick={() => patch({ vxlans: [...vxlans, { name: `vxlan${vxlans.length}`, vni: 1, dstport: 4789 }] }, 'vx.add')}>Add VXLAN</button>}>
-        {vxlans.map((v, i) => {
-          const p = [...base, 'vxlans', i];
-          const set = (x: typeof v | undefined) => patch({ vxlans: list(vxlans, i, x) }, `vx.${i}`);
-          const bridges = Object.entries(t.nodes).filter(([, n]) => n.kind === 'bridge' && n.netns === name).map(([b]) => [b, b] as [string, string]);
-          return (
-            <div className="row" key={i} role="group" aria-label={`vxlan ${i + 1}`}>
-              <TextField label="Tunnel interface" mono value={v.name} onChange={(x) => set({ ...v, name: x })} issues={issuesAt(issues, [...p, 'name'])} />
-              <NumberField label="VNI" value={v.vni} onChange={(x) => set({ ...v, vni: x ?? 0 })} issues={issuesAt(issues, [...p, 'vni'])} />
-              <TextField label="Remote" mono value={v.remote ?? ''} onChange={(x) => set({ ...v, remote: x || undefined })} issues={issuesAt(issues, [...p, 'remote'])} />
-              <TextField label="Local" mono value={v.local ?? ''} onChange={(x) => set({ ...v, local: x || undefined })} issues={issuesAt(issues, [...p, 'local'])} />
-              <TextField label="Group" mono value={v.group ?? ''} onChange={(x) => set({ ...v, group: x || undefined })} issues={issuesAt(issues, [...p, 'group'])} />
-              <NumberField label="UDP port" value={v.dstport} onChange={(x) => set({ ...v, dstport: x ?? 4789 })} issues={issuesAt(issues, [...p, 'dstport'])} />
-              <SelectField label="Underlay" value={v.dev ?? ''} options={[['', '(routing decides)'], ...ifnames.map((n) => [n, n] as [string, string])]} onChange={(x) => set({ ...v, dev: x || undefined })} issues={issuesAt(issues, [...p, 'dev'])} />
-              <SelectField label="On bridge" value={v.bridge ?? ''} options={[['', '(none)'], ...bridges]} onChange={(x) => set({ ...v, bridge: x || undefined })} issues={issuesAt(issues, [...p, 'bridge'])} />
-              <TextField label="Overlay IPs" mono value={listText(v.addresses)} onChange={(x) => set({ ...v, addresses: textList(x) })} issues={issuesAt(issues, [...p, 'addresses'])} />
-              <button type="button" className="remove" onClick={() => set(undefined)} aria-label={`remove vxlan ${i + 1}`}>×</button>
-            </div>
-          );
-        })}
-      </Section>
+      {LIST_KINDS.map((k) => (
+        <KindListSection key={k.kind} list={k.list!} name={name} node={node} t={t} issues={issues} ifnames={ifnames} patch={(items, field) => patch({ [k.list!.field]: items } as Partial<Node>, field)} />
+      ))}
     </>
   );
 }

@@ -3,7 +3,9 @@
  * they are now, their peer, bridge, addresses), routes, sysctls and rules,
  * per namespace. `toTopology` turns it into a lab.
  */
+import type { MacvlanMode } from '../kinds/index.js';
 import type { ForwardRuleSpec, NatSpec, RouteSpec, Topology, VxlanSpec } from '../schema.js';
+import type { LinkKind } from '../state.js';
 
 /** '' is the host (root) namespace. */
 export type Ns = string;
@@ -11,13 +13,15 @@ export type Ns = string;
 export interface Iface {
   name: string;
   ns: Ns;
-  kind: 'veth' | 'bridge' | 'vxlan';
+  kind: LinkKind;
   peer?: Iface;
   master?: string;
   addresses: string[];
   mtu?: number;
   mac?: string;
   vxlan?: Omit<VxlanSpec, 'name' | 'bridge' | 'addresses'>;
+  /** macvlan: its parent, on the host (the namespace where it was made). */
+  macvlan?: { parent: string; mode?: MacvlanMode };
 }
 
 export interface NsState {
@@ -76,6 +80,7 @@ export class ScriptModel {
     for (const [ns, s] of this.namespaces) {
       if (ns === '' && !hasHostStuff) continue;
       const vxlans = this.ifaces.filter((i) => i.ns === ns && i.kind === 'vxlan').map((i) => ({ name: i.name, ...i.vxlan!, ...(i.master ? { bridge: bridgeNode(i.ns, i.master) } : {}), ...(i.addresses.length ? { addresses: i.addresses } : {}) }));
+      const macvlans = this.ifaces.filter((i) => i.ns === ns && i.kind === 'macvlan').map((i) => ({ name: i.name, parent: bridgeNode('', i.macvlan!.parent), ...(i.macvlan!.mode ? { mode: i.macvlan!.mode } : {}), ...(i.addresses.length ? { addresses: i.addresses } : {}), ...(i.mac ? { mac: i.mac } : {}), ...(i.mtu ? { mtu: i.mtu } : {}) }));
       nodes[nodeOf(ns)] = {
         kind: ns === '' ? 'host' : 'netns',
         ...(s.routes.length ? { routes: s.routes } : {}),
@@ -83,11 +88,11 @@ export class ScriptModel {
         ...(s.nat.length ? { nat: s.nat } : {}),
         ...(s.forward.length || s.forwardPolicy ? { firewall: { ...(s.forwardPolicy ? { forwardPolicy: s.forwardPolicy } : {}), ...(s.forward.length ? { forward: s.forward } : {}) } } : {}),
         ...(vxlans.length ? { vxlans } : {}),
+        ...(macvlans.length ? { macvlans } : {}),
       } as Topology['nodes'][string];
     }
     for (const b of this.ifaces.filter((i) => i.kind === 'bridge')) {
-      let node = b.name;
-      node = bridgeNode(b.ns, b.name);
+      const node = bridgeNode(b.ns, b.name);
       nodes[node] = { kind: 'bridge', ...(b.ns !== '' ? { netns: b.ns } : {}), ...(b.addresses.length ? { addresses: b.addresses } : {}) };
     }
     // The host node is needed when a bridge or veth end lives there.

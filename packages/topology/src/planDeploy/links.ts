@@ -1,6 +1,9 @@
 import { linkId } from '../desiredState.js';
-import { scopeKeyOf, scopeLabel } from '../resolveTopology.js';
-import type { LinkRef, LinkSettings, Step } from '../step.js';
+import { aliasStep } from '../kinds/mark.js';
+import { kindOf } from '../kinds/index.js';
+import { labMark } from '../names.js';
+import { scopeKeyOf } from '../resolveTopology.js';
+import type { LinkRef, LinkSettings } from '../step.js';
 import type { LinkState } from '../state.js';
 import type { PlanContext } from './context.js';
 import { where } from './explain.js';
@@ -8,13 +11,8 @@ import { where } from './explain.js';
 /** Links whose identity changed cannot be edited in place: they are recreated. */
 function mustRecreate(o: LinkState, d: LinkState): boolean {
   if (o.kind !== d.kind) return true;
-  if (d.kind === 'veth') return o.peer?.name !== d.peer?.name || o.peer?.netns !== d.peer?.netns;
-  if (d.kind === 'vxlan') return JSON.stringify(sortKeys(o.vxlan)) !== JSON.stringify(sortKeys(d.vxlan));
-  return false;
-}
-
-function sortKeys(o: object | undefined): object {
-  return Object.fromEntries(Object.entries(o ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const kind = kindOf(d.kind);
+  return JSON.stringify(kind.identity(o)) !== JSON.stringify(kind.identity(d));
 }
 
 /**
@@ -52,9 +50,7 @@ export function planLinkRemovals(ctx: PlanContext, scopeKeys: string[]): Map<str
 }
 
 function describeChange(o: LinkState, d: LinkState): string {
-  if (o.kind !== d.kind) return 'kind';
-  if (d.kind === 'veth') return 'peer';
-  return 'tunnel settings';
+  return o.kind !== d.kind ? 'kind' : kindOf(d.kind).identityWords;
 }
 
 /** Phases 2–3: create missing links and bring existing ones to their desired settings. */
@@ -62,44 +58,19 @@ export function planLinkChanges(ctx: PlanContext, key: string): void {
   const des = ctx.des(key)!;
   const obs = ctx.obs(key);
   const netns = des.netns;
-  const mark = `nslab:${ctx.lab}`;
+  const mark = labMark(ctx.lab);
   const existing = (name: string) => (ctx.gone.has(linkId(key, name)) ? undefined : obs?.links[name]);
-  const order = (l: LinkState) => (l.kind === 'bridge' ? 0 : l.kind === 'vxlan' ? 2 : 1);
-  const links = Object.values(des.links).sort((a, b) => order(a) - order(b));
+  const links = Object.values(des.links).sort((a, b) => kindOf(a.kind).order - kindOf(b.kind).order);
 
   for (const d of links) {
     const o = existing(d.name);
-    const id = linkId(key, d.name);
     if (!o) {
-      ctx.created.add(id);
-      if (d.kind === 'bridge') {
-        ctx.push(key, { kind: 'bridge.add', netns, node: d.name, name: d.name, stp: d.stp ?? false, reason: `create bridge ${d.name} in ${where(netns)}: a virtual switch; interfaces plugged into it share one L2 segment` });
-      } else if (d.kind === 'vxlan') {
-        const v = d.vxlan!;
-        ctx.push(key, { kind: 'vxlan.add', netns, node: des.node, name: d.name, vxlan: v, reason: `create vxlan ${d.name} (VNI ${v.vni}) in ${where(netns)}: Ethernet frames are wrapped in UDP port ${v.dstport}${v.remote ? ` and sent to ${v.remote}` : ''}` });
-      } else if (ctx.desired.origins[id]?.end === 0) {
-        const peerKey = scopeKeyOf(d.peer!.netns);
-        const p = ctx.des(peerKey)!.links[d.peer!.name]!;
-        ctx.created.add(linkId(peerKey, p.name));
-        ctx.push('host', {
-          kind: 'veth.add', netns: null, node: des.node,
-          a: { netns, name: d.name, mac: d.mac, mtu: d.mtu },
-          b: { netns: d.peer!.netns, name: p.name, mac: p.mac, mtu: p.mtu },
-          reason: `create a veth pair, a virtual cable: ${d.name} in ${scopeLabel(netns)} ↔ ${p.name} in ${scopeLabel(d.peer!.netns)}`,
-        });
-        for (const [end, n] of [[d, netns], [p, d.peer!.netns]] as const) {
-          if (n === null) ctx.push('host', aliasStep(end.name, mark));
-        }
-      }
-      if (netns === null && d.kind !== 'veth') ctx.push(key, aliasStep(d.name, mark));
+      ctx.created.add(linkId(key, d.name));
+      kindOf(d.kind).create(ctx, key, d);
     }
     if (o?.unmarked && netns === null) ctx.push(key, aliasStep(d.name, mark));
     planLinkSettings(ctx, key, d, o);
   }
-}
-
-function aliasStep(name: string, mark: string): Step {
-  return { kind: 'link.set', netns: null, name, set: { alias: mark }, reason: `mark ${name} as the lab's (alias ${mark}), so nslab can prove it owns it` };
 }
 
 function planLinkSettings(ctx: PlanContext, key: string, d: LinkState, o: LinkState | undefined): void {
@@ -108,7 +79,7 @@ function planLinkSettings(ctx: PlanContext, key: string, d: LinkState, o: LinkSt
   const set = (s: LinkSettings, from: LinkSettings | undefined, reason: string) =>
     ctx.push(key, { kind: 'link.set', netns, node, name: d.name, set: s, ...(from ? { from } : {}), reason });
   if (o) {
-    if ((o.stp ?? false) !== (d.stp ?? false) && d.kind === 'bridge') set({ stp: !!d.stp }, { stp: !!o.stp }, `${d.stp ? 'enable' : 'disable'} spanning tree on ${d.name}`);
+    for (const c of kindOf(d.kind).settle?.(o, d) ?? []) set(c.set, c.from, c.reason);
     if (d.mtu !== undefined && o.mtu !== d.mtu) set({ mtu: d.mtu }, o.mtu ? { mtu: o.mtu } : undefined, `set the MTU of ${d.name} to ${d.mtu}`);
     if (d.mac !== undefined && o.mac !== d.mac) set({ mac: d.mac }, o.mac ? { mac: o.mac } : undefined, `set the MAC address of ${d.name} to ${d.mac}`);
   }

@@ -61,6 +61,6 @@ function namePath(path: readonly (string | number)[], kind: string): (string | n
 
 function describe(path: readonly (string | number)[]): string {
   if (path[0] === 'links') return `links[${path[1]}].endpoints[${path[3]}]`;
-  if (path[2] === 'vxlans') return `vxlan of node "${path[1]}"`;
+  if (typeof path[2] === 'string') return `${path[2].replace(/s$/, '')} of node "${path[1]}"`;
   return `bridge "${path[1]}"`;
 }

@@ -2,10 +2,10 @@ import type { IssueList, Path } from '../issues.js';
 import { cidrContains, familyOf, isMulticast, networkOf, parseCidr, parseHostPort, parseIp, type Family } from '../net.js';
 import { interfacesOf, type ResolvedScope, type ResolvedTopology } from '../resolveTopology.js';
 import type { NamespaceNode } from '../schema.js';
-import { checkIfName } from './links.js';
+import { LIST_KINDS, type NamespaceCheck } from '../kinds/index.js';
 import { isIfName, sysctlInterface, sysctlKeyProblem } from '../names.js';
 
-/** [V13] routes, [V14] sysctls, [V15] NAT, [V16] firewall, [V17] vxlans — per netns/host node. */
+/** [V13] routes, [V14] sysctls, [V15] NAT, [V16] firewall, [V17] vxlans, [V18] macvlans (their kind modules) — per netns/host node. */
 export function validateNamespaces(r: ResolvedTopology, list: IssueList): void {
   for (const [name, node] of Object.entries(r.topology.nodes)) {
     if (node.kind === 'bridge') continue;
@@ -15,17 +15,11 @@ export function validateNamespaces(r: ResolvedTopology, list: IssueList): void {
     validateSysctls(node, ctx);
     validateNat(node, ctx);
     validateFirewall(node, ctx);
-    validateVxlans(node, ctx);
+    for (const kind of LIST_KINDS) kind.validate?.(node, ctx);
   }
 }
 
-interface Ctx {
-  scope: ResolvedScope;
-  list: IssueList;
-  base: Path;
-  isHost: boolean;
-  r: ResolvedTopology;
-}
+type Ctx = NamespaceCheck;
 
 function hasInterface(scope: ResolvedScope, name: string): boolean {
   return name === 'lo' || scope.interfaces.has(name);
@@ -157,28 +151,3 @@ function validateFirewall(node: NamespaceNode, ctx: Ctx): void {
   });
 }
 
-function validateVxlans(node: NamespaceNode, ctx: Ctx): void {
-  (node.vxlans ?? []).forEach((vx, i) => {
-    const path = [...ctx.base, 'vxlans', i];
-    checkIfName(vx.name, [...path, 'name'], ctx.list);
-    for (const field of ['remote', 'local', 'group'] as const) {
-      const v = vx[field];
-      if (v !== undefined && !parseIp(v)) ctx.list.error('addr.parse', [...path, field], `${JSON.stringify(v)} is not an IP address`);
-    }
-    if (vx.remote !== undefined && vx.group !== undefined) ctx.list.error('vxlan.remote-group', path, 'give "remote" (unicast) or "group" (multicast), not both');
-    if (vx.group !== undefined && parseIp(vx.group) && !isMulticast(vx.group)) ctx.list.error('vxlan.group', [...path, 'group'], `${vx.group} is not a multicast address`);
-    if (vx.group !== undefined && vx.dev === undefined) ctx.list.error('vxlan.group-dev', [...path, 'dev'], 'a multicast vxlan needs "dev", the interface to join the group on');
-    if (vx.remote === undefined && vx.group === undefined) ctx.list.warn('vxlan.no-peer', path, 'no "remote" or "group": this tunnel sends nothing until you add forwarding entries by hand');
-    if (vx.dev !== undefined && !isIfName(vx.dev)) ctx.list.error('name.interface', [...path, 'dev'], `${JSON.stringify(vx.dev)} is not a valid interface name`);
-    else if (vx.dev !== undefined && vx.dev === vx.name) ctx.list.error('ref.interface', [...path, 'dev'], 'a vxlan cannot be its own underlay');
-    else if (vx.dev !== undefined && !hasInterface(ctx.scope, vx.dev)) {
-      if (ctx.isHost) ctx.list.warn('ref.host-interface', [...path, 'dev'], `"${vx.dev}" is not an interface of this lab; it must already exist on the host`);
-      else ctx.list.error('ref.interface', [...path, 'dev'], `no underlay interface named "${vx.dev}" in this namespace`);
-    }
-    if (vx.bridge !== undefined) {
-      const b = ctx.r.topology.nodes[vx.bridge];
-      if (!b || b.kind !== 'bridge') ctx.list.error('ref.bridge', [...path, 'bridge'], `no bridge node named "${vx.bridge}"`);
-      else if (ctx.r.scopeOfNode.get(vx.bridge) !== ctx.scope.key) ctx.list.error('ref.bridge', [...path, 'bridge'], `bridge "${vx.bridge}" lives in another namespace; a vxlan joins a bridge in its own namespace`);
-    }
-  });
-}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { desiredState } from '../desiredState.js';
+import { importScript } from '../importScript.js';
+import { parseTopology } from '../parseTopology.js';
+import { planDeploy, planDestroy } from '../planDeploy.js';
+import { emptyObserved } from '../state.js';
+import { commandOf, inverseOf, phaseOf, toArgv } from '../step.js';
+import { stepTargets } from '../stepTargets.js';
+import { deployedAs } from '../testFixtures.js';
+import { renameNode } from '../edit.js';
+
+const LAB = `
+name: mv
+nodes:
+  host: { kind: host }
+  br-mv: { kind: bridge, addresses: [10.9.0.1/24] }
+  a:
+    kind: netns
+    macvlans: [{ name: mv0, parent: br-mv, addresses: [10.9.0.11/24] }]
+  b:
+    kind: netns
+    macvlans: [{ name: mv0, parent: br-mv, mode: private, mac: "02:00:00:00:00:0b", addresses: [10.9.0.12/24] }]
+`;
+
+const parsed = (text: string) => parseTopology(text);
+
+describe('[M1] macvlan, one kind module', () => {
+  it('[M1] parses and validates a lab of macvlans on a host bridge', () => {
+    const r = parsed(LAB);
+    expect(r.issues.filter((i) => i.severity !== 'warning')).toEqual([]);
+    expect(r.topology!.nodes.a).toMatchObject({ macvlans: [{ name: 'mv0', parent: 'br-mv' }] });
+  });
+
+  it('[M1] an unknown mode is an error at its path', () => {
+    const r = parsed(LAB.replace('mode: private', 'mode: sideways'));
+    expect(r.issues.some((i) => i.path.join('.') === 'nodes.b.macvlans.0.mode')).toBe(true);
+  });
+
+  it('[M2] a parent the lab does not make is a warning (it must exist on the host), a bad name an error', () => {
+    const warn = parsed(LAB.replace('parent: br-mv, addresses: [10.9.0.11/24]', 'parent: eth0, addresses: [10.9.0.11/24]'));
+    expect(warn.issues).toContainEqual(expect.objectContaining({ code: 'ref.host-interface', path: ['nodes', 'a', 'macvlans', 0, 'parent'], severity: 'warning' }));
+    const bad = parsed(LAB.replace('parent: br-mv, addresses: [10.9.0.11/24]', 'parent: "-x", addresses: [10.9.0.11/24]'));
+    expect(bad.issues).toContainEqual(expect.objectContaining({ code: 'name.interface', path: ['nodes', 'a', 'macvlans', 0, 'parent'] }));
+  });
+
+  it('[M2] two macvlans on one parent are one L2 segment: a duplicate address is reported', () => {
+    const r = parsed(LAB.replace('10.9.0.12/24', '10.9.0.11/24'));
+    expect(r.issues).toContainEqual(expect.objectContaining({ code: 'addr.duplicate', message: expect.stringMatching(/10\.9\.0\.11 is already used by mv0 in (a|b) .* on the same L2 segment/) }));
+  });
+
+  it('[M3] plans: made on the host on its parent and moved into its namespace, after the bridge', () => {
+    const plan = planDeploy(emptyObserved('mv'), desiredState(parsed(LAB).topology!));
+    const argv = plan.steps.map((s) => toArgv(s).join(' '));
+    const bridge = argv.indexOf('ip link add name br-mv type bridge');
+    const a = argv.indexOf('ip link add link br-mv name mv0 netns a type macvlan mode bridge');
+    const b = argv.indexOf('ip link add link br-mv name mv0 address 02:00:00:00:00:0b netns b type macvlan mode private');
+    expect(bridge).toBeGreaterThanOrEqual(0);
+    expect(a).toBeGreaterThan(bridge);
+    expect(b).toBeGreaterThan(argv.indexOf('ip netns add b'));
+    expect(argv).toContain('ip -n a addr add 10.9.0.11/24 dev mv0');
+    expect(argv).toContain('ip -n a link set dev mv0 up');
+    const step = plan.steps.find((s) => s.kind === 'macvlan.add')!;
+    expect(phaseOf(step)).toBe(2);
+    expect(inverseOf(step)).toMatchObject({ kind: 'link.del', netns: 'a', name: 'mv0' });
+    expect(stepTargets(step, desiredState(parsed(LAB).topology!))).toEqual({ node: 'a' });
+    expect(commandOf(step)).toMatchObject({ tool: 'ip' });
+  });
+
+  it('[M3] planning against its own deployed state changes nothing; destroy removes the namespaces', () => {
+    const d = desiredState(parsed(LAB).topology!);
+    expect(planDeploy(deployedAs(d), d).steps).toEqual([]);
+    const destroy = planDestroy(deployedAs(d)).steps.map((s) => toArgv(s).join(' '));
+    expect(destroy).toContain('ip netns del a');
+    expect(destroy).toContain('ip link del dev br-mv');
+  });
+
+  it('[M3] a new mode or parent recreates the macvlan; a new address is changed in place', () => {
+    const before = desiredState(parsed(LAB).topology!);
+    const mode = planDeploy(deployedAs(before), desiredState(parsed(LAB.replace('mode: private', 'mode: vepa')).topology!));
+    expect(mode.steps.map((s) => s.reason)).toContainEqual(expect.stringMatching(/remove macvlan mv0 from b: its parent or mode changed/));
+    expect(mode.steps.some((s) => s.kind === 'macvlan.add' && s.macvlan.mode === 'vepa')).toBe(true);
+    const addr = planDeploy(deployedAs(before), desiredState(parsed(LAB.replace('10.9.0.12/24', '10.9.0.13/24')).topology!));
+    expect(addr.steps.map((s) => s.kind)).toEqual(['addr.del', 'addr.add']);
+  });
+
+  it('[M4] renaming the parent bridge node renames the reference', () => {
+    const t = renameNode(parsed(LAB).topology!, 'br-mv', 'br-x');
+    expect(t.nodes.a).toMatchObject({ macvlans: [{ parent: 'br-x' }] });
+  });
+
+  it('[M5] imports `ip link add … type macvlan` and its move into a namespace', () => {
+    const r = importScript(['ip netns add ns1', 'ip link add mv1 link eth0 type macvlan mode bridge', 'ip link set mv1 netns ns1', 'ip -n ns1 addr add 10.9.1.2/24 dev mv1'].join('\n'), 'imv');
+    expect(r.topology?.nodes.ns1).toMatchObject({ kind: 'netns', macvlans: [{ name: 'mv1', parent: 'eth0', mode: 'bridge', addresses: ['10.9.1.2/24'] }] });
+    const inside = importScript(['ip netns add ns1', 'ip -n ns1 link add mv1 link eth0 type macvlan'].join('\n'), 'imv');
+    expect(inside.warnings.map((w) => w.message).join('\n')).toMatch(/nslab makes macvlans on interfaces of the host/);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * A macvlan: an interface of its own MAC address on a parent interface of the
+ * host namespace (a bridge of the lab, or an existing host interface), moved
+ * into the namespace that declares it. Declared in a netns or host node's
+ * `macvlans:` list. In mode bridge (the default) macvlans on one parent reach
+ * each other directly; none of them reaches the parent itself.
+ */
+import { z } from 'zod';
+import { normaliseMac } from '../net.js';
+import { where } from '../planDeploy/explain.js';
+import { HOST_KEY, scopeLabel, type Netns } from '../resolveTopology.js';
+import type { StepBase } from '../step.js';
+import { checkIfName } from '../validate/links.js';
+import { ipCommand, listEntry, type LinkKindModule } from './kind.js';
+import { markIfHost } from './mark.js';
+
+export const MACVLAN_MODES = ['bridge', 'private', 'vepa', 'passthru'] as const;
+export type MacvlanMode = (typeof MACVLAN_MODES)[number];
+
+export const macvlanSchema = z.strictObject({
+  name: z.string(),
+  parent: z.string(),
+  mode: z.enum(MACVLAN_MODES).optional(),
+  addresses: z.array(z.string()).optional(),
+  mac: z.string().optional(),
+  mtu: z.int().min(68).max(65535).optional(),
+});
+export type MacvlanSpec = z.infer<typeof macvlanSchema>;
+
+export interface MacvlanParams {
+  /** The lower device, in the host namespace. */
+  parent: string;
+  mode: MacvlanMode;
+}
+
+export type MacvlanAddStep = StepBase & { kind: 'macvlan.add'; name: string; macvlan: MacvlanParams; into: Netns; mac?: string; mtu?: number };
+
+declare module '../state.js' {
+  interface LinkKinds {
+    macvlan: true;
+  }
+  interface LinkKindFields {
+    macvlan?: MacvlanParams;
+  }
+}
+declare module '../step.js' {
+  interface KindSteps {
+    'macvlan.add': MacvlanAddStep;
+  }
+}
+
+export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
+  kind: 'macvlan',
+  addStep: 'macvlan.add',
+  order: 3,
+  capability: { help: 'macvlan interfaces (kernel module macvlan)', probe: 'link add pmv link p0 type macvlan' },
+  list: {
+    field: 'macvlans',
+    title: 'Macvlan',
+    addLabel: 'Add macvlan',
+    rowLabel: 'macvlan',
+    nodeRefs: ['parent'],
+    newItem: (i) => ({ name: `mv${i}`, parent: '' }),
+    form: [
+      { key: 'name', label: 'Macvlan interface', type: 'text', mono: true },
+      { key: 'parent', label: 'Parent', type: 'select', options: 'host-interfaces', none: '(choose)' },
+      { key: 'mode', label: 'Mode', type: 'select', options: MACVLAN_MODES, none: '(bridge)' },
+      { key: 'addresses', label: 'Macvlan IPs', type: 'list', mono: true },
+      { key: 'mac', label: 'Macvlan MAC', type: 'text', mono: true },
+    ],
+  },
+  resolve(kit) {
+    for (const [name, node] of Object.entries(kit.topology.nodes)) {
+      if (node.kind === 'bridge') continue;
+      const scopeKey = kit.scopeOfNode.get(name)!;
+      (node.macvlans ?? []).forEach((mv, i) => {
+        const path = ['nodes', name, 'macvlans', i];
+        kit.add(scopeKey, { name: mv.name, kind: 'macvlan', node: name, path, addresses: kit.addresses(mv.addresses, [...path, 'addresses']) });
+        // Macvlans share their parent's segment (what is plugged into it, and each other).
+        kit.join(`${scopeKey}/${mv.name}`, `${HOST_KEY}/${mv.parent}`);
+      });
+    }
+  },
+  validate(node, ctx) {
+    const host = ctx.r.scopes.get(HOST_KEY);
+    (node.macvlans ?? []).forEach((mv, i) => {
+      const path = [...ctx.base, 'macvlans', i];
+      checkIfName(mv.name, [...path, 'name'], ctx.list);
+      checkIfName(mv.parent, [...path, 'parent'], ctx.list);
+      if (mv.mac !== undefined && !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(mv.mac)) ctx.list.error('link.mac', [...path, 'mac'], `${JSON.stringify(mv.mac)} is not a MAC address (like 02:00:00:00:00:01)`);
+      const lab = host?.interfaces.get(mv.parent)?.[0];
+      if (ctx.isHost && mv.parent === mv.name) ctx.list.error('ref.interface', [...path, 'parent'], 'a macvlan cannot be its own parent');
+      else if (lab && lab.kind === 'macvlan') ctx.list.error('ref.interface', [...path, 'parent'], `"${mv.parent}" is itself a macvlan; give the parent it is on`);
+      else if (!lab) ctx.list.warn('ref.host-interface', [...path, 'parent'], `"${mv.parent}" is not an interface this lab makes on the host; it must already exist there`);
+    });
+  },
+  desired(iface, r) {
+    const spec = listEntry<MacvlanSpec>(r, iface.path);
+    return { macvlan: { parent: spec.parent, mode: spec.mode ?? 'bridge' }, ...(spec.mac ? { mac: normaliseMac(spec.mac) } : {}), ...(spec.mtu ? { mtu: spec.mtu } : {}) };
+  },
+  identity: (l) => ({ parent: l.macvlan?.parent, mode: l.macvlan?.mode }),
+  identityWords: 'parent or mode',
+  create(ctx, key, d) {
+    const des = ctx.des(key)!;
+    const m = d.macvlan!;
+    // Made on the host, where its parent is, and moved into its namespace in the same command.
+    ctx.push(HOST_KEY, {
+      kind: 'macvlan.add', netns: null, node: des.node, name: d.name, macvlan: m, into: des.netns, mac: d.mac, mtu: d.mtu,
+      reason: `create macvlan ${d.name} on ${m.parent} (mode ${m.mode}) for ${where(des.netns)}: an interface with its own MAC address on the parent's wire`,
+    });
+    markIfHost(ctx, des.netns, d.name);
+  },
+  command: (s) =>
+    ipCommand('link', 'add', 'link', s.macvlan.parent, 'name', s.name, ...(s.mac ? ['address', s.mac] : []), ...(s.mtu ? ['mtu', String(s.mtu)] : []),
+      ...(s.into !== null ? ['netns', s.into] : []), 'type', 'macvlan', 'mode', s.macvlan.mode),
+  inverse: (s) => ({ netns: s.into, node: s.node, kind: 'link.del', name: s.name, reason: `undo: remove macvlan ${s.name} from ${scopeLabel(s.into)}` }),
+  phase: () => 2,
+  creates: (s) => [{ netns: s.into, name: s.name }],
+  observe(l, kit) {
+    const mode = String(l.linkinfo?.info_data?.mode ?? 'bridge') as MacvlanMode;
+    const parent = l.link_netnsid === undefined ? l.link : l.link_index !== undefined ? kit.hostLinkName(l.link_index) : undefined;
+    return { macvlan: { parent: parent ?? '?', mode } };
+  },
+  toLab(l, kit) {
+    const m = l.macvlan;
+    if (!m || m.parent === '?') return kit.warn('its parent interface was not found in the host namespace; left out');
+    if (l.master !== undefined) kit.warn(`it is plugged into ${l.master}; a macvlan on a bridge cannot be written, so it is left unplugged`);
+    const { addresses, mac, mtu } = kit.common(l);
+    kit.addToList('macvlans', {
+      name: l.name, parent: m.parent, ...(m.mode !== 'bridge' ? { mode: m.mode } : {}),
+      ...(addresses ? { addresses } : {}), ...(mac ? { mac } : {}), ...(mtu ? { mtu } : {}),
+    });
+  },
+  edges(t) {
+    // A macvlan hangs off its parent: draw it to the bridge node it names, or to the host node.
+    const host = Object.entries(t.nodes).find(([, n]) => n.kind === 'host')?.[0];
+    return Object.entries(t.nodes).flatMap(([name, n]) => {
+      if (n.kind === 'bridge') return [];
+      return (n.macvlans ?? []).flatMap((mv, i) => {
+        const target = t.nodes[mv.parent]?.kind === 'bridge' ? mv.parent : host;
+        return target && target !== name ? [{ id: `macvlan-${name}-${i}`, source: target, target: name, label: `macvlan ${mv.name}` }] : [];
+      });
+    });
+  },
+};
