@@ -110,13 +110,27 @@ test.describe('editing', () => {
     await expect(page.locator('.react-flow__node')).toHaveCount(0);
   });
 
-  test('pasting a seed\'s commands into Import script draws the lab', async ({ page }) => {
+  test("pasting a seed's commands into Import script draws the lab", async ({ page }) => {
     await page.goto('/');
     await page.getByRole('button', { name: /^Labs/ }).click();
     await page.getByRole('menuitem', { name: 'Import script…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import script' });
     await dialog.getByLabel('Lab name').fill('e2e-imported');
-    await dialog.getByLabel('Shell commands').fill(['ip netns add red', 'ip netns add blue', 'ip link add veth-red type veth peer name veth-blue', 'ip link set veth-red netns red', 'ip link set veth-blue netns blue', 'ip netns exec red ip addr add 192.168.100.2/24 dev veth-red', 'ip netns exec blue ip addr add 192.168.100.3/24 dev veth-blue', 'ip netns exec red ping -c1 192.168.100.3', 'frobnicate'].join('\n'));
+    await dialog
+      .getByLabel('Shell commands')
+      .fill(
+        [
+          'ip netns add red',
+          'ip netns add blue',
+          'ip link add veth-red type veth peer name veth-blue',
+          'ip link set veth-red netns red',
+          'ip link set veth-blue netns blue',
+          'ip netns exec red ip addr add 192.168.100.2/24 dev veth-red',
+          'ip netns exec blue ip addr add 192.168.100.3/24 dev veth-blue',
+          'ip netns exec red ping -c1 192.168.100.3',
+          'frobnicate',
+        ].join('\n'),
+      );
     await dialog.getByRole('button', { name: 'Read commands' }).click();
     await expect(dialog).toContainText('2 nodes, 1 links; 1 warning(s), 1 command(s) skipped');
     await expect(dialog.getByRole('list', { name: 'Import warnings' })).toContainText('line 9');

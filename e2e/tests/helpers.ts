@@ -82,10 +82,14 @@ export class OwnServer {
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [path.resolve(here, '../../apps/server/dist/cli.js'), 'serve', '--port', String(this.port), '--data-dir', this.data], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, NSLAB_TOKEN: TOKEN },
-    });
+    const child = spawn(
+      process.execPath,
+      [path.resolve(here, '../../apps/server/dist/cli.js'), 'serve', '--port', String(this.port), '--data-dir', this.data],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, NSLAB_TOKEN: TOKEN },
+      },
+    );
     this.child = child;
     await new Promise<void>((resolve, reject) => {
       let out = '';

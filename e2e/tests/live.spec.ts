@@ -80,7 +80,10 @@ test.describe('live tools on a deployed lab', () => {
     await capture.getByRole('button', { name: 'Download .pcap' }).click();
     const download = await downloading;
     expect(download.suggestedFilename()).toMatch(/^capture-[\w-]{8}\.pcap$/);
-    const magic = fs.readFileSync((await download.path())!).subarray(0, 4).toString('hex');
+    const magic = fs
+      .readFileSync((await download.path())!)
+      .subarray(0, 4)
+      .toString('hex');
     expect(['d4c3b2a1', 'a1b2c3d4', '4d3cb2a1', 'a1b23c4d']).toContain(magic); // pcap, either byte order, µs or ns
   });
 });

@@ -42,9 +42,13 @@ test.describe('the page never tells a state that is not true', () => {
   test('reloading during a long deploy shows it running, then Deployed, with Deploy and Destroy usable again', async ({ page }) => {
     const n = 150;
     const lines = ['name: e2e-long', 'nodes:', '  e2e-lg-br: { kind: bridge, addresses: [10.230.0.1/22], position: { x: 40, y: 40 } }'];
-    for (let i = 0; i < n; i++) lines.push(`  e2e-lg-${i}: { kind: netns, position: { x: ${40 + (i % 15) * 120}, y: ${160 + Math.floor(i / 15) * 90} } }`);
+    for (let i = 0; i < n; i++)
+      lines.push(`  e2e-lg-${i}: { kind: netns, position: { x: ${40 + (i % 15) * 120}, y: ${160 + Math.floor(i / 15) * 90} } }`);
     lines.push('links:');
-    for (let i = 0; i < n; i++) lines.push(`  - endpoints: [{ node: e2e-lg-${i}, name: eth0, addresses: [10.230.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}/22] }, { node: e2e-lg-br, name: e2e-lgv${i} }]`);
+    for (let i = 0; i < n; i++)
+      lines.push(
+        `  - endpoints: [{ node: e2e-lg-${i}, name: eth0, addresses: [10.230.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}/22] }, { node: e2e-lg-br, name: e2e-lgv${i} }]`,
+      );
     try {
       expect((await page.request.post('/api/labs', { headers: auth, data: { text: `${lines.join('\n')}\n` } })).status()).toBe(201);
       await page.goto('/?lab=e2e-long');
@@ -87,7 +91,10 @@ links:
       await expect(status).toHaveText('Deployed', { timeout: 20_000 });
 
       const rev = (await (await page.request.get('/api/labs/e2e-fail', { headers: auth })).json()).rev as number;
-      const bad = good.replace('  host: { kind: host, position: { x: 40, y: 40 } }', '  host: { kind: host, position: { x: 40, y: 40 }, routes: [{ to: 10.229.9.0/24, via: 10.229.0.2 }] }');
+      const bad = good.replace(
+        '  host: { kind: host, position: { x: 40, y: 40 } }',
+        '  host: { kind: host, position: { x: 40, y: 40 }, routes: [{ to: 10.229.9.0/24, via: 10.229.0.2 }] }',
+      );
       expect((await page.request.put('/api/labs/e2e-fail', { headers: auth, data: { text: bad, baseRev: rev } })).status()).toBe(200);
       await expect(plan).toContainText('route add 10.229.9.0/24 via 10.229.0.2');
       await page.getByRole('button', { name: 'Deploy', exact: true }).click();

@@ -42,7 +42,9 @@ test.describe('the access token', () => {
       await expect(page.getByRole('button', { name: /^Labs/ })).toHaveCount(0);
       // The API: no token, a wrong one, or the token in the URL (no longer accepted there) are all 401.
       expect((await context.request.get('/api/labs')).status()).toBe(401);
-      expect((await context.request.get('/api/labs', { headers: { authorization: 'Bearer not-the-token-not-the-token' } })).status()).toBe(401);
+      expect((await context.request.get('/api/labs', { headers: { authorization: 'Bearer not-the-token-not-the-token' } })).status()).toBe(
+        401,
+      );
       expect((await context.request.get(`/api/labs?token=${TOKEN}`)).status()).toBe(401);
     } finally {
       await context.close();
@@ -59,7 +61,11 @@ test.describe('the access token', () => {
     await expect(page.getByRole('button', { name: /^Labs/ })).toHaveCount(0);
   });
 
-  test('opening the printed address logs in: the token leaves the address bar, and nslab opens again without it', async ({ browser, baseURL, request }) => {
+  test('opening the printed address logs in: the token leaves the address bar, and nslab opens again without it', async ({
+    browser,
+    baseURL,
+    request,
+  }) => {
     await createLab(request, 'sec-e2e-login');
     const context = await browser.newContext({ baseURL, storageState: NO_LOGIN });
     try {
@@ -81,7 +87,11 @@ test.describe('the access token', () => {
     }
   });
 
-  test('a logged-in page sends the token in no URL, not even a websocket\'s, and keeps it in no cookie', async ({ page, context, request }) => {
+  test("a logged-in page sends the token in no URL, not even a websocket's, and keeps it in no cookie", async ({
+    page,
+    context,
+    request,
+  }) => {
     await createLab(request, 'sec-e2e-ws');
     const urls: string[] = [];
     let framesFromFollower = 0;
@@ -105,7 +115,11 @@ test.describe('the access token', () => {
 });
 
 test.describe('another web server on this host', () => {
-  test('its page cannot create labs or open nslab websockets, even with a stolen token, and never receives the token', async ({ page, baseURL, request }) => {
+  test('its page cannot create labs or open nslab websockets, even with a stolen token, and never receives the token', async ({
+    page,
+    baseURL,
+    request,
+  }) => {
     await createLab(request, 'sec-e2e-foreign');
     const ws = `${baseURL!.replace(/^http/, 'ws')}/api/ws?lab=sec-e2e-foreign`;
     const stolen = ['nslab', `nslab.token.${TOKEN}`];
@@ -118,16 +132,42 @@ test.describe('another web server on this host', () => {
     await foreign.start();
     try {
       await page.goto(foreign.url);
-      const posts = await page.evaluate(async ({ nslab, token }) => {
-        const body = (name: string) => JSON.stringify({ text: `name: ${name}\nnodes: {}\nlinks: []\n` });
-        const outcome = (p: Promise<Response>) => p.then((r) => (r.type === 'opaque' ? 'sent, reply unreadable' : `status ${r.status}`), () => 'failed');
-        return {
-          json: await outcome(fetch(`${nslab}/api/labs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body('sec-e2e-foreign-json') })),
-          // A "simple" request needs no CORS preflight: the server itself must refuse it (no token).
-          simple: await outcome(fetch(`${nslab}/api/labs`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: body('sec-e2e-foreign-simple') })),
-          stolen: await outcome(fetch(`${nslab}/api/labs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body('sec-e2e-foreign-stolen') })),
-        };
-      }, { nslab: baseURL!, token: TOKEN });
+      const posts = await page.evaluate(
+        async ({ nslab, token }) => {
+          const body = (name: string) => JSON.stringify({ text: `name: ${name}\nnodes: {}\nlinks: []\n` });
+          const outcome = (p: Promise<Response>) =>
+            p.then(
+              (r) => (r.type === 'opaque' ? 'sent, reply unreadable' : `status ${r.status}`),
+              () => 'failed',
+            );
+          return {
+            json: await outcome(
+              fetch(`${nslab}/api/labs`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: body('sec-e2e-foreign-json'),
+              }),
+            ),
+            // A "simple" request needs no CORS preflight: the server itself must refuse it (no token).
+            simple: await outcome(
+              fetch(`${nslab}/api/labs`, {
+                method: 'POST',
+                mode: 'no-cors',
+                headers: { 'content-type': 'text/plain' },
+                body: body('sec-e2e-foreign-simple'),
+              }),
+            ),
+            stolen: await outcome(
+              fetch(`${nslab}/api/labs`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+                body: body('sec-e2e-foreign-stolen'),
+              }),
+            ),
+          };
+        },
+        { nslab: baseURL!, token: TOKEN },
+      );
       expect(posts.json).toBe('failed');
       expect(posts.stolen).toBe('failed');
 
@@ -136,11 +176,15 @@ test.describe('another web server on this host', () => {
       expect(await page.evaluate(trySocket, { url: ws, protocols: stolen })).toBe('refused');
 
       // The token alone is not enough from another origin: the server compares Origin exactly.
-      const r = await request.post('/api/labs', { headers: { ...auth, origin: foreign.url }, data: { text: 'name: sec-e2e-foreign-origin\nnodes: {}\nlinks: []\n' } });
+      const r = await request.post('/api/labs', {
+        headers: { ...auth, origin: foreign.url },
+        data: { text: 'name: sec-e2e-foreign-origin\nnodes: {}\nlinks: []\n' },
+      });
       expect(r.status()).toBe(403);
 
       const names = await labNames(request);
-      for (const n of ['sec-e2e-foreign-json', 'sec-e2e-foreign-simple', 'sec-e2e-foreign-stolen', 'sec-e2e-foreign-origin']) expect(names).not.toContain(n);
+      for (const n of ['sec-e2e-foreign-json', 'sec-e2e-foreign-simple', 'sec-e2e-foreign-stolen', 'sec-e2e-foreign-origin'])
+        expect(names).not.toContain(n);
 
       // Cookies for 127.0.0.1 go to every port: whatever nslab's cookie holds reached this server, and it is not the token.
       expect(foreign.requests.length).toBeGreaterThan(0);

@@ -24,12 +24,22 @@ describe('bad input', () => {
   describe('API bodies', () => {
     let srv: RunningServer;
     beforeAll(async () => {
-      srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-bad-')), planOnly: true, watchMs: 0 });
+      srv = await startServer({
+        port: 0,
+        token: TEST_TOKEN,
+        host: '127.0.0.1',
+        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-bad-')),
+        planOnly: true,
+        watchMs: 0,
+      });
     });
     afterAll(() => srv.close());
 
     it.each(BAD_BODIES)('%s %s gets a 4xx with a reason', async (method, url, body) => {
-      const r = await fetch(`${srv.url.replace(/\/$/, '')}${url}`, { method, ...(body !== undefined ? { body, headers: { 'content-type': 'application/json' } } : {}) });
+      const r = await fetch(`${srv.url.replace(/\/$/, '')}${url}`, {
+        method,
+        ...(body !== undefined ? { body, headers: { 'content-type': 'application/json' } } : {}),
+      });
       expect(r.status).toBeGreaterThanOrEqual(400);
       expect(r.status).toBeLessThan(500);
       expect(((await r.json()) as { error: string }).error.length).toBeGreaterThan(3);

@@ -12,7 +12,9 @@ import { inNetns, type Runner } from './runner.js';
 
 /** Link kinds probed, in `ip link add` form; the names are what users see. The lab's kinds come from their modules (veth first: others stand on p0). */
 const LINK_PROBES: Array<[string, string]> = [
-  ...[...LINK_KINDS].sort((a, b) => (a.kind === 'veth' ? -1 : b.kind === 'veth' ? 1 : 0)).map((k): [string, string] => [k.kind, k.capability.probe]),
+  ...[...LINK_KINDS]
+    .sort((a, b) => (a.kind === 'veth' ? -1 : b.kind === 'veth' ? 1 : 0))
+    .map((k): [string, string] => [k.kind, k.capability.probe]),
   ['dummy', 'link add pdm type dummy'],
   ['vlan', 'link add link p0 name p0.5 type vlan id 5'],
   ['ipip', 'link add pip type ipip'],

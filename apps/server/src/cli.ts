@@ -8,7 +8,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  describeCheck, desiredState, emptyObserved, formatIssue, importScript, isError, LAB_NAME, parseTopology, planDeploy, renderPlanScript, stepLine,
+  describeCheck,
+  desiredState,
+  emptyObserved,
+  formatIssue,
+  importScript,
+  isError,
+  LAB_NAME,
+  parseTopology,
+  planDeploy,
+  renderPlanScript,
+  stepLine,
   type Topology,
 } from '@nslab/topology';
 import { FEATURES, probeFeatures } from './capabilities.js';
@@ -46,7 +56,10 @@ const USAGE = `usage: nslab COMMAND [ARGS]
 exit codes: 0 ok, 1 invalid or refused (nothing ran), 2 failed (rolled back), 3 drift`;
 
 class Exit extends Error {
-  constructor(readonly code: number, message = '') {
+  constructor(
+    readonly code: number,
+    message = '',
+  ) {
     super(message);
   }
 }
@@ -83,7 +96,8 @@ function labNameOf(arg: string | undefined): { name: string; topology?: Topology
 }
 
 function requireRoot(what: string): void {
-  if (process.getuid?.() !== 0) throw new Exit(1, `nslab ${what} changes the host's network and must run as root (try: sudo nslab ${what} …)`);
+  if (process.getuid?.() !== 0)
+    throw new Exit(1, `nslab ${what} changes the host's network and must run as root (try: sudo nslab ${what} …)`);
 }
 
 function printEvent(e: StepEvent): void {
@@ -96,7 +110,12 @@ function reportFailure(result: ExecResult): never {
   const failure = new PlanFailedError(result);
   err(`error: ${failure.message}`);
   const rb = result.rollback;
-  if (rb) err(rb.errors.length === 0 ? `rolled back: ${rb.undone} step(s) undone; the host is as before` : `rollback left ${rb.errors.length} problem(s):\n  ${rb.errors.join('\n  ')}`);
+  if (rb)
+    err(
+      rb.errors.length === 0
+        ? `rolled back: ${rb.undone} step(s) undone; the host is as before`
+        : `rollback left ${rb.errors.length} problem(s):\n  ${rb.errors.join('\n  ')}`,
+    );
   throw new Exit(2);
 }
 
@@ -110,7 +129,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const t = loadLab(file);
     const plan = process.getuid?.() === 0 ? await planLab(t) : planDeploy(emptyObserved(t.name), desiredState(t));
     if (plan.conflicts.length > 0) throw new LabRefusedError(plan.conflicts);
-    const header = process.getuid?.() === 0 ? `nslab plan ${file}: what deploy would run now` : `nslab plan ${file}: not root, so planned against an empty host`;
+    const header =
+      process.getuid?.() === 0
+        ? `nslab plan ${file}: what deploy would run now`
+        : `nslab plan ${file}: not root, so planned against an empty host`;
     out(renderPlanScript(plan, { header }));
   },
 
@@ -120,7 +142,11 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     err(`deploying lab ${t.name} …`);
     const { plan, result } = await deployLab(t, { onEvent: printEvent, onPhase: (p) => err(`  ${p}`) });
     if (!result.ok) reportFailure(result);
-    out(plan.steps.length === 0 ? `lab ${t.name} is up to date: no changes (${result.elapsedMs} ms)` : `deployed lab ${t.name}: ${result.applied} changes in ${result.elapsedMs} ms`);
+    out(
+      plan.steps.length === 0
+        ? `lab ${t.name} is up to date: no changes (${result.elapsedMs} ms)`
+        : `deployed lab ${t.name}: ${result.applied} changes in ${result.elapsedMs} ms`,
+    );
   },
 
   async destroy([arg]) {
@@ -128,7 +154,11 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     requireRoot('destroy');
     const { plan, result } = await destroyLab(name, { onEvent: printEvent });
     if (!result.ok) reportFailure(result);
-    out(plan.steps.length === 0 ? `lab ${name}: nothing on this host` : `destroyed lab ${name}: ${result.applied} changes in ${result.elapsedMs} ms`);
+    out(
+      plan.steps.length === 0
+        ? `lab ${name}: nothing on this host`
+        : `destroyed lab ${name}: ${result.applied} changes in ${result.elapsedMs} ms`,
+    );
   },
 
   async status([arg]) {
@@ -182,11 +212,13 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   async check([file]) {
     const t = loadLab(file);
     requireRoot('check');
-    if (!(t.checks?.length)) {
+    if (!t.checks?.length) {
       out(`lab ${t.name} has no checks`);
       return;
     }
-    const results = await runChecks(hostRunner, t, (r) => out(`${r.ok ? 'PASS' : 'FAIL'}  ${describeCheck(r.check)}: ${r.observed}\n      ${r.explanation}`));
+    const results = await runChecks(hostRunner, t, (r) =>
+      out(`${r.ok ? 'PASS' : 'FAIL'}  ${describeCheck(r.check)}: ${r.observed}\n      ${r.explanation}`),
+    );
     const failed = results.filter((r) => !r.ok).length;
     out(failed === 0 ? `all ${results.length} checks pass` : `${failed} of ${results.length} checks failed`);
     if (failed > 0) throw new Exit(1);
@@ -208,22 +240,41 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   async 'export-script'([file]) {
     const t = loadLab(file);
     const plan = planDeploy(emptyObserved(t.name), desiredState(t));
-    out(renderPlanScript(plan, { header: `builds lab "${t.name}" on a host without nslab (exported by nslab export-script)`, strict: true }));
+    out(
+      renderPlanScript(plan, { header: `builds lab "${t.name}" on a host without nslab (exported by nslab export-script)`, strict: true }),
+    );
   },
 
   async 'import-script'(args) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' } } });
     const text = readFile(positionals[0]);
-    const name = values.name ?? (positionals[0] === '-' ? 'imported' : path.basename(positionals[0]!).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 24)) ?? 'imported';
+    const name =
+      values.name ??
+      (positionals[0] === '-'
+        ? 'imported'
+        : path
+            .basename(positionals[0]!)
+            .replace(/\.[^.]+$/, '')
+            .toLowerCase()
+            .replace(/[^a-z0-9-]+/g, '-')
+            .replace(/^[^a-z]+/, '')
+            .slice(0, 24)) ??
+      'imported';
     const r = importScript(text, name || 'imported');
     for (const w of r.warnings) err(`${positionals[0]}:${w.line}: warning: ${w.message}\n    ${w.text}`);
-    if (r.skipped.length) err(`skipped ${r.skipped.length} command(s) that only look or print: ${[...new Set(r.skipped.map((x) => x.line))].slice(0, 30).join(', ')}${r.skipped.length > 30 ? ', …' : ''}`);
+    if (r.skipped.length)
+      err(
+        `skipped ${r.skipped.length} command(s) that only look or print: ${[...new Set(r.skipped.map((x) => x.line))].slice(0, 30).join(', ')}${r.skipped.length > 30 ? ', …' : ''}`,
+      );
     for (const i of r.issues) err(`lab: ${formatIssue(i)}`);
     out(r.yaml);
   },
 
   async discover(args) {
-    const { values } = parseArgs({ args, options: { all: { type: 'boolean', default: false }, name: { type: 'string' }, script: { type: 'boolean', default: false } } });
+    const { values } = parseArgs({
+      args,
+      options: { all: { type: 'boolean', default: false }, name: { type: 'string' }, script: { type: 'boolean', default: false } },
+    });
     requireRoot('discover');
     const r = await discoverHost(hostRunner, { all: values.all!, ...(values.name ? { name: values.name } : {}) });
     for (const w of r.warnings) err(`warning: ${w.text}: ${w.message}`);
@@ -244,7 +295,14 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       out(fs.readFileSync(file, 'utf8').trim());
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new Exit(1, code === 'ENOENT' ? `${file}: no token: is nslab serve running (without --no-token)?` : code === 'EACCES' ? `${file}: only root may read the token (sudo nslab token)` : `${file}: ${(e as Error).message}`);
+      throw new Exit(
+        1,
+        code === 'ENOENT'
+          ? `${file}: no token: is nslab serve running (without --no-token)?`
+          : code === 'EACCES'
+            ? `${file}: only root may read the token (sudo nslab token)`
+            : `${file}: ${(e as Error).message}`,
+      );
     }
   },
 
@@ -269,7 +327,11 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     out(`nslab serving ${s.url}${process.getuid?.() === 0 ? '' : ' (plan-only: not root, so nothing on the host can be changed)'}`);
     if (s.token) {
       out(`open: ${s.openUrl}`);
-      out(s.tokenFile ? `(every request needs the token; it is also in ${s.tokenFile}, readable by root: sudo nslab token)` : '(every request needs the token)');
+      out(
+        s.tokenFile
+          ? `(every request needs the token; it is also in ${s.tokenFile}, readable by root: sudo nslab token)`
+          : '(every request needs the token)',
+      );
     } else {
       const warning = [
         '',

@@ -10,9 +10,26 @@
  * rules) or a lab's hold (sysctls, chain policies), unless --all.
  */
 import {
-  commentOf, desiredState, emptyObserved, formatIssue, formatTopology, isError, labFromState, labOfMark, parseHoldKey,
-  parseTopologyData, planDeploy, policyKey, renderPlanScript, scopeKeyOf,
-  type DiscoverResult, type HostHold, type LabState, type ScopeState, type Topology, type TopologyIssue,
+  commentOf,
+  desiredState,
+  emptyObserved,
+  formatIssue,
+  formatTopology,
+  isError,
+  labFromState,
+  labOfMark,
+  parseHoldKey,
+  parseTopologyData,
+  planDeploy,
+  policyKey,
+  renderPlanScript,
+  scopeKeyOf,
+  type DiscoverResult,
+  type HostHold,
+  type LabState,
+  type ScopeState,
+  type Topology,
+  type TopologyIssue,
 } from '@nslab/topology';
 import { HoldStore } from './holds.js';
 import { applyTables, readHost, readSysctls, saveTables, type HostReading, type RawScope } from './observe.js';
@@ -35,7 +52,11 @@ export async function discoverHost(runner: Runner, opts: DiscoverOptions = {}): 
   const name = opts.name ?? (labs.length === 1 ? labs[0]! : 'discovered');
   const holds = (opts.holds ?? new HoldStore()).read();
   const read = { runner, reading, all: opts.all ?? false, holds };
-  const scopes = await mapLimit([reading.host, ...kept], parallelism(), async (r) => [scopeKeyOf(r.netns), await scopeOf(r, read)] as const);
+  const scopes = await mapLimit(
+    [reading.host, ...kept],
+    parallelism(),
+    async (r) => [scopeKeyOf(r.netns), await scopeOf(r, read)] as const,
+  );
   const state: LabState = { lab: name, scopes: Object.fromEntries(scopes) };
 
   const { topology, warnings } = labFromState(state, { name, fromHost: true });
@@ -66,7 +87,9 @@ async function scopeOf(r: RawScope, { runner, reading, all, holds }: Read): Prom
   const keepRule = (args: string[]) => !isHost || all || labOfMark(commentOf(args)) !== undefined;
   for (const family of v6 ? ([4, 6] as const) : ([4] as const)) applyTables(s, await saveTables(runner, r.netns, family, keepRule));
 
-  const held = Object.entries(holds).flatMap(([k, h]) => (h.labs.length > 0 ? [parseHoldKey(k)] : [])).filter((h) => h !== undefined);
+  const held = Object.entries(holds)
+    .flatMap(([k, h]) => (h.labs.length > 0 ? [parseHoldKey(k)] : []))
+    .filter((h) => h !== undefined);
   if (isHost) {
     // The host's policies are its own (Docker's DROP, say) unless a lab holds them.
     const policies = s.policies;
@@ -81,7 +104,16 @@ async function scopeOf(r: RawScope, { runner, reading, all, holds }: Read): Prom
   }
 
   // Sysctls: the forwarding and proxy-ARP switches the seeds turn on (where they are on), and on the host those a lab holds.
-  const usual = isHost && !all ? [] : ['net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding', ...Object.values(s.links).filter((l) => l.kind === 'veth' || l.kind === 'bridge').map((l) => `net.ipv4.conf.${l.name.replace(/\./g, '/')}.proxy_arp`)];
+  const usual =
+    isHost && !all
+      ? []
+      : [
+          'net.ipv4.ip_forward',
+          'net.ipv6.conf.all.forwarding',
+          ...Object.values(s.links)
+            .filter((l) => l.kind === 'veth' || l.kind === 'bridge')
+            .map((l) => `net.ipv4.conf.${l.name.replace(/\./g, '/')}.proxy_arp`),
+        ];
   const mine = isHost ? held.flatMap((h) => (h.type === 'sysctl' ? [h.key] : [])) : [];
   const values = usual.length + mine.length > 0 ? await readSysctls(runner, r.netns, [...new Set([...usual, ...mine])]) : {};
   for (const [k, v] of Object.entries(values)) if (mine.includes(k) || v !== '0') s.sysctls[k] = v;
@@ -91,7 +123,8 @@ async function scopeOf(r: RawScope, { runner, reading, all, holds }: Read): Prom
 /** The commands that build the lab, as `nslab plan` prints them on an empty host; a lab that does not validate gets its issues instead. */
 function scriptOf(lab: Topology, issues: TopologyIssue[]): string {
   const errors = issues.filter(isError);
-  if (errors.length > 0) return `#!/usr/bin/env bash\n# nslab discover: the lab found is not valid, so there is no plan:\n${errors.map((i) => `# ${formatIssue(i)}`).join('\n')}\n`;
+  if (errors.length > 0)
+    return `#!/usr/bin/env bash\n# nslab discover: the lab found is not valid, so there is no plan:\n${errors.map((i) => `# ${formatIssue(i)}`).join('\n')}\n`;
   const plan = planDeploy(emptyObserved(lab.name), desiredState(lab));
   return renderPlanScript(plan, { header: `builds lab "${lab.name}" as nslab discover found it on this host` });
 }

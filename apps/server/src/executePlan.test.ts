@@ -51,7 +51,12 @@ describe('executePlan', () => {
     expect(result.applied).toBe(p.steps.length);
     const argvs = runner.calls.map((c) => c.argv.join(' '));
     expect(argvs).toEqual(
-      expect.arrayContaining(['ip -batch -', 'nsenter --net=/run/netns/a -- ip -batch -', 'nsenter --net=/run/netns/b -- ip -batch -', 'sysctl -w -- net.ipv4.ip_forward=1']),
+      expect.arrayContaining([
+        'ip -batch -',
+        'nsenter --net=/run/netns/a -- ip -batch -',
+        'nsenter --net=/run/netns/b -- ip -batch -',
+        'sysctl -w -- net.ipv4.ip_forward=1',
+      ]),
     );
     expect(runner.calls.length).toBeLessThan(p.steps.length / 2);
     for (const c of runner.calls) expect(c.argv.some((a) => /[;&|$`]/.test(a))).toBe(false);
@@ -73,7 +78,10 @@ describe('executePlan', () => {
     expect(result.ok).toBe(false);
     expect(result.failure!.argv.join(' ')).toMatch(/^ip -n [ab] route add default via 10.5.0.1$/);
     expect(result.failure!.message).toBe('RTNETLINK answers: File exists');
-    const undo = runner.calls.filter((c) => c.argv.includes('-force')).map((c) => c.input).join('');
+    const undo = runner.calls
+      .filter((c) => c.argv.includes('-force'))
+      .map((c) => c.input)
+      .join('');
     // Whatever was created is removed; namespaces last, host links synchronously.
     expect(undo).toContain('netns del a');
     expect(undo).toContain('netns del b');
@@ -83,7 +91,7 @@ describe('executePlan', () => {
     expect(events.filter((e) => e.status === 'undone').length).toBeGreaterThan(0);
   });
 
-  it('records a host sysctl\'s old value before changing it', async () => {
+  it("records a host sysctl's old value before changing it", async () => {
     const store = holds();
     await executePlan(plan(), { runner: new FakeRunner(), lab: 'ex', holds: store });
     expect(store.read()['sysctl:net.ipv4.ip_forward']).toEqual({ original: '0', labs: ['ex'] });

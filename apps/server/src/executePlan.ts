@@ -7,7 +7,16 @@
  */
 import { holdKey as holdKeys, inverseOf, linksCreatedBy, phaseOf, toArgv, type Plan, type Step } from '@nslab/topology';
 import type { HoldStore } from './holds.js';
-import { batchesOf, runIpBatch, runIpBatches, runIptablesBatch, runSysctlBatch, type Batch, type BatchOutcome, type Item } from './executePlan/batches.js';
+import {
+  batchesOf,
+  runIpBatch,
+  runIpBatches,
+  runIptablesBatch,
+  runSysctlBatch,
+  type Batch,
+  type BatchOutcome,
+  type Item,
+} from './executePlan/batches.js';
 import { parallelism } from './paths.js';
 import { inNetns, mapLimit, type Runner } from './runner.js';
 import { traced } from './trace.js';
@@ -66,7 +75,14 @@ export async function executePlan(plan: Plan, opts: ExecOptions): Promise<ExecRe
   const elapsed = () => Math.round((performance.now() - start) * 10) / 10;
   const applied: Item[] = [];
   const emit = (item: Item, status: StepStatus, error?: string) =>
-    opts.onEvent?.({ index: item.index, step: item.step, argv: toArgv(item.step), status, elapsedMs: elapsed(), ...(error ? { error } : {}) });
+    opts.onEvent?.({
+      index: item.index,
+      step: item.step,
+      argv: toArgv(item.step),
+      status,
+      elapsedMs: elapsed(),
+      ...(error ? { error } : {}),
+    });
 
   const items = plan.steps.map((step, index) => ({ index, step }));
   for (const phase of [0, 1, 2, 3] as const) {
@@ -77,14 +93,19 @@ export async function executePlan(plan: Plan, opts: ExecOptions): Promise<ExecRe
       byScope.set(k, [...(byScope.get(k) ?? []), i]);
     }
     // Round r runs the r-th batch of every namespace together; a namespace stops at its first failure.
-    const queues = CRASH_AFTER === undefined ? [...byScope.values()].map((group) => batchesOf(group)) : [[...byScope.values()].flat().flatMap((i) => batchesOf([i]))];
+    const queues =
+      CRASH_AFTER === undefined
+        ? [...byScope.values()].map((group) => batchesOf(group))
+        : [[...byScope.values()].flat().flatMap((i) => batchesOf([i]))];
     const failures: StepFailure[] = [];
     for (let round = 0; queues.some((q) => q.length > round); round++) {
       const batches = queues.map((q) => q[round]).filter((b): b is Batch => b !== undefined);
       const pooled = batches.filter((b) => b.tool === 'ip' && b.netns !== null);
       const rest = batches.filter((b) => !pooled.includes(b));
       const outcomes = await traced(`phase ${phase} round ${round}: ${pooled.length} pooled, ${rest.length} other`, async () =>
-        (await Promise.all([runIpBatches(opts.runner, pooled, false), mapLimit(rest, parallelism(), (b) => runBatch(b, opts, false))])).flat(),
+        (
+          await Promise.all([runIpBatches(opts.runner, pooled, false), mapLimit(rest, parallelism(), (b) => runBatch(b, opts, false))])
+        ).flat(),
       );
       for (const outcome of outcomes) {
         for (const i of outcome.applied) {
@@ -105,7 +126,13 @@ export async function executePlan(plan: Plan, opts: ExecOptions): Promise<ExecRe
       const rollback = await undo(applied, opts, emit);
       return { ok: false, applied: applied.length, elapsedMs: elapsed(), failure: failures[0], rollback };
     }
-    if (phase === 1) await traced('await teardown', () => awaitTeardown(items.map((i) => i.step), opts.runner));
+    if (phase === 1)
+      await traced('await teardown', () =>
+        awaitTeardown(
+          items.map((i) => i.step),
+          opts.runner,
+        ),
+      );
   }
   return { ok: true, applied: applied.length, elapsedMs: elapsed() };
 }
@@ -132,7 +159,8 @@ async function awaitTeardown(steps: Step[], runner: Runner): Promise<void> {
       left = left.filter((n) => present.has(n));
       if (left.length > 0) await new Promise((res) => setTimeout(res, 10));
     }
-    if (left.length > 0) await runner.run(inNetns(netns, ['ip', '-force', '-batch', '-']), { input: left.map((n) => `link del dev ${n}\n`).join('') });
+    if (left.length > 0)
+      await runner.run(inNetns(netns, ['ip', '-force', '-batch', '-']), { input: left.map((n) => `link del dev ${n}\n`).join('') });
   }
 }
 
@@ -143,7 +171,8 @@ async function runBatch(batch: Batch, opts: ExecOptions, force: boolean): Promis
     case 'sysctl':
     case 'iptables': {
       takeHolds(batch, opts);
-      const outcome = batch.tool === 'sysctl' ? await runSysctlBatch(opts.runner, batch) : await runIptablesBatch(opts.runner, batch, force);
+      const outcome =
+        batch.tool === 'sysctl' ? await runSysctlBatch(opts.runner, batch) : await runIptablesBatch(opts.runner, batch, force);
       releaseHolds(outcome.applied, opts);
       if (outcome.failed) undoHold(outcome.failed.item.step, opts);
       return outcome;
@@ -182,7 +211,11 @@ function undoHold(step: Step, opts: ExecOptions): void {
 }
 
 /** Inverses of applied steps, newest first, skipping what dies with a namespace or link this run created. */
-async function undo(applied: Item[], opts: ExecOptions, emit: (i: Item, s: StepStatus, e?: string) => void): Promise<{ undone: number; errors: string[] }> {
+async function undo(
+  applied: Item[],
+  opts: ExecOptions,
+  emit: (i: Item, s: StepStatus, e?: string) => void,
+): Promise<{ undone: number; errors: string[] }> {
   const ordered = [...applied].sort((a, b) => b.index - a.index);
   const newNs = new Set(ordered.flatMap((i) => (i.step.kind === 'netns.add' ? [i.step.name] : [])));
   const newLinks = new Set(ordered.flatMap((i) => linksCreatedBy(i.step).map((l) => `${l.netns ?? ''}/${l.name}`)));
@@ -203,4 +236,3 @@ async function undo(applied: Item[], opts: ExecOptions, emit: (i: Item, s: StepS
   }
   return { undone: inverses.length - errors.length, errors };
 }
-

@@ -29,13 +29,18 @@ export function readIntent(lab: string): Intent {
   } catch {
     return { netns: [], hostLinks: [] };
   }
-  const names = (v: unknown, ok: (n: string) => boolean) => (Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string' && ok(n)) : []);
+  const names = (v: unknown, ok: (n: string) => boolean) =>
+    Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string' && ok(n)) : [];
   return { netns: names(raw.netns, (n) => NETNS.test(n)), hostLinks: names(raw.hostLinks, isIfName) };
 }
 
 export function intentLabs(): string[] {
   try {
-    return fs.readdirSync(path.join(runDir(), 'intent')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((l) => LAB_NAME.test(l));
+    return fs
+      .readdirSync(path.join(runDir(), 'intent'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5))
+      .filter((l) => LAB_NAME.test(l));
   } catch {
     return [];
   }

@@ -4,8 +4,18 @@
  * observe → plan → (maybe) execute; nothing runs when the plan is refused.
  */
 import {
-  checkCapabilities, commentOf, desiredState, type DesiredState, formatIssue, labOfMark, planDeploy, planDestroy, splitRuleLine,
-  type Plan, type Topology, type TopologyIssue,
+  checkCapabilities,
+  commentOf,
+  desiredState,
+  type DesiredState,
+  formatIssue,
+  labOfMark,
+  planDeploy,
+  planDestroy,
+  splitRuleLine,
+  type Plan,
+  type Topology,
+  type TopologyIssue,
 } from '@nslab/topology';
 import { forLab } from './audit.js';
 import { capabilitySet, probeFeatures } from './capabilities.js';
@@ -45,7 +55,9 @@ async function plan(topology: Topology, ctx: LabContext): Promise<Plan> {
   const desired = await traced('desired state', () => desiredState(topology));
   ctx.onPhase?.('observing the host');
   const rulesIn = await traced('rules hint', () => rulesHint(desired, topology.name));
-  const observed = await traced('observe', () => observeHost({ runner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), desired, rulesIn, intent: readIntent(topology.name) }));
+  const observed = await traced('observe', () =>
+    observeHost({ runner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), desired, rulesIn, intent: readIntent(topology.name) }),
+  );
   return traced('plan', () => planDeploy(observed, desired));
 }
 
@@ -54,7 +66,8 @@ function rulesHint(desired: DesiredState, lab: string): ((key: string) => boolea
   const previous = readDeployed(lab);
   if (!previous) return undefined; // no record: read them all
   const before = desiredState(previous);
-  const has = (st: DesiredState, key: string) => (st.scopes[key]?.rules.length ?? 0) > 0 || Object.keys(st.scopes[key]?.policies ?? {}).length > 0;
+  const has = (st: DesiredState, key: string) =>
+    (st.scopes[key]?.rules.length ?? 0) > 0 || Object.keys(st.scopes[key]?.policies ?? {}).length > 0;
   return (key) => has(desired, key) || has(before, key);
 }
 
@@ -73,7 +86,9 @@ async function deploy(topology: Topology, ctx: LabContext): Promise<Outcome> {
   ctx.onPhase?.(`applying ${plan.steps.length} steps`);
   const intentBefore = readIntent(topology.name);
   writeIntent(topology.name, plan);
-  const result = await traced('execute', () => executePlan(plan, { runner: ctx.runner ?? hostRunner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), onEvent: ctx.onEvent }));
+  const result = await traced('execute', () =>
+    executePlan(plan, { runner: ctx.runner ?? hostRunner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), onEvent: ctx.onEvent }),
+  );
   if (result.ok) {
     await traced('record', () => saveDeployed(topology));
     clearIntent(topology.name); // every name it made is marked now
@@ -104,7 +119,12 @@ async function destroy(lab: string, ctx: LabContext): Promise<Outcome> {
 export async function findLabs(runner: Runner = hostRunner, holds = new HoldStore()): Promise<string[]> {
   const labs = new Set<string>();
   const names = await listNetns(runner);
-  const los = await ipBatchEach(runner, names.map((netns) => ({ netns, input: 'link show dev lo\n' })), ['-json'], { linesPerJob: 1 });
+  const los = await ipBatchEach(
+    runner,
+    names.map((netns) => ({ netns, input: 'link show dev lo\n' })),
+    ['-json'],
+    { linesPerJob: 1 },
+  );
   for (const r of los.values()) {
     const lab = r.code === 0 ? ownerOfLinks(JSON.parse(r.stdout) as IpLink[]) : undefined;
     if (lab) labs.add(lab);

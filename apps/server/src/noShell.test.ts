@@ -21,8 +21,11 @@ const FORBIDDEN: Array<[RegExp, string]> = [
 function files(dir: string): string[] {
   const abs = path.join(root, dir);
   if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile() && /\.(ts|tsx|mjs|js)$/.test(d.name) && !d.parentPath.includes('node_modules') && !d.parentPath.includes('dist'))
+  return fs
+    .readdirSync(abs, { recursive: true, withFileTypes: true })
+    .filter(
+      (d) => d.isFile() && /\.(ts|tsx|mjs|js)$/.test(d.name) && !d.parentPath.includes('node_modules') && !d.parentPath.includes('dist'),
+    )
     .map((d) => path.join(d.parentPath, d.name));
 }
 
@@ -34,9 +37,11 @@ describe('no shell strings', () => {
   it('finds no spawn through a shell', () => {
     const hits: string[] = [];
     for (const f of all) {
-      fs.readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
-        for (const [re, what] of FORBIDDEN) if (re.test(line)) hits.push(`${path.relative(root, f)}:${i + 1}: ${what}`);
-      });
+      fs.readFileSync(f, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          for (const [re, what] of FORBIDDEN) if (re.test(line)) hits.push(`${path.relative(root, f)}:${i + 1}: ${what}`);
+        });
     }
     expect(hits).toEqual([]);
   });

@@ -17,7 +17,7 @@ describe('attributeErrors: whose error is it', () => {
     expect(r.unattributed).toEqual([]);
   });
 
-  it('leaves nsenter\'s message for a half-made namespace unattributed: it names none', () => {
+  it("leaves nsenter's message for a half-made namespace unattributed: it names none", () => {
     const r = attributeErrors("nsenter: reassociate to namespace 'ns/net' failed: Invalid argument\n", DIR, names);
     expect(r.errs.size).toBe(0);
     expect(r.unattributed).toEqual(["nsenter: reassociate to namespace 'ns/net' failed: Invalid argument"]);

@@ -36,9 +36,15 @@ const POOL_THRESHOLD = 16;
  * Runs `ip <ipArgs> -batch FILE` inside each job's namespace. Results keep ip's
  * own error format ("Command failed -:LINE") so callers parse one format.
  */
-export async function ipBatchEach(runner: Runner, jobs: NsJob[], ipArgs: string[], opts: { linesPerJob?: number } = {}): Promise<Map<string, RunResult>> {
+export async function ipBatchEach(
+  runner: Runner,
+  jobs: NsJob[],
+  ipArgs: string[],
+  opts: { linesPerJob?: number } = {},
+): Promise<Map<string, RunResult>> {
   const results = new Map<string, RunResult>();
-  const single = async (job: NsJob) => results.set(job.netns, await runner.run(inNetns(job.netns, ['ip', ...ipArgs, '-batch', '-']), { input: job.input }));
+  const single = async (job: NsJob) =>
+    results.set(job.netns, await runner.run(inNetns(job.netns, ['ip', ...ipArgs, '-batch', '-']), { input: job.input }));
   if (jobs.length < POOL_THRESHOLD) {
     await mapLimit(jobs, parallelism(), single);
     return results;
@@ -53,7 +59,18 @@ export async function ipBatchEach(runner: Runner, jobs: NsJob[], ipArgs: string[
     const chunks = split(jobs, Math.max(2, Math.min(8, os.availableParallelism() * 2)));
     await Promise.all(
       chunks.map(async (chunk) => {
-        const argv = ['xargs', '-0', '-I{}', 'nsenter', `--net=${NETNS_DIR}/{}`, '--', 'ip', ...ipArgs, '-batch', shared ? `${dir}/@all` : `${dir}/{}`];
+        const argv = [
+          'xargs',
+          '-0',
+          '-I{}',
+          'nsenter',
+          `--net=${NETNS_DIR}/{}`,
+          '--',
+          'ip',
+          ...ipArgs,
+          '-batch',
+          shared ? `${dir}/@all` : `${dir}/{}`,
+        ];
         const r = await runner.run(argv, { input: chunk.map((j) => j.netns).join('\0') });
         const names = new Set(chunk.map((j) => j.netns));
         const { errs, unattributed } = attributeErrors(r.stderr, dir, names);
@@ -63,7 +80,13 @@ export async function ipBatchEach(runner: Runner, jobs: NsJob[], ipArgs: string[
           return;
         }
         // The audit log shows what ran in each namespace, not only the xargs that ran it.
-        for (const job of chunk) audit({ argv: ['nsenter', `--net=${NETNS_DIR}/${job.netns}`, '--', 'ip', ...ipArgs, '-batch', '-'], input: job.input, code: errs.has(job.netns) || unattributed.length > 0 ? 1 : 0, ms: 0 });
+        for (const job of chunk)
+          audit({
+            argv: ['nsenter', `--net=${NETNS_DIR}/${job.netns}`, '--', 'ip', ...ipArgs, '-batch', '-'],
+            input: job.input,
+            code: errs.has(job.netns) || unattributed.length > 0 ? 1 : 0,
+            ms: 0,
+          });
         for (const job of chunk) {
           const err = errs.get(job.netns);
           let stdout = '';
@@ -87,7 +110,11 @@ export async function ipBatchEach(runner: Runner, jobs: NsJob[], ipArgs: string[
  * stdin form "-:N". Lines that name no namespace of the chunk (nsenter's EINVAL
  * message, an error in the shared input file) come back as `unattributed`.
  */
-export function attributeErrors(stderr: string, dir: string, names: ReadonlySet<string>): { errs: Map<string, string>; unattributed: string[] } {
+export function attributeErrors(
+  stderr: string,
+  dir: string,
+  names: ReadonlySet<string>,
+): { errs: Map<string, string>; unattributed: string[] } {
   const errs = new Map<string, string>();
   const unattributed: string[] = [];
   let pending: string[] = [];

@@ -6,13 +6,35 @@
  * nsenter (no mount-namespace work, unlike `ip -n`), keeps this fast at scale.
  */
 import {
-  emptyScope, hasV6, holdKey, HOST_KEY, labMark, labOfMark, parseHoldKey, parsePolicyKey, policyKey, scopeKeyOf,
-  type DesiredState, type Family, type HoldRef, type ObservedState, type ScopeState,
+  emptyScope,
+  hasV6,
+  holdKey,
+  HOST_KEY,
+  labMark,
+  labOfMark,
+  parseHoldKey,
+  parsePolicyKey,
+  policyKey,
+  scopeKeyOf,
+  type DesiredState,
+  type Family,
+  type HoldRef,
+  type ObservedState,
+  type ScopeState,
 } from '@nslab/topology';
 import type { HoldStore } from './holds.js';
 import {
-  hasComment, ownerOfLinks, SCOPE_BATCH, parseIptablesSave, parseJsonLines, parseSysctl, toLinkState, toRouteStates,
-  type IpLink, type IpRoute, type SavedTables,
+  hasComment,
+  ownerOfLinks,
+  SCOPE_BATCH,
+  parseIptablesSave,
+  parseJsonLines,
+  parseSysctl,
+  toLinkState,
+  toRouteStates,
+  type IpLink,
+  type IpRoute,
+  type SavedTables,
 } from './observe/parse.js';
 import { parallelism } from './paths.js';
 import { ipBatchEach } from './nsPool.js';
@@ -26,7 +48,6 @@ export interface RawScope {
   /** The lab whose mark its loopback carries. */
   owner?: string;
 }
-
 
 export interface ObserveOptions {
   runner: Runner;
@@ -66,13 +87,21 @@ export async function listNetns(runner: Runner): Promise<string[]> {
 async function readScopes(runner: Runner, names: string[]): Promise<Array<RawScope | undefined>> {
   const [host, each] = await Promise.all([
     runner.run(['ip', '-json', '-details', '-batch', '-'], { input: SCOPE_BATCH }),
-    ipBatchEach(runner, names.map((netns) => ({ netns, input: SCOPE_BATCH })), ['-json', '-details'], { linesPerJob: 3 }),
+    ipBatchEach(
+      runner,
+      names.map((netns) => ({ netns, input: SCOPE_BATCH })),
+      ['-json', '-details'],
+      { linesPerJob: 3 },
+    ),
   ]);
   if (host.code !== 0) throw new Error(`cannot read the host's interfaces: ${host.stderr.trim()}`);
-  return [toRaw(null, host.stdout), ...names.map((n) => {
-    const r = each.get(n);
-    return r && r.code === 0 ? toRaw(n, r.stdout) : undefined; // deleted while we looked
-  })];
+  return [
+    toRaw(null, host.stdout),
+    ...names.map((n) => {
+      const r = each.get(n);
+      return r && r.code === 0 ? toRaw(n, r.stdout) : undefined; // deleted while we looked
+    }),
+  ];
 }
 
 function toRaw(netns: string | null, stdout: string): RawScope {
@@ -97,7 +126,10 @@ export interface HostReading {
  */
 export async function readHost(runner: Runner, expected?: DesiredState): Promise<HostReading> {
   let entries = await listNetnsIds(runner);
-  const raws = await readScopes(runner, entries.map((e) => e.name));
+  const raws = await readScopes(
+    runner,
+    entries.map((e) => e.name),
+  );
   const host = raws[0]!;
   // The kernel gives a namespace its nsid (as the host sees it) lazily, on the first link
   // dump that needs it: ids the dump just handed out are missing from a list taken before it.
@@ -135,7 +167,10 @@ export async function readHost(runner: Runner, expected?: DesiredState): Promise
       }
     }
     const want = expected?.scopes[scopeKeyOf(scope.netns)]?.links[l.ifname]?.peer;
-    return candidates.find((c) => want && c.netns === want.netns && c.name === want.name) ?? (candidates.length === 1 ? candidates[0] : undefined);
+    return (
+      candidates.find((c) => want && c.netns === want.netns && c.name === want.name) ??
+      (candidates.length === 1 ? candidates[0] : undefined)
+    );
   };
   const hostByIndex = new Map(host.links.map((l) => [l.ifindex, l.ifname]));
   const scopeState = (r: RawScope, keepLink: (l: IpLink) => boolean): ScopeState => {
@@ -165,7 +200,9 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
   const v6 = opts.desired ? hasV6(opts.desired) : false;
   const adopt = new Set(opts.intent?.netns ?? []);
   for (const r of raws) if (r.netns !== null && r.owner === undefined && adopt.has(r.netns)) r.owner = lab;
-  const unmarkedNs = new Set(raws.filter((r) => r.netns !== null && adopt.has(r.netns) && ownerOfLinks(r.links) === undefined).map((r) => r.netns));
+  const unmarkedNs = new Set(
+    raws.filter((r) => r.netns !== null && adopt.has(r.netns) && ownerOfLinks(r.links) === undefined).map((r) => r.netns),
+  );
   const adoptLinks = new Set(opts.intent?.hostLinks ?? []);
   const ownedHostLink = (l: IpLink) => labOfMark(l.ifalias) === lab || (l.ifalias === undefined && adoptLinks.has(l.ifname));
   const owned = raws.filter((r) => r.netns !== null && r.owner === lab);
@@ -191,7 +228,10 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
 
   const hostScope = reading.scopeState(host, ownedHostLink);
   for (const l of host.links) if (hostScope.links[l.ifname] && labOfMark(l.ifalias) !== lab) hostScope.links[l.ifname]!.unmarked = true;
-  const hostTables = [await saveTables(runner, null, 4, (a) => hasComment(a, mark)), await saveTables(runner, null, 6, (a) => hasComment(a, mark))];
+  const hostTables = [
+    await saveTables(runner, null, 4, (a) => hasComment(a, mark)),
+    await saveTables(runner, null, 6, (a) => hasComment(a, mark)),
+  ];
   for (const t of hostTables) hostScope.rules.push(...t.rules);
   // The host settings the design or a hold mentions: their current values.
   const wanted: HoldRef[] = [
@@ -223,7 +263,12 @@ export function applyTables(s: ScopeState, t: SavedTables): void {
   }
 }
 
-export async function saveTables(runner: Runner, netns: string | null, family: Family, keep: (args: string[]) => boolean): Promise<SavedTables> {
+export async function saveTables(
+  runner: Runner,
+  netns: string | null,
+  family: Family,
+  keep: (args: string[]) => boolean,
+): Promise<SavedTables> {
   const r = await runner.run(inNetns(netns, [family === 6 ? 'ip6tables-save' : 'iptables-save']));
   if (r.code !== 0) return { rules: [], policies: {} }; // no iptables on this host: nothing of ours either
   return parseIptablesSave(r.stdout, family, keep);

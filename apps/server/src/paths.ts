@@ -25,7 +25,9 @@ export function tokenPath(dir = dataDir()): string {
 export class BadLabName extends Error {
   readonly status = 400;
   constructor(name: unknown) {
-    super(`${JSON.stringify(String(name)).slice(0, 80)} is not a valid lab name: 1–24 lower-case letters, digits and "-", starting with a letter`);
+    super(
+      `${JSON.stringify(String(name)).slice(0, 80)} is not a valid lab name: 1–24 lower-case letters, digits and "-", starting with a letter`,
+    );
   }
 }
 

@@ -95,7 +95,13 @@ export interface PtyOptions {
 export function spawnPty(argv: readonly string[], lab: string, opts: PtyOptions): Pty {
   const t0 = performance.now();
   audit({ argv, code: null, ms: 0, lab });
-  const proc = loadPty().spawn(argv[0]!, argv.slice(1), { name: opts.env.TERM ?? 'xterm-256color', cols: opts.cols, rows: opts.rows, cwd: '/', env: opts.env });
+  const proc = loadPty().spawn(argv[0]!, argv.slice(1), {
+    name: opts.env.TERM ?? 'xterm-256color',
+    cols: opts.cols,
+    rows: opts.rows,
+    cwd: '/',
+    env: opts.env,
+  });
   // Killed by a signal (its socket closed): the shell's convention, 128 + the signal.
   proc.onExit(({ exitCode, signal }) => audit({ argv, code: signal ? 128 + signal : exitCode, ms: performance.now() - t0, lab }));
   return proc;

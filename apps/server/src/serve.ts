@@ -52,7 +52,11 @@ export interface RunningServer {
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const root = !opts.planOnly && process.getuid?.() === 0;
-  const security = new Security({ host: opts.host, ...(opts.token ? { token: opts.token } : {}), ...(opts.noToken ? { noToken: true } : {}) });
+  const security = new Security({
+    host: opts.host,
+    ...(opts.token ? { token: opts.token } : {}),
+    ...(opts.noToken ? { noToken: true } : {}),
+  });
   const data = opts.dataDir ?? dataDir();
   const store = new LabStore(data);
   const tokenFile = security.token ? writeTokenFile(data, security.token) : removeTokenFile(data);
@@ -76,7 +80,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   app.use('/api', live.routes());
   app.use('/api', createApi({ store, service, hub, templatesDir: templatesDir(), mode: { root, token: !!security.token } }));
   const web = path.resolve(here, '../../web/dist');
-  app.use(express.static(web, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => file.endsWith('index.html') && res.setHeader('Cache-Control', 'no-cache') }));
+  app.use(
+    express.static(web, {
+      index: 'index.html',
+      maxAge: '1h',
+      setHeaders: (res, file) => file.endsWith('index.html') && res.setHeader('Cache-Control', 'no-cache'),
+    }),
+  );
   app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(web, 'index.html')));
 
   await new Promise<void>((resolve, reject) => {

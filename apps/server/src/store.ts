@@ -57,15 +57,19 @@ export class LabStore {
 
   list(): LabSummary[] {
     return this.db
-      .prepare(`SELECT l.name, l.head AS rev, l.created_at AS createdAt, r.created_at AS updatedAt
-                FROM labs l JOIN revisions r ON r.lab = l.name AND r.rev = l.head ORDER BY l.name`)
+      .prepare(
+        `SELECT l.name, l.head AS rev, l.created_at AS createdAt, r.created_at AS updatedAt
+                FROM labs l JOIN revisions r ON r.lab = l.name AND r.rev = l.head ORDER BY l.name`,
+      )
       .all() as LabSummary[];
   }
 
   get(name: string): LabRecord {
     const row = this.db
-      .prepare(`SELECT l.name, l.head AS rev, l.created_at AS createdAt, r.created_at AS updatedAt, r.text
-                FROM labs l JOIN revisions r ON r.lab = l.name AND r.rev = l.head WHERE l.name = ?`)
+      .prepare(
+        `SELECT l.name, l.head AS rev, l.created_at AS createdAt, r.created_at AS updatedAt, r.text
+                FROM labs l JOIN revisions r ON r.lab = l.name AND r.rev = l.head WHERE l.name = ?`,
+      )
       .get(name) as LabRecord | undefined;
     if (!row) throw new StoreError(404, `no lab named "${name}"`);
     return row;
@@ -91,8 +95,11 @@ export class LabStore {
     const now = new Date().toISOString();
     this.db.transaction(() => {
       const head = this.get(name).rev;
-      if (opts.baseRev !== undefined && opts.baseRev !== head) throw new StoreError(409, `lab "${name}" changed since revision ${opts.baseRev} (now ${head}); reload it`);
-      this.db.prepare('INSERT INTO revisions (lab, rev, created_at, message, text) VALUES (?, ?, ?, ?, ?)').run(name, head + 1, now, opts.message ?? '', text);
+      if (opts.baseRev !== undefined && opts.baseRev !== head)
+        throw new StoreError(409, `lab "${name}" changed since revision ${opts.baseRev} (now ${head}); reload it`);
+      this.db
+        .prepare('INSERT INTO revisions (lab, rev, created_at, message, text) VALUES (?, ?, ?, ?, ?)')
+        .run(name, head + 1, now, opts.message ?? '', text);
       this.db.prepare('UPDATE labs SET head = ? WHERE name = ?').run(head + 1, name);
     })();
     return this.get(name);
@@ -100,11 +107,15 @@ export class LabStore {
 
   revisions(name: string): RevisionSummary[] {
     this.get(name);
-    return this.db.prepare('SELECT rev, created_at AS createdAt, message FROM revisions WHERE lab = ? ORDER BY rev DESC').all(name) as RevisionSummary[];
+    return this.db
+      .prepare('SELECT rev, created_at AS createdAt, message FROM revisions WHERE lab = ? ORDER BY rev DESC')
+      .all(name) as RevisionSummary[];
   }
 
   revision(name: string, rev: number): RevisionText {
-    const row = this.db.prepare('SELECT rev, created_at AS createdAt, message, text FROM revisions WHERE lab = ? AND rev = ?').get(name, rev);
+    const row = this.db
+      .prepare('SELECT rev, created_at AS createdAt, message, text FROM revisions WHERE lab = ? AND rev = ?')
+      .get(name, rev);
     if (!row) throw new StoreError(404, `lab "${name}" has no revision ${rev}`);
     return row as RevisionSummary & { text: string };
   }
@@ -132,5 +143,9 @@ export class LabStore {
 }
 
 function checkName(name: string): void {
-  if (!LAB_NAME.test(name)) throw new StoreError(400, `${JSON.stringify(name)} is not a valid lab name: 1–24 lower-case letters, digits and "-", starting with a letter`);
+  if (!LAB_NAME.test(name))
+    throw new StoreError(
+      400,
+      `${JSON.stringify(name)} is not a valid lab name: 1–24 lower-case letters, digits and "-", starting with a letter`,
+    );
 }

@@ -24,7 +24,8 @@ export function App() {
     s.init()
       .then(async () => {
         // A first visit gets a lab to draw in straight away.
-        if (!useStore.getState().lab && useStore.getState().labs.length === 0) await s.createLab(formatTopology({ name: 'lab1', nodes: {}, links: [] }));
+        if (!useStore.getState().lab && useStore.getState().labs.length === 0)
+          await s.createLab(formatTopology({ name: 'lab1', nodes: {}, links: [] }));
       })
       .catch((e: Error) => {
         if (!(e instanceof ApiError && e.status === 401)) s.say(`cannot reach the nslab server: ${e.message}`);
@@ -33,12 +34,19 @@ export function App() {
 
   useEffect(() => {
     if (!lab || needsToken) return;
-    void api.status(lab).then((status) => useStore.getState().setStatus(status), () => {});
+    void api.status(lab).then(
+      (status) => useStore.getState().setStatus(status),
+      () => {},
+    );
     return follow(lab, {
       onEvent: (e) => useStore.getState().onLabEvent(e),
       onDown: () => useStore.getState().connectionLost(),
       onUp: (again) => {
-        if (again) void useStore.getState().reconnected().catch(() => {});
+        if (again)
+          void useStore
+            .getState()
+            .reconnected()
+            .catch(() => {});
       },
       onRefused: (message) => useStore.getState().say(message),
     });
@@ -62,7 +70,10 @@ export function App() {
         )}
         {notice && (
           <div className="notice" role="alert">
-            {notice} <button type="button" aria-label="Dismiss" onClick={() => useStore.getState().say(null)}>×</button>
+            {notice}{' '}
+            <button type="button" aria-label="Dismiss" onClick={() => useStore.getState().say(null)}>
+              ×
+            </button>
           </div>
         )}
         <main className="workspace">
@@ -85,7 +96,8 @@ function TokenNeeded() {
     <div className="token-needed" role="alert" aria-labelledby="token-needed-title">
       <h1 id="token-needed-title">nslab needs its access token</h1>
       <p>
-        Open the address <code>nslab serve</code> printed (it ends in <code>?token=…</code>), or run <code>sudo nslab token</code> on the server to see it.
+        Open the address <code>nslab serve</code> printed (it ends in <code>?token=…</code>), or run <code>sudo nslab token</code> on the
+        server to see it.
       </p>
     </div>
   );

@@ -4,13 +4,47 @@
  * packages/topology/src/apiTypes.ts, the one the server sends.
  */
 import type {
-  ApiErrorBody, CheckReply, DiscoverResult, FollowMessage, Health, ImportResult, LabEvent, LabStatus, LabSummary, LabView, LinkCounters, Ok,
-  OperationResult, PathResult, PingMatrix, PlanView, RevisionSummary, ShowResult, Template, ToolInfo, Topology, TopologyIssue,
+  ApiErrorBody,
+  CheckReply,
+  DiscoverResult,
+  FollowMessage,
+  Health,
+  ImportResult,
+  LabEvent,
+  LabStatus,
+  LabSummary,
+  LabView,
+  LinkCounters,
+  Ok,
+  OperationResult,
+  PathResult,
+  PingMatrix,
+  PlanView,
+  RevisionSummary,
+  ShowResult,
+  Template,
+  ToolInfo,
+  Topology,
+  TopologyIssue,
 } from '@nslab/topology';
 import { socketProtocols, token } from './token';
 
 export type {
-  ElementState, Health, Hop, LabEvent, LabStatus, LabSummary, LabView, OperationResult, PingMatrix, PlannedStep, PlanView, SocketError, StreamMessage, Template, ToolInfo,
+  ElementState,
+  Health,
+  Hop,
+  LabEvent,
+  LabStatus,
+  LabSummary,
+  LabView,
+  OperationResult,
+  PingMatrix,
+  PlannedStep,
+  PlanView,
+  SocketError,
+  StreamMessage,
+  Template,
+  ToolInfo,
 } from '@nslab/topology';
 export type Counters = LinkCounters;
 export type Revision = RevisionSummary;
@@ -66,16 +100,17 @@ export const api = {
   status: (name: string) => call<LabStatus>('GET', `/api/labs/${encodeURIComponent(name)}/status`),
   templates: () => call<Template[]>('GET', '/api/templates'),
   importScript: (text: string, name: string) => call<ImportResult>('POST', '/api/import-script', { text, name }),
-  discover: (all: boolean, name: string) => call<DiscoverResult>('GET', `/api/discover?all=${all ? 1 : 0}&name=${encodeURIComponent(name)}`),
+  discover: (all: boolean, name: string) =>
+    call<DiscoverResult>('GET', `/api/discover?all=${all ? 1 : 0}&name=${encodeURIComponent(name)}`),
 };
-
 
 export const tools = {
   /** The live tools the server offers; the page renders its tool buttons from it. */
   list: () => call<ToolInfo[]>('GET', '/api/tools'),
   show: (lab: string, node: string, what: string, raw: boolean) =>
     call<ShowResult>('GET', `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/show/${what}${raw ? '?raw=1' : ''}`),
-  path: (lab: string, node: string, to: string) => call<PathResult>('GET', `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/path?to=${encodeURIComponent(to)}`),
+  path: (lab: string, node: string, to: string) =>
+    call<PathResult>('GET', `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/path?to=${encodeURIComponent(to)}`),
   pingAll: (lab: string) => call<PingMatrix>('POST', `/api/labs/${encodeURIComponent(lab)}/pingall`, {}),
   counters: (lab: string) => call<Counters>('GET', `/api/labs/${encodeURIComponent(lab)}/counters`),
   check: (lab: string) => call<CheckReply>('POST', `/api/labs/${encodeURIComponent(lab)}/check`, {}),

@@ -3,12 +3,38 @@ import type { LabEvent, LabStatus } from '@nslab/topology';
 import { EndedOps, progressOnEvent, progressOnReply, progressOnStatus, progressRequested, type Progress } from './progress';
 
 const step = (opId: string, index: number, total = 3604): LabEvent => ({
-  type: 'step', lab: 'big', opId, op: 'deploy', index, total, kind: 'addr.add', argv: ['ip', 'addr', 'add'], reason: 'r', status: 'ok', elapsedMs: 1,
+  type: 'step',
+  lab: 'big',
+  opId,
+  op: 'deploy',
+  index,
+  total,
+  kind: 'addr.add',
+  argv: ['ip', 'addr', 'add'],
+  reason: 'r',
+  status: 'ok',
+  elapsedMs: 1,
 });
 const started = (opId: string): LabEvent => ({ type: 'operation', lab: 'big', opId, op: 'deploy', state: 'started' });
-const finished = (opId: string, ok = true): LabEvent => ({ type: 'operation', lab: 'big', opId, op: 'deploy', state: 'finished', ok, steps: 3604 });
+const finished = (opId: string, ok = true): LabEvent => ({
+  type: 'operation',
+  lab: 'big',
+  opId,
+  op: 'deploy',
+  state: 'finished',
+  ok,
+  steps: 3604,
+});
 const status = (state: LabStatus['state'], operation?: LabStatus['operation']): LabStatus => ({
-  state, label: state, nodes: {}, links: {}, present: [], differences: [], conflicts: [], checkedAt: '', ...(operation ? { operation } : {}),
+  state,
+  label: state,
+  nodes: {},
+  links: {},
+  present: [],
+  differences: [],
+  conflicts: [],
+  checkedAt: '',
+  ...(operation ? { operation } : {}),
 });
 const reply = (opId: string) => ({ opId, ok: true, steps: 3604, applied: 3604, elapsedMs: 900 });
 
@@ -53,7 +79,7 @@ describe('deploy progress: the page believes the server, not the order of events
     expect(p!.running).toBe(false);
   });
 
-  it('the page\'s own request stays busy through a status computed before the server began it', () => {
+  it("the page's own request stays busy through a status computed before the server began it", () => {
     const ended = new EndedOps();
     const p = progressOnStatus(progressRequested('deploy'), status('not-deployed'), ended, true);
     expect(p!.running).toBe(true);
@@ -67,7 +93,10 @@ describe('deploy progress: the page believes the server, not the order of events
 
   it('a failed operation keeps its error once it ends', () => {
     const ended = new EndedOps();
-    const p = run(progressRequested('deploy'), ended, started('a-1'), { ...finished('a-1', false), error: 'ip link add: File exists' } as LabEvent);
+    const p = run(progressRequested('deploy'), ended, started('a-1'), {
+      ...finished('a-1', false),
+      error: 'ip link add: File exists',
+    } as LabEvent);
     expect(p).toMatchObject({ running: false, error: 'ip link add: File exists' });
   });
 

@@ -41,7 +41,13 @@ export function progressOnEvent(p: Progress | null, e: LabEvent, ended: EndedOps
   if (e.type === 'operation' && e.state === 'finished') {
     ended.add(e.opId);
     if (!p || (p.opId !== undefined && p.opId !== e.opId)) return p;
-    return { ...p, opId: e.opId, running: false, ...(e.ok ? {} : { error: e.error ?? 'failed' }), ...(e.elapsedMs !== undefined ? { elapsedMs: e.elapsedMs } : {}) };
+    return {
+      ...p,
+      opId: e.opId,
+      running: false,
+      ...(e.ok ? {} : { error: e.error ?? 'failed' }),
+      ...(e.elapsedMs !== undefined ? { elapsedMs: e.elapsedMs } : {}),
+    };
   }
   if (e.type !== 'operation' && e.type !== 'step') return p;
   if (ended.has(e.opId)) return p; // a late event of an operation that has ended
@@ -66,7 +72,14 @@ export function progressOnStatus(p: Progress | null, status: LabStatus, ended: E
   const op = status.operation;
   if (op && !ended.has(op.id)) {
     const same = p?.running && (p.opId === undefined || p.opId === op.id);
-    return { ...(same ? p! : { op: op.op, current: undefined }), opId: op.id, op: op.op, running: true, done: Math.max(same ? p!.done : 0, op.done), total: Math.max(same ? p!.total : 0, op.total) };
+    return {
+      ...(same ? p! : { op: op.op, current: undefined }),
+      opId: op.id,
+      op: op.op,
+      running: true,
+      done: Math.max(same ? p!.done : 0, op.done),
+      total: Math.max(same ? p!.total : 0, op.total),
+    };
   }
   if (p?.running && !requestPending) return { ...p, running: false };
   return p;
@@ -76,7 +89,13 @@ export function progressOnStatus(p: Progress | null, status: LabStatus, ended: E
 export function progressOnReply(p: Progress | null, op: OperationKind, r: OperationResult, ended: EndedOps): Progress {
   ended.add(r.opId);
   return {
-    ...(p ?? progressRequested(op)), opId: r.opId, op, running: false, done: r.applied, total: r.steps, elapsedMs: r.elapsedMs,
+    ...(p ?? progressRequested(op)),
+    opId: r.opId,
+    op,
+    running: false,
+    done: r.applied,
+    total: r.steps,
+    elapsedMs: r.elapsedMs,
     ...(r.ok ? { error: undefined } : { error: `${r.failure?.argv.join(' ') ?? ''}: ${r.failure?.message ?? 'failed'}` }),
   };
 }

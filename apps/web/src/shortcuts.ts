@@ -21,9 +21,25 @@ export function useShortcuts(): void {
       } else if (mod && key === 'v' && s.clipboard) {
         const merged = { ...s.topology, nodes: { ...s.clipboard.topology.nodes, ...s.topology.nodes }, links: s.topology.links };
         const sources = s.clipboard.names.filter((n) => merged.nodes[n]);
-        const { topology, names } = duplicateNodes({ ...merged, links: [...s.topology.links, ...s.clipboard.topology.links.filter((l) => l.endpoints.every((ep) => sources.includes(ep.node)) && !s.topology.links.includes(l))] }, sources, { x: 40, y: 40 });
+        const { topology, names } = duplicateNodes(
+          {
+            ...merged,
+            links: [
+              ...s.topology.links,
+              ...s.clipboard.topology.links.filter(
+                (l) => l.endpoints.every((ep) => sources.includes(ep.node)) && !s.topology.links.includes(l),
+              ),
+            ],
+          },
+          sources,
+          { x: 40, y: 40 },
+        );
         // Keep only what the paste added on top of the current topology.
-        const added = { ...s.topology, nodes: { ...s.topology.nodes, ...Object.fromEntries(names.map((n) => [n, topology.nodes[n]!])) }, links: [...s.topology.links, ...topology.links.filter((l) => l.endpoints.every((ep) => names.includes(ep.node)))] };
+        const added = {
+          ...s.topology,
+          nodes: { ...s.topology.nodes, ...Object.fromEntries(names.map((n) => [n, topology.nodes[n]!])) },
+          links: [...s.topology.links, ...topology.links.filter((l) => l.endpoints.every((ep) => names.includes(ep.node)))],
+        };
         s.apply(added);
         s.select({ nodes: names, links: [] });
       } else if (mod && key === 'a') s.select({ nodes: Object.keys(s.topology.nodes), links: s.topology.links.map((_, i) => i) });

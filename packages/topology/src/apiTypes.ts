@@ -154,9 +154,34 @@ export interface CheckReply {
 
 /** What the server pushes to browsers following a lab (`/api/ws?lab=`). */
 export type LabEvent =
-  | { type: 'step'; lab: string; opId: string; op: OperationKind; index: number; total: number; kind: string; argv: string[]; reason: string; status: string; elapsedMs: number; node?: string; link?: number; error?: string }
+  | {
+      type: 'step';
+      lab: string;
+      opId: string;
+      op: OperationKind;
+      index: number;
+      total: number;
+      kind: string;
+      argv: string[];
+      reason: string;
+      status: string;
+      elapsedMs: number;
+      node?: string;
+      link?: number;
+      error?: string;
+    }
   | { type: 'operation'; lab: string; opId: string; op: OperationKind; state: 'started' }
-  | { type: 'operation'; lab: string; opId: string; op: OperationKind; state: 'finished'; ok: boolean; error?: string; elapsedMs?: number; steps?: number }
+  | {
+      type: 'operation';
+      lab: string;
+      opId: string;
+      op: OperationKind;
+      state: 'finished';
+      ok: boolean;
+      error?: string;
+      elapsedMs?: number;
+      steps?: number;
+    }
   | { type: 'status'; lab: string; status: LabStatus }
   | { type: 'saved'; lab: string; rev: number };
 
@@ -199,7 +224,8 @@ export type StreamMessage =
 export type StreamCommand = { type: 'stop' };
 
 /** What the page sends on `/api/term`; `ack` acknowledges output bytes drawn (flow control). */
-export type TerminalCommand = { type: 'input'; data: string } | { type: 'resize'; cols: number; rows: number } | { type: 'ack'; bytes: number };
+export type TerminalCommand =
+  { type: 'input'; data: string } | { type: 'resize'; cols: number; rows: number } | { type: 'ack'; bytes: number };
 
 /**
  * The live tools, as GET /api/tools describes them: the page renders its

@@ -18,7 +18,18 @@ describe('capabilities', () => {
   });
 
   it('a lab of plain veths needs only veth', () => {
-    const t = { name: 'p', nodes: { a: { kind: 'netns' as const }, b: { kind: 'netns' as const } }, links: [{ endpoints: [{ node: 'a', name: 'e' }, { node: 'b', name: 'e' }] as never }] };
+    const t = {
+      name: 'p',
+      nodes: { a: { kind: 'netns' as const }, b: { kind: 'netns' as const } },
+      links: [
+        {
+          endpoints: [
+            { node: 'a', name: 'e' },
+            { node: 'b', name: 'e' },
+          ] as never,
+        },
+      ],
+    };
     expect(checkCapabilities(t, new Set(['veth']))).toEqual([]);
   });
 });

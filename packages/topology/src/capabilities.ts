@@ -25,7 +25,9 @@ export function requiredCapabilities(t: Topology): Map<Capability, (string | num
   const add = (c: Capability, path: (string | number)[]) => need.has(c) || need.set(c, path);
   // Every interface needs its kind; a veth is named by its link.
   const r = resolveTopology(t);
-  const uses = [...r.scopes.values()].flatMap((s) => interfacesOf(s)).sort((a, b) => (a.link ? 0 : 1) - (b.link ? 0 : 1) || comparePaths(a.path, b.path));
+  const uses = [...r.scopes.values()]
+    .flatMap((s) => interfacesOf(s))
+    .sort((a, b) => (a.link ? 0 : 1) - (b.link ? 0 : 1) || comparePaths(a.path, b.path));
   for (const i of uses) add(i.kind, i.link ? ['links', i.link.index] : [...i.path]);
   for (const [name, node] of Object.entries(t.nodes)) {
     if (node.kind === 'bridge') continue;
@@ -43,7 +45,8 @@ export function requiredCapabilities(t: Topology): Map<Capability, (string | num
 export function checkCapabilities(t: Topology, has: ReadonlySet<Capability>): TopologyIssue[] {
   const issues: TopologyIssue[] = [];
   for (const [cap, path] of requiredCapabilities(t)) {
-    if (!has.has(cap)) issues.push({ code: 'capability.missing', path, message: `this lab needs ${CAPABILITY_HELP[cap]}, which this host lacks` });
+    if (!has.has(cap))
+      issues.push({ code: 'capability.missing', path, message: `this lab needs ${CAPABILITY_HELP[cap]}, which this host lacks` });
   }
   return issues;
 }

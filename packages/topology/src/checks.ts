@@ -32,7 +32,8 @@ export interface PingDiagnosis {
 
 export function explainPing(c: Extract<CheckSpec, { ping: string }>, reached: boolean, ttl: number | undefined, d: PingDiagnosis): string {
   if (reached && c.expect === 'reachable') {
-    if (c.ttl && ttl !== c.ttl) return `${c.from} reaches ${c.ping}, but with TTL ${ttl}, not ${c.ttl}: the packet crossed ${64 - (ttl ?? 64)} router(s), not ${64 - c.ttl}`;
+    if (c.ttl && ttl !== c.ttl)
+      return `${c.from} reaches ${c.ping}, but with TTL ${ttl}, not ${c.ttl}: the packet crossed ${64 - (ttl ?? 64)} router(s), not ${64 - c.ttl}`;
     return `${c.from} reaches ${c.ping}${ttl ? ` with TTL ${ttl}: ${ttl === 64 ? 'directly, on the same L2 segment' : `${64 - ttl} routed hop(s) on the way`}` : ''}`;
   }
   if (reached) return `${c.from} reaches ${c.ping}, but the lab says it should not`;

@@ -35,11 +35,18 @@ export function desiredState(topology: Topology | ResolvedTopology): DesiredStat
     const s = emptyScope(scope.netns, scope.node);
     state.scopes[scope.key] = s;
     for (const iface of interfacesOf(scope)) {
-      const link: LinkState = { name: iface.name, kind: iface.kind, addresses: normaliseAddresses(iface.addresses.map((a) => a.text)), up: true };
+      const link: LinkState = {
+        name: iface.name,
+        kind: iface.kind,
+        addresses: normaliseAddresses(iface.addresses.map((a) => a.text)),
+        up: true,
+      };
       if (iface.master) link.master = iface.master;
       Object.assign(link, kindOf(iface.kind).desired(iface, r));
       // A veth end points at its endpoint's name field; other kinds at their declaration.
-      state.origins[linkId(scope.key, iface.name)] = iface.link ? { path: [...iface.path, 'name'], end: iface.link.end } : { path: [...iface.path] };
+      state.origins[linkId(scope.key, iface.name)] = iface.link
+        ? { path: [...iface.path, 'name'], end: iface.link.end }
+        : { path: [...iface.path] };
       s.links[iface.name] = link;
     }
     const spec = scope.spec;
@@ -71,6 +78,9 @@ export function normaliseAddresses(list: string[]): string[] {
 /** True when the lab uses IPv6 anywhere (then ip6tables state matters too). */
 export function hasV6(state: LabState): boolean {
   return Object.values(state.scopes).some(
-    (s) => Object.values(s.links).some((l) => l.addresses.some((a) => a.includes(':'))) || s.rules.some((r) => r.family === 6) || s.routes.some((r) => r.family === 6),
+    (s) =>
+      Object.values(s.links).some((l) => l.addresses.some((a) => a.includes(':'))) ||
+      s.rules.some((r) => r.family === 6) ||
+      s.routes.some((r) => r.family === 6),
   );
 }

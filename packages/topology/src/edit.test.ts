@@ -31,7 +31,11 @@ describe('editing a topology as a designer does', () => {
   });
 
   it('connecting namespaces to a bridge takes addresses from the bridge subnet', () => {
-    let t: Topology = { name: 'd', nodes: { br0: { kind: 'bridge', addresses: ['192.168.7.1/24'] }, ns1: { kind: 'netns' }, ns2: { kind: 'netns' } }, links: [] };
+    let t: Topology = {
+      name: 'd',
+      nodes: { br0: { kind: 'bridge', addresses: ['192.168.7.1/24'] }, ns1: { kind: 'netns' }, ns2: { kind: 'netns' } },
+      links: [],
+    };
     t = connect(t, 'ns1', 'br0').topology;
     t = connect(t, 'br0', 'ns2').topology;
     expect(t.links.map((l) => l.endpoints.map((e) => `${e.node}:${e.name}:${e.addresses ?? ''}`))).toEqual([
@@ -60,14 +64,41 @@ describe('editing a topology as a designer does', () => {
   });
 
   it('removing a node removes its links and the bridges inside it', () => {
-    const t: Topology = { name: 'd', nodes: { n1: { kind: 'netns' }, b: { kind: 'bridge', netns: 'n1' }, p: { kind: 'netns' } }, links: [{ endpoints: [{ node: 'p', name: 'e0' }, { node: 'b', name: 'v0' }] }] };
+    const t: Topology = {
+      name: 'd',
+      nodes: { n1: { kind: 'netns' }, b: { kind: 'bridge', netns: 'n1' }, p: { kind: 'netns' } },
+      links: [
+        {
+          endpoints: [
+            { node: 'p', name: 'e0' },
+            { node: 'b', name: 'v0' },
+          ],
+        },
+      ],
+    };
     const out = removeElements(t, ['n1'], []);
     expect(Object.keys(out.nodes)).toEqual(['p']);
     expect(out.links).toEqual([]);
   });
 
   it('renaming a node follows every reference', () => {
-    const t: Topology = { name: 'd', nodes: { n1: { kind: 'netns', vxlans: [{ name: 'vx', vni: 1, dstport: 4789, bridge: 'b' }] }, b: { kind: 'bridge', netns: 'n1' }, p: { kind: 'netns' } }, links: [{ endpoints: [{ node: 'p', name: 'e0' }, { node: 'b', name: 'v0' }] }], checks: [{ from: 'n1', ping: '10.0.0.1', expect: 'reachable' }] };
+    const t: Topology = {
+      name: 'd',
+      nodes: {
+        n1: { kind: 'netns', vxlans: [{ name: 'vx', vni: 1, dstport: 4789, bridge: 'b' }] },
+        b: { kind: 'bridge', netns: 'n1' },
+        p: { kind: 'netns' },
+      },
+      links: [
+        {
+          endpoints: [
+            { node: 'p', name: 'e0' },
+            { node: 'b', name: 'v0' },
+          ],
+        },
+      ],
+      checks: [{ from: 'n1', ping: '10.0.0.1', expect: 'reachable' }],
+    };
     const out = renameNode(renameNode(t, 'n1', 'node1'), 'b', 'br-a');
     expect(out.nodes['br-a']).toMatchObject({ netns: 'node1' });
     expect((out.nodes.node1 as { vxlans: Array<{ bridge: string }> }).vxlans[0]!.bridge).toBe('br-a');

@@ -30,12 +30,21 @@ export function freeNodeName(t: Topology, kind: NodeKind): string {
  * @example
  * addNode(t, 'netns', { x: 10, y: 20 }) // { topology, name: 'ns1' }
  */
-export function addNode(t: Topology, kind: NodeKind, position: Position, opts: { netns?: string } = {}): { topology: Topology; name: string } {
+export function addNode(
+  t: Topology,
+  kind: NodeKind,
+  position: Position,
+  opts: { netns?: string } = {},
+): { topology: Topology; name: string } {
   if (kind === 'host' && Object.values(t.nodes).some((n) => n.kind === 'host')) {
     throw new Error('a lab has at most one host node');
   }
   const name = freeNodeName(t, kind);
-  const node = (kind === 'bridge' ? { kind, ...(opts.netns ? { netns: opts.netns } : {}), position: round(position) } : { kind, position: round(position) }) as NodeSpec;
+  const node = (
+    kind === 'bridge'
+      ? { kind, ...(opts.netns ? { netns: opts.netns } : {}), position: round(position) }
+      : { kind, position: round(position) }
+  ) as NodeSpec;
   return { topology: { ...t, nodes: { ...t.nodes, [name]: node } }, name };
 }
 
@@ -98,7 +107,10 @@ function suggestAddresses(t: Topology, r: ResolvedTopology, a: string, b: string
     // The segment's subnet: the bridge's own address, else any address already on the segment, else a fresh /24 (.1 left for a gateway).
     const scope = r.scopes.get(r.scopeOfNode.get(bridge)!)!;
     const segment = scope.interfaces.get(bridge)?.[0]?.segment;
-    const onSegment = [...r.scopes.values()].flatMap((s) => [...s.interfaces.values()].flat()).filter((i) => i.segment === segment).flatMap((i) => i.addresses);
+    const onSegment = [...r.scopes.values()]
+      .flatMap((s) => [...s.interfaces.values()].flat())
+      .filter((i) => i.segment === segment)
+      .flatMap((i) => i.addresses);
     const known = onSegment.map((x) => x.cidr).find((c) => c?.family === 4);
     const addr = known ? nextFree(known.ip, known.prefix, used) : `10.0.${freeSubnet(used)}.2/24`;
     return bridgeEnd === 0 ? [undefined, addr] : [addr, undefined];
@@ -109,7 +121,9 @@ function suggestAddresses(t: Topology, r: ResolvedTopology, a: string, b: string
 
 function usedAddresses(r: ResolvedTopology): string[] {
   const out: string[] = [];
-  for (const s of r.scopes.values()) for (const l of s.interfaces.values()) for (const i of l) for (const a of i.addresses) if (a.cidr) out.push(`${a.cidr.ip}/${a.cidr.prefix}`);
+  for (const s of r.scopes.values())
+    for (const l of s.interfaces.values())
+      for (const i of l) for (const a of i.addresses) if (a.cidr) out.push(`${a.cidr.ip}/${a.cidr.prefix}`);
   return out;
 }
 
@@ -151,7 +165,10 @@ function renameInLists(node: NamespaceNode, from: string, to: string): Namespace
     const { field, nodeRefs = [] } = k.list!;
     const items = (node as Record<string, unknown>)[field] as Array<Record<string, unknown>> | undefined;
     if (!items?.some((i) => nodeRefs.some((f) => i[f] === from))) continue;
-    out = { ...out, [field]: items.map((i) => Object.fromEntries(Object.entries(i).map(([f, v]) => [f, nodeRefs.includes(f) && v === from ? to : v]))) };
+    out = {
+      ...out,
+      [field]: items.map((i) => Object.fromEntries(Object.entries(i).map(([f, v]) => [f, nodeRefs.includes(f) && v === from ? to : v]))),
+    };
   }
   return out;
 }
@@ -167,8 +184,13 @@ export function renameNode(t: Topology, from: string, to: string): Topology {
     if (node.kind !== 'bridge') node = renameInLists(node, from, to);
     nodes[name === from ? to : name] = node;
   }
-  const links = t.links.map((l) => ({ ...l, endpoints: l.endpoints.map((e) => (e.node === from ? { ...e, node: to } : e)) as typeof l.endpoints }));
-  const checks = t.checks?.map((c) => ('from' in c && c.from === from ? { ...c, from: to } : 'in' in c && c.in === from ? { ...c, in: to } : c));
+  const links = t.links.map((l) => ({
+    ...l,
+    endpoints: l.endpoints.map((e) => (e.node === from ? { ...e, node: to } : e)) as typeof l.endpoints,
+  }));
+  const checks = t.checks?.map((c) =>
+    'from' in c && c.from === from ? { ...c, from: to } : 'in' in c && c.in === from ? { ...c, in: to } : c,
+  );
   return { ...t, nodes, links, ...(checks ? { checks } : {}) };
 }
 
@@ -199,14 +221,21 @@ export function moveNodes(t: Topology, moves: Record<string, Position>): Topolog
 export function duplicateNodes(t: Topology, names: string[], offset: Position): { topology: Topology; names: string[] } {
   let out = t;
   const map = new Map<string, string>();
-  const order = [...names].sort((a, b) => (t.nodes[a]?.kind === 'bridge' && (t.nodes[a] as { netns?: string }).netns ? 1 : 0) - (t.nodes[b]?.kind === 'bridge' && (t.nodes[b] as { netns?: string }).netns ? 1 : 0));
+  const order = [...names].sort(
+    (a, b) =>
+      (t.nodes[a]?.kind === 'bridge' && (t.nodes[a] as { netns?: string }).netns ? 1 : 0) -
+      (t.nodes[b]?.kind === 'bridge' && (t.nodes[b] as { netns?: string }).netns ? 1 : 0),
+  );
   for (const name of order) {
     const node = t.nodes[name];
     if (!node || node.kind === 'host') continue;
     const fresh = freeNodeName(out, node.kind);
     map.set(name, fresh);
     const pos = node.position ?? { x: 0, y: 0 };
-    let copy: NodeSpec = { ...(JSON.parse(JSON.stringify(node)) as NodeSpec), position: round({ x: pos.x + offset.x, y: pos.y + offset.y }) };
+    let copy: NodeSpec = {
+      ...(JSON.parse(JSON.stringify(node)) as NodeSpec),
+      position: round({ x: pos.x + offset.x, y: pos.y + offset.y }),
+    };
     if (copy.kind === 'bridge') {
       const parent = copy.netns ? map.get(copy.netns) : undefined;
       copy = { ...copy, addresses: undefined, ...(parent ? { netns: parent, position: node.position } : {}) } as NodeSpec;
@@ -216,7 +245,19 @@ export function duplicateNodes(t: Topology, names: string[], offset: Position): 
   for (const l of t.links) {
     const [a, b] = l.endpoints;
     if (map.has(a.node) && map.has(b.node)) {
-      out = { ...out, links: [...out.links, { ...l, endpoints: [{ ...a, node: map.get(a.node)!, addresses: undefined }, { ...b, node: map.get(b.node)!, addresses: undefined }].map(dropUndefined) as typeof l.endpoints }] };
+      out = {
+        ...out,
+        links: [
+          ...out.links,
+          {
+            ...l,
+            endpoints: [
+              { ...a, node: map.get(a.node)!, addresses: undefined },
+              { ...b, node: map.get(b.node)!, addresses: undefined },
+            ].map(dropUndefined) as typeof l.endpoints,
+          },
+        ],
+      };
     }
   }
   return { topology: out, names: [...map.values()] };

@@ -20,13 +20,20 @@ const settle = (f: () => unknown) => {
     f();
     return true;
   } catch (e) {
-    throw new Error(`threw: ${(e as Error).stack}`);
+    throw new Error(`threw: ${(e as Error).stack}`, { cause: e });
   }
 };
 
 /** A valid lab with one value replaced somewhere, at any depth, by anything. */
 const mutated = fc
-  .tuple(fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), fc.oneof(fc.anything(), fc.string(), fc.constantFrom('$(reboot)', '`id`', 'a;b', 'x'.repeat(40), '10.0.0.1/24', 'fd00::1/64', -1, 1e12, null, [], {})))
+  .tuple(
+    fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+    fc.oneof(
+      fc.anything(),
+      fc.string(),
+      fc.constantFrom('$(reboot)', '`id`', 'a;b', 'x'.repeat(40), '10.0.0.1/24', 'fd00::1/64', -1, 1e12, null, [], {}),
+    ),
+  )
   .map(([choices, value]) => {
     const t = structuredClone(fullLab()) as unknown as Record<string, unknown>;
     let cur: Record<string | number, unknown> = t;
@@ -52,11 +59,20 @@ describe('fuzzing the parser and validator', () => {
   });
 
   it('[F1] never throws on arbitrary text (3 000 cases)', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom(...'{}[]:,-&*!|>\'"\n #abc1.') })), (s) => settle(() => parseTopology(s))), { numRuns: 3000, ...SEED });
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom(...'{}[]:,-&*!|>\'"\n #abc1.') })),
+        (s) => settle(() => parseTopology(s)),
+      ),
+      { numRuns: 3000, ...SEED },
+    );
   });
 
   it('[F1] never throws on arbitrary data (3 000 cases)', () => {
-    fc.assert(fc.property(fc.anything({ maxDepth: 4 }), (d) => settle(() => parseTopologyData(d))), { numRuns: 3000, ...SEED });
+    fc.assert(
+      fc.property(fc.anything({ maxDepth: 4 }), (d) => settle(() => parseTopologyData(d))),
+      { numRuns: 3000, ...SEED },
+    );
   });
 
   it('[F2] a mutated lab is either refused with paths, or plans into plain argv words (4 500 cases)', () => {

@@ -43,10 +43,13 @@ describe.skipIf(!hasSeeds)('importing the seed documents', () => {
     expect(r.issues.filter(isError)).toEqual([]);
   });
 
-  it('seed 02 adds the host routes and proxy_arp; a transcript\'s output is listed as skipped, not dropped', () => {
+  it("seed 02 adds the host routes and proxy_arp; a transcript's output is listed as skipped, not dropped", () => {
     const r = importScript(seed('02-proxy-arp-pseudo-bridge.md'), 'seed02');
     expect(r.topology.nodes.host).toMatchObject({
-      routes: [{ to: '172.30.30.11/32', dev: 'veth-ns1' }, { to: '172.30.30.12/32', dev: 'veth-ns2' }],
+      routes: [
+        { to: '172.30.30.11/32', dev: 'veth-ns1' },
+        { to: '172.30.30.12/32', dev: 'veth-ns2' },
+      ],
       sysctls: { 'net.ipv4.conf.veth-ns1.proxy_arp': 1, 'net.ipv4.conf.veth-ns2.proxy_arp': 1, 'net.ipv4.ip_forward': 1 },
     });
     expect(r.skipped.some((s) => s.message === 'output shown in a transcript')).toBe(true);
@@ -54,11 +57,19 @@ describe.skipIf(!hasSeeds)('importing the seed documents', () => {
   });
 
   it('seed 03 "2 pods, one node": a host bridge with two pods, NAT and FORWARD rules', () => {
-    const r = importScript(sections(seed('03-kubernetes-pod-networking.md'))['2 pods, one node: connecting container in pod1 to the container in pod2']!, 'seed03b');
+    const r = importScript(
+      sections(seed('03-kubernetes-pod-networking.md'))['2 pods, one node: connecting container in pod1 to the container in pod2']!,
+      'seed03b',
+    );
     expect(r.topology.nodes.br1).toEqual({ kind: 'bridge' });
     expect(r.topology.nodes.host).toMatchObject({
       nat: [{ type: 'masquerade', source: '0.0.0.0/0', outInterface: 'wlo1' }],
-      firewall: { forward: [{ in: 'brveth_pod1', out: 'brveth_pod2', action: 'accept' }, { in: 'brveth_pod2', out: 'brveth_pod1', action: 'accept' }] },
+      firewall: {
+        forward: [
+          { in: 'brveth_pod1', out: 'brveth_pod2', action: 'accept' },
+          { in: 'brveth_pod2', out: 'brveth_pod1', action: 'accept' },
+        ],
+      },
     });
     expect(r.issues.filter(isError)).toEqual([]);
   });
@@ -78,27 +89,34 @@ describe.skipIf(!hasSeeds)('importing the seed documents', () => {
     expect(r.issues.filter(isError)).toEqual([]);
   });
 
-  it('seed 05 single host: nsenter blocks, bash -c echo > /proc/sys, and the seed\'s own DNAT typos reported', () => {
+  it("seed 05 single host: nsenter blocks, bash -c echo > /proc/sys, and the seed's own DNAT typos reported", () => {
     const r = importScript(sections(seed('05-container-networking-nat-dnat-vxlan.md'))['Single-Host Net']!, 'seed05');
     expect((r.topology.nodes.netns0 as { routes: unknown }).routes).toEqual([{ to: 'default', via: '192.168.0.1' }]);
-    expect(r.topology.nodes.host).toMatchObject({ sysctls: { 'net.ipv4.ip_forward': 1, 'net.bridge.bridge-nf-call-iptables': 1 }, nat: [{ type: 'masquerade', source: '192.168.0.0/16', notOutInterface: 'cbr0' }] });
+    expect(r.topology.nodes.host).toMatchObject({
+      sysctls: { 'net.ipv4.ip_forward': 1, 'net.bridge.bridge-nf-call-iptables': 1 },
+      nat: [{ type: 'masquerade', source: '192.168.0.0/16', notOutInterface: 'cbr0' }],
+    });
     // The seed breaks its DNAT command over lines without a backslash, and writes OUPUT.
     expect(r.warnings.map((w) => w.text)).toContain('-j DNAT --to-destination 192.168.0.10:5000');
     expect(r.warnings.some((w) => w.text.includes('OUPUT'))).toBe(true);
     expect(r.issues.filter(isError)).toEqual([]);
   });
 
-  it.each(fs.existsSync(seedsDir) ? fs.readdirSync(seedsDir) : [])('%s: every section imports without throwing, each warning with a line', (f) => {
-    for (const text of Object.values(sections(seed(f)))) {
-      const r = importScript(text, 'x');
-      for (const n of [...r.warnings, ...r.skipped]) expect(n.line).toBeGreaterThan(0);
-    }
-  });
+  it.each(fs.existsSync(seedsDir) ? fs.readdirSync(seedsDir) : [])(
+    '%s: every section imports without throwing, each warning with a line',
+    (f) => {
+      for (const text of Object.values(sections(seed(f)))) {
+        const r = importScript(text, 'x');
+        for (const n of [...r.warnings, ...r.skipped]) expect(n.line).toBeGreaterThan(0);
+      }
+    },
+  );
 });
 
 describe('importing commands', () => {
   it('understands route add default gw, ip -n, nsenter blocks, vxlan on a bridge, and a FORWARD policy', () => {
-    const r = importScript(`
+    const r = importScript(
+      `
 ip netns add h0
 ip netns add p0
 ip -n h0 link add name cbr0 type bridge
@@ -112,11 +130,19 @@ exit
 ip netns exec p0 ip addr add 10.8.0.5/24 dev ceth0
 ip netns exec p0 route add default gw 10.8.0.1
 frobnicate --all
-`, 'cmds');
+`,
+      'cmds',
+    );
     expect(r.topology.nodes.cbr0).toEqual({ kind: 'bridge', netns: 'h0' });
-    expect(r.topology.nodes.h0).toMatchObject({ vxlans: [{ name: 'vxlan0', vni: 7, remote: '10.9.0.2', dstport: 4789, bridge: 'cbr0' }], firewall: { forwardPolicy: 'drop' } });
+    expect(r.topology.nodes.h0).toMatchObject({
+      vxlans: [{ name: 'vxlan0', vni: 7, remote: '10.9.0.2', dstport: 4789, bridge: 'cbr0' }],
+      firewall: { forwardPolicy: 'drop' },
+    });
     expect(r.topology.nodes.p0).toMatchObject({ routes: [{ to: 'default', via: '10.8.0.1' }] });
-    expect(r.topology.links[0]!.endpoints).toEqual([{ node: 'cbr0', name: 'eth0' }, { node: 'p0', name: 'ceth0', addresses: ['10.8.0.5/24'] }]);
+    expect(r.topology.links[0]!.endpoints).toEqual([
+      { node: 'cbr0', name: 'eth0' },
+      { node: 'p0', name: 'ceth0', addresses: ['10.8.0.5/24'] },
+    ]);
     expect(r.warnings).toEqual([{ line: 14, text: 'frobnicate --all', message: 'not a command nslab understands (frobnicate)' }]);
   });
 });

@@ -31,7 +31,29 @@ export interface ImportResult {
   yaml: string;
 }
 
-const READ_ONLY = new Set(['ping', 'ping6', 'tcpdump', 'ethtool', 'lsns', 'curl', 'wget', 'pgrep', 'ps', 'cat', 'ls', 'traceroute', 'tracepath', 'arp', 'ss', 'netstat', 'nc', 'python', 'python3', 'dig', 'nslookup']);
+const READ_ONLY = new Set([
+  'ping',
+  'ping6',
+  'tcpdump',
+  'ethtool',
+  'lsns',
+  'curl',
+  'wget',
+  'pgrep',
+  'ps',
+  'cat',
+  'ls',
+  'traceroute',
+  'tracepath',
+  'arp',
+  'ss',
+  'netstat',
+  'nc',
+  'python',
+  'python3',
+  'dig',
+  'nslookup',
+]);
 const IGNORED = new Set(['modprobe', 'cd', 'clear', 'exit', 'set']);
 
 /**
@@ -84,7 +106,14 @@ function run(words: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
   if (cmd === 'route') return netToolsRoute(args, ns, ctx, m);
   if (cmd === 'bridge' && (args.includes('show') || args.length <= 2)) return ctx.skip('shows the forwarding table');
   if (READ_ONLY.has(cmd) || cmd.startsWith('./')) return ctx.skip(`${cmd} only looks (or runs a program): left out`);
-  if (IGNORED.has(cmd)) return ctx.skip(cmd === 'modprobe' ? 'loads a kernel module: nslab checks kernel features itself' : cmd === 'set' ? 'shell options' : `${cmd}: nothing to import`);
+  if (IGNORED.has(cmd))
+    return ctx.skip(
+      cmd === 'modprobe'
+        ? 'loads a kernel module: nslab checks kernel features itself'
+        : cmd === 'set'
+          ? 'shell options'
+          : `${cmd}: nothing to import`,
+    );
   ctx.warn(`not a command nslab understands (${cmd})`);
 }
 
@@ -93,7 +122,7 @@ function nsenterCmd(args: string[], ctx: Ctx, m: ScriptModel): void {
   const target = net?.match(/\/(?:var\/)?run\/netns\/([^/]+)$/)?.[1];
   if (!target) {
     const inner = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-t' && args[i - 1] !== '--target');
-    if (inner[0] === 'ip' && ['show', 'list'].includes(inner[2] ?? 'show')) return ctx.skip('looks inside a process\'s namespace');
+    if (inner[0] === 'ip' && ['show', 'list'].includes(inner[2] ?? 'show')) return ctx.skip("looks inside a process's namespace");
     return ctx.warn('nsenter into a process (-t PID) cannot be mapped to a lab namespace');
   }
   m.addNamespace(target);
@@ -176,7 +205,10 @@ function ipLink(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel):
     const typeAt = rest.indexOf('type');
     const type = rest[typeAt + 1];
     const head = rest.slice(0, typeAt < 0 ? rest.length : typeAt);
-    const name = head[head.indexOf('name') + 1] && head.includes('name') ? head[head.indexOf('name') + 1]! : head.find((x, i) => !['link', 'name'].includes(x) && !['link', 'name'].includes(head[i - 1] ?? ''))!;
+    const name =
+      head[head.indexOf('name') + 1] && head.includes('name')
+        ? head[head.indexOf('name') + 1]!
+        : head.find((x, i) => !['link', 'name'].includes(x) && !['link', 'name'].includes(head[i - 1] ?? ''))!;
     const opts = rest.slice(typeAt + 2);
     const here = head.includes('netns') ? head[head.indexOf('netns') + 1]! : ns;
     if (type === 'bridge') {
@@ -200,7 +232,14 @@ function ipLink(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel):
     if (type === 'vxlan') {
       const opt = (k: string) => (opts.includes(k) ? opts[opts.indexOf(k) + 1] : undefined);
       const vni = Number(opt('id') ?? opt('vni'));
-      const vx = { vni, dstport: Number(opt('dstport') ?? 4789), ...(opt('remote') ? { remote: opt('remote')! } : {}), ...(opt('local') ? { local: opt('local')! } : {}), ...(opt('group') ? { group: opt('group')! } : {}), ...(opt('dev') ? { dev: opt('dev')! } : {}) };
+      const vx = {
+        vni,
+        dstport: Number(opt('dstport') ?? 4789),
+        ...(opt('remote') ? { remote: opt('remote')! } : {}),
+        ...(opt('local') ? { local: opt('local')! } : {}),
+        ...(opt('group') ? { group: opt('group')! } : {}),
+        ...(opt('dev') ? { dev: opt('dev')! } : {}),
+      };
       m.add({ name, ns: here, kind: 'vxlan', addresses: [], vxlan: vx });
       return;
     }
@@ -209,7 +248,8 @@ function ipLink(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel):
       if (!parent) return ctx.warn('macvlan without "link PARENT": cannot tell which interface it stands on');
       if (ns !== '') return ctx.warn(`macvlan on ${parent} in ${ns}: nslab makes macvlans on interfaces of the host`);
       const mode = opts.includes('mode') ? opts[opts.indexOf('mode') + 1] : undefined;
-      if (mode !== undefined && !(MACVLAN_MODES as readonly string[]).includes(mode)) return ctx.warn(`macvlan mode "${mode}": nslab knows ${MACVLAN_MODES.join(', ')}`);
+      if (mode !== undefined && !(MACVLAN_MODES as readonly string[]).includes(mode))
+        return ctx.warn(`macvlan mode "${mode}": nslab knows ${MACVLAN_MODES.join(', ')}`);
       if (here !== '') m.addNamespace(here);
       m.add({ name, ns: here, kind: 'macvlan', addresses: [], macvlan: { parent, ...(mode ? { mode: mode as MacvlanMode } : {}) } });
       return;
@@ -218,8 +258,23 @@ function ipLink(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel):
   }
   if (verb === 'set') {
     const flags = new Set(['up', 'down', 'nomaster']);
-    const withValue = new Set(['netns', 'master', 'mtu', 'address', 'dev', 'name', 'alias', 'promisc', 'arp', 'multicast', 'txqueuelen', 'type']);
-    const dev = rest.includes('dev') ? rest[rest.indexOf('dev') + 1]! : rest.find((x, i) => !flags.has(x) && !withValue.has(x) && !withValue.has(rest[i - 1] ?? ''));
+    const withValue = new Set([
+      'netns',
+      'master',
+      'mtu',
+      'address',
+      'dev',
+      'name',
+      'alias',
+      'promisc',
+      'arp',
+      'multicast',
+      'txqueuelen',
+      'type',
+    ]);
+    const dev = rest.includes('dev')
+      ? rest[rest.indexOf('dev') + 1]!
+      : rest.find((x, i) => !flags.has(x) && !withValue.has(x) && !withValue.has(rest[i - 1] ?? ''));
     if (dev === 'lo') return ctx.skip('loopback: nslab brings it up in every namespace');
     const i = dev ? m.find(ns, dev) : undefined;
     if (!i) return ctx.warn(`no interface "${dev}" ${ns ? `in ${ns}` : 'on the host'} was created above`);
@@ -267,7 +322,12 @@ function ipRoute(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel)
   const dev = val('dev');
   if (dev && !m.find(ns, dev)) return ctx.warn(`route through "${dev}", which was not created above: left out`);
   const metric = val('metric');
-  m.ns(ns).routes.push({ to: to === 'default' ? 'default' : to, ...(via ? { via } : {}), ...(dev ? { dev } : {}), ...(metric ? { metric: Number(metric) } : {}) });
+  m.ns(ns).routes.push({
+    to: to === 'default' ? 'default' : to,
+    ...(via ? { via } : {}),
+    ...(dev ? { dev } : {}),
+    ...(metric ? { metric: Number(metric) } : {}),
+  });
 }
 
 function iptables(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel, family: 4 | 6): void {
@@ -291,22 +351,35 @@ function iptables(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel, family: 4 | 
   const i = val('-i', '--in-interface');
   const o = val('-o', '--out-interface');
   if (table === 'nat' && chain === 'POSTROUTING' && target === 'MASQUERADE') {
-    m.ns(ns).nat.push({ type: 'masquerade', source: s ?? (family === 6 ? '::/0' : '0.0.0.0/0'), ...(o ? (negated('-o') ? { notOutInterface: o } : { outInterface: o }) : {}) });
+    m.ns(ns).nat.push({
+      type: 'masquerade',
+      source: s ?? (family === 6 ? '::/0' : '0.0.0.0/0'),
+      ...(o ? (negated('-o') ? { notOutInterface: o } : { outInterface: o }) : {}),
+    });
     return;
   }
   if (table === 'nat' && (chain === 'PREROUTING' || chain === 'OUTPUT') && target === 'DNAT') {
     const to = val('--to-destination', '--to');
     const port = Number(val('--dport', '--destination-port'));
     const proto = val('-p', '--protocol');
-    if (!to || !port || (proto !== 'tcp' && proto !== 'udp')) return ctx.warn('DNAT: nslab publishes ports as "-p tcp|udp --dport N --to-destination IP:PORT"');
+    if (!to || !port || (proto !== 'tcp' && proto !== 'udp'))
+      return ctx.warn('DNAT: nslab publishes ports as "-p tcp|udp --dport N --to-destination IP:PORT"');
     const st = m.ns(ns);
     const dup = st.nat.some((n) => n.type === 'dnat' && n.port === port && n.proto === proto && n.to === to);
     if (!dup) st.nat.push({ type: 'dnat', proto, port, to, ...(d ? { destination: d.replace(/\/32$/, '') } : {}) }); // one rule covers PREROUTING and OUTPUT
     return;
   }
   if (table === 'filter' && chain === 'FORWARD' && (target === 'ACCEPT' || target === 'DROP')) {
-    m.ns(ns).forward.push({ ...(i ? { in: i } : {}), ...(o ? { out: o } : {}), ...(s ? { source: s } : {}), ...(d ? { destination: d } : {}), action: target === 'ACCEPT' ? 'accept' : 'drop' });
+    m.ns(ns).forward.push({
+      ...(i ? { in: i } : {}),
+      ...(o ? { out: o } : {}),
+      ...(s ? { source: s } : {}),
+      ...(d ? { destination: d } : {}),
+      action: target === 'ACCEPT' ? 'accept' : 'drop',
+    });
     return;
   }
-  ctx.warn(`iptables -t ${table} ${chain} -j ${target ?? '?'}: not part of the lab format (masquerade, DNAT port publishing, FORWARD rules)`);
+  ctx.warn(
+    `iptables -t ${table} ${chain} -j ${target ?? '?'}: not part of the lab format (masquerade, DNAT port publishing, FORWARD rules)`,
+  );
 }

@@ -14,7 +14,21 @@ describe('ruleKey: iptables-save normal form', () => {
 
   it('reads the quoted comment iptables-save prints', () => {
     const line = '-A POSTROUTING -s 10.1.0.0/16 ! -o br0 -m comment --comment "nslab:my lab" -j MASQUERADE';
-    expect(splitRuleLine(line)).toEqual(['-A', 'POSTROUTING', '-s', '10.1.0.0/16', '!', '-o', 'br0', '-m', 'comment', '--comment', 'nslab:my lab', '-j', 'MASQUERADE']);
+    expect(splitRuleLine(line)).toEqual([
+      '-A',
+      'POSTROUTING',
+      '-s',
+      '10.1.0.0/16',
+      '!',
+      '-o',
+      'br0',
+      '-m',
+      'comment',
+      '--comment',
+      'nslab:my lab',
+      '-j',
+      'MASQUERADE',
+    ]);
   });
 });
 
@@ -25,8 +39,14 @@ describe('rulesOfNode writes rules as iptables-save prints them', () => {
   });
 
   it('a forward rule from ::/0 has no -s', () => {
-    const rules = rulesOfNode({ kind: 'netns', firewall: { forward: [{ source: '::/0', out: 'eth1', action: 'accept' }] } }, 'nslab:x', true);
-    expect(rules).toEqual([{ family: 6, table: 'filter', chain: 'FORWARD', args: ['-o', 'eth1', '-m', 'comment', '--comment', 'nslab:x', '-j', 'ACCEPT'] }]);
+    const rules = rulesOfNode(
+      { kind: 'netns', firewall: { forward: [{ source: '::/0', out: 'eth1', action: 'accept' }] } },
+      'nslab:x',
+      true,
+    );
+    expect(rules).toEqual([
+      { family: 6, table: 'filter', chain: 'FORWARD', args: ['-o', 'eth1', '-m', 'comment', '--comment', 'nslab:x', '-j', 'ACCEPT'] },
+    ]);
   });
 
   it('a source with host bits is written as its network', () => {

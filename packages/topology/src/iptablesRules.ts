@@ -16,7 +16,12 @@ export function rulesOfNode(node: NamespaceNode, mark: string, v6InScope: boolea
       const src = parseCidr(nat.source);
       if (!src) continue;
       const out = nat.outInterface ? ['-o', nat.outInterface] : nat.notOutInterface ? ['!', '-o', nat.notOutInterface] : [];
-      rules.push({ family: src.family, table: 'nat', chain: 'POSTROUTING', args: [...addressMatch('-s', nat.source), ...out, ...comment, '-j', 'MASQUERADE'] });
+      rules.push({
+        family: src.family,
+        table: 'nat',
+        chain: 'POSTROUTING',
+        args: [...addressMatch('-s', nat.source), ...out, ...comment, '-j', 'MASQUERADE'],
+      });
     } else {
       const to = parseHostPort(nat.to);
       if (!to) continue;
@@ -39,7 +44,8 @@ export function rulesOfNode(node: NamespaceNode, mark: string, v6InScope: boolea
         ...(rule.in ? ['-i', rule.in] : []),
         ...(rule.out ? ['-o', rule.out] : []),
         ...comment,
-        '-j', rule.action === 'accept' ? 'ACCEPT' : 'DROP',
+        '-j',
+        rule.action === 'accept' ? 'ACCEPT' : 'DROP',
       ];
       rules.push({ family, table: 'filter', chain: 'FORWARD', args });
     }
@@ -70,11 +76,26 @@ function hostCidr(ip: string): string {
 
 /** Long option spellings iptables accepts, by the short form iptables-save prints. */
 const SPELLINGS: Record<string, string> = {
-  '--source': '-s', '--src': '-s', '--destination': '-d', '--dst': '-d',
-  '--in-interface': '-i', '--out-interface': '-o', '--protocol': '-p', '--jump': '-j',
-  '--destination-port': '--dport', '--source-port': '--sport', '--to': '--to-destination',
+  '--source': '-s',
+  '--src': '-s',
+  '--destination': '-d',
+  '--dst': '-d',
+  '--in-interface': '-i',
+  '--out-interface': '-o',
+  '--protocol': '-p',
+  '--jump': '-j',
+  '--destination-port': '--dport',
+  '--source-port': '--sport',
+  '--to': '--to-destination',
 };
-const PROTOCOL_NUMBERS: Record<string, string> = { '0': 'all', '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'ipv6-icmp', icmpv6: 'ipv6-icmp' };
+const PROTOCOL_NUMBERS: Record<string, string> = {
+  '0': 'all',
+  '1': 'icmp',
+  '6': 'tcp',
+  '17': 'udp',
+  '58': 'ipv6-icmp',
+  icmpv6: 'ipv6-icmp',
+};
 
 /** An option's value as iptables-save prints it, or undefined where iptables-save omits the option. */
 function savedValue(opt: string, value: string, negated: boolean): string | undefined {

@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { compareScopeKeys, holdKey, holdName, HOST_KEY, parseHoldKey, parsePolicyKey, parseScopeKey, policyKey, scopeKeyOf, type HoldRef } from './keys.js';
+import {
+  compareScopeKeys,
+  holdKey,
+  holdName,
+  HOST_KEY,
+  parseHoldKey,
+  parsePolicyKey,
+  parseScopeKey,
+  policyKey,
+  scopeKeyOf,
+  type HoldRef,
+} from './keys.js';
 import { labMark, labOfMark } from './names.js';
 
 describe('keys: scope keys', () => {
-  it.each([null, 'red', 'pp-netns0', 'cni-5a457186-93e6-ad40-54b3-2310eafdf4f8', 'a.b', 'ns:inner', 'host'])('[K1] %s round-trips', (netns) => {
-    expect(parseScopeKey(scopeKeyOf(netns))).toBe(netns);
-  });
+  it.each([null, 'red', 'pp-netns0', 'cni-5a457186-93e6-ad40-54b3-2310eafdf4f8', 'a.b', 'ns:inner', 'host'])(
+    '[K1] %s round-trips',
+    (netns) => {
+      expect(parseScopeKey(scopeKeyOf(netns))).toBe(netns);
+    },
+  );
 
   it('[K1] the host is `host`, a namespace `ns:<name>`', () => {
     expect(scopeKeyOf(null)).toBe(HOST_KEY);
@@ -36,7 +50,12 @@ describe('keys: scope keys', () => {
 });
 
 describe('keys: policy keys', () => {
-  it.each([[4, 'FORWARD', 'filter'], [6, 'FORWARD', 'filter'], [4, 'POSTROUTING', 'nat'], [6, 'DOCKER-USER', 'filter']] as const)('[K1] v%s %s/%s round-trips', (family, chain, table) => {
+  it.each([
+    [4, 'FORWARD', 'filter'],
+    [6, 'FORWARD', 'filter'],
+    [4, 'POSTROUTING', 'nat'],
+    [6, 'DOCKER-USER', 'filter'],
+  ] as const)('[K1] v%s %s/%s round-trips', (family, chain, table) => {
     expect(parsePolicyKey(policyKey(family, chain, table))).toEqual({ family, table, chain });
   });
 
@@ -44,7 +63,20 @@ describe('keys: policy keys', () => {
     expect(policyKey(4, 'FORWARD')).toBe('v4:filter/FORWARD');
   });
 
-  it.each(['', 'v4', 'v5:filter/FORWARD', 'v4:filter', 'v4:/FORWARD', 'v4:filter/', 'v4:FILTER/FORWARD', 'v4:filter/FORWARD/x', 'v4:filter/a b', 'v4:filter/FORWARD\n', 'policy:v4:filter/FORWARD', 'v4:filter/' + 'X'.repeat(29)])('[K2] %j is not a policy key', (text) => {
+  it.each([
+    '',
+    'v4',
+    'v5:filter/FORWARD',
+    'v4:filter',
+    'v4:/FORWARD',
+    'v4:filter/',
+    'v4:FILTER/FORWARD',
+    'v4:filter/FORWARD/x',
+    'v4:filter/a b',
+    'v4:filter/FORWARD\n',
+    'policy:v4:filter/FORWARD',
+    'v4:filter/' + 'X'.repeat(29),
+  ])('[K2] %j is not a policy key', (text) => {
     expect(parsePolicyKey(text)).toBeUndefined();
   });
 });
@@ -68,7 +100,12 @@ describe('keys: hold keys', () => {
   });
 
   it('[K1] names a hold the way the plan says it', () => {
-    expect(refs.map(holdName)).toEqual(['net.ipv4.ip_forward', 'net.ipv4.conf.eth0/100.proxy_arp', 'v4:filter/FORWARD', 'v6:filter/FORWARD']);
+    expect(refs.map(holdName)).toEqual([
+      'net.ipv4.ip_forward',
+      'net.ipv4.conf.eth0/100.proxy_arp',
+      'v4:filter/FORWARD',
+      'v6:filter/FORWARD',
+    ]);
   });
 
   it.each([
@@ -98,7 +135,20 @@ describe('names: the ownership mark', () => {
     expect(labOfMark(labMark(lab))).toBe(lab);
   });
 
-  it.each([undefined, null, '', 'nslab:', 'nslab:Bad', 'nslab:1ab', 'NSLAB:lab', ' nslab:lab', 'nslab:lab ', `nslab:${'x'.repeat(25)}`, 'docker:lab', '"nslab:lab"'])('[K2] %j names no lab', (mark) => {
+  it.each([
+    undefined,
+    null,
+    '',
+    'nslab:',
+    'nslab:Bad',
+    'nslab:1ab',
+    'NSLAB:lab',
+    ' nslab:lab',
+    'nslab:lab ',
+    `nslab:${'x'.repeat(25)}`,
+    'docker:lab',
+    '"nslab:lab"',
+  ])('[K2] %j names no lab', (mark) => {
     expect(labOfMark(mark)).toBeUndefined();
   });
 });

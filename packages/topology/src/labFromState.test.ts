@@ -14,7 +14,10 @@ import { deployedAs, fullLab } from './testFixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const labsDir = path.resolve(here, '../../../labs');
-const labFiles = fs.readdirSync(labsDir).filter((f) => f.endsWith('.yaml')).sort();
+const labFiles = fs
+  .readdirSync(labsDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 function parse(text: string): Topology {
   const r = parseTopology(text);
@@ -89,7 +92,8 @@ function normal(d: LabState): unknown {
   const scopes: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(d.scopes)) {
     const chains = new Map<string, RuleState[]>();
-    for (const r of s.rules) chains.set(`${r.family} ${r.table} ${r.chain}`, [...(chains.get(`${r.family} ${r.table} ${r.chain}`) ?? []), r]);
+    for (const r of s.rules)
+      chains.set(`${r.family} ${r.table} ${r.chain}`, [...(chains.get(`${r.family} ${r.table} ${r.chain}`) ?? []), r]);
     scopes[key] = {
       ...s,
       routes: s.routes.map((r) => JSON.stringify(r)).sort(),
@@ -146,29 +150,59 @@ function reversed(d: LabState): LabState {
   const rev = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).reverse());
   return {
     lab: d.lab,
-    scopes: rev(Object.fromEntries(Object.entries(d.scopes).map(([k, s]) => [k, { ...s, links: rev(s.links), sysctls: rev(s.sysctls), policies: rev(s.policies), routes: [...s.routes].reverse() }]))),
+    scopes: rev(
+      Object.fromEntries(
+        Object.entries(d.scopes).map(([k, s]) => [
+          k,
+          { ...s, links: rev(s.links), sysctls: rev(s.sysctls), policies: rev(s.policies), routes: [...s.routes].reverse() },
+        ]),
+      ),
+    ),
   };
 }
 
 // A hand-made state, as the observer reads a host.
 const veth = (name: string, peer: { netns: string | null; name: string } | undefined, extra: Partial<LinkState> = {}): LinkState => ({
-  name, kind: 'veth', addresses: [], up: true, ...(peer ? { peer } : {}), ...extra,
+  name,
+  kind: 'veth',
+  addresses: [],
+  up: true,
+  ...(peer ? { peer } : {}),
+  ...extra,
 });
 function state(scopes: Record<string, Partial<ScopeState> & { netns: string | null }>): LabState {
   return { lab: 'found', scopes: Object.fromEntries(Object.entries(scopes).map(([k, s]) => [k, { ...emptyScope(s.netns), ...s }])) };
 }
-const rule = (family: 4 | 6, table: 'nat' | 'filter', chain: string, args: string): RuleState => ({ family, table, chain, args: args.split(' ') });
+const rule = (family: 4 | 6, table: 'nat' | 'filter', chain: string, args: string): RuleState => ({
+  family,
+  table,
+  chain,
+  args: args.split(' '),
+});
 const messages = (r: ReturnType<typeof labFromState>) => r.warnings.map((w) => `${w.at}: ${w.message}`);
 
 describe('labFromState: a state read from a host', () => {
-  const pair = () => state({
-    'ns:red': { netns: 'red', links: { eth0: veth('eth0', { netns: 'blue', name: 'eth0' }, { mac: '6a:11:22:33:44:55', mtu: 1500, addresses: ['10.237.0.1/30'] }) } },
-    'ns:blue': { netns: 'blue', links: { eth0: veth('eth0', { netns: 'red', name: 'eth0' }, { mac: '6a:11:22:33:44:66', mtu: 9000 }) } },
-  });
+  const pair = () =>
+    state({
+      'ns:red': {
+        netns: 'red',
+        links: {
+          eth0: veth('eth0', { netns: 'blue', name: 'eth0' }, { mac: '6a:11:22:33:44:55', mtu: 1500, addresses: ['10.237.0.1/30'] }),
+        },
+      },
+      'ns:blue': { netns: 'blue', links: { eth0: veth('eth0', { netns: 'red', name: 'eth0' }, { mac: '6a:11:22:33:44:66', mtu: 9000 }) } },
+    });
 
   it('[D5] fromHost: leaves out the MAC addresses and the MTU of 1500 the kernel chose; keeps an MTU someone set', () => {
     const t = labFromState(pair(), { fromHost: true }).topology;
-    expect(t.links).toEqual([{ endpoints: [{ node: 'blue', name: 'eth0', mtu: 9000 }, { node: 'red', name: 'eth0', addresses: ['10.237.0.1/30'] }] }]);
+    expect(t.links).toEqual([
+      {
+        endpoints: [
+          { node: 'blue', name: 'eth0', mtu: 9000 },
+          { node: 'red', name: 'eth0', addresses: ['10.237.0.1/30'] },
+        ],
+      },
+    ]);
     expect(labFromState(pair()).topology.links[0]!.endpoints[1]).toMatchObject({ mac: '6a:11:22:33:44:55', mtu: 1500 });
   });
 
@@ -190,7 +224,11 @@ describe('labFromState: a state read from a host', () => {
   });
 
   it('[D3] a veth with both ends in one namespace cannot be a link (a link joins two nodes)', () => {
-    const r = labFromState(state({ 'ns:red': { netns: 'red', links: { a: veth('a', { netns: 'red', name: 'b' }), b: veth('b', { netns: 'red', name: 'a' }) } } }));
+    const r = labFromState(
+      state({
+        'ns:red': { netns: 'red', links: { a: veth('a', { netns: 'red', name: 'b' }), b: veth('b', { netns: 'red', name: 'a' }) } },
+      }),
+    );
     expect(r.topology.links).toEqual([]);
     expect(messages(r)).toEqual([expect.stringContaining('both ends, a and b, are on node red')]);
   });
@@ -198,19 +236,34 @@ describe('labFromState: a state read from a host', () => {
   it('[D4] a bridge name two namespaces use is kept by the first; the second bridge is renamed, its ports follow it', () => {
     const br = (netns: string): Partial<ScopeState> & { netns: string } => ({
       netns,
-      links: { br0: { name: 'br0', kind: 'bridge', addresses: [], up: true }, port: veth('port', { netns: `${netns}-pod`, name: 'eth0' }, { master: 'br0' }) },
+      links: {
+        br0: { name: 'br0', kind: 'bridge', addresses: [], up: true },
+        port: veth('port', { netns: `${netns}-pod`, name: 'eth0' }, { master: 'br0' }),
+      },
     });
     const pod = (netns: string) => ({ netns: `${netns}-pod`, links: { eth0: veth('eth0', { netns, name: 'port' }) } });
     const r = labFromState(state({ 'ns:n1': br('n1'), 'ns:n2': br('n2'), 'ns:n1-pod': pod('n1'), 'ns:n2-pod': pod('n2') }));
     expect(r.topology.nodes['br0']).toEqual({ kind: 'bridge', netns: 'n1' });
     expect(r.topology.nodes['br0-2']).toEqual({ kind: 'bridge', netns: 'n2' });
-    expect(r.topology.links.map((l) => l.endpoints.map((e) => `${e.node}:${e.name}`).join(' '))).toEqual(['n1-pod:eth0 br0:port', 'n2-pod:eth0 br0-2:port']);
-    expect(messages(r)).toEqual(['n2 bridge br0: written as bridge node br0-2 ("br0" is taken or is no node name): deploying this lab names the bridge br0-2']);
+    expect(r.topology.links.map((l) => l.endpoints.map((e) => `${e.node}:${e.name}`).join(' '))).toEqual([
+      'n1-pod:eth0 br0:port',
+      'n2-pod:eth0 br0-2:port',
+    ]);
+    expect(messages(r)).toEqual([
+      'n2 bridge br0: written as bridge node br0-2 ("br0" is taken or is no node name): deploying this lab names the bridge br0-2',
+    ]);
     expect(parseTopologyData(r.topology).issues.filter(isError)).toEqual([]);
   });
 
   it('[D4] a namespace whose name is no node name becomes one, with a warning; so does one named like the host node', () => {
-    const r = labFromState(state({ host: { netns: null, sysctls: { 'net.ipv4.ip_forward': '1' } }, 'ns:my.ns': { netns: 'my.ns' }, 'ns:host': { netns: 'host' }, 'ns:9lives': { netns: '9lives' } }));
+    const r = labFromState(
+      state({
+        host: { netns: null, sysctls: { 'net.ipv4.ip_forward': '1' } },
+        'ns:my.ns': { netns: 'my.ns' },
+        'ns:host': { netns: 'host' },
+        'ns:9lives': { netns: '9lives' },
+      }),
+    );
     expect(Object.keys(r.topology.nodes)).toEqual(['host-2', 'host', 'my-ns', 'n9lives']);
     expect(r.topology.nodes['host-2']).toEqual({ kind: 'host', sysctls: { 'net.ipv4.ip_forward': 1 } });
     expect(messages(r)).toEqual([
@@ -220,24 +273,35 @@ describe('labFromState: a state read from a host', () => {
   });
 
   it('[D3] a bridge port on a bridge that is not in the lab is left unplugged, with a warning', () => {
-    const r = labFromState(state({
-      host: { netns: null, links: { v1: veth('v1', { netns: 'red', name: 'eth0' }, { master: 'docker0' }) } },
-      'ns:red': { netns: 'red', links: { eth0: veth('eth0', { netns: null, name: 'v1' }) } },
-    }));
-    expect(r.topology.links).toEqual([{ endpoints: [{ node: 'red', name: 'eth0' }, { node: 'host', name: 'v1' }] }]);
+    const r = labFromState(
+      state({
+        host: { netns: null, links: { v1: veth('v1', { netns: 'red', name: 'eth0' }, { master: 'docker0' }) } },
+        'ns:red': { netns: 'red', links: { eth0: veth('eth0', { netns: null, name: 'v1' }) } },
+      }),
+    );
+    expect(r.topology.links).toEqual([
+      {
+        endpoints: [
+          { node: 'red', name: 'eth0' },
+          { node: 'host', name: 'v1' },
+        ],
+      },
+    ]);
     expect(messages(r)).toEqual(['host veth v1: v1 is plugged into docker0, which is not a bridge of this lab; it is left unplugged']);
   });
 
   it('[D3] a vxlan on a bridge that is not in the lab, and a macvlan whose parent was not found, are warnings', () => {
-    const r = labFromState(state({
-      'ns:a': {
-        netns: 'a',
-        links: {
-          vx0: { name: 'vx0', kind: 'vxlan', addresses: [], up: true, master: 'nope', vxlan: { vni: 5, dstport: 4789 } },
-          mv0: { name: 'mv0', kind: 'macvlan', addresses: [], up: true, macvlan: { parent: '?', mode: 'bridge' } },
+    const r = labFromState(
+      state({
+        'ns:a': {
+          netns: 'a',
+          links: {
+            vx0: { name: 'vx0', kind: 'vxlan', addresses: [], up: true, master: 'nope', vxlan: { vni: 5, dstport: 4789 } },
+            mv0: { name: 'mv0', kind: 'macvlan', addresses: [], up: true, macvlan: { parent: '?', mode: 'bridge' } },
+          },
         },
-      },
-    }));
+      }),
+    );
     expect(r.topology.nodes['a']).toEqual({ kind: 'netns', vxlans: [{ name: 'vx0', vni: 5, dstport: 4789 }] });
     expect(messages(r)).toEqual([
       'a vxlan vx0: it is plugged into nope, which is not a bridge of this lab; it is left unplugged',
@@ -246,23 +310,44 @@ describe('labFromState: a state read from a host', () => {
   });
 
   it('[D1] routes: default for IPv4 and for IPv6 with a gateway; ::/0 for an IPv6 default without one; sorted', () => {
-    const r = labFromState(state({
-      'ns:a': {
-        netns: 'a',
-        routes: [
-          { family: 6, to: '::/0', dev: 'eth0' },
-          { family: 4, to: '10.9.0.0/16', via: '10.1.0.1', metric: 5 },
-          { family: 4, to: '0.0.0.0/0', via: '10.1.0.1' },
-        ],
-      },
-      'ns:b': { netns: 'b', routes: [{ family: 6, to: '::/0', via: 'fd00::1' }] },
-    }));
-    expect(r.topology.nodes['a']).toEqual({ kind: 'netns', routes: [{ to: 'default', via: '10.1.0.1' }, { to: '10.9.0.0/16', via: '10.1.0.1', metric: 5 }, { to: '::/0', dev: 'eth0' }] });
+    const r = labFromState(
+      state({
+        'ns:a': {
+          netns: 'a',
+          routes: [
+            { family: 6, to: '::/0', dev: 'eth0' },
+            { family: 4, to: '10.9.0.0/16', via: '10.1.0.1', metric: 5 },
+            { family: 4, to: '0.0.0.0/0', via: '10.1.0.1' },
+          ],
+        },
+        'ns:b': { netns: 'b', routes: [{ family: 6, to: '::/0', via: 'fd00::1' }] },
+      }),
+    );
+    expect(r.topology.nodes['a']).toEqual({
+      kind: 'netns',
+      routes: [
+        { to: 'default', via: '10.1.0.1' },
+        { to: '10.9.0.0/16', via: '10.1.0.1', metric: 5 },
+        { to: '::/0', dev: 'eth0' },
+      ],
+    });
     expect(r.topology.nodes['b']).toEqual({ kind: 'netns', routes: [{ to: 'default', via: 'fd00::1' }] });
   });
 
   it('[D3] sysctls: whole numbers, sorted; other values and keys nslab does not write are warnings', () => {
-    const r = labFromState(state({ 'ns:a': { netns: 'a', sysctls: { 'net.ipv4.ip_forward': '1', 'net.core.somaxconn': '4096', 'net.ipv4.tcp_rmem': '4096 131072 6291456', 'kernel.panic': '1' } } }));
+    const r = labFromState(
+      state({
+        'ns:a': {
+          netns: 'a',
+          sysctls: {
+            'net.ipv4.ip_forward': '1',
+            'net.core.somaxconn': '4096',
+            'net.ipv4.tcp_rmem': '4096 131072 6291456',
+            'kernel.panic': '1',
+          },
+        },
+      }),
+    );
     expect(r.topology.nodes['a']).toEqual({ kind: 'netns', sysctls: { 'net.core.somaxconn': 4096, 'net.ipv4.ip_forward': 1 } });
     expect(Object.keys((r.topology.nodes['a'] as { sysctls: object }).sysctls)).toEqual(['net.core.somaxconn', 'net.ipv4.ip_forward']);
     expect(messages(r)).toEqual([
@@ -273,7 +358,8 @@ describe('labFromState: a state read from a host', () => {
 });
 
 describe('labFromState: iptables rules back to nat and firewall', () => {
-  const withRules = (rules: RuleState[], extra: Partial<ScopeState> = {}) => labFromState(state({ 'ns:a': { netns: 'a', rules, ...extra } }));
+  const withRules = (rules: RuleState[], extra: Partial<ScopeState> = {}) =>
+    labFromState(state({ 'ns:a': { netns: 'a', rules, ...extra } }));
 
   it('[D1] rules any lab made (any comment) or none made (no comment) map alike', () => {
     const r = withRules([
@@ -281,7 +367,13 @@ describe('labFromState: iptables rules back to nat and firewall', () => {
       rule(4, 'nat', 'POSTROUTING', '-o eth0 -j MASQUERADE'),
     ]);
     expect(r.warnings).toEqual([]);
-    expect(r.topology.nodes['a']).toEqual({ kind: 'netns', nat: [{ type: 'masquerade', source: '10.1.0.0/24', notOutInterface: 'br0' }, { type: 'masquerade', source: '0.0.0.0/0', outInterface: 'eth0' }] });
+    expect(r.topology.nodes['a']).toEqual({
+      kind: 'netns',
+      nat: [
+        { type: 'masquerade', source: '10.1.0.0/24', notOutInterface: 'br0' },
+        { type: 'masquerade', source: '0.0.0.0/0', outInterface: 'eth0' },
+      ],
+    });
   });
 
   it('[D3] a DNAT in PREROUTING and its OUTPUT twin are one entry; without its twin, the entry comes with a warning', () => {
@@ -291,7 +383,9 @@ describe('labFromState: iptables rules back to nat and firewall', () => {
     expect(withRules([pre, out]).topology.nodes['a']).toEqual({ kind: 'netns', nat: [dnat] });
     const alone = withRules([out]);
     expect(alone.topology.nodes['a']).toEqual({ kind: 'netns', nat: [dnat] });
-    expect(messages(alone)).toEqual(['a: iptables -t nat -A OUTPUT -d 10.0.0.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.1.0.2:8080 has no twin iptables -t nat -A PREROUTING -d 10.0.0.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.1.0.2:8080; the lab writes both']);
+    expect(messages(alone)).toEqual([
+      'a: iptables -t nat -A OUTPUT -d 10.0.0.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.1.0.2:8080 has no twin iptables -t nat -A PREROUTING -d 10.0.0.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.1.0.2:8080; the lab writes both',
+    ]);
   });
 
   it('[D3] a FORWARD rule without addresses is one entry for both families where the namespace has IPv6', () => {
@@ -300,7 +394,9 @@ describe('labFromState: iptables rules back to nat and firewall', () => {
     expect((both.topology.nodes['a'] as { firewall: unknown }).firewall).toEqual({ forward: [{ in: 'a', out: 'b', action: 'accept' }] });
     expect(both.warnings.filter((w) => w.at === 'a')).toEqual([]);
     const v4only = withRules([rule(4, 'filter', 'FORWARD', '-i a -o b -j ACCEPT')], v6);
-    expect(messages(v4only).filter((m) => m.startsWith('a:'))).toEqual([expect.stringContaining('has no twin ip6tables -t filter -A FORWARD -i a -o b')]);
+    expect(messages(v4only).filter((m) => m.startsWith('a:'))).toEqual([
+      expect.stringContaining('has no twin ip6tables -t filter -A FORWARD -i a -o b'),
+    ]);
   });
 
   it.each([
@@ -318,12 +414,22 @@ describe('labFromState: iptables rules back to nat and firewall', () => {
   });
 
   it('[D3] policies: DROP for IPv4 is forwardPolicy drop; an IPv6 policy without IPv6 addresses, or two that differ, are warnings', () => {
-    expect(withRules([], { policies: { 'v4:filter/FORWARD': 'DROP' } }).topology.nodes['a']).toEqual({ kind: 'netns', firewall: { forwardPolicy: 'drop' } });
+    expect(withRules([], { policies: { 'v4:filter/FORWARD': 'DROP' } }).topology.nodes['a']).toEqual({
+      kind: 'netns',
+      firewall: { forwardPolicy: 'drop' },
+    });
     const v6only = withRules([], { policies: { 'v4:filter/FORWARD': 'ACCEPT', 'v6:filter/FORWARD': 'DROP' } });
     expect(v6only.topology.nodes['a']).toEqual({ kind: 'netns', firewall: { forwardPolicy: 'accept' } });
-    expect(messages(v6only)).toEqual(["a: the IPv6 FORWARD policy (DROP) is left out: with no IPv6 address in this namespace, the lab sets only IPv4's"]);
-    const differ = withRules([], { policies: { 'v4:filter/FORWARD': 'DROP', 'v6:filter/FORWARD': 'ACCEPT' }, links: { e: veth('e', undefined, { addresses: ['fd00::1/64'] }) } });
+    expect(messages(v6only)).toEqual([
+      "a: the IPv6 FORWARD policy (DROP) is left out: with no IPv6 address in this namespace, the lab sets only IPv4's",
+    ]);
+    const differ = withRules([], {
+      policies: { 'v4:filter/FORWARD': 'DROP', 'v6:filter/FORWARD': 'ACCEPT' },
+      links: { e: veth('e', undefined, { addresses: ['fd00::1/64'] }) },
+    });
     expect(messages(differ)).toContain('a: the FORWARD policy differs between IPv4 (DROP) and IPv6 (ACCEPT); the lab sets DROP for both');
-    expect(messages(withRules([], { policies: { 'v4:nat/PREROUTING': 'DROP' } }))).toEqual(['a: the policy v4:nat/PREROUTING cannot be written in the lab format; left out']);
+    expect(messages(withRules([], { policies: { 'v4:nat/PREROUTING': 'DROP' } }))).toEqual([
+      'a: the policy v4:nat/PREROUTING cannot be written in the lab format; left out',
+    ]);
   });
 });

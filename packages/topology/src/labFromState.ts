@@ -67,7 +67,11 @@ export function labFromState(state: LabState, opts: LabFromStateOptions = {}): {
       warn(netns, 'no node name fits it; left out');
       continue;
     }
-    if (node !== wanted) warn(netns, `written as node ${node} ("${wanted}" is no node name, or is taken): deploying this lab creates the namespace ${netnsName(node, prefix)}`);
+    if (node !== wanted)
+      warn(
+        netns,
+        `written as node ${node} ("${wanted}" is no node name, or is taken): deploying this lab creates the namespace ${netnsName(node, prefix)}`,
+      );
     namespaceNodes.set(netns, node);
     taken.add(node);
   }
@@ -105,7 +109,11 @@ export function labFromState(state: LabState, opts: LabFromStateOptions = {}): {
             // A bridge node's name is its interface name: two bridges of one name in two namespaces cannot both keep it.
             const nodeName = freeName(l.name, taken, MAX_BRIDGE);
             if (nodeName === undefined) return undefined;
-            if (nodeName !== l.name) warn(at, `written as bridge node ${nodeName} ("${l.name}" is taken or is no node name): deploying this lab names the bridge ${nodeName}`);
+            if (nodeName !== l.name)
+              warn(
+                at,
+                `written as bridge node ${nodeName} ("${l.name}" is taken or is no node name): deploying this lab names the bridge ${nodeName}`,
+              );
             taken.add(nodeName);
             bridgeNodes.set(nodeName, node);
             bridges.set(linkId(key, l.name), nodeName);
@@ -148,7 +156,8 @@ export function labFromState(state: LabState, opts: LabFromStateOptions = {}): {
   for (const node of [...namespaceNodes.values()].sort()) ordered[node] = specs.get(node)!;
   for (const node of [...bridgeNodes.keys()].sort()) ordered[node] = bridgeNodes.get(node)!;
   const rank = (node: string) => (ordered[node]?.kind === 'netns' ? 0 : ordered[node]?.kind === 'host' ? 1 : 2);
-  const byEnd = (a: LinkSpec['endpoints'][number], b: LinkSpec['endpoints'][number]) => rank(a.node) - rank(b.node) || cmp(a.node, b.node) || cmp(a.name, b.name);
+  const byEnd = (a: LinkSpec['endpoints'][number], b: LinkSpec['endpoints'][number]) =>
+    rank(a.node) - rank(b.node) || cmp(a.node, b.node) || cmp(a.name, b.name);
   const sortedLinks = links
     .map((l) => ({ ...l, endpoints: [...l.endpoints].sort(byEnd) as LinkSpec['endpoints'] }))
     .sort((a, b) => byEnd(a.endpoints[0], b.endpoints[0]) || byEnd(a.endpoints[1], b.endpoints[1]));

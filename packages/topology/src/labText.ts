@@ -25,7 +25,7 @@ function flowSmall(node: YamlNode | null, value: unknown, depth: number): boolea
   const entries = Array.isArray(value) ? value : Object.values(value as object);
   let leafy = true;
   node.items.forEach((item, i) => {
-    const child = isMap(node) ? ((item as { value: YamlNode }).value) : (item as YamlNode);
+    const child = isMap(node) ? (item as { value: YamlNode }).value : (item as YamlNode);
     if (!flowSmall(child, entries[i], depth + 1)) leafy = false;
   });
   if (depth >= 2 && leafy && JSON.stringify(value).length < 100) {

@@ -93,7 +93,10 @@ describe('[V14] sysctl keys: canonical net.* only', () => {
   it.each(HOSTILE.filter(([k]) => !k.includes('\n') && !k.includes('\0')))('the same key in YAML text is refused: %j', (key) => {
     const r = parseTopology(`name: x\nnodes:\n  a:\n    kind: netns\n    sysctls:\n      ${JSON.stringify(key)}: 0\n`);
     expect(r.ok).toBe(false);
-    expect(r.issues.filter(isError).map((i) => [i.code, formatPath(i.path)])).toContainEqual(['sysctl.key', formatPath(['nodes', 'a', 'sysctls', key])]);
+    expect(r.issues.filter(isError).map((i) => [i.code, formatPath(i.path)])).toContainEqual([
+      'sysctl.key',
+      formatPath(['nodes', 'a', 'sysctls', key]),
+    ]);
   });
 
   it.each(REAL)('accepts %s, the file %s', (key, file) => {
@@ -117,17 +120,34 @@ describe('[V14] sysctl keys: canonical net.* only', () => {
   });
 
   it('a lab with a VLAN interface sets its sysctl through eth0/100, planned with "--"', () => {
-    const t = { name: 'vlan', nodes: { a: { kind: 'netns', sysctls: { 'net.ipv4.conf.eth0/100.forwarding': 1 } }, b: { kind: 'netns' } }, links: [{ endpoints: [{ node: 'a', name: 'eth0.100' }, { node: 'b', name: 'eth0' }] }] };
+    const t = {
+      name: 'vlan',
+      nodes: { a: { kind: 'netns', sysctls: { 'net.ipv4.conf.eth0/100.forwarding': 1 } }, b: { kind: 'netns' } },
+      links: [
+        {
+          endpoints: [
+            { node: 'a', name: 'eth0.100' },
+            { node: 'b', name: 'eth0' },
+          ],
+        },
+      ],
+    };
     const r = parseTopologyData(t);
     expect(r.issues.filter(isError)).toEqual([]);
-    const argv = planDeploy(emptyObserved('vlan'), desiredState(r.topology!)).steps.filter((s) => s.kind === 'sysctl.set').map(toArgv);
+    const argv = planDeploy(emptyObserved('vlan'), desiredState(r.topology!))
+      .steps.filter((s) => s.kind === 'sysctl.set')
+      .map(toArgv);
     expect(argv).toEqual([['ip', 'netns', 'exec', 'a', 'sysctl', '-w', '--', 'net.ipv4.conf.eth0/100.forwarding=1']]);
   });
 
   it('a VLAN interface key naming an interface the namespace lacks is a reference error', () => {
     const t = structuredClone(fullLab()) as any;
     t.nodes.c.sysctls['net.ipv4.conf.eth0/100.forwarding'] = 1;
-    expect(parseTopologyData(t).issues.filter(isError).map((i) => i.code)).toEqual(['ref.sysctl-interface']);
+    expect(
+      parseTopologyData(t)
+        .issues.filter(isError)
+        .map((i) => i.code),
+    ).toEqual(['ref.sysctl-interface']);
   });
 
   it.each(HOSTILE.slice(0, 12))('toArgv refuses a forged sysctl step for %j (a tampered hold, say)', (key) => {
@@ -139,7 +159,9 @@ describe('[V14] sysctl keys: canonical net.* only', () => {
     const codesOf = (value: unknown) => {
       const t = structuredClone(fullLab()) as any;
       t.nodes.c.sysctls['net.core.somaxconn'] = value;
-      return parseTopologyData(t).issues.filter(isError).map((i) => `${i.code} ${formatPath(i.path)}`);
+      return parseTopologyData(t)
+        .issues.filter(isError)
+        .map((i) => `${i.code} ${formatPath(i.path)}`);
     };
     expect(codesOf(2 ** 31)).toEqual(['sysctl.value nodes.c.sysctls["net.core.somaxconn"]']);
     expect(codesOf(-(2 ** 31) - 1)).toEqual(['sysctl.value nodes.c.sysctls["net.core.somaxconn"]']);
@@ -161,15 +183,19 @@ describe('reading sysctl keys from scripts', () => {
   });
 
   it('imports good keys in either spelling, and leaves out hostile ones with a warning', () => {
-    const r = importScript([
-      'sysctl -w -- net.ipv4.ip_forward=1',
-      'sysctl -w net.//.kernel.randomize_va_space=0',
-      'sysctl -w kernel.panic=1',
-      'echo 0 > /proc/sys/net/../kernel/randomize_va_space',
-      'echo 1 > /proc/sys/net/ipv4/conf/all/forwarding',
-      'sysctl -w net/ipv6/conf/all/forwarding=1',
-    ].join('\n'));
-    expect(r.topology.nodes.host).toMatchObject({ sysctls: { 'net.ipv4.ip_forward': 1, 'net.ipv4.conf.all.forwarding': 1, 'net.ipv6.conf.all.forwarding': 1 } });
+    const r = importScript(
+      [
+        'sysctl -w -- net.ipv4.ip_forward=1',
+        'sysctl -w net.//.kernel.randomize_va_space=0',
+        'sysctl -w kernel.panic=1',
+        'echo 0 > /proc/sys/net/../kernel/randomize_va_space',
+        'echo 1 > /proc/sys/net/ipv4/conf/all/forwarding',
+        'sysctl -w net/ipv6/conf/all/forwarding=1',
+      ].join('\n'),
+    );
+    expect(r.topology.nodes.host).toMatchObject({
+      sysctls: { 'net.ipv4.ip_forward': 1, 'net.ipv4.conf.all.forwarding': 1, 'net.ipv6.conf.all.forwarding': 1 },
+    });
     expect(Object.keys((r.topology.nodes.host as { sysctls: object }).sysctls)).toHaveLength(3);
     expect(r.warnings.map((w) => w.line)).toEqual([2, 3, 4]);
     expect(r.warnings[0]!.message).toMatch(/not a sysctl nslab sets \(segment "\/\/"/);

@@ -76,7 +76,8 @@ export function sysctlKeyProblem(key: string): string | undefined {
       if (seg.startsWith('/') || seg.endsWith('/') || seg.includes('//') || !isIfName(ifname)) {
         return `"${seg}" is not an interface name (1–15 of A-Z a-z 0-9 _ -, not starting with "-", with "/" for each "." in the name, e.g. eth0/100)`;
       }
-      if (i === segs.length - 1) return `names interface "${ifname}" but no setting of it (like ${segs.slice(0, 3).join('.')}.${seg}.forwarding)`;
+      if (i === segs.length - 1)
+        return `names interface "${ifname}" but no setting of it (like ${segs.slice(0, 3).join('.')}.${seg}.forwarding)`;
     } else if (!SYSCTL_SEGMENT.test(seg)) {
       return `segment "${seg}" may only use a-z 0-9 _ - (not starting with "-"); "/" only inside an interface name`;
     }

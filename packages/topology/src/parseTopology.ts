@@ -54,15 +54,21 @@ export function parseTopology(text: string, options: ParseOptions = {}): ParseRe
     const errors = [...doc.errors, ...duplicateKeys(doc)];
     if (errors.length > 0) {
       const list = new IssueList();
-      for (const e of errors.slice(0, MAX_SYNTAX_ISSUES)) list.error('input.syntax', [], `${syntaxWhere(lines.linePos(e.pos[0]))}${firstLine(e.message)}`);
-      if (errors.length > MAX_SYNTAX_ISSUES) list.error('input.syntax', [], `… and ${errors.length - MAX_SYNTAX_ISSUES} more syntax errors`);
+      for (const e of errors.slice(0, MAX_SYNTAX_ISSUES))
+        list.error('input.syntax', [], `${syntaxWhere(lines.linePos(e.pos[0]))}${firstLine(e.message)}`);
+      if (errors.length > MAX_SYNTAX_ISSUES)
+        list.error('input.syntax', [], `… and ${errors.length - MAX_SYNTAX_ISSUES} more syntax errors`);
       return { issues: list.items, ok: false };
     }
     data = doc.toJS({ maxAliasCount: limits.maxAliases });
   } catch (e) {
     if (e instanceof RangeError) return fail('limits.depth', [], 'the document is nested too deeply to read (limit maxDepth)');
     if (e instanceof ReferenceError && /alias/i.test(e.message)) {
-      return fail('limits.aliases', [], `aliases (*name) expand the document too much: refused as an alias bomb (limit maxAliases ${limits.maxAliases})`);
+      return fail(
+        'limits.aliases',
+        [],
+        `aliases (*name) expand the document too much: refused as an alias bomb (limit maxAliases ${limits.maxAliases})`,
+      );
     }
     return fail('input.syntax', [], firstLine((e as Error).message));
   }
@@ -140,18 +146,67 @@ function zodIssue(issue: z.core.$ZodIssue, root: unknown): TopologyIssue[] {
 }
 
 const KNOWN_KEYS = [
-  'name', 'prefix', 'description', 'nodes', 'links', 'checks', 'kind', 'routes', 'sysctls', 'nat', 'firewall',
-  'vxlans', 'position', 'label', 'netns', 'addresses', 'stp', 'endpoints', 'node', 'mac', 'mtu', 'to', 'via',
-  'dev', 'metric', 'type', 'source', 'outInterface', 'notOutInterface', 'proto', 'port', 'destination',
-  'forwardPolicy', 'forward', 'in', 'out', 'action', 'vni', 'remote', 'local', 'group', 'dstport', 'bridge',
-  'from', 'ping', 'expect', 'ttl', 'tcp', 'neighbor', 'state', 'route', 'x', 'y',
+  'name',
+  'prefix',
+  'description',
+  'nodes',
+  'links',
+  'checks',
+  'kind',
+  'routes',
+  'sysctls',
+  'nat',
+  'firewall',
+  'vxlans',
+  'position',
+  'label',
+  'netns',
+  'addresses',
+  'stp',
+  'endpoints',
+  'node',
+  'mac',
+  'mtu',
+  'to',
+  'via',
+  'dev',
+  'metric',
+  'type',
+  'source',
+  'outInterface',
+  'notOutInterface',
+  'proto',
+  'port',
+  'destination',
+  'forwardPolicy',
+  'forward',
+  'in',
+  'out',
+  'action',
+  'vni',
+  'remote',
+  'local',
+  'group',
+  'dstport',
+  'bridge',
+  'from',
+  'ping',
+  'expect',
+  'ttl',
+  'tcp',
+  'neighbor',
+  'state',
+  'route',
+  'x',
+  'y',
   // The list kinds' own fields (macvlans: parent, mode, …).
 ];
 /** The list kinds' own fields (macvlans: parent, mode, …), read when first needed. */
 const kindKeys = () => [...Object.keys(NAMESPACE_LIST_FIELDS), ...LIST_KINDS.flatMap((k) => k.list!.form.map((f) => f.key))];
 
 function unknownKeyMessage(key: string): string {
-  const near = [...KNOWN_KEYS, ...kindKeys()].map((k) => [k, editDistance(k.toLowerCase(), key.toLowerCase())] as const)
+  const near = [...KNOWN_KEYS, ...kindKeys()]
+    .map((k) => [k, editDistance(k.toLowerCase(), key.toLowerCase())] as const)
     .filter(([, d]) => d <= 2)
     .sort((a, b) => a[1] - b[1])[0];
   return `unknown key ${JSON.stringify(key)}${near ? `; did you mean "${near[0]}"?` : ''}`;

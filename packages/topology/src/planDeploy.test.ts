@@ -13,7 +13,10 @@ import { deployedAs, fullLab } from './testFixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const labsDir = path.resolve(here, '../../../labs');
-const labFiles = fs.readdirSync(labsDir).filter((f) => f.endsWith('.yaml')).sort();
+const labFiles = fs
+  .readdirSync(labsDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 function load(file: string): Topology {
   const r = parseTopology(fs.readFileSync(path.join(labsDir, file), 'utf8'));
@@ -47,7 +50,13 @@ describe('planner: deploy is reconcile', () => {
     const before = deployedAs(desiredState(t));
     const edited = structuredClone(t);
     edited.links[1]!.endpoints[0].addresses = ['172.30.30.13/24'];
-    edited.nodes.host = { ...edited.nodes.host!, routes: [{ to: '172.30.30.11/32', dev: 'veth-ns1' }, { to: '172.30.30.13/32', dev: 'veth-ns2' }] } as never;
+    edited.nodes.host = {
+      ...edited.nodes.host!,
+      routes: [
+        { to: '172.30.30.11/32', dev: 'veth-ns1' },
+        { to: '172.30.30.13/32', dev: 'veth-ns2' },
+      ],
+    } as never;
     expect(lines(edited, before)).toEqual([
       'ip route del 172.30.30.12/32 dev veth-ns2',
       'ip -n ns2 addr del 172.30.30.12/24 dev veth-ns2-pod',
@@ -123,7 +132,11 @@ describe('planner: host settings are held and given back', () => {
 
   it('joins, without a command, a setting another lab already holds', () => {
     const t = load('02-bridge-nat.yaml');
-    const observed = { ...emptyObserved(t.name), hostValues: { 'sysctl:net.ipv4.ip_forward': '1' }, holds: { 'sysctl:net.ipv4.ip_forward': { original: '0', labs: ['other'] } } };
+    const observed = {
+      ...emptyObserved(t.name),
+      hostValues: { 'sysctl:net.ipv4.ip_forward': '1' },
+      holds: { 'sysctl:net.ipv4.ip_forward': { original: '0', labs: ['other'] } },
+    };
     const steps = planDeploy(observed, desiredState(t)).steps.filter((s) => s.kind === 'host.hold' || s.kind === 'sysctl.set');
     expect(steps).toMatchObject([{ kind: 'host.hold', hold: 'take', key: 'sysctl:net.ipv4.ip_forward' }]);
   });
@@ -145,13 +158,15 @@ describe('planner: host settings are held and given back', () => {
 });
 
 describe('planner: ownership', () => {
-  it('refuses a namespace that exists and is not the lab\'s, and plans nothing', () => {
+  it("refuses a namespace that exists and is not the lab's, and plans nothing", () => {
     const t = load('01-veth-pair.yaml');
     const o = emptyObserved(t.name);
     o.foreign.netns.red = undefined;
     const plan = planDeploy(o, desiredState(t));
     expect(plan.steps).toEqual([]);
-    expect(plan.conflicts.map((c) => c.message)).toEqual(['namespace "red" exists and was not created by nslab; nslab will not touch it (rename the node, or set a prefix)']);
+    expect(plan.conflicts.map((c) => c.message)).toEqual([
+      'namespace "red" exists and was not created by nslab; nslab will not touch it (rename the node, or set a prefix)',
+    ]);
   });
 
   it('refuses a host interface owned by another lab', () => {

@@ -44,14 +44,35 @@ export function planDeploy(observed: ObservedState, desired: DesiredState): Plan
     if (!o || !ctx.goneScopes.has(key)) continue;
     const takes = orphans.get(key) ?? [];
     const peers = takes.length > 0 ? `, and so do its veths' other ends (${takes.map((l) => l.name).join(', ')})` : '';
-    ctx.push(HOST_KEY, { kind: 'netns.del', netns: null, node: o.node, name: o.netns!, ...(takes.length > 0 ? { takes } : {}), reason: `delete namespace ${o.netns}: everything inside it (interfaces, routes, rules) goes with it${peers}` });
+    ctx.push(HOST_KEY, {
+      kind: 'netns.del',
+      netns: null,
+      node: o.node,
+      name: o.netns!,
+      ...(takes.length > 0 ? { takes } : {}),
+      reason: `delete namespace ${o.netns}: everything inside it (interfaces, routes, rules) goes with it${peers}`,
+    });
   }
   for (const key of keys) {
     const d = desired.scopes[key];
     if (!d) continue;
     if (ctx.newScopes.has(key) || observed.scopes[key]?.unmarked) {
-      if (ctx.newScopes.has(key)) ctx.push(HOST_KEY, { kind: 'netns.add', netns: null, node: d.node, name: d.netns!, reason: `create namespace ${d.netns}: its own interfaces, routes, neighbours and iptables, like a container's` });
-      ctx.push(key, { kind: 'link.set', netns: d.netns, node: d.node, name: 'lo', set: { alias: labMark(desired.lab), up: true }, reason: `bring up loopback in ${d.netns} and mark the namespace as lab ${desired.lab}'s` });
+      if (ctx.newScopes.has(key))
+        ctx.push(HOST_KEY, {
+          kind: 'netns.add',
+          netns: null,
+          node: d.node,
+          name: d.netns!,
+          reason: `create namespace ${d.netns}: its own interfaces, routes, neighbours and iptables, like a container's`,
+        });
+      ctx.push(key, {
+        kind: 'link.set',
+        netns: d.netns,
+        node: d.node,
+        name: 'lo',
+        set: { alias: labMark(desired.lab), up: true },
+        reason: `bring up loopback in ${d.netns} and mark the namespace as lab ${desired.lab}'s`,
+      });
     }
   }
   for (const key of keys) if (desired.scopes[key]) planLinkChanges(ctx, key);
@@ -74,7 +95,11 @@ function findConflicts(ctx: PlanContext): void {
     if (d.netns !== null && !observed.scopes[key] && d.netns in observed.foreign.netns) {
       const owner = observed.foreign.netns[d.netns];
       const who = owner ? `belongs to lab "${owner}"` : 'exists and was not created by nslab';
-      ctx.conflicts.push({ code: 'conflict.netns', path: ['nodes', d.node ?? d.netns], message: `namespace "${d.netns}" ${who}; nslab will not touch it (rename the node, or set a prefix)` });
+      ctx.conflicts.push({
+        code: 'conflict.netns',
+        path: ['nodes', d.node ?? d.netns],
+        message: `namespace "${d.netns}" ${who}; nslab will not touch it (rename the node, or set a prefix)`,
+      });
     }
   }
   const host = desired.scopes[HOST_KEY];
@@ -90,4 +115,3 @@ function findConflicts(ctx: PlanContext): void {
 function sortedKeys(keys: string[]): string[] {
   return [...new Set(keys)].sort(compareScopeKeys);
 }
-

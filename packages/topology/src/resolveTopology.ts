@@ -105,12 +105,7 @@ export function resolveTopology(topology: Topology): ResolvedTopology {
   return { topology, lab: topology.name, mark: labMark(topology.name), prefix, scopes, scopeOfNode };
 }
 
-function bridgeScope(
-  topology: Topology,
-  node: BridgeNode,
-  prefix: string,
-  ensure: (netns: Netns) => ResolvedScope,
-): ResolvedScope {
+function bridgeScope(topology: Topology, node: BridgeNode, prefix: string, ensure: (netns: Netns) => ResolvedScope): ResolvedScope {
   const owner = node.netns ? topology.nodes[node.netns] : undefined;
   if (!owner || owner.kind === 'host') return ensure(null);
   if (owner.kind === 'netns') return ensure(netnsName(node.netns!, prefix));

@@ -37,7 +37,11 @@ export type KindStep = KindSteps[keyof KindSteps];
 export type CoreStep = StepBase &
   (
     | { kind: 'netns.add'; name: string }
-    | { kind: 'netns.del'; name: string; /** Veth peers outside the namespace that the kernel removes with it, asynchronously. */ takes?: LinkRef[] }
+    | {
+        kind: 'netns.del';
+        name: string;
+        /** Veth peers outside the namespace that the kernel removes with it, asynchronously. */ takes?: LinkRef[];
+      }
     | { kind: 'link.del'; name: string }
     | { kind: 'link.set'; name: string; set: LinkSettings; from?: LinkSettings }
     | { kind: 'addr.add'; dev: string; address: string }
@@ -158,7 +162,14 @@ export function inverseOf(step: Step): Step | undefined {
     case 'sysctl.set':
       return step.from === undefined
         ? undefined
-        : { ...base, kind: 'sysctl.set', key: step.key, value: step.from, hold: flip(step.hold), reason: `undo: restore ${step.key}=${step.from}` };
+        : {
+            ...base,
+            kind: 'sysctl.set',
+            key: step.key,
+            value: step.from,
+            hold: flip(step.hold),
+            reason: `undo: restore ${step.key}=${step.from}`,
+          };
     case 'host.hold':
       return { ...base, kind: 'host.hold', key: step.key, hold: flip(step.hold)!, original: step.original, reason: 'undo' };
     case 'rule.add':
@@ -168,7 +179,15 @@ export function inverseOf(step: Step): Step | undefined {
     case 'policy.set':
       return step.from === undefined
         ? undefined
-        : { ...base, kind: 'policy.set', family: step.family, chain: step.chain, policy: step.from, hold: flip(step.hold), reason: `undo: restore ${step.chain} policy` };
+        : {
+            ...base,
+            kind: 'policy.set',
+            family: step.family,
+            chain: step.chain,
+            policy: step.from,
+            hold: flip(step.hold),
+            reason: `undo: restore ${step.chain} policy`,
+          };
     case 'netns.del':
     case 'link.del':
       return undefined;

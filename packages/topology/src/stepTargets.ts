@@ -12,11 +12,13 @@ import { linksCreatedBy, type LinkRef, type Step } from './step.js';
  */
 export function stepTargets(step: Step, desired: DesiredState): { node?: string; link?: number } {
   const made = linksCreatedBy(step)[0];
-  const ref: LinkRef | undefined =
-    made ? made
-    : step.kind === 'addr.add' || step.kind === 'addr.del' ? { netns: step.netns, name: step.dev }
-    : step.kind === 'link.set' || step.kind === 'link.del' ? { netns: step.netns, name: step.name }
-    : undefined;
+  const ref: LinkRef | undefined = made
+    ? made
+    : step.kind === 'addr.add' || step.kind === 'addr.del'
+      ? { netns: step.netns, name: step.dev }
+      : step.kind === 'link.set' || step.kind === 'link.del'
+        ? { netns: step.netns, name: step.name }
+        : undefined;
   if (ref && ref.name !== 'lo') {
     const path = desired.origins[linkId(scopeKeyOf(ref.netns), ref.name)]?.path;
     if (path?.[0] === 'links') return { link: path[1] as number };

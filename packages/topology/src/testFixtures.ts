@@ -45,9 +45,24 @@ export function fullLab(): Topology {
       d: { kind: 'netns' },
     },
     links: [
-      { endpoints: [{ node: 'a', name: 'eth0', addresses: ['10.9.1.5/24'] }, { node: 'host', name: 'veth-a', addresses: ['10.9.1.1/24'] }] },
-      { endpoints: [{ node: 'b', name: 'eth0', addresses: ['10.9.2.2/24'], mac: '02:00:00:00:00:02', mtu: 1400 }, { node: 'br0', name: 'veth-b' }] },
-      { endpoints: [{ node: 'c', name: 'under0', addresses: ['10.9.3.1/24'] }, { node: 'd', name: 'under0', addresses: ['10.9.3.2/24'] }] },
+      {
+        endpoints: [
+          { node: 'a', name: 'eth0', addresses: ['10.9.1.5/24'] },
+          { node: 'host', name: 'veth-a', addresses: ['10.9.1.1/24'] },
+        ],
+      },
+      {
+        endpoints: [
+          { node: 'b', name: 'eth0', addresses: ['10.9.2.2/24'], mac: '02:00:00:00:00:02', mtu: 1400 },
+          { node: 'br0', name: 'veth-b' },
+        ],
+      },
+      {
+        endpoints: [
+          { node: 'c', name: 'under0', addresses: ['10.9.3.1/24'] },
+          { node: 'd', name: 'under0', addresses: ['10.9.3.2/24'] },
+        ],
+      },
     ],
     checks: [{ from: 'a', ping: '10.9.2.2', expect: 'reachable' }],
   };

@@ -23,7 +23,12 @@ function labOf(n: number): Topology {
   const links = [];
   for (let i = 0; i < n; i++) {
     nodes[ns(i)] = { kind: 'netns' };
-    links.push({ endpoints: [{ node: ns(i), name: 'eth0', addresses: [addr(i)] }, { node: BRIDGE, name: hostEnd(i) }] });
+    links.push({
+      endpoints: [
+        { node: ns(i), name: 'eth0', addresses: [addr(i)] },
+        { node: BRIDGE, name: hostEnd(i) },
+      ],
+    });
   }
   const r = parseTopologyData({ name: `bench-${n}`, nodes, links });
   if (!r.ok) throw new Error(JSON.stringify(r.issues.slice(0, 3)));
@@ -40,11 +45,17 @@ async function rawDeploy(n: number): Promise<void> {
   const host = [`link add name ${BRIDGE} type bridge`, `addr add 10.240.255.1/16 dev ${BRIDGE}`, `link set ${BRIDGE} up`];
   for (let i = 0; i < n; i++) host.push(`netns add ${ns(i)}`);
   for (let i = 0; i < n; i++) {
-    host.push(`link add eth0 netns ${ns(i)} type veth peer name ${hostEnd(i)}`, `link set ${hostEnd(i)} master ${BRIDGE}`, `link set ${hostEnd(i)} up`);
+    host.push(
+      `link add eth0 netns ${ns(i)} type veth peer name ${hostEnd(i)}`,
+      `link set ${hostEnd(i)} master ${BRIDGE}`,
+      `link set ${hostEnd(i)} up`,
+    );
   }
   await runOk(hostRunner, ['ip', '-batch', '-'], { input: `${host.join('\n')}\n` });
   for (let i = 0; i < n; i++) {
-    await runOk(hostRunner, ['ip', '-n', ns(i), '-batch', '-'], { input: `link set lo up\naddr add ${addr(i)} dev eth0\nlink set eth0 up\n` });
+    await runOk(hostRunner, ['ip', '-n', ns(i), '-batch', '-'], {
+      input: `link set lo up\naddr add ${addr(i)} dev eth0\nlink set eth0 up\n`,
+    });
   }
 }
 
@@ -88,7 +99,9 @@ async function benchOne(n: number): Promise<Row> {
     await settle();
     return { n, rawDeployMs, deployMs, noopMs, rawDestroyMs, destroyMs, steps: out.plan.steps.length };
   } finally {
-    await hostRunner.run(['ip', '-force', '-batch', '-'], { input: [`link del ${BRIDGE}`, ...Array.from({ length: n }, (_, i) => `netns del ${ns(i)}`)].join('\n') + '\n' });
+    await hostRunner.run(['ip', '-force', '-batch', '-'], {
+      input: [`link del ${BRIDGE}`, ...Array.from({ length: n }, (_, i) => `netns del ${ns(i)}`)].join('\n') + '\n',
+    });
     if ((await findLabs()).includes(t.name)) await destroyLab(t.name);
   }
 }

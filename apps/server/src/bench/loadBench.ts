@@ -14,10 +14,12 @@ import { mapLimit, spawnAudited } from '../runner.js';
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli.js');
 const PORT = 7396;
 const base = `http://127.0.0.1:${PORT}`;
-const LAB = 'name: load-bench\nnodes:\n  lb-a: { kind: netns }\n  lb-b: { kind: netns }\nlinks:\n  - endpoints: [{ node: lb-a, name: eth0, addresses: [10.244.0.1/24] }, { node: lb-b, name: eth0, addresses: [10.244.0.2/24] }]\n';
+const LAB =
+  'name: load-bench\nnodes:\n  lb-a: { kind: netns }\n  lb-b: { kind: netns }\nlinks:\n  - endpoints: [{ node: lb-a, name: eth0, addresses: [10.244.0.1/24] }, { node: lb-b, name: eth0, addresses: [10.244.0.2/24] }]\n';
 
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-const post = (u: string, b: unknown = {}) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+const post = (u: string, b: unknown = {}) =>
+  fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
 
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) {
@@ -49,21 +51,29 @@ async function main(): Promise<void> {
     const urls = ['/api/labs', '/api/labs/load-bench', '/api/labs/load-bench/status', '/api/health'];
     const lat: number[] = [];
     const during: number[] = [];
-    await mapLimit(Array.from({ length: 1000 }, (_, i) => i), 10, async (i) => {
-      const t0 = performance.now();
-      const r = await fetch(`${base}${urls[i % urls.length]}`);
-      await r.arrayBuffer();
-      lat.push(performance.now() - t0);
-      if (i % 100 === 0) during.push(rss(server.pid!));
-    });
+    await mapLimit(
+      Array.from({ length: 1000 }, (_, i) => i),
+      10,
+      async (i) => {
+        const t0 = performance.now();
+        const r = await fetch(`${base}${urls[i % urls.length]}`);
+        await r.arrayBuffer();
+        lat.push(performance.now() - t0);
+        if (i % 100 === 0) during.push(rss(server.pid!));
+      },
+    );
     lat.sort((a, b) => a - b);
     const q = (p: number) => lat[Math.floor(lat.length * p)]!.toFixed(1);
     for (const s of sockets) s.close();
     await new Promise((r) => setTimeout(r, 1500));
     const after = rss(server.pid!);
     console.log('\nload: 50 websockets following a lab, 20 terminals running ping, 1000 API requests 10 at a time');
-    console.log(`  API latency p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${lat.at(-1)!.toFixed(1)} ms (goal p99 < 100 ms; every 4th request observes the host)`);
-    console.log(`  server RSS: ${idle.toFixed(0)} MB idle, ${during.map((x) => x.toFixed(0)).join(' ')} MB under load, ${after.toFixed(0)} MB after closing`);
+    console.log(
+      `  API latency p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${lat.at(-1)!.toFixed(1)} ms (goal p99 < 100 ms; every 4th request observes the host)`,
+    );
+    console.log(
+      `  server RSS: ${idle.toFixed(0)} MB idle, ${during.map((x) => x.toFixed(0)).join(' ')} MB under load, ${after.toFixed(0)} MB after closing`,
+    );
   } finally {
     await post('/api/labs/load-bench/destroy').catch(() => {});
     server.kill();

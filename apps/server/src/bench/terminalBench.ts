@@ -38,9 +38,15 @@ async function main(): Promise<void> {
     console.error('terminal bench needs root');
     process.exit(1);
   }
-  const srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-tbench-')), watchMs: 0 });
+  const srv = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-tbench-')),
+    watchMs: 0,
+  });
   const base = srv.url.replace(/\/$/, '');
-  const post = (u: string, b: unknown) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+  const post = (u: string, b: unknown) =>
+    fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
   try {
     await post('/api/labs', { text: LAB });
     await post('/api/labs/term-bench/deploy', {});
@@ -77,7 +83,9 @@ async function main(): Promise<void> {
         rss.push(process.memoryUsage().rss / 1048576);
       }
       y.ws.close();
-      console.log(`  yes for 10 s, page ${ack ? 'keeping up' : 'not acknowledging'}: ${(y.bytes() / 1048576).toFixed(1)} MB streamed; server RSS by second: ${rss.map((r) => r.toFixed(0)).join(' ')} MB`);
+      console.log(
+        `  yes for 10 s, page ${ack ? 'keeping up' : 'not acknowledging'}: ${(y.bytes() / 1048576).toFixed(1)} MB streamed; server RSS by second: ${rss.map((r) => r.toFixed(0)).join(' ')} MB`,
+      );
       await new Promise((r) => setTimeout(r, 300));
     }
   } finally {

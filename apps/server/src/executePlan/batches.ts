@@ -35,7 +35,8 @@ export function batchesOf(items: Item[]): Batch[] {
     const tool = c.tool;
     const key = c.tool === 'iptables' ? `iptables${c.family}` : tool;
     const last = out.at(-1);
-    const lastKey = last && (last.tool === 'iptables' ? `iptables${(commandOf(last.items[0]!.step) as { family: number }).family}` : last.tool);
+    const lastKey =
+      last && (last.tool === 'iptables' ? `iptables${(commandOf(last.items[0]!.step) as { family: number }).family}` : last.tool);
     if (last && last.netns === item.step.netns && lastKey === key) last.items.push(item);
     else out.push({ tool, netns: item.step.netns, items: [item] });
   }
@@ -53,7 +54,11 @@ export async function runIpBatch(runner: Runner, b: Batch, force: boolean): Prom
 
 /** Many namespaces' ip batches at once, through the xargs pool. */
 export async function runIpBatches(runner: Runner, batches: Batch[], force: boolean): Promise<BatchOutcome[]> {
-  const results = await ipBatchEach(runner, batches.map((b) => ({ netns: b.netns!, input: ipInput(b) })), force ? ['-force'] : []);
+  const results = await ipBatchEach(
+    runner,
+    batches.map((b) => ({ netns: b.netns!, input: ipInput(b) })),
+    force ? ['-force'] : [],
+  );
   return batches.map((b) => ipOutcome(b, results.get(b.netns!)!, force));
 }
 
@@ -70,7 +75,11 @@ function ipOutcome(b: Batch, r: RunResult, force: boolean): BatchOutcome {
   }
   const at = failedLines[0] ?? 0;
   const item = b.items[at]!;
-  return { applied: b.items.slice(0, at), failed: { item, code: r.code, message: errors.get(at) ?? r.stderr.trim(), argv: toArgv(item.step) }, errors: [] };
+  return {
+    applied: b.items.slice(0, at),
+    failed: { item, code: r.code, message: errors.get(at) ?? r.stderr.trim(), argv: toArgv(item.step) },
+    errors: [],
+  };
 }
 
 /** ip prints the kernel's message on the lines before each "Command failed -:N". */
@@ -100,7 +109,11 @@ export async function runSysctlBatch(runner: Runner, b: Batch): Promise<BatchOut
     return r.stderr.includes(key) || r.stderr.includes(key.replace(/\./g, '/'));
   });
   const failedItem = bad[0] ?? b.items[0]!;
-  const message = r.stderr.split('\n').find((l) => l.trim() !== '')?.trim() ?? `exit ${r.code}`;
+  const message =
+    r.stderr
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? `exit ${r.code}`;
   return {
     applied: b.items.filter((i) => !bad.includes(i)),
     failed: { item: failedItem, code: r.code, message, argv: toArgv(failedItem.step) },
@@ -129,7 +142,11 @@ export async function runIptablesBatch(runner: Runner, b: Batch, force: boolean)
       }
       const line = Number(/Error occurred at line: (\d+)/.exec(r.stderr)?.[1] ?? 2) - 2;
       const item = group[Math.max(0, Math.min(group.length - 1, line))]!;
-      const message = r.stderr.split('\n').find((l) => l.trim() !== '' && !l.startsWith('Try '))?.trim() ?? `exit ${r.code}`;
+      const message =
+        r.stderr
+          .split('\n')
+          .find((l) => l.trim() !== '' && !l.startsWith('Try '))
+          ?.trim() ?? `exit ${r.code}`;
       if (force) {
         out.errors.push(`${toArgv(item.step).join(' ')}: ${message}`);
         continue;

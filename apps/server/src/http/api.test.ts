@@ -20,7 +20,14 @@ const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'a
 const put = (body: unknown) => ({ ...json(body), method: 'PUT' });
 
 beforeAll(async () => {
-  srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-api-')), planOnly: true, watchMs: 0 });
+  srv = await startServer({
+    port: 0,
+    token: TEST_TOKEN,
+    host: '127.0.0.1',
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-api-')),
+    planOnly: true,
+    watchMs: 0,
+  });
   base = srv.url.replace(/\/$/, '');
 });
 afterAll(() => srv.close());
@@ -83,7 +90,10 @@ describe('labs API', () => {
   });
 
   it('saves a draft with semantic errors, but refuses text that does not parse', async () => {
-    const draft = LAB.replace('api-lab', 'draft-lab').replace('name: eth0, addresses: [10.231.0.1/24]', 'name: eth0-much-too-long, addresses: [10.231.0.1/24]');
+    const draft = LAB.replace('api-lab', 'draft-lab').replace(
+      'name: eth0, addresses: [10.231.0.1/24]',
+      'name: eth0-much-too-long, addresses: [10.231.0.1/24]',
+    );
     const r = await fetch(`${base}/api/labs`, json({ text: draft }));
     expect(r.status).toBe(201);
     expect((await r.json()).issues[0].path).toEqual(['links', 0, 'endpoints', 0, 'name']);
@@ -110,7 +120,12 @@ describe('labs API', () => {
   it('lists the live tools even in plan-only mode, and runs none of them', async () => {
     const tools = (await (await fetch(`${base}/api/tools`)).json()) as Array<{ name: string; mode: string }>;
     expect(tools.filter((t) => t.mode === 'stream').map((t) => t.name)).toEqual(['ping', 'traceroute', 'tcpdump']);
-    for (const [method, url] of [['GET', '/api/labs/api-lab/nodes/a/show/addr'], ['GET', '/api/labs/api-lab/nodes/a/path?to=10.231.0.2'], ['POST', '/api/labs/api-lab/pingall'], ['GET', '/api/discover']]) {
+    for (const [method, url] of [
+      ['GET', '/api/labs/api-lab/nodes/a/show/addr'],
+      ['GET', '/api/labs/api-lab/nodes/a/path?to=10.231.0.2'],
+      ['POST', '/api/labs/api-lab/pingall'],
+      ['GET', '/api/discover'],
+    ]) {
       const r = await fetch(`${base}${url}`, { method });
       expect(r.status, url).toBe(403);
       expect((await r.json()).error, url).toMatch(/plan-only/);
@@ -138,7 +153,10 @@ describe('labs API', () => {
 
 describe('security', () => {
   it('refuses a change from a foreign Origin', async () => {
-    const r = await fetch(`${base}/api/labs`, { ...json({ text: LAB.replace('api-lab', 'csrf-lab') }), headers: { 'content-type': 'application/json', origin: 'http://evil.example' } });
+    const r = await fetch(`${base}/api/labs`, {
+      ...json({ text: LAB.replace('api-lab', 'csrf-lab') }),
+      headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+    });
     expect(r.status).toBe(403);
   });
 
@@ -150,7 +168,9 @@ describe('security', () => {
   it('refuses a Host header that is not loopback (DNS rebinding)', async () => {
     const http = await import('node:http');
     const status = await new Promise<number>((resolve) => {
-      http.get({ host: '127.0.0.1', port: new URL(base).port, path: '/api/labs', headers: { host: 'attacker.example:80' } }, (res) => resolve(res.statusCode!));
+      http.get({ host: '127.0.0.1', port: new URL(base).port, path: '/api/labs', headers: { host: 'attacker.example:80' } }, (res) =>
+        resolve(res.statusCode!),
+      );
     });
     expect(status).toBe(403);
   });

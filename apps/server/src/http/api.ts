@@ -5,9 +5,24 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import {
-  formatTopology, importScript, NODE_NAME, parseTopologyData, setLabName,
-  type ApiErrorBody, type Health, type ImportResult, type LabStatus, type LabSummary, type LabView, type Ok, type OperationResult, type PlanView,
-  type RevisionSummary, type RevisionText, type Template, type Topology,
+  formatTopology,
+  importScript,
+  NODE_NAME,
+  parseTopologyData,
+  setLabName,
+  type ApiErrorBody,
+  type Health,
+  type ImportResult,
+  type LabStatus,
+  type LabSummary,
+  type LabView,
+  type Ok,
+  type OperationResult,
+  type PlanView,
+  type RevisionSummary,
+  type RevisionText,
+  type Template,
+  type Topology,
 } from '@nslab/topology';
 import { NslabError, type NslabErrorReason } from '../errors.js';
 import { BadLabName, checkLabName } from '../paths.js';
@@ -78,7 +93,11 @@ export function checkNameParams(router: express.Router): void {
     }
   });
   router.param('node', (_req, _res, next, node: unknown) => {
-    next(typeof node === 'string' && NODE_NAME.test(node) ? undefined : new HttpError(400, `${JSON.stringify(String(node)).slice(0, 80)} is not a node name`));
+    next(
+      typeof node === 'string' && NODE_NAME.test(node)
+        ? undefined
+        : new HttpError(400, `${JSON.stringify(String(node)).slice(0, 80)} is not a node name`),
+    );
   });
 }
 
@@ -95,91 +114,149 @@ export function createApi(deps: ApiDeps): express.Router {
     return { ...rec, topology: r.topology ?? null, issues: r.issues, busy: service.isBusy(name) };
   };
 
-  api.get('/health', h((): Health => ({ ok: true, root: deps.mode.root, mode: deps.mode.root ? 'full' : 'plan-only', token: deps.mode.token })));
+  api.get(
+    '/health',
+    h((): Health => ({ ok: true, root: deps.mode.root, mode: deps.mode.root ? 'full' : 'plan-only', token: deps.mode.token })),
+  );
 
-  api.get('/labs', h((): LabSummary[] => store.list()));
+  api.get(
+    '/labs',
+    h((): LabSummary[] => store.list()),
+  );
 
-  api.post('/labs', h(async (req, res) => {
-    const text = await textOf(req.body, service);
-    const parsed = await service.parse(text, false);
-    const requested = (req.body as { name?: unknown }).name;
-    const name = requested === undefined ? parsed.topology.name : checkLabName(requested);
-    store.create(name, name === parsed.topology.name ? text : setLabName(text, name));
-    res.status(201);
-    return view(name);
-  }));
+  api.post(
+    '/labs',
+    h(async (req, res) => {
+      const text = await textOf(req.body, service);
+      const parsed = await service.parse(text, false);
+      const requested = (req.body as { name?: unknown }).name;
+      const name = requested === undefined ? parsed.topology.name : checkLabName(requested);
+      store.create(name, name === parsed.topology.name ? text : setLabName(text, name));
+      res.status(201);
+      return view(name);
+    }),
+  );
 
-  api.get('/labs/:name', h((req) => view(nameOf(req))));
+  api.get(
+    '/labs/:name',
+    h((req) => view(nameOf(req))),
+  );
 
-  api.put('/labs/:name', h(async (req) => {
-    const name = nameOf(req);
-    const text = await textOf(req.body, service);
-    const { topology } = await service.parse(text, false);
-    if (topology.name !== name) throw new HttpError(400, `the text names lab "${topology.name}", not "${name}"; use rename to change a lab's name`);
-    const { message, baseRev } = req.body as { message?: string; baseRev?: number };
-    const rec = store.save(name, text, { message: message ?? '', ...(typeof baseRev === 'number' ? { baseRev } : {}) });
-    hub.publish({ type: 'saved', lab: name, rev: rec.rev });
-    service.invalidate(name);
-    void service.publishStatus(name);
-    return view(name);
-  }));
+  api.put(
+    '/labs/:name',
+    h(async (req) => {
+      const name = nameOf(req);
+      const text = await textOf(req.body, service);
+      const { topology } = await service.parse(text, false);
+      if (topology.name !== name)
+        throw new HttpError(400, `the text names lab "${topology.name}", not "${name}"; use rename to change a lab's name`);
+      const { message, baseRev } = req.body as { message?: string; baseRev?: number };
+      const rec = store.save(name, text, { message: message ?? '', ...(typeof baseRev === 'number' ? { baseRev } : {}) });
+      hub.publish({ type: 'saved', lab: name, rev: rec.rev });
+      service.invalidate(name);
+      void service.publishStatus(name);
+      return view(name);
+    }),
+  );
 
-  api.delete('/labs/:name', h(async (req): Promise<Ok> => {
-    const name = nameOf(req);
-    if (deps.mode.root) {
-      const status = await service.status(name);
-      if (status.state !== 'not-deployed' && status.state !== 'unknown') throw new HttpError(409, `lab "${name}" is deployed; destroy it first`);
-    }
-    store.delete(name);
-    return { ok: true };
-  }));
+  api.delete(
+    '/labs/:name',
+    h(async (req): Promise<Ok> => {
+      const name = nameOf(req);
+      if (deps.mode.root) {
+        const status = await service.status(name);
+        if (status.state !== 'not-deployed' && status.state !== 'unknown')
+          throw new HttpError(409, `lab "${name}" is deployed; destroy it first`);
+      }
+      store.delete(name);
+      return { ok: true };
+    }),
+  );
 
-  api.post('/labs/:name/rename', h(async (req) => {
-    const from = nameOf(req);
-    const to = checkLabName((req.body as { to?: unknown }).to);
-    if (deps.mode.root && (await service.status(from)).state !== 'not-deployed') throw new HttpError(409, `lab "${from}" is deployed: its name is on the host; destroy it before renaming`);
-    store.rename(from, to, setLabName(store.get(from).text, to));
-    return view(to);
-  }));
+  api.post(
+    '/labs/:name/rename',
+    h(async (req) => {
+      const from = nameOf(req);
+      const to = checkLabName((req.body as { to?: unknown }).to);
+      if (deps.mode.root && (await service.status(from)).state !== 'not-deployed')
+        throw new HttpError(409, `lab "${from}" is deployed: its name is on the host; destroy it before renaming`);
+      store.rename(from, to, setLabName(store.get(from).text, to));
+      return view(to);
+    }),
+  );
 
-  api.post('/labs/:name/duplicate', h((req, res) => {
-    const from = nameOf(req);
-    const to = checkLabName((req.body as { to?: unknown }).to);
-    store.create(to, setLabName(store.get(from).text, to), `duplicated from ${from}`);
-    res.status(201);
-    return view(to);
-  }));
+  api.post(
+    '/labs/:name/duplicate',
+    h((req, res) => {
+      const from = nameOf(req);
+      const to = checkLabName((req.body as { to?: unknown }).to);
+      store.create(to, setLabName(store.get(from).text, to), `duplicated from ${from}`);
+      res.status(201);
+      return view(to);
+    }),
+  );
 
-  api.get('/labs/:name/revisions', h((req): RevisionSummary[] => store.revisions(nameOf(req))));
-  api.get('/labs/:name/revisions/:rev', h((req): RevisionText => store.revision(nameOf(req), Number(req.params.rev))));
-  api.post('/labs/:name/revisions/:rev/restore', h((req) => {
-    store.restore(nameOf(req), Number(req.params.rev));
-    return view(nameOf(req));
-  }));
+  api.get(
+    '/labs/:name/revisions',
+    h((req): RevisionSummary[] => store.revisions(nameOf(req))),
+  );
+  api.get(
+    '/labs/:name/revisions/:rev',
+    h((req): RevisionText => store.revision(nameOf(req), Number(req.params.rev))),
+  );
+  api.post(
+    '/labs/:name/revisions/:rev/restore',
+    h((req) => {
+      store.restore(nameOf(req), Number(req.params.rev));
+      return view(nameOf(req));
+    }),
+  );
 
   /** Plans the saved lab, or a draft sent in the body, against the live host. */
-  api.post('/labs/:name/plan', h(async (req): Promise<PlanView> => {
-    const body = (req.body ?? {}) as { text?: string; topology?: unknown };
-    if (body.text === undefined && body.topology === undefined) return service.plan(await service.valid(nameOf(req)));
-    return service.plan(await draftOf(body, service));
-  }));
+  api.post(
+    '/labs/:name/plan',
+    h(async (req): Promise<PlanView> => {
+      const body = (req.body ?? {}) as { text?: string; topology?: unknown };
+      if (body.text === undefined && body.topology === undefined) return service.plan(await service.valid(nameOf(req)));
+      return service.plan(await draftOf(body, service));
+    }),
+  );
 
   /** Plans a design that is not saved anywhere. */
-  api.post('/plan', h(async (req): Promise<PlanView> => service.plan(await draftOf(req.body, service))));
+  api.post(
+    '/plan',
+    h(async (req): Promise<PlanView> => service.plan(await draftOf(req.body, service))),
+  );
 
-  api.post('/labs/:name/deploy', h((req): Promise<OperationResult> => service.deploy(nameOf(req))));
-  api.post('/labs/:name/destroy', h((req): Promise<OperationResult> => service.destroy(nameOf(req))));
-  api.get('/labs/:name/status', h((req): Promise<LabStatus> => service.status(nameOf(req))));
+  api.post(
+    '/labs/:name/deploy',
+    h((req): Promise<OperationResult> => service.deploy(nameOf(req))),
+  );
+  api.post(
+    '/labs/:name/destroy',
+    h((req): Promise<OperationResult> => service.destroy(nameOf(req))),
+  );
+  api.get(
+    '/labs/:name/status',
+    h((req): Promise<LabStatus> => service.status(nameOf(req))),
+  );
 
-  api.get('/templates', h((): Template[] => listTemplates(deps.templatesDir)));
+  api.get(
+    '/templates',
+    h((): Template[] => listTemplates(deps.templatesDir)),
+  );
 
   /** A block of shell commands (or a seed document) → a lab, with the warnings and skipped lines. */
-  api.post('/import-script', h((req): ImportResult => {
-    const { text, name } = (req.body ?? {}) as { text?: unknown; name?: unknown };
-    if (typeof text !== 'string') throw new HttpError(400, 'send { "text": "<shell commands>" }');
-    if (Buffer.byteLength(text) > service.parser.limits.maxBytes) throw new HttpError(413, `the script is larger than ${service.parser.limits.maxBytes} bytes`);
-    return importScript(text, typeof name === 'string' && name ? checkLabName(name) : 'imported');
-  }));
+  api.post(
+    '/import-script',
+    h((req): ImportResult => {
+      const { text, name } = (req.body ?? {}) as { text?: unknown; name?: unknown };
+      if (typeof text !== 'string') throw new HttpError(400, 'send { "text": "<shell commands>" }');
+      if (Buffer.byteLength(text) > service.parser.limits.maxBytes)
+        throw new HttpError(413, `the script is larger than ${service.parser.limits.maxBytes} bytes`);
+      return importScript(text, typeof name === 'string' && name ? checkLabName(name) : 'imported');
+    }),
+  );
 
   api.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'no such API endpoint' } satisfies ApiErrorBody);

@@ -25,7 +25,8 @@ export class Hub {
   readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
     const lab = url.searchParams.get('lab') ?? '';
     if (!LAB_NAME.test(lab)) return refuseUpgrade(socket, { status: 400, message: 'follow a lab: /api/ws?lab=NAME with a valid lab name' });
-    if (this.wss.clients.size >= this.maxFollowers) return refuseUpgrade(socket, { status: 429, message: `too many pages follow labs (${this.maxFollowers}); close some` });
+    if (this.wss.clients.size >= this.maxFollowers)
+      return refuseUpgrade(socket, { status: 429, message: `too many pages follow labs (${this.maxFollowers}); close some` });
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, lab));
   };
 

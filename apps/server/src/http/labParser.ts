@@ -66,7 +66,9 @@ export class LabParser {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
         this.stop();
-        resolve(refused('limits.time', `the lab took longer than ${WORKER_TIMEOUT_MS / 1000} s to read; it is too large or too deeply nested`));
+        resolve(
+          refused('limits.time', `the lab took longer than ${WORKER_TIMEOUT_MS / 1000} s to read; it is too large or too deeply nested`),
+        );
       }, WORKER_TIMEOUT_MS);
       this.waiting.set(id, { resolve, timer });
       worker.postMessage({ id, text, limits: this.limits });

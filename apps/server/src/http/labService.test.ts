@@ -35,7 +35,9 @@ function gatedRunner() {
 
 function fakeHub(lab: string): Hub & { events: LabEvent[] } {
   const events: LabEvent[] = [];
-  return { events, followers: () => 1, followedLabs: () => [lab], publish: (e: LabEvent) => events.push(e) } as unknown as Hub & { events: LabEvent[] };
+  return { events, followers: () => 1, followedLabs: () => [lab], publish: (e: LabEvent) => events.push(e) } as unknown as Hub & {
+    events: LabEvent[];
+  };
 }
 
 describe('LabService.close', () => {
@@ -45,7 +47,7 @@ describe('LabService.close', () => {
     process.off('unhandledRejection', onError);
   });
 
-  it('waits for the watcher\'s look at the host, and nothing touches the store after it', async () => {
+  it("waits for the watcher's look at the host, and nothing touches the store after it", async () => {
     process.on('unhandledRejection', onError);
     const store = new LabStore(fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-shut-')));
     store.create('shut', LAB);

@@ -4,9 +4,25 @@
  * its status — for the lab, each node and each link — to publish to browsers.
  */
 import {
-  desiredState, emptyObserved, formatIssue, isError, planDeploy, stepTargets, toArgv,
-  type DeployState, type DesiredState, type ElementState, type LabStatus, type ObservedState, type OperationInfo, type OperationKind, type OperationResult,
-  type Plan, type PlanView, type Topology, type TopologyIssue,
+  desiredState,
+  emptyObserved,
+  formatIssue,
+  isError,
+  planDeploy,
+  stepTargets,
+  toArgv,
+  type DeployState,
+  type DesiredState,
+  type ElementState,
+  type LabStatus,
+  type ObservedState,
+  type OperationInfo,
+  type OperationKind,
+  type OperationResult,
+  type Plan,
+  type PlanView,
+  type Topology,
+  type TopologyIssue,
 } from '@nslab/topology';
 import type { ExecResult, StepEvent } from '../executePlan.js';
 import { HoldStore } from '../holds.js';
@@ -154,14 +170,39 @@ export class LabService {
         info.total = Math.max(info.total, e.index + 1);
         if (e.status === 'ok') info.done++;
         this.hub.publish({
-          type: 'step', lab, opId, op, index: e.index, total: info.total, kind: e.step.kind, argv: e.argv, reason: e.step.reason, status: e.status, elapsedMs: e.elapsedMs,
-          ...(desired ? stepTargets(e.step, desired) : {}), ...(e.error ? { error: e.error } : {}),
+          type: 'step',
+          lab,
+          opId,
+          op,
+          index: e.index,
+          total: info.total,
+          kind: e.step.kind,
+          argv: e.argv,
+          reason: e.step.reason,
+          status: e.status,
+          elapsedMs: e.elapsedMs,
+          ...(desired ? stepTargets(e.step, desired) : {}),
+          ...(e.error ? { error: e.error } : {}),
         });
       });
       if (!result.ok) this.failures.set(lab, `${result.failure!.argv.join(' ')}: ${result.failure!.message}`);
-      this.hub.publish({ type: 'operation', lab, opId, op, state: 'finished', ok: result.ok, elapsedMs: result.elapsedMs, steps: plan.steps.length, ...(result.ok ? {} : { error: this.failures.get(lab) }) });
+      this.hub.publish({
+        type: 'operation',
+        lab,
+        opId,
+        op,
+        state: 'finished',
+        ok: result.ok,
+        elapsedMs: result.elapsedMs,
+        steps: plan.steps.length,
+        ...(result.ok ? {} : { error: this.failures.get(lab) }),
+      });
       return {
-        opId, ok: result.ok, steps: plan.steps.length, applied: result.applied, elapsedMs: result.elapsedMs,
+        opId,
+        ok: result.ok,
+        steps: plan.steps.length,
+        applied: result.applied,
+        elapsedMs: result.elapsedMs,
         ...(result.failure ? { failure: { argv: result.failure.argv, message: result.failure.message } } : {}),
         ...(result.rollback ? { rollback: result.rollback } : {}),
       };
@@ -233,7 +274,15 @@ export class LabService {
       // A failure is news only while the host still differs from the design: once it matches (fixed, or redeployed elsewhere), it is Deployed.
       if (plan.steps.length === 0 && plan.conflicts.length === 0) this.failures.delete(name);
       const failed = this.failures.get(name);
-      if (!present) return { ...base, ...all('not-deployed'), conflicts: plan.conflicts, state: failed ? 'failed' : 'not-deployed', label: LABELS[failed ? 'failed' : 'not-deployed'], ...(failed ? { error: failed } : {}) };
+      if (!present)
+        return {
+          ...base,
+          ...all('not-deployed'),
+          conflicts: plan.conflicts,
+          state: failed ? 'failed' : 'not-deployed',
+          label: LABELS[failed ? 'failed' : 'not-deployed'],
+          ...(failed ? { error: failed } : {}),
+        };
       const els = all('deployed');
       const mark: ElementState = failed ? 'failed' : 'drift';
       for (const s of plan.steps) {
@@ -243,7 +292,12 @@ export class LabService {
       }
       const state: DeployState = failed ? 'failed' : plan.steps.length === 0 && plan.conflicts.length === 0 ? 'deployed' : 'drift';
       return {
-        ...base, ...els, present: presentNodes(t, desired, observed), state, label: LABELS[state], conflicts: plan.conflicts,
+        ...base,
+        ...els,
+        present: presentNodes(t, desired, observed),
+        state,
+        label: LABELS[state],
+        conflicts: plan.conflicts,
         differences: plan.steps.map((s) => ({ reason: s.reason, command: toArgv(s).join(' ') })),
         ...(failed ? { error: failed } : {}),
       };
@@ -308,5 +362,7 @@ function presentNodes(t: Topology, desired: DesiredState, observed: ObservedStat
     for (const name of Object.keys(s.links)) if (t.nodes[name]?.kind === 'bridge' && seen.links[name]) present.add(name);
   }
   const anything = Object.keys(observed.scopes).length > 0;
-  return Object.entries(t.nodes).filter(([name, n]) => present.has(name) || (n.kind === 'host' && anything)).map(([name]) => name);
+  return Object.entries(t.nodes)
+    .filter(([name, n]) => present.has(name) || (n.kind === 'host' && anything))
+    .map(([name]) => name);
 }

@@ -38,10 +38,12 @@ export class LiveEndpoints {
 
   /** `/api/term` and `/api/stream` (already authenticated by routeUpgrades). */
   readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
-    if (!this.service.canDeploy) return refuseUpgrade(socket, { status: 403, message: 'plan-only mode: no terminals or tools without root' });
+    if (!this.service.canDeploy)
+      return refuseUpgrade(socket, { status: 403, message: 'plan-only mode: no terminals or tools without root' });
     const lab = url.searchParams.get('lab') ?? '';
     const node = url.searchParams.get('node') ?? '';
-    if (!LAB_NAME.test(lab) || !NODE_NAME.test(node)) return refuseUpgrade(socket, { status: 400, message: 'name a lab and a node: ?lab=NAME&node=NODE' });
+    if (!LAB_NAME.test(lab) || !NODE_NAME.test(node))
+      return refuseUpgrade(socket, { status: 400, message: 'name a lab and a node: ?lab=NAME&node=NODE' });
     const terminal = url.pathname === '/api/term';
     const tool = terminal ? undefined : STREAM_TOOLS.get(url.searchParams.get('tool') ?? '');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -65,7 +67,10 @@ export class LiveEndpoints {
     const q = (k: string) => url.searchParams.get(k) ?? undefined;
     const topology = await this.service.valid(lab);
     if (url.pathname === '/api/term') {
-      attachTerminal(ws, await ownedScope(this.runner, topology, node), topology.name, { cols: Number(q('cols')), rows: Number(q('rows')) });
+      attachTerminal(ws, await ownedScope(this.runner, topology, node), topology.name, {
+        cols: Number(q('cols')),
+        rows: Number(q('rows')),
+      });
       return;
     }
     const name = q('tool') ?? '';

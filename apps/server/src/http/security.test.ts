@@ -33,22 +33,43 @@ afterAll(async () => {
 });
 
 /** A raw request, so Host, Origin and the path are sent exactly as given. */
-function raw(opts: { method?: string; path: string; headers?: Record<string, string>; body?: string; host?: string }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function raw(opts: {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  host?: string;
+}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: opts.host ?? '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: { host: `127.0.0.1:${port}`, ...opts.headers } }, (res) => {
-      let body = '';
-      res.on('data', (b: Buffer) => (body += b.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
+    const req = http.request(
+      {
+        host: opts.host ?? '127.0.0.1',
+        port,
+        method: opts.method ?? 'GET',
+        path: opts.path,
+        headers: { host: `127.0.0.1:${port}`, ...opts.headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (b: Buffer) => (body += b.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
 }
 
 /** A websocket upgrade: the HTTP status it got (101 when it opened). */
-function upgrade(urlPath: string, opts: { headers?: Record<string, string>; protocols?: string[]; origin?: string } = {}): Promise<{ status: number; protocol?: string }> {
+function upgrade(
+  urlPath: string,
+  opts: { headers?: Record<string, string>; protocols?: string[]; origin?: string } = {},
+): Promise<{ status: number; protocol?: string }> {
   return new Promise((resolve) => {
-    const ws = new PlainWebSocket(`ws://127.0.0.1:${port}${urlPath}`, opts.protocols ?? [], { headers: opts.headers ?? {}, ...(opts.origin ? { origin: opts.origin } : {}) });
+    const ws = new PlainWebSocket(`ws://127.0.0.1:${port}${urlPath}`, opts.protocols ?? [], {
+      headers: opts.headers ?? {},
+      ...(opts.origin ? { origin: opts.origin } : {}),
+    });
     ws.on('unexpected-response', (_req, res) => {
       resolve({ status: res.statusCode! });
       ws.terminate();
@@ -72,11 +93,34 @@ describe('a token on every address, loopback included', () => {
   });
 
   it('refuses every API route, page and websocket without it, on 127.0.0.1', async () => {
-    for (const p of ['/api/health', '/api/labs', '/api/labs/sec-unit', '/api/templates', '/api/discover', '/api/captures/0123456789abcdef0123456789abcdef', '/', '/index.html', '/assets/x.js']) {
+    for (const p of [
+      '/api/health',
+      '/api/labs',
+      '/api/labs/sec-unit',
+      '/api/templates',
+      '/api/discover',
+      '/api/captures/0123456789abcdef0123456789abcdef',
+      '/',
+      '/index.html',
+      '/assets/x.js',
+    ]) {
       expect((await raw({ path: p })).status, p).toBe(401);
     }
-    expect((await raw({ method: 'POST', path: '/api/labs', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: LAB }) })).status).toBe(401);
-    for (const p of ['/api/ws?lab=sec-unit', '/api/term?lab=sec-unit&node=a', '/api/stream?lab=sec-unit&node=a&tool=ping&target=127.0.0.1']) {
+    expect(
+      (
+        await raw({
+          method: 'POST',
+          path: '/api/labs',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: LAB }),
+        })
+      ).status,
+    ).toBe(401);
+    for (const p of [
+      '/api/ws?lab=sec-unit',
+      '/api/term?lab=sec-unit&node=a',
+      '/api/stream?lab=sec-unit&node=a&tool=ping&target=127.0.0.1',
+    ]) {
       expect((await upgrade(p)).status, p).toBe(401);
     }
   });
@@ -95,7 +139,9 @@ describe('a token on every address, loopback included', () => {
     expect((await upgrade('/api/ws?lab=sec-unit', { headers: { authorization: `Bearer ${srv.token}` } })).status).toBe(101);
     const browser = await upgrade('/api/ws?lab=sec-unit', { protocols: ['nslab', `nslab.token.${srv.token}`], origin: base });
     expect(browser).toEqual({ status: 101, protocol: 'nslab' });
-    expect((await upgrade('/api/ws?lab=sec-unit', { protocols: ['nslab', 'nslab.token.wrong-token-wrong-token'], origin: base })).status).toBe(401);
+    expect(
+      (await upgrade('/api/ws?lab=sec-unit', { protocols: ['nslab', 'nslab.token.wrong-token-wrong-token'], origin: base })).status,
+    ).toBe(401);
   });
 
   it('opening /?token= logs a browser in with a cookie that opens the app but not the API, and is not the token', async () => {
@@ -124,11 +170,21 @@ describe('a token on every address, loopback included', () => {
       s.on('error', () => resolve(false));
     });
     if (!v6) return; // no IPv6 loopback on this machine
-    const s6 = await startServer({ port: 0, host: '::1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-sec6-')), planOnly: true, watchMs: 0 });
+    const s6 = await startServer({
+      port: 0,
+      host: '::1',
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-sec6-')),
+      planOnly: true,
+      watchMs: 0,
+    });
     try {
       const p6 = Number(new URL(s6.url).port);
       const get = (headers: Record<string, string>) =>
-        new Promise<number>((resolve) => http.get({ host: '::1', port: p6, path: '/api/labs', headers: { host: `[::1]:${p6}`, ...headers } }, (res) => resolve(res.statusCode!)));
+        new Promise<number>((resolve) =>
+          http.get({ host: '::1', port: p6, path: '/api/labs', headers: { host: `[::1]:${p6}`, ...headers } }, (res) =>
+            resolve(res.statusCode!),
+          ),
+        );
       expect(await get({})).toBe(401);
       expect(await get({ authorization: `Bearer ${s6.token}` })).toBe(200);
     } finally {
@@ -138,7 +194,9 @@ describe('a token on every address, loopback included', () => {
 
   it('takes NSLAB_TOKEN-style tokens as given, refuses weak or unsafe ones, and --no-token turns it off', async () => {
     await expect(startServer({ port: 0, host: '127.0.0.1', token: 'short', planOnly: true, watchMs: 0 })).rejects.toThrow(/16–512/);
-    await expect(startServer({ port: 0, host: '127.0.0.1', token: 'a'.repeat(20) + '\r\nx', planOnly: true, watchMs: 0 })).rejects.toThrow(/16–512/);
+    await expect(startServer({ port: 0, host: '127.0.0.1', token: 'a'.repeat(20) + '\r\nx', planOnly: true, watchMs: 0 })).rejects.toThrow(
+      /16–512/,
+    );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-notok-'));
     fs.writeFileSync(path.join(dir, 'token'), 'stale\n');
     const open = await startServer({ port: 0, host: '127.0.0.1', noToken: true, dataDir: dir, planOnly: true, watchMs: 0 });
@@ -162,10 +220,23 @@ describe('a token on every address, loopback included', () => {
 describe('Host and Origin compared exactly', () => {
   const auth = () => ({ authorization: `Bearer ${srv.token}` });
   const post = (headers: Record<string, string>) =>
-    raw({ method: 'POST', path: '/api/labs', headers: { 'content-type': 'application/json', ...auth(), ...headers }, body: JSON.stringify({ text: LAB.replace('sec-unit', 'sec-origin') }) });
+    raw({
+      method: 'POST',
+      path: '/api/labs',
+      headers: { 'content-type': 'application/json', ...auth(), ...headers },
+      body: JSON.stringify({ text: LAB.replace('sec-unit', 'sec-origin') }),
+    });
 
   it('refuses a Host that is not this server on loopback: another name, another port, no port (DNS rebinding)', async () => {
-    for (const host of ['attacker.example', `attacker.example:${port}`, '127.0.0.1', `127.0.0.1:${port + 1}`, `localhost:${port + 1}`, `[::1]:${port + 1}`, `127.0.0.1:${port}.evil`]) {
+    for (const host of [
+      'attacker.example',
+      `attacker.example:${port}`,
+      '127.0.0.1',
+      `127.0.0.1:${port + 1}`,
+      `localhost:${port + 1}`,
+      `[::1]:${port + 1}`,
+      `127.0.0.1:${port}.evil`,
+    ]) {
       expect((await raw({ path: '/api/labs', headers: { ...auth(), host } })).status, host).toBe(403);
     }
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
@@ -174,14 +245,29 @@ describe('Host and Origin compared exactly', () => {
   });
 
   it('refuses a change from another port, scheme or host of this machine, even with the token', async () => {
-    for (const origin of [`http://127.0.0.1:${port + 1}`, 'http://127.0.0.1:8888', `https://127.0.0.1:${port}`, `http://localhost:${port}`, 'http://127.0.0.1', `http://[::1]:${port}`, 'null', `http://127.0.0.1:${port}.evil.example`, 'http://evil.example']) {
+    for (const origin of [
+      `http://127.0.0.1:${port + 1}`,
+      'http://127.0.0.1:8888',
+      `https://127.0.0.1:${port}`,
+      `http://localhost:${port}`,
+      'http://127.0.0.1',
+      `http://[::1]:${port}`,
+      'null',
+      `http://127.0.0.1:${port}.evil.example`,
+      'http://evil.example',
+    ]) {
       const r = await post({ origin });
       expect(r.status, origin).toBe(403);
     }
     expect((await raw({ path: '/api/labs', headers: auth() })).body).not.toContain('sec-origin');
     expect((await post({ origin: `http://127.0.0.1:${port}` })).status).toBe(201);
-    expect((await raw({ method: 'DELETE', path: '/api/labs/sec-origin', headers: { ...auth(), origin: `http://127.0.0.1:${port + 1}` } })).status).toBe(403);
-    expect((await raw({ method: 'DELETE', path: '/api/labs/sec-origin', headers: { ...auth(), origin: `http://127.0.0.1:${port}` } })).status).toBe(200);
+    expect(
+      (await raw({ method: 'DELETE', path: '/api/labs/sec-origin', headers: { ...auth(), origin: `http://127.0.0.1:${port + 1}` } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await raw({ method: 'DELETE', path: '/api/labs/sec-origin', headers: { ...auth(), origin: `http://127.0.0.1:${port}` } })).status,
+    ).toBe(200);
   });
 
   it('refuses a websocket from another port or scheme, even with the token', async () => {
@@ -200,7 +286,12 @@ describe('Host and Origin compared exactly', () => {
 
 describe('responses forbid framing, sniffing and referrers', () => {
   it('on the page, the API and errors alike', async () => {
-    for (const [p, headers] of [['/', {}], [`/?token=${srv.token}`, {}], ['/api/labs', { authorization: `Bearer ${srv.token}` }], ['/api/labs', {}]] as const) {
+    for (const [p, headers] of [
+      ['/', {}],
+      [`/?token=${srv.token}`, {}],
+      ['/api/labs', { authorization: `Bearer ${srv.token}` }],
+      ['/api/labs', {}],
+    ] as const) {
       const r = await raw({ path: p, headers });
       expect(r.headers['content-security-policy'], p).toContain("frame-ancestors 'none'");
       expect(r.headers['x-frame-options'], p).toBe('DENY');
@@ -213,9 +304,35 @@ describe('responses forbid framing, sniffing and referrers', () => {
 describe('names in paths', () => {
   const auth = () => ({ authorization: `Bearer ${srv.token}`, 'content-type': 'application/json' });
   it('refuses a lab name that is not one, in every encoding, before anything runs', async () => {
-    const names = ['..%2Fvictim', '..%2fvictim', '%2e%2e%2fvictim', '..%252Fvictim', '%2E%2E', '..', '.', 'a%2Fb', 'A-Upper', '-rf', 'x'.repeat(25), '%00', 'a%00b', 'lab%20x', '..%5Cvictim'];
+    const names = [
+      '..%2Fvictim',
+      '..%2fvictim',
+      '%2e%2e%2fvictim',
+      '..%252Fvictim',
+      '%2E%2E',
+      '..',
+      '.',
+      'a%2Fb',
+      'A-Upper',
+      '-rf',
+      'x'.repeat(25),
+      '%00',
+      'a%00b',
+      'lab%20x',
+      '..%5Cvictim',
+    ];
     for (const n of names) {
-      for (const [method, suffix] of [['POST', '/destroy'], ['POST', '/deploy'], ['GET', '/status'], ['GET', ''], ['DELETE', ''], ['GET', '/revisions'], ['POST', '/check'], ['GET', '/counters'], ['GET', '/nodes/a/show/addr']] as const) {
+      for (const [method, suffix] of [
+        ['POST', '/destroy'],
+        ['POST', '/deploy'],
+        ['GET', '/status'],
+        ['GET', ''],
+        ['DELETE', ''],
+        ['GET', '/revisions'],
+        ['POST', '/check'],
+        ['GET', '/counters'],
+        ['GET', '/nodes/a/show/addr'],
+      ] as const) {
         const r = await raw({ method, path: `/api/labs/${n}${suffix}`, headers: auth(), ...(method === 'POST' ? { body: '{}' } : {}) });
         expect([400, 404], `${method} ${n}${suffix}: ${r.status}`).toContain(r.status);
         if (r.status === 400) expect(JSON.parse(r.body).error, n).toMatch(/not a valid lab name/);
@@ -256,7 +373,11 @@ describe('bounded work', () => {
   });
 
   it('refuses a deeply nested document under the size limit as a clear error, not a crash', async () => {
-    for (const text of [`a: ${'['.repeat(500_000)}`, `a: ${'{a: '.repeat(200_000)}`, Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')]) {
+    for (const text of [
+      `a: ${'['.repeat(500_000)}`,
+      `a: ${'{a: '.repeat(200_000)}`,
+      Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n'),
+    ]) {
       const r = await raw({ method: 'POST', path: '/api/plan', headers: auth(), body: JSON.stringify({ text }) });
       expect([400, 413, 422]).toContain(r.status);
       expect(JSON.parse(r.body).error).toBeTruthy();
@@ -266,7 +387,12 @@ describe('bounded work', () => {
 
   it('refuses a lab over the node cap with a message naming the cap', async () => {
     const nodes = Array.from({ length: 2001 }, (_, i) => `  n${i}: { kind: netns }`).join('\n');
-    const r = await raw({ method: 'POST', path: '/api/labs', headers: auth(), body: JSON.stringify({ text: `name: sec-big\nnodes:\n${nodes}\n` }) });
+    const r = await raw({
+      method: 'POST',
+      path: '/api/labs',
+      headers: auth(),
+      body: JSON.stringify({ text: `name: sec-big\nnodes:\n${nodes}\n` }),
+    });
     expect(r.status).toBe(413);
     expect(JSON.parse(r.body).error).toMatch(/2001.*2000|2000.*2001/);
   });
@@ -274,7 +400,10 @@ describe('bounded work', () => {
   it('answers health while a large valid lab is read (in a worker), and reads it once', async () => {
     const n = 1500;
     const nodes = Array.from({ length: n }, (_, i) => `  n${i}: { kind: netns }`).join('\n');
-    const links = Array.from({ length: n - 1 }, (_, i) => `  - endpoints: [{ node: n${i}, name: e${i}a }, { node: n${i + 1}, name: e${i}b }]`).join('\n');
+    const links = Array.from(
+      { length: n - 1 },
+      (_, i) => `  - endpoints: [{ node: n${i}, name: e${i}a }, { node: n${i + 1}, name: e${i}b }]`,
+    ).join('\n');
     const text = `name: sec-large\nnodes:\n${nodes}\nlinks:\n${links}\n`;
     expect(text.length).toBeGreaterThan(64 * 1024);
     const create = raw({ method: 'POST', path: '/api/labs', headers: auth(), body: JSON.stringify({ text }) });

@@ -77,11 +77,18 @@ export class Security {
       return { status: 403, message: `Host "${req.headers.host ?? ''}" is not this server's address (${this.ownHosts()[0]})` };
     }
     if (this.token && !this.hasToken(req, access)) {
-      return { status: 401, message: 'nslab needs its access token: open the address nslab serve printed (it ends in ?token=…), or send Authorization: Bearer TOKEN (sudo nslab token prints it)' };
+      return {
+        status: 401,
+        message:
+          'nslab needs its access token: open the address nslab serve printed (it ends in ?token=…), or send Authorization: Bearer TOKEN (sudo nslab token prints it)',
+      };
     }
     const origin = req.headers.origin;
     if ((changes || access === 'upgrade') && origin !== undefined && origin.toLowerCase() !== `http://${host}`) {
-      return { status: 403, message: `requests from ${origin === 'null' ? 'an opaque origin' : origin} are not allowed: only pages served by this nslab (http://${host}) may change labs` };
+      return {
+        status: 403,
+        message: `requests from ${origin === 'null' ? 'an opaque origin' : origin} are not allowed: only pages served by this nslab (http://${host}) may change labs`,
+      };
     }
     return undefined;
   }
@@ -99,7 +106,9 @@ export class Security {
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7).trim(), t)) return true;
     if (access === 'upgrade') {
-      const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+      const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((p) => p.trim());
       return offered.some((p) => p.startsWith(WS_TOKEN_PREFIX) && safeEqual(p.slice(WS_TOKEN_PREFIX.length), t));
     }
     if (access === 'app') {
@@ -166,9 +175,10 @@ export class Security {
 
 function refusalPage(why: Refusal): string {
   const text = why.status === 401 ? 'nslab needs its access token' : 'nslab refused this request';
-  const detail = why.status === 401
-    ? 'Open the address <code>nslab serve</code> printed when it started (it ends in <code>?token=…</code>), or run <code>sudo nslab token</code> on the server to see the token.'
-    : escapeHtml(why.message);
+  const detail =
+    why.status === 401
+      ? 'Open the address <code>nslab serve</code> printed when it started (it ends in <code>?token=…</code>), or run <code>sudo nslab token</code> on the server to see the token.'
+      : escapeHtml(why.message);
   return `<!doctype html><meta charset="utf-8"><title>nslab: ${text}</title><body style="font:16px system-ui;margin:3em"><h1>${text}</h1><p>${detail}</p></body>`;
 }
 

@@ -22,17 +22,30 @@ export function routeUpgrades(server: Server, security: Security, routes: Record
   });
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
 
 /** Answers an upgrade with an HTTP error and closes the connection. */
 export function refuseUpgrade(socket: Duplex, why: Refusal | { status: number; message: string }): void {
   const body = `${why.message}\n`;
-  socket.end(`HTTP/1.1 ${why.status} ${REASONS[why.status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${why.status} ${REASONS[why.status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** A websocket server for one endpoint: it answers with the `nslab` subprotocol, never echoing the token one. */
 export function socketServer(maxPayload = 64 * 1024): WebSocketServer {
-  return new WebSocketServer({ noServer: true, maxPayload, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
+  return new WebSocketServer({
+    noServer: true,
+    maxPayload,
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
 }
 
 export type { WebSocket };

@@ -20,7 +20,11 @@ const num = (name: string, dflt: number): number => {
 };
 
 export const LIVE_LIMITS = (): LiveLimits => ({
-  perClient: { terminal: num('NSLAB_MAX_TERMINALS_PER_CLIENT', 16), stream: num('NSLAB_MAX_STREAMS_PER_CLIENT', 16), capture: num('NSLAB_MAX_CAPTURES_PER_CLIENT', 4) },
+  perClient: {
+    terminal: num('NSLAB_MAX_TERMINALS_PER_CLIENT', 16),
+    stream: num('NSLAB_MAX_STREAMS_PER_CLIENT', 16),
+    capture: num('NSLAB_MAX_CAPTURES_PER_CLIENT', 4),
+  },
   total: { terminal: num('NSLAB_MAX_TERMINALS', 64), stream: num('NSLAB_MAX_STREAMS', 64), capture: num('NSLAB_MAX_CAPTURES', 16) },
   captureBytes: num('NSLAB_CAPTURE_MAX_MB', 64) * 1048576,
   captureMs: num('NSLAB_CAPTURE_MAX_SECONDS', 1800) * 1000,
@@ -37,8 +41,10 @@ export class Limits {
   take(kind: LiveKind, client: string): string | undefined {
     const mine = this.count(kind, client);
     const all = this.count(kind, '*');
-    if (mine >= this.caps.perClient[kind]) return `too many ${NOUN[kind]} open from ${client} (at most ${this.caps.perClient[kind]}); close one first`;
-    if (all >= this.caps.total[kind]) return `too many ${NOUN[kind]} open on this server (at most ${this.caps.total[kind]}); close one first`;
+    if (mine >= this.caps.perClient[kind])
+      return `too many ${NOUN[kind]} open from ${client} (at most ${this.caps.perClient[kind]}); close one first`;
+    if (all >= this.caps.total[kind])
+      return `too many ${NOUN[kind]} open on this server (at most ${this.caps.total[kind]}); close one first`;
     this.open.set(`${kind} ${client}`, mine + 1);
     this.open.set(`${kind} *`, all + 1);
     return undefined;

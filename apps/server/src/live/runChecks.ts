@@ -4,8 +4,16 @@
  * Every result carries a sentence saying what was seen and, on failure, why.
  */
 import {
-  describeCheck, explainPing, normaliseRouteTo, parseCidr, parseHostPort, resolveTopology,
-  type CheckResult, type CheckSpec, type PingDiagnosis, type Topology,
+  describeCheck,
+  explainPing,
+  normaliseRouteTo,
+  parseCidr,
+  parseHostPort,
+  resolveTopology,
+  type CheckResult,
+  type CheckSpec,
+  type PingDiagnosis,
+  type Topology,
 } from '@nslab/topology';
 import { spawnAudited, type ChildProcess, type Runner } from '../runner.js';
 import { enter, ownedScope, type NodeScope } from './scope.js';
@@ -75,14 +83,18 @@ async function diagnose(runner: Runner, t: Topology, scope: NodeScope, ip: strin
 function proxyArpHint(t: Topology, scope: NodeScope, dev: string | undefined, hop: string): { proxyArpHint?: string } {
   if (!dev) return {};
   const r = resolveTopology(t);
-  const mine = t.links.flatMap((l) => l.endpoints.map((e, i) => ({ e, peer: l.endpoints[1 - i]! }))).find(({ e }) => {
-    const s = r.scopes.get(r.scopeOfNode.get(e.node)!);
-    return e.name === dev && (s?.netns ?? null) === scope.netns;
-  });
+  const mine = t.links
+    .flatMap((l) => l.endpoints.map((e, i) => ({ e, peer: l.endpoints[1 - i]! })))
+    .find(({ e }) => {
+      const s = r.scopes.get(r.scopeOfNode.get(e.node)!);
+      return e.name === dev && (s?.netns ?? null) === scope.netns;
+    });
   if (!mine || t.nodes[mine.peer.node]?.kind === 'bridge') return {};
   const peerHas = (mine.peer.addresses ?? []).some((a) => parseCidr(a)?.ip === hop);
   if (peerHas) return {};
-  return { proxyArpHint: `${dev} and ${hop} are on separate L2 segments (${dev}'s peer is ${mine.peer.name} in ${mine.peer.node}); enable proxy_arp on ${mine.peer.name} (with a route to ${hop}) or put both on a bridge` };
+  return {
+    proxyArpHint: `${dev} and ${hop} are on separate L2 segments (${dev}'s peer is ${mine.peer.name} in ${mine.peer.node}); enable proxy_arp on ${mine.peer.name} (with a route to ${hop}) or put both on a bridge`,
+  };
 }
 
 async function tcp(runner: Runner, t: Topology, c: Extract<CheckSpec, { tcp: string }>, index: number): Promise<CheckResult> {
@@ -118,7 +130,12 @@ async function tcp(runner: Runner, t: Topology, c: Extract<CheckSpec, { tcp: str
 
 async function neighbor(runner: Runner, t: Topology, c: Extract<CheckSpec, { neighbor: string }>, index: number): Promise<CheckResult> {
   const scope = await ownedScope(runner, t, c.in);
-  const state = async () => (JSON.parse((await runner.run(enter(scope, ['ip', '-json', 'neigh', 'show', 'to', c.neighbor]))).stdout || '[]') as Array<{ state?: string[] }>)[0]?.state ?? [];
+  const state = async () =>
+    (
+      JSON.parse((await runner.run(enter(scope, ['ip', '-json', 'neigh', 'show', 'to', c.neighbor]))).stdout || '[]') as Array<{
+        state?: string[];
+      }>
+    )[0]?.state ?? [];
   let seen = await state();
   if (seen.length === 0) {
     await runner.run(enter(scope, ['ping', '-c', '1', '-W', '1', '--', c.neighbor])); // make the kernel resolve it
@@ -131,7 +148,13 @@ async function neighbor(runner: Runner, t: Topology, c: Extract<CheckSpec, { nei
   const ok = seen.includes(c.state);
   const now = seen.join(',') || 'no entry';
   const why = c.state === 'FAILED' && ok ? ': its ARP requests got no answer, so the kernel gave up on that address' : '';
-  return { index, check: c, ok, observed: now, explanation: `${c.in}'s neighbour entry for ${c.neighbor} is ${now}${why}${ok ? '' : `, not ${c.state}`}` };
+  return {
+    index,
+    check: c,
+    ok,
+    observed: now,
+    explanation: `${c.in}'s neighbour entry for ${c.neighbor} is ${now}${why}${ok ? '' : `, not ${c.state}`}`,
+  };
 }
 
 async function route(runner: Runner, t: Topology, c: Extract<CheckSpec, { route: string }>, index: number): Promise<CheckResult> {
@@ -140,7 +163,11 @@ async function route(runner: Runner, t: Topology, c: Extract<CheckSpec, { route:
   const want = normaliseRouteTo(c.route, family);
   const r = await runner.run(enter(scope, ['ip', '-json', ...(family === 6 ? ['-6'] : []), 'route', 'show']));
   const routes = JSON.parse(r.stdout || '[]') as Array<{ dst: string; gateway?: string; dev?: string }>;
-  const match = routes.find((x) => normaliseRouteTo(x.dst === 'default' ? 'default' : x.dst.includes('/') ? x.dst : `${x.dst}/${family === 4 ? 32 : 128}`, family) === want);
+  const match = routes.find(
+    (x) =>
+      normaliseRouteTo(x.dst === 'default' ? 'default' : x.dst.includes('/') ? x.dst : `${x.dst}/${family === 4 ? 32 : 128}`, family) ===
+      want,
+  );
   const ok = !!match && (!c.via || match.gateway === c.via) && (!c.dev || match.dev === c.dev);
   const observed = match ? `${match.dst}${match.gateway ? ` via ${match.gateway}` : ''} dev ${match.dev}` : 'no such route';
   return { index, check: c, ok, observed, explanation: `${c.in}: ${observed}${ok ? '' : `; expected ${describeCheck(c)}`}` };

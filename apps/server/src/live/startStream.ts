@@ -16,7 +16,14 @@ export interface StreamDeps {
   caps: LiveLimits;
 }
 
-export function startStream(ws: WebSocket, tool: StreamTool, values: ParamValues<ParamSpecs>, scope: NodeScope, lab: string, deps: StreamDeps): void {
+export function startStream(
+  ws: WebSocket,
+  tool: StreamTool,
+  values: ParamValues<ParamSpecs>,
+  scope: NodeScope,
+  lab: string,
+  deps: StreamDeps,
+): void {
   const maxMs = tool.maxMs(values, deps.caps);
   if (!tool.capture) {
     streamProcess(ws, enter(scope, tool.argv(values, undefined)), { lab, maxMs });

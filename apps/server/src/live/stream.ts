@@ -56,7 +56,9 @@ export function streamProcess(ws: WebSocket, argv: string[], opts: StreamOptions
   }, 500);
   let running = true;
   const stop = () => running && child.pid && killSession(child.pid);
-  const limit = opts.maxMs ? setTimeout(() => stopWith(`stopped after ${Math.round(opts.maxMs! / 1000)} s, the longest nslab lets it run`), opts.maxMs) : undefined;
+  const limit = opts.maxMs
+    ? setTimeout(() => stopWith(`stopped after ${Math.round(opts.maxMs! / 1000)} s, the longest nslab lets it run`), opts.maxMs)
+    : undefined;
   const stopWith = (reason: string) => {
     if (!running) return;
     send(ws, { type: 'line', stream: 'err', text: `nslab: ${reason}` });

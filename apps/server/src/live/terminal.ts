@@ -21,7 +21,14 @@ export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, siz
   const proc = spawnPty(argv, lab, {
     cols: clamp(size.cols, 2, 500, 80),
     rows: clamp(size.rows, 2, 200, 24),
-    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm-256color', HOME: '/root', LANG: 'C.UTF-8', PS1: `[${lab}:${where}] \\w\\$ `, NSLAB_NETNS: where },
+    env: {
+      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+      TERM: 'xterm-256color',
+      HOME: '/root',
+      LANG: 'C.UTF-8',
+      PS1: `[${lab}:${where}] \\w\\$ `,
+      NSLAB_NETNS: where,
+    },
   });
   let unacked = 0;
   let paused = false;

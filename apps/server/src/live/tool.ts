@@ -41,7 +41,11 @@ export interface OnceContexts {
   host: { runner: Runner };
 }
 
-export interface OnceTool<On extends keyof OnceContexts = keyof OnceContexts, P extends ParamSpecs = ParamSpecs, R = unknown> extends ToolBase<P> {
+export interface OnceTool<
+  On extends keyof OnceContexts = keyof OnceContexts,
+  P extends ParamSpecs = ParamSpecs,
+  R = unknown,
+> extends ToolBase<P> {
   mode: 'once';
   on: On;
   method: 'get' | 'post';

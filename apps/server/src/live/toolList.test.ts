@@ -28,7 +28,25 @@ const refusal = (f: () => unknown): NslabError => {
 };
 
 /** Targets a shell, getopt or a resolver would make something of. */
-const HOSTILE_TARGETS = ['-f', '--help', '-w1', ';rm -rf /', '$(x)', '`id`', '10.238.0.2; rm -rf /', '10.238.0.2 -f', '10.238.0.2\n-f', '', ' ', 'example.com', 'localhost', 'fe80::1%eth0', '010.238.0.2', '10.238.0.2/24', '../../etc/passwd'];
+const HOSTILE_TARGETS = [
+  '-f',
+  '--help',
+  '-w1',
+  ';rm -rf /',
+  '$(x)',
+  '`id`',
+  '10.238.0.2; rm -rf /',
+  '10.238.0.2 -f',
+  '10.238.0.2\n-f',
+  '',
+  ' ',
+  'example.com',
+  'localhost',
+  'fe80::1%eth0',
+  '010.238.0.2',
+  '10.238.0.2/24',
+  '../../etc/passwd',
+];
 
 describe('stream tools', () => {
   for (const name of ['ping', 'traceroute']) {
@@ -50,20 +68,41 @@ describe('stream tools', () => {
   }
 
   it('traceroute: numeric, one probe per hop, 1 s each, 16 hops at most', () => {
-    expect(stream('traceroute').argv(values(stream('traceroute'), { target: '10.238.0.2' }), undefined)).toEqual(['traceroute', '-n', '-q', '1', '-w', '1', '-m', '16', '--', '10.238.0.2']);
+    expect(stream('traceroute').argv(values(stream('traceroute'), { target: '10.238.0.2' }), undefined)).toEqual([
+      'traceroute',
+      '-n',
+      '-q',
+      '1',
+      '-w',
+      '1',
+      '-m',
+      '16',
+      '--',
+      '10.238.0.2',
+    ]);
   });
 
   it('ping: the count is a whole number from 1 to 100, 3 when not given', () => {
     expect(values(stream('ping'), { target: '10.238.0.2' }).count).toBe(3);
-    expect(stream('ping').argv(values(stream('ping'), { target: '10.238.0.2', count: '7' }), undefined)).toEqual(['ping', '-c', '7', '-W', '1', '--', '10.238.0.2']);
-    for (const count of ['0', '101', '-1', '1e3', '2.5', 'x', '3;id']) expect(refusal(() => values(stream('ping'), { target: '10.238.0.2', count })).message, count).toMatch(/^count: /);
+    expect(stream('ping').argv(values(stream('ping'), { target: '10.238.0.2', count: '7' }), undefined)).toEqual([
+      'ping',
+      '-c',
+      '7',
+      '-W',
+      '1',
+      '--',
+      '10.238.0.2',
+    ]);
+    for (const count of ['0', '101', '-1', '1e3', '2.5', 'x', '3;id'])
+      expect(refusal(() => values(stream('ping'), { target: '10.238.0.2', count })).message, count).toMatch(/^count: /);
   });
 
   it('tcpdump: only an interface of the node, and a filter after "--" that cannot start with "-"', () => {
     const tcpdump = stream('tcpdump');
     expect(refusal(() => values(tcpdump, { iface: 'eth9' })).message).toMatch(/^iface: "eth9" is not an interface of a/);
     expect(refusal(() => values(tcpdump, { iface: '-w' })).message).toMatch(/^iface: /);
-    for (const filter of ['-w/tmp/x', ' -Zroot', '--', 'icmp; id', 'icmp `id`', '$(id)']) expect(refusal(() => values(tcpdump, { iface: 'eth0', filter })).message, filter).toMatch(/^filter: /);
+    for (const filter of ['-w/tmp/x', ' -Zroot', '--', 'icmp; id', 'icmp `id`', '$(id)'])
+      expect(refusal(() => values(tcpdump, { iface: 'eth0', filter })).message, filter).toMatch(/^filter: /);
     const argv = tcpdump.argv(values(tcpdump, { iface: 'eth0', filter: 'icmp -w /tmp/x' }), '/run/nslab/captures/x.pcap');
     expect(argv.slice(-2)).toEqual(['--', 'icmp -w /tmp/x']);
     expect(argv.slice(argv.indexOf('-w'), argv.indexOf('-w') + 2)).toEqual(['-w', '/run/nslab/captures/x.pcap']);
@@ -92,7 +131,9 @@ describe('one-shot tools', () => {
   it('show: only the four views, never an object key', () => {
     const show = ONCE_TOOLS.find((t) => t.name === 'show')!;
     for (const what of ['toString', '__proto__', 'constructor', 'addr;id', '']) {
-      expect(refusal(() => parseParams(show.params, (k) => ({ what })[k], { topology, node: 'a' })).message, what).toMatch(/^what: give one of: addr, route, neigh, link/);
+      expect(refusal(() => parseParams(show.params, (k) => ({ what })[k], { topology, node: 'a' })).message, what).toMatch(
+        /^what: give one of: addr, route, neigh, link/,
+      );
     }
   });
 

@@ -101,5 +101,7 @@ export const TOOLS: readonly Tool[] = [
   }),
 ];
 
-export const STREAM_TOOLS: ReadonlyMap<string, StreamTool> = new Map(TOOLS.filter((t): t is StreamTool => t.mode === 'stream').map((t) => [t.name, t]));
+export const STREAM_TOOLS: ReadonlyMap<string, StreamTool> = new Map(
+  TOOLS.filter((t): t is StreamTool => t.mode === 'stream').map((t) => [t.name, t]),
+);
 export const ONCE_TOOLS: readonly OnceTool[] = TOOLS.filter((t): t is OnceTool => t.mode === 'once');

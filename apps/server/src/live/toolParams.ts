@@ -45,7 +45,8 @@ export function integer(min: number, max: number, dflt: number): Param<number> {
     parse(raw, name) {
       if (raw === undefined || raw === '') return dflt;
       const n = Number(raw);
-      if (!/^\d{1,9}$/.test(raw) || n < min || n > max) throw invalid(name, `${quote(raw, 16)} is not a whole number from ${min} to ${max}`);
+      if (!/^\d{1,9}$/.test(raw) || n < min || n > max)
+        throw invalid(name, `${quote(raw, 16)} is not a whole number from ${min} to ${max}`);
       return n;
     },
   };
@@ -73,7 +74,8 @@ export function labName(): Param<string | undefined> {
     info: { kind: 'lab', required: false },
     parse(raw, name) {
       if (!raw) return undefined;
-      if (!LAB_NAME.test(raw)) throw invalid(name, `${quote(raw)} is not a valid lab name: 1–24 lower-case letters, digits and "-", starting with a letter`);
+      if (!LAB_NAME.test(raw))
+        throw invalid(name, `${quote(raw)} is not a valid lab name: 1–24 lower-case letters, digits and "-", starting with a letter`);
       return raw;
     },
   };

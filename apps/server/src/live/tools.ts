@@ -1,5 +1,14 @@
 /** One-shot tools: structured ip views, the path to an address, ping-all, link counters. */
-import { desiredState, interfacesOf, resolveTopology, type Hop, type LinkCounters, type PingMatrix, type ShowResult, type Topology } from '@nslab/topology';
+import {
+  desiredState,
+  interfacesOf,
+  resolveTopology,
+  type Hop,
+  type LinkCounters,
+  type PingMatrix,
+  type ShowResult,
+  type Topology,
+} from '@nslab/topology';
 import { ipBatchEach } from '../nsPool.js';
 import { mapLimit, type Runner } from '../runner.js';
 import { enter, ownedScope, type NodeScope } from './scope.js';
@@ -41,10 +50,19 @@ export async function tracePath(runner: Runner, t: Topology, from: NodeScope, to
       hops.push({ node, note: `${to} is this namespace's own address` });
       return hops;
     }
-    hops.push({ node, ...(route.dev ? { dev: route.dev } : {}), ...(route.gateway ? { via: route.gateway } : {}), ...(route.prefsrc ? { src: route.prefsrc } : {}) });
+    hops.push({
+      node,
+      ...(route.dev ? { dev: route.dev } : {}),
+      ...(route.gateway ? { via: route.gateway } : {}),
+      ...(route.prefsrc ? { src: route.prefsrc } : {}),
+    });
     const next = route.gateway ? ownerOf(t, route.gateway) : ownerOf(t, to);
     if (!route.gateway) {
-      hops.push(next ? { node: next.node, note: `delivers to ${to} on the same segment` } : { node: '?', note: `${to} is directly connected, outside the lab` });
+      hops.push(
+        next
+          ? { node: next.node, note: `delivers to ${to} on the same segment` }
+          : { node: '?', note: `${to} is directly connected, outside the lab` },
+      );
       return hops;
     }
     if (!next) {
@@ -61,16 +79,21 @@ export async function tracePath(runner: Runner, t: Topology, from: NodeScope, to
 export async function pingAll(runner: Runner, t: Topology): Promise<PingMatrix> {
   const start = performance.now();
   const r = resolveTopology(t);
-  const from = Object.entries(t.nodes).filter(([, n]) => n.kind !== 'bridge').map(([n]) => n);
+  const from = Object.entries(t.nodes)
+    .filter(([, n]) => n.kind !== 'bridge')
+    .map(([n]) => n);
   const to: PingMatrix['to'] = [];
   for (const scope of r.scopes.values()) {
     for (const iface of interfacesOf(scope)) {
-      for (const a of iface.addresses) if (a.cidr?.family === 4) to.push({ node: iface.kind === 'bridge' ? iface.name : (scope.node ?? iface.node), address: a.cidr.ip });
+      for (const a of iface.addresses)
+        if (a.cidr?.family === 4) to.push({ node: iface.kind === 'bridge' ? iface.name : (scope.node ?? iface.node), address: a.cidr.ip });
     }
   }
   const scopes = new Map<string, NodeScope>();
   for (const n of from) scopes.set(n, await ownedScope(runner, t, n));
-  const jobs = from.flatMap((f, i) => to.map((target, j) => ({ i, j, argv: enter(scopes.get(f)!, ['ping', '-c', '1', '-W', '1', '-q', '--', target.address]) })));
+  const jobs = from.flatMap((f, i) =>
+    to.map((target, j) => ({ i, j, argv: enter(scopes.get(f)!, ['ping', '-c', '1', '-W', '1', '-q', '--', target.address]) })),
+  );
   const results = from.map(() => to.map(() => false));
   // Pings mostly wait: many in flight at once is cheap.
   await mapLimit(jobs, 64, async (job) => {
@@ -88,11 +111,17 @@ export async function linkCounters(runner: Runner, t: Topology): Promise<LinkCou
   const netns = scopes.filter((s) => s.netns !== null).map((s) => s.netns!);
   const [host, each] = await Promise.all([
     scopes.some((s) => s.netns === null) ? runner.run(['ip', '-s', '-json', 'link', 'show']) : undefined,
-    ipBatchEach(runner, netns.map((n) => ({ netns: n, input: 'link show\n' })), ['-json', '-s'], { linesPerJob: 1 }),
+    ipBatchEach(
+      runner,
+      netns.map((n) => ({ netns: n, input: 'link show\n' })),
+      ['-json', '-s'],
+      { linesPerJob: 1 },
+    ),
   ]);
   type Stat = { ifname: string; stats64?: { rx: { packets: number; bytes: number }; tx: { packets: number; bytes: number } } };
   const byScope = new Map<string | null, Map<string, Stat>>();
-  const add = (ns: string | null, stdout: string | undefined) => byScope.set(ns, new Map((JSON.parse(stdout?.trim().split('\n')[0] || '[]') as Stat[]).map((s) => [s.ifname, s])));
+  const add = (ns: string | null, stdout: string | undefined) =>
+    byScope.set(ns, new Map((JSON.parse(stdout?.trim().split('\n')[0] || '[]') as Stat[]).map((s) => [s.ifname, s])));
   if (host) add(null, host.stdout);
   for (const n of netns) add(n, each.get(n)?.stdout);
   const r = resolveTopology(t);

@@ -18,16 +18,27 @@ describe('toRouteStates', () => {
     ]);
   });
 
-  it('an IPv6 metric other than the kernel\'s default 1024 is kept', () => {
+  it("an IPv6 metric other than the kernel's default 1024 is kept", () => {
     expect(toRouteStates([{ dst: 'fd00:2::/64', gateway: 'fd00:1::1', dev: 'eth0', metric: 5 }], 6)[0]!.metric).toBe(5);
   });
 });
 
 describe('parseIptablesSave', () => {
   it('reads rules with their quoted comments, and built-in chain policies', () => {
-    const text = ['*nat', ':POSTROUTING ACCEPT [0:0]', '-A POSTROUTING -o wlo1 -m comment --comment "nslab:x" -j MASQUERADE', 'COMMIT', '*filter', ':FORWARD DROP [3:180]', 'COMMIT', ''].join('\n');
+    const text = [
+      '*nat',
+      ':POSTROUTING ACCEPT [0:0]',
+      '-A POSTROUTING -o wlo1 -m comment --comment "nslab:x" -j MASQUERADE',
+      'COMMIT',
+      '*filter',
+      ':FORWARD DROP [3:180]',
+      'COMMIT',
+      '',
+    ].join('\n');
     const t = parseIptablesSave(text, 4, () => true);
-    expect(t.rules).toEqual([{ family: 4, table: 'nat', chain: 'POSTROUTING', args: ['-o', 'wlo1', '-m', 'comment', '--comment', 'nslab:x', '-j', 'MASQUERADE'] }]);
+    expect(t.rules).toEqual([
+      { family: 4, table: 'nat', chain: 'POSTROUTING', args: ['-o', 'wlo1', '-m', 'comment', '--comment', 'nslab:x', '-j', 'MASQUERADE'] },
+    ]);
     expect(t.policies['v4:filter/FORWARD']).toBe('DROP');
   });
 });

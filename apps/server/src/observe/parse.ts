@@ -1,7 +1,18 @@
 /** Parsers for what `ip -json`, iptables-save and sysctl print. Pure. */
 import {
-  isLinkKind, kindOf, labOfMark, normaliseRouteTo, policyKey, splitRuleLine,
-  type Family, type IpLink, type LinkKind, type LinkState, type ObserveKit, type RouteState, type RuleState,
+  isLinkKind,
+  kindOf,
+  labOfMark,
+  normaliseRouteTo,
+  policyKey,
+  splitRuleLine,
+  type Family,
+  type IpLink,
+  type LinkKind,
+  type LinkState,
+  type ObserveKit,
+  type RouteState,
+  type RuleState,
 } from '@nslab/topology';
 
 export type { IpLink } from '@nslab/topology';

@@ -4,20 +4,62 @@ import { stringify } from 'yaml';
 const BASE = () => ({
   name: 'corpus',
   nodes: {
-    host: { kind: 'host', routes: [{ to: '10.250.1.0/24', dev: 'veth-c' }], sysctls: { 'net.ipv4.ip_forward': 1 }, nat: [{ type: 'masquerade', source: '10.250.0.0/24' }] } as Record<string, unknown>,
+    host: {
+      kind: 'host',
+      routes: [{ to: '10.250.1.0/24', dev: 'veth-c' }],
+      sysctls: { 'net.ipv4.ip_forward': 1 },
+      nat: [{ type: 'masquerade', source: '10.250.0.0/24' }],
+    } as Record<string, unknown>,
     'cor-a': { kind: 'netns', vxlans: [{ name: 'vx0', vni: 5, remote: '10.250.0.9' }] } as Record<string, unknown>,
     'cor-br': { kind: 'bridge', addresses: ['10.250.0.1/24'] } as Record<string, unknown>,
   } as Record<string, Record<string, unknown>>,
-  links: [{ endpoints: [{ node: 'cor-a', name: 'eth0', addresses: ['10.250.0.2/24'] }, { node: 'cor-br', name: 'veth-a' }] }, { endpoints: [{ node: 'host', name: 'veth-c', addresses: ['10.250.1.1/24'] }, { node: 'cor-a', name: 'eth1' }] }] as Array<{ endpoints: Array<Record<string, unknown>> }>,
+  links: [
+    {
+      endpoints: [
+        { node: 'cor-a', name: 'eth0', addresses: ['10.250.0.2/24'] },
+        { node: 'cor-br', name: 'veth-a' },
+      ],
+    },
+    {
+      endpoints: [
+        { node: 'host', name: 'veth-c', addresses: ['10.250.1.1/24'] },
+        { node: 'cor-a', name: 'eth1' },
+      ],
+    },
+  ] as Array<{ endpoints: Array<Record<string, unknown>> }>,
 });
 
-const HOSTILE = ['$(reboot)', '`touch /tmp/nslab-pwned`', 'a;rm -rf /', 'a b', 'a\nb', 'ünïcødé', 'x'.repeat(16), 'y'.repeat(300), '', '-rf', '../../etc', '|cat'];
+const HOSTILE = [
+  '$(reboot)',
+  '`touch /tmp/nslab-pwned`',
+  'a;rm -rf /',
+  'a b',
+  'a\nb',
+  'ünïcødé',
+  'x'.repeat(16),
+  'y'.repeat(300),
+  '',
+  '-rf',
+  '../../etc',
+  '|cat',
+];
 
 type Lab = ReturnType<typeof BASE>;
 const FIELDS: Array<[string, (t: Lab, v: string) => void]> = [
   ['lab name', (t, v) => (t.name = v)],
   ['prefix', (t, v) => ((t as Record<string, unknown>).prefix = v)],
-  ['netns node name', (t, v) => ((t.nodes[v] = { kind: 'netns' }), t.links.push({ endpoints: [{ node: v, name: 'e9' }, { node: 'cor-br', name: 'v9' }] }))],
+  [
+    'netns node name',
+    (t, v) => (
+      (t.nodes[v] = { kind: 'netns' }),
+      t.links.push({
+        endpoints: [
+          { node: v, name: 'e9' },
+          { node: 'cor-br', name: 'v9' },
+        ],
+      })
+    ),
+  ],
   ['bridge node name', (t, v) => (t.nodes[v] = { kind: 'bridge' })],
   ['interface name', (t, v) => (t.links[0]!.endpoints[0]!.name = v)],
   ['host interface name', (t, v) => (t.links[1]!.endpoints[0]!.name = v)],
@@ -56,7 +98,10 @@ export function badLabs(): BadCase[] {
     { name: 'only whitespace', text: '   \n\n' },
     { name: 'a 10 MB file', text: `name: big\nnodes: {}\n# ${'x'.repeat(10 * 1024 * 1024)}\n` },
     { name: 'deeply nested YAML', text: `name: deep\nnodes: ${'['.repeat(5000)}${']'.repeat(5000)}\n` },
-    { name: 'a YAML alias bomb', text: `a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\nname: bomb\nnodes: {}\n` },
+    {
+      name: 'a YAML alias bomb',
+      text: `a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\nname: bomb\nnodes: {}\n`,
+    },
     { name: 'binary garbage', text: '\u0000\u0001\u0002\u00ff\ufffe' },
     { name: 'a YAML syntax error', text: 'name: x\nnodes: {a: [}\n' },
     { name: 'nodes is a number', text: y((t) => ((t as Record<string, unknown>).nodes = 5)) },
@@ -76,7 +121,10 @@ export function badLabs(): BadCase[] {
     { name: 'a duplicate address on one segment', text: y((t) => (t.nodes['cor-br']!.addresses = ['10.250.0.2/24'])) },
     { name: 'a link to a missing node', text: y((t) => (t.links[0]!.endpoints[0]!.node = 'ghost')) },
     { name: 'a link from a node to itself', text: y((t) => (t.links[0]!.endpoints[1]!.node = 'cor-a')) },
-    { name: 'a gateway off every subnet', text: y((t) => ((t.nodes.host!.routes as Array<Record<string, unknown>>)[0] = { to: 'default', via: '10.99.99.1' })) },
+    {
+      name: 'a gateway off every subnet',
+      text: y((t) => ((t.nodes.host!.routes as Array<Record<string, unknown>>)[0] = { to: 'default', via: '10.99.99.1' })),
+    },
     { name: 'a duplicate key', text: 'name: dup\nname: dup2\nnodes: {}\n' },
   );
   return out;

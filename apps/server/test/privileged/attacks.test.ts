@@ -28,7 +28,11 @@ links:
 `;
 
 /** What a socket said before it closed (or until `done` holds). */
-async function converse(url: string, origin: string, opts: { done?: (msgs: Array<Record<string, unknown>>) => boolean; onOpen?: (ws: WebSocket) => void } = {}) {
+async function converse(
+  url: string,
+  origin: string,
+  opts: { done?: (msgs: Array<Record<string, unknown>>) => boolean; onOpen?: (ws: WebSocket) => void } = {},
+) {
   const ws = new WebSocket(url, { origin });
   const msgs: Array<Record<string, unknown>> = [];
   let closeCode = 0;
@@ -44,7 +48,8 @@ async function converse(url: string, origin: string, opts: { done?: (msgs: Array
   ws.on('error', () => {});
   ws.once('open', () => opts.onOpen?.(ws));
   if (opts.done) {
-    for (const end = Date.now() + 10_000; Date.now() < end && !opts.done(msgs) && ws.readyState !== ws.CLOSED;) await new Promise((r) => setTimeout(r, 25));
+    for (const end = Date.now() + 10_000; Date.now() < end && !opts.done(msgs) && ws.readyState !== ws.CLOSED;)
+      await new Promise((r) => setTimeout(r, 25));
     ws.close();
   }
   await closed;
@@ -56,7 +61,8 @@ describe.skipIf(!isRoot)('attacks on a root server', () => {
   let base: string;
   let wsBase: string;
   let data: string;
-  const post = (u: string, b: unknown = {}) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+  const post = (u: string, b: unknown = {}) =>
+    fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
 
   beforeAll(async () => {
     await removeLabs(['atk-lab']);
@@ -103,14 +109,30 @@ describe.skipIf(!isRoot)('attacks on a root server', () => {
 
   it('a capture filter that starts with "-" is refused, never read as a tcpdump option', async () => {
     const victim = path.join(os.tmpdir(), `nslab-atk-victim-${process.pid}`);
-    for (const filter of [`-w${victim}`, `-w ${victim}`, ` -w${victim}`, '-V/etc/shadow', '-Zroot', '--version', '-r/etc/shadow', '-F/etc/shadow', '-', '--', '-z/bin/sh']) {
+    for (const filter of [
+      `-w${victim}`,
+      `-w ${victim}`,
+      ` -w${victim}`,
+      '-V/etc/shadow',
+      '-Zroot',
+      '--version',
+      '-r/etc/shadow',
+      '-F/etc/shadow',
+      '-',
+      '--',
+      '-z/bin/sh',
+    ]) {
       const url = `${wsBase}/api/stream?lab=atk-lab&node=a&tool=tcpdump&iface=eth0&filter=${encodeURIComponent(filter)}`;
       const { msgs } = await converse(url, base);
       expect(msgs, filter).toEqual([{ type: 'error', message: expect.stringMatching(/cannot start with "-"|characters/) }]);
     }
     expect(fs.existsSync(victim)).toBe(false);
     // Words that look like options inside a filter stay part of the one filter argument, after "--".
-    const { msgs } = await converse(`${wsBase}/api/stream?lab=atk-lab&node=a&tool=tcpdump&iface=eth0&filter=${encodeURIComponent(`icmp -w ${victim}`)}`, base, { done: (m) => m.some((x) => x.type === 'exit') });
+    const { msgs } = await converse(
+      `${wsBase}/api/stream?lab=atk-lab&node=a&tool=tcpdump&iface=eth0&filter=${encodeURIComponent(`icmp -w ${victim}`)}`,
+      base,
+      { done: (m) => m.some((x) => x.type === 'exit') },
+    );
     const start = msgs.find((m) => m.type === 'start') as { argv: string[] };
     expect(start.argv.slice(-2)).toEqual(['--', `icmp -w ${victim}`]);
     expect(fs.existsSync(victim)).toBe(false);
@@ -140,11 +162,20 @@ describe.skipIf(!isRoot)('attacks on a root server', () => {
 
   it('a sysctl key that climbs out of net.* is refused and the kernel keeps its value', async () => {
     const before = fs.readFileSync('/proc/sys/kernel/randomize_va_space', 'utf8');
-    for (const key of ['net.//.kernel.randomize_va_space', 'net/../kernel/randomize_va_space', 'net.ipv4.conf.eth0/../../../kernel.randomize_va_space', 'kernel.randomize_va_space', 'net..kernel.randomize_va_space']) {
+    for (const key of [
+      'net.//.kernel.randomize_va_space',
+      'net/../kernel/randomize_va_space',
+      'net.ipv4.conf.eth0/../../../kernel.randomize_va_space',
+      'kernel.randomize_va_space',
+      'net..kernel.randomize_va_space',
+    ]) {
       const text = `name: atk-sysctl\nnodes:\n  host: { kind: host, sysctls: { ${JSON.stringify(key)}: 0 } }\n`;
       const r = await post('/api/plan', { text });
       expect(r.status, key).toBe(422);
-      expect((await r.json()).issues.some((i: { code: string }) => i.code === 'sysctl.key'), key).toBe(true);
+      expect(
+        (await r.json()).issues.some((i: { code: string }) => i.code === 'sysctl.key'),
+        key,
+      ).toBe(true);
     }
     expect(fs.readFileSync('/proc/sys/kernel/randomize_va_space', 'utf8')).toBe(before);
   });
@@ -174,7 +205,12 @@ describe.skipIf(!isRoot)('attacks on a root server', () => {
   it('a saved lab with errors drives no tool: its strings reach no argv', async () => {
     const bad = LAB.replace('name: atk-lab', 'name: atk-bad') + 'checks:\n  - { from: a, ping: "-f" }\n';
     expect((await post('/api/labs', { text: bad })).status).toBe(201); // saved, so the designer can show its errors
-    for (const [method, url] of [['POST', '/api/labs/atk-bad/check'], ['POST', '/api/labs/atk-bad/pingall'], ['GET', '/api/labs/atk-bad/counters'], ['GET', '/api/labs/atk-bad/nodes/a/show/addr']]) {
+    for (const [method, url] of [
+      ['POST', '/api/labs/atk-bad/check'],
+      ['POST', '/api/labs/atk-bad/pingall'],
+      ['GET', '/api/labs/atk-bad/counters'],
+      ['GET', '/api/labs/atk-bad/nodes/a/show/addr'],
+    ]) {
       const r = await fetch(`${base}${url}`, { method });
       expect(r.status, url).toBe(422);
     }
@@ -196,7 +232,12 @@ describe.skipIf(!isRoot)('attacks on a root server', () => {
     const term = new WebSocket(`${wsBase}/api/term?lab=atk-lab&node=b`, { origin: base });
     await new Promise((r) => term.once('message', r)); // the shell is running
     term.close();
-    const entries = () => fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { lab: string | null; argv: string[] });
+    const entries = () =>
+      fs
+        .readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { lab: string | null; argv: string[] });
     expect(entries().some((e) => e.lab === 'atk-lab' && e.argv.includes('ping') && e.argv.includes('10.239.0.2'))).toBe(true);
     expect(entries().some((e) => e.lab === 'atk-lab' && e.argv.includes('bash') && e.argv.some((a) => a.endsWith('/atk-b')))).toBe(true);
     expect(fs.statSync(log).mode & 0o777).toBe(0o600);
@@ -210,12 +251,30 @@ describe.skipIf(!isRoot)('limits on a root server', () => {
   const saved = { ...process.env };
   beforeAll(async () => {
     await removeLabs(['atk-lim']);
-    Object.assign(process.env, { NSLAB_MAX_TERMINALS_PER_CLIENT: '2', NSLAB_MAX_STREAMS: '1', NSLAB_CAPTURE_MAX_MB: '0.02', NSLAB_CAPTURE_MAX_SECONDS: '20' });
-    srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-lim-')), watchMs: 0 });
+    Object.assign(process.env, {
+      NSLAB_MAX_TERMINALS_PER_CLIENT: '2',
+      NSLAB_MAX_STREAMS: '1',
+      NSLAB_CAPTURE_MAX_MB: '0.02',
+      NSLAB_CAPTURE_MAX_SECONDS: '20',
+    });
+    srv = await startServer({
+      port: 0,
+      token: TEST_TOKEN,
+      host: '127.0.0.1',
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-lim-')),
+      watchMs: 0,
+    });
     base = srv.url.replace(/\/$/, '');
     wsBase = base.replace('http', 'ws');
-    const post = (u: string, b: unknown = {}) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
-    expect((await post('/api/labs', { text: LAB.replace('atk-lab', 'atk-lim').replace('prefix: atk-', 'prefix: atl-').replaceAll('10.239.0', '10.239.1') })).status).toBe(201);
+    const post = (u: string, b: unknown = {}) =>
+      fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    expect(
+      (
+        await post('/api/labs', {
+          text: LAB.replace('atk-lab', 'atk-lim').replace('prefix: atk-', 'prefix: atl-').replaceAll('10.239.0', '10.239.1'),
+        })
+      ).status,
+    ).toBe(201);
     expect((await (await post('/api/labs/atk-lim/deploy')).json()).ok).toBe(true);
   });
   afterAll(async () => {
@@ -237,11 +296,13 @@ describe.skipIf(!isRoot)('limits on a root server', () => {
     expect(JSON.parse(three.first)).toMatchObject({ type: 'error', message: expect.stringMatching(/too many terminals.*at most 2/) });
     one.ws.close();
     await new Promise((r) => one.ws.once('close', r));
-    await expect.poll(async () => {
-      const again = await open();
-      again.ws.close();
-      return again.first;
-    }).toBe('output');
+    await expect
+      .poll(async () => {
+        const again = await open();
+        again.ws.close();
+        return again.first;
+      })
+      .toBe('output');
     two.ws.close();
   });
 

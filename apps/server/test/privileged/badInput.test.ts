@@ -27,8 +27,18 @@ describe.skipIf(!isRoot)('bad input changes nothing on the host', () => {
       const auditLog = path.join(dir, `${i}.audit.jsonl`);
       fs.writeFileSync(file, c.text);
       return new Promise<{ name: string; code: number; stderr: string; commands: string }>((resolve) => {
-        execFile(process.execPath, [path.join(repoRoot, 'bin/nslab'), 'deploy', file], { env: { ...process.env, NSLAB_AUDIT_LOG: auditLog } }, (err, _out, stderr) =>
-          resolve({ name: c.name, code: (err as { code?: number } | null)?.code ?? 0, stderr, commands: fs.existsSync(auditLog) ? fs.readFileSync(auditLog, 'utf8') : '' }));
+        execFile(
+          process.execPath,
+          [path.join(repoRoot, 'bin/nslab'), 'deploy', file],
+          { env: { ...process.env, NSLAB_AUDIT_LOG: auditLog } },
+          (err, _out, stderr) =>
+            resolve({
+              name: c.name,
+              code: (err as { code?: number } | null)?.code ?? 0,
+              stderr,
+              commands: fs.existsSync(auditLog) ? fs.readFileSync(auditLog, 'utf8') : '',
+            }),
+        );
       });
     });
     for (const r of results) {

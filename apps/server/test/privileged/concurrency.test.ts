@@ -40,12 +40,15 @@ describe.skipIf(!isRoot)('a namespace half-made by someone else', () => {
     await guard?.release();
   });
 
-  it('neither hides the lab\'s namespaces from status nor keeps destroy from removing them', async () => {
+  it("neither hides the lab's namespaces from status nor keeps destroy from removing them", async () => {
     await removeLabs([t.name]);
     guard = await guardHost([t]);
     expect((await deployLab(t)).result.ok).toBe(true);
     for (const f of halfMade) fs.writeFileSync(f, ''); // what `ip netns add` leaves for a moment
-    expect((await planLab(t)).steps.map((s) => s.reason), 'right after deploy, nothing to do').toEqual([]);
+    expect(
+      (await planLab(t)).steps.map((s) => s.reason),
+      'right after deploy, nothing to do',
+    ).toEqual([]);
     const { plan, result } = await destroyLab(t.name);
     expect(result.ok).toBe(true);
     expect(plan.steps.filter((s) => s.kind === 'netns.del')).toHaveLength(24);
@@ -70,7 +73,7 @@ describe.skipIf(!isRoot)('many labs deployed at once, while other namespaces com
     await guard?.release();
   });
 
-  it('every status read after a lab\'s own deploy says Deployed, and destroy leaves nothing', async () => {
+  it("every status read after a lab's own deploy says Deployed, and destroy leaves nothing", async () => {
     await removeLabs(LABS.map((t) => t.name));
     guard = await guardHost(LABS);
     const churnName = `${guard.tag}-churn`;
@@ -83,24 +86,36 @@ describe.skipIf(!isRoot)('many labs deployed at once, while other namespaces com
       }
       for (let i = 0; i < 4; i++) await sh(['ip', 'netns', 'del', `${churnName}${i}`]);
     })();
-    srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-cc-')), watchMs: 0 });
+    srv = await startServer({
+      port: 0,
+      token: TEST_TOKEN,
+      host: '127.0.0.1',
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-cc-')),
+      watchMs: 0,
+    });
     const base = srv.url.replace(/\/$/, '');
-    const post = (u: string, b: unknown = {}) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
-    const status = async (lab: string) => ((await (await fetch(`${base}/api/labs/${lab}/status`)).json()) as { state: string; differences: unknown[] });
+    const post = (u: string, b: unknown = {}) =>
+      fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    const status = async (lab: string) =>
+      (await (await fetch(`${base}/api/labs/${lab}/status`)).json()) as { state: string; differences: unknown[] };
     for (const text of TEXTS) expect((await post('/api/labs', { text })).status).toBe(201);
 
     const wrong: string[] = [];
-    await Promise.all(LABS.map(async (t) => {
-      const r = (await (await post(`/api/labs/${t.name}/deploy`)).json()) as { ok: boolean };
-      expect(r.ok, `${t.name} deployed`).toBe(true);
-      // Read it again and again while the others deploy and the churn goes on.
-      for (let k = 0; k < 6; k++) {
-        const s = await status(t.name);
-        if (s.state !== 'deployed') wrong.push(`${t.name} read ${s.state}: ${JSON.stringify(s.differences)}`);
-      }
-    }));
+    await Promise.all(
+      LABS.map(async (t) => {
+        const r = (await (await post(`/api/labs/${t.name}/deploy`)).json()) as { ok: boolean };
+        expect(r.ok, `${t.name} deployed`).toBe(true);
+        // Read it again and again while the others deploy and the churn goes on.
+        for (let k = 0; k < 6; k++) {
+          const s = await status(t.name);
+          if (s.state !== 'deployed') wrong.push(`${t.name} read ${s.state}: ${JSON.stringify(s.differences)}`);
+        }
+      }),
+    );
     expect(wrong).toEqual([]);
-    const gone = await Promise.all(LABS.map(async (t) => ((await (await post(`/api/labs/${t.name}/destroy`)).json()) as { ok: boolean }).ok));
+    const gone = await Promise.all(
+      LABS.map(async (t) => ((await (await post(`/api/labs/${t.name}/destroy`)).json()) as { ok: boolean }).ok),
+    );
     expect(gone.every(Boolean)).toBe(true);
     churning = false;
     await churn;

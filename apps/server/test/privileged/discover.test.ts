@@ -53,19 +53,28 @@ describe.skipIf(!isRoot)('discover', () => {
     const t = r.topology;
     for (const n of NS) expect(t.nodes[n]).toMatchObject({ kind: 'netns', routes: [{ to: 'default', via: '10.236.0.1' }] });
     expect(t.nodes['dsc-br0']).toEqual({ kind: 'bridge', addresses: ['10.236.0.1/24'] });
-    const ends = t.links.map((l) => l.endpoints.map((e) => `${e.node}:${e.name}:${e.addresses ?? ''}`).sort().join(' '));
-    expect(ends).toEqual(expect.arrayContaining([
-      'dsc-br0:dsc-red-br: dsc-red:dsc-red-v:10.236.0.2/24',
-      'dsc-blue:dsc-blue-v:10.236.0.3/24 dsc-br0:dsc-blue-br:',
-      'dsc-br0:dsc-orange-br: dsc-orange:dsc-orange-v:10.236.0.4/24',
-      'dsc-blue:dsc-x2:10.237.0.2/30 dsc-red:dsc-x1:10.237.0.1/30',
-    ]));
+    const ends = t.links.map((l) =>
+      l.endpoints
+        .map((e) => `${e.node}:${e.name}:${e.addresses ?? ''}`)
+        .sort()
+        .join(' '),
+    );
+    expect(ends).toEqual(
+      expect.arrayContaining([
+        'dsc-br0:dsc-red-br: dsc-red:dsc-red-v:10.236.0.2/24',
+        'dsc-blue:dsc-blue-v:10.236.0.3/24 dsc-br0:dsc-blue-br:',
+        'dsc-br0:dsc-orange-br: dsc-orange:dsc-orange-v:10.236.0.4/24',
+        'dsc-blue:dsc-x2:10.237.0.2/30 dsc-red:dsc-x1:10.237.0.1/30',
+      ]),
+    );
     expect(r.issues.filter((i) => i.severity !== 'warning' && String(i.path[1]).startsWith('dsc'))).toEqual([]);
   });
 });
 
 async function cleanup(): Promise<void> {
-  await sh(['ip', '-force', '-batch', '-'], { input: `${['link del dsc-br0', ...NS.map((n) => `link del ${n}-br`), ...NS.map((n) => `netns del ${n}`)].join('\n')}\n` });
+  await sh(['ip', '-force', '-batch', '-'], {
+    input: `${['link del dsc-br0', ...NS.map((n) => `link del ${n}-br`), ...NS.map((n) => `netns del ${n}`)].join('\n')}\n`,
+  });
 }
 
 const LAB = `
@@ -136,9 +145,24 @@ describe.skipIf(!isRoot)('discover a deployed lab', () => {
       dscbr0: { kind: 'bridge', addresses: ['10.237.1.1/24'] },
     });
     expect(t.links).toEqual([
-      { endpoints: [{ node: 'dsc-a', name: 'eth0', addresses: ['10.237.1.2/24'] }, { node: 'dscbr0', name: 'dsc-a-br' }] },
-      { endpoints: [{ node: 'dsc-b', name: 'eth0', addresses: ['10.237.2.2/24'] }, { node: 'dsc-r', name: 'eth1', addresses: ['10.237.2.1/24'], mtu: 1400 }] },
-      { endpoints: [{ node: 'dsc-r', name: 'eth0', addresses: ['10.237.1.3/24'] }, { node: 'dscbr0', name: 'dsc-r-br' }] },
+      {
+        endpoints: [
+          { node: 'dsc-a', name: 'eth0', addresses: ['10.237.1.2/24'] },
+          { node: 'dscbr0', name: 'dsc-a-br' },
+        ],
+      },
+      {
+        endpoints: [
+          { node: 'dsc-b', name: 'eth0', addresses: ['10.237.2.2/24'] },
+          { node: 'dsc-r', name: 'eth1', addresses: ['10.237.2.1/24'], mtu: 1400 },
+        ],
+      },
+      {
+        endpoints: [
+          { node: 'dsc-r', name: 'eth0', addresses: ['10.237.1.3/24'] },
+          { node: 'dscbr0', name: 'dsc-r-br' },
+        ],
+      },
     ]);
 
     const plan = await host.nslab('plan', write('found.yaml', found.stdout));

@@ -20,16 +20,24 @@ const lines = [
   '  flt-br: { kind: bridge, addresses: [10.238.0.1/24] }',
   ...Array.from({ length: N }, (_, i) => `  flt-${i}: { kind: netns, routes: [{ to: default, via: 10.238.0.1 }] }`),
   'links:',
-  ...Array.from({ length: N }, (_, i) => `  - endpoints: [{ node: flt-${i}, name: eth0, addresses: [10.238.0.${i + 10}/24] }, { node: flt-br, name: flt-v${i} }]`),
+  ...Array.from(
+    { length: N },
+    (_, i) => `  - endpoints: [{ node: flt-${i}, name: eth0, addresses: [10.238.0.${i + 10}/24] }, { node: flt-br, name: flt-v${i} }]`,
+  ),
 ];
 const LAB = `${lines.join('\n')}\n`;
 
 function deployKilledAfter(file: string, steps: number): Promise<{ signal: string | null; code: number | null }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(repoRoot, 'bin/nslab'), 'deploy', file], { env: { ...process.env, NSLAB_CRASH_AFTER: String(steps) } }, (err) => {
-      const e = err as (Error & { signal?: string; code?: number }) | null;
-      resolve({ signal: e?.signal ?? null, code: e?.code ?? 0 });
-    });
+    execFile(
+      process.execPath,
+      [path.join(repoRoot, 'bin/nslab'), 'deploy', file],
+      { env: { ...process.env, NSLAB_CRASH_AFTER: String(steps) } },
+      (err) => {
+        const e = err as (Error & { signal?: string; code?: number }) | null;
+        resolve({ signal: e?.signal ?? null, code: e?.code ?? 0 });
+      },
+    );
   });
 }
 
@@ -56,7 +64,10 @@ describe.skipIf(!isRoot)('a deploy killed after any step', () => {
       const done = await nslab('deploy', file);
       expect(done.code, `deploy after a kill at step ${k}: ${done.stderr}`).toBe(0);
       const plan = await nslab('plan', file);
-      expect(plan.stdout.split('\n').filter((l) => l && !l.startsWith('#')), `plan after the deploy that followed a kill at step ${k}`).toEqual([]);
+      expect(
+        plan.stdout.split('\n').filter((l) => l && !l.startsWith('#')),
+        `plan after the deploy that followed a kill at step ${k}`,
+      ).toEqual([]);
       const gone = await nslab('destroy', 'fault-lab');
       expect(gone.code, gone.stderr).toBe(0);
       await guard!.expectRestored();

@@ -92,7 +92,9 @@ export async function neighborState(netns: string, address: string): Promise<str
 
 /** Starts a TCP server inside a namespace; resolves once it listens. */
 export async function tcpServer(netns: string, host: string, port: number): Promise<ChildProcess> {
-  const child = spawn('ip', ['netns', 'exec', netns, process.execPath, path.join(fixtures, 'tcp-server.mjs'), host, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('ip', ['netns', 'exec', netns, process.execPath, path.join(fixtures, 'tcp-server.mjs'), host, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.once('data', () => resolve());
     child.once('exit', (c) => reject(new Error(`tcp server exited with ${c}`)));
@@ -107,10 +109,14 @@ export async function tcpProbe(netns: string | null, host: string, port: number)
 }
 
 /** Runs bin/nslab with argv (and, last, extra environment variables); never through a shell. */
-export async function nslab(...args: [...string[]] | [...string[], Record<string, string>]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function nslab(
+  ...args: [...string[]] | [...string[], Record<string, string>]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = typeof args.at(-1) === 'object' ? (args.pop() as Record<string, string>) : {};
   try {
-    const { stdout, stderr } = await pexec(process.execPath, [path.join(repoRoot, 'bin/nslab'), ...(args as string[])], { env: { ...process.env, ...env } });
+    const { stdout, stderr } = await pexec(process.execPath, [path.join(repoRoot, 'bin/nslab'), ...(args as string[])], {
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

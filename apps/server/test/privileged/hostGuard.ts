@@ -75,15 +75,23 @@ async function savedRules(): Promise<string[]> {
 async function ownedSnapshot(c: Claim): Promise<string> {
   const marks = [...c.labs].map(labMark);
   const hasMark = (text: string | undefined) => !!text && marks.some((m) => text.includes(m));
-  const netns = (await sh(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => c.netns.has(n)).sort();
+  const netns = (await sh(['ip', 'netns', 'list'])).stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => c.netns.has(n))
+    .sort();
   const present = (await findLabs()).filter((l) => c.labs.has(l));
   const links = (await hostLinks())
     .filter((l) => c.hostLinks.has(l.ifname) || hasMark(l.ifalias))
     .map((l) => `${l.ifname} alias=${l.ifalias ?? ''} master=${l.master ?? ''} up=${l.flags.includes('UP')}`)
     .sort();
-  const rules = (await savedRules()).filter((r) => (r.includes(' -A ') ? hasMark(r) : c.policies && / :FORWARD /.test(r) && r.includes('*filter')));
+  const rules = (await savedRules()).filter((r) =>
+    r.includes(' -A ') ? hasMark(r) : c.policies && / :FORWARD /.test(r) && r.includes('*filter'),
+  );
   const sysctls = c.sysctls.size > 0 ? (await sh(['sysctl', ...c.sysctls])).stdout.trim().split('\n').sort() : [];
-  const holds = Object.entries(new HoldStore().read()).filter(([, h]) => h.labs.some((l) => c.labs.has(l))).map(([k, h]) => `${k} ${h.labs.join(',')}`);
+  const holds = Object.entries(new HoldStore().read())
+    .filter(([, h]) => h.labs.some((l) => c.labs.has(l)))
+    .map(([k, h]) => `${k} ${h.labs.join(',')}`);
   return JSON.stringify({ netns, present, links, rules, sysctls, holds }, null, 1);
 }
 
@@ -106,7 +114,10 @@ async function plant(tag: string, net: number): Promise<() => Promise<string>> {
     const ns = (await sh(['ip', 'netns', 'list'])).stdout.split('\n').filter((l) => l.split(' ')[0] === tag).length;
     const lo = (await sh(['ip', '-n', tag, '-json', 'link', 'show', 'dev', 'lo'])).stdout;
     const peer = (await sh(['ip', '-n', tag, '-br', 'link', 'show', 'dev', 'eth0'])).stdout.split(/\s+/)[0];
-    const links = (await hostLinks()).filter((l) => l.ifname.startsWith(`${tag}-`)).map((l) => `${l.ifname} alias=${l.ifalias ?? ''}`).sort();
+    const links = (await hostLinks())
+      .filter((l) => l.ifname.startsWith(`${tag}-`))
+      .map((l) => `${l.ifname} alias=${l.ifalias ?? ''}`)
+      .sort();
     const rules = (await savedRules()).filter((r) => r.includes(tag));
     return JSON.stringify({ ns, lo: (JSON.parse(lo || '[{}]') as Array<{ ifalias?: string }>)[0]?.ifalias, peer, links, rules });
   };
@@ -144,7 +155,7 @@ export async function guardHost(labs: Topology[]): Promise<HostGuard> {
         await new Promise((r) => setTimeout(r, 100));
         owned = await ownedSnapshot(claim);
       }
-      expect(owned, 'what the test\'s labs own is as before').toBe(before);
+      expect(owned, "what the test's labs own is as before").toBe(before);
       expect(await readPlants(), 'foreign objects are untouched').toBe(plantsBefore);
     },
     async release() {

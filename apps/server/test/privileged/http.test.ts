@@ -20,12 +20,19 @@ describe.skipIf(!isRoot)('deploy over HTTP, progress over websocket', () => {
   let srv: RunningServer;
   let base: string;
   let guard: HostGuard | undefined;
-  const post = (url: string, body: unknown = {}) => fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (url: string, body: unknown = {}) =>
+    fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
     await removeLabs(['http-lab']);
     guard = await guardHost([labFromYaml(LAB)]);
-    srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-http-')), watchMs: 200 });
+    srv = await startServer({
+      port: 0,
+      token: TEST_TOKEN,
+      host: '127.0.0.1',
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-http-')),
+      watchMs: 200,
+    });
     base = srv.url.replace(/\/$/, '');
     expect((await post('/api/labs', { text: LAB })).status).toBe(201);
   });
@@ -46,7 +53,8 @@ describe.skipIf(!isRoot)('deploy over HTTP, progress over websocket', () => {
     const result = await r.json();
     expect(result.ok).toBe(true);
 
-    for (let i = 0; i < 50 && !events.some((e) => e.type === 'status' && e.status?.state === 'deployed'); i++) await new Promise((res) => setTimeout(res, 100));
+    for (let i = 0; i < 50 && !events.some((e) => e.type === 'status' && e.status?.state === 'deployed'); i++)
+      await new Promise((res) => setTimeout(res, 100));
     ws.close();
     const steps = events.filter((e) => e.type === 'step');
     expect(steps.length).toBe(result.steps);

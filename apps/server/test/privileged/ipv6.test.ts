@@ -51,13 +51,16 @@ describe.skipIf(!isRoot)('IPv6 through a router namespace', () => {
     expect(status.code, status.stdout).toBe(0);
     // Duplicate address detection is off for lab addresses (nodad), so the first ping can go.
     let ping = await sh(['ip', 'netns', 'exec', 'v6t-a', 'ping', '-6', '-c1', '-W2', 'fd00:2::2']);
-    for (let i = 0; i < 3 && ping.code !== 0; i++) ping = await sh(['ip', 'netns', 'exec', 'v6t-a', 'ping', '-6', '-c1', '-W2', 'fd00:2::2']);
+    for (let i = 0; i < 3 && ping.code !== 0; i++)
+      ping = await sh(['ip', 'netns', 'exec', 'v6t-a', 'ping', '-6', '-c1', '-W2', 'fd00:2::2']);
     expect(ping.code, ping.stdout + ping.stderr).toBe(0);
     expect(ping.stdout).toMatch(/ttl=63/);
     const saved = (await sh(['ip', 'netns', 'exec', 'v6t-r', 'ip6tables-save'])).stdout;
     expect(saved).toContain('-A POSTROUTING -o eth1 -m comment --comment "nslab:v6-routed" -j MASQUERADE');
     expect(saved).toMatch(/:FORWARD DROP/);
-    expect((await sh(['ip', 'netns', 'exec', 'v6t-r', 'iptables-save', '-t', 'nat'])).stdout).toContain('-A POSTROUTING -o eth1 -m comment --comment "nslab:v6-routed" -j MASQUERADE');
+    expect((await sh(['ip', 'netns', 'exec', 'v6t-r', 'iptables-save', '-t', 'nat'])).stdout).toContain(
+      '-A POSTROUTING -o eth1 -m comment --comment "nslab:v6-routed" -j MASQUERADE',
+    );
     expect((await destroyLab(t.name)).result.ok).toBe(true);
     await guard.expectRestored();
   });
@@ -77,24 +80,45 @@ const twinHostPort = (hp: string) => `[${twin(hp.slice(0, hp.lastIndexOf(':')))}
 function dualStack(t: Topology): Topology {
   const d = structuredClone(t);
   delete d.checks;
-  for (const l of d.links) for (const e of l.endpoints) if (e.addresses) e.addresses = [...e.addresses, ...e.addresses.filter(isV4).map(twin)];
+  for (const l of d.links)
+    for (const e of l.endpoints) if (e.addresses) e.addresses = [...e.addresses, ...e.addresses.filter(isV4).map(twin)];
   for (const node of Object.values(d.nodes)) {
     if (node.kind === 'bridge') {
       if (node.addresses) node.addresses = [...node.addresses, ...node.addresses.filter(isV4).map(twin)];
       continue;
     }
-    node.routes = node.routes?.flatMap((r) => [r, ...(isV4(r.via) || isV4(r.to) || r.to === 'default' ? [{ ...r, ...(isV4(r.to) ? { to: twin(r.to) } : {}), ...(r.via ? { via: isV4(r.via) ? twin(r.via) : r.via } : {}) }] : [])]);
+    node.routes = node.routes?.flatMap((r) => [
+      r,
+      ...(isV4(r.via) || isV4(r.to) || r.to === 'default'
+        ? [{ ...r, ...(isV4(r.to) ? { to: twin(r.to) } : {}), ...(r.via ? { via: isV4(r.via) ? twin(r.via) : r.via } : {}) }]
+        : []),
+    ]);
     if (node.sysctls?.['net.ipv4.ip_forward']) node.sysctls['net.ipv6.conf.all.forwarding'] = 1;
-    node.nat = node.nat?.flatMap((n) => [n, n.type === 'masquerade' ? { ...n, source: twin(n.source) } : { ...n, to: twinHostPort(n.to), ...(n.destination ? { destination: twin(n.destination) } : {}) }]);
+    node.nat = node.nat?.flatMap((n) => [
+      n,
+      n.type === 'masquerade'
+        ? { ...n, source: twin(n.source) }
+        : { ...n, to: twinHostPort(n.to), ...(n.destination ? { destination: twin(n.destination) } : {}) },
+    ]);
     if (node.firewall?.forward) {
-      node.firewall.forward = node.firewall.forward.flatMap((f) => (f.source || f.destination ? [f, { ...f, ...(f.source ? { source: twin(f.source) } : {}), ...(f.destination ? { destination: twin(f.destination) } : {}) }] : [f]));
+      node.firewall.forward = node.firewall.forward.flatMap((f) =>
+        f.source || f.destination
+          ? [f, { ...f, ...(f.source ? { source: twin(f.source) } : {}), ...(f.destination ? { destination: twin(f.destination) } : {}) }]
+          : [f],
+      );
     }
-    node.vxlans = node.vxlans?.map((v) => ({ ...v, ...(v.addresses ? { addresses: [...v.addresses, ...v.addresses.filter(isV4).map(twin)] } : {}) }));
+    node.vxlans = node.vxlans?.map((v) => ({
+      ...v,
+      ...(v.addresses ? { addresses: [...v.addresses, ...v.addresses.filter(isV4).map(twin)] } : {}),
+    }));
   }
   return d;
 }
 
-const files = fs.readdirSync(path.join(repoRoot, 'labs')).filter((f) => f.endsWith('.yaml')).sort();
+const files = fs
+  .readdirSync(path.join(repoRoot, 'labs'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe.skipIf(!isRoot)('every template, dual-stack: deploy, then plan is empty', () => {
   const deployed: string[] = [];
@@ -113,7 +137,10 @@ describe.skipIf(!isRoot)('every template, dual-stack: deploy, then plan is empty
     deployed.push(valid.name);
     const out = await deployLab(valid);
     expect(out.result.ok, JSON.stringify(out.result.failure)).toBe(true);
-    expect((await planLab(valid)).steps.map((s) => s.reason), 'deploy, then plan: nothing to do').toEqual([]);
+    expect(
+      (await planLab(valid)).steps.map((s) => s.reason),
+      'deploy, then plan: nothing to do',
+    ).toEqual([]);
     expect((await destroyLab(valid.name)).result.ok).toBe(true);
     await guard.expectRestored();
   });

@@ -55,7 +55,14 @@ async function openTerm(base: string, node: string): Promise<Term> {
  * Streams a tool's lines until `until` holds; `act` runs once `ready` holds (tcpdump: once it says it is listening).
  * A capture's socket stays open after tcpdump ends (its pcap lives as long as the socket): `afterExit` runs then, before the test closes it.
  */
-async function streamLines(url: string, origin: string, until: (lines: string[]) => boolean, act?: () => Promise<void>, ready: (lines: string[]) => boolean = () => true, afterExit?: (start: { capture?: string }) => Promise<void>) {
+async function streamLines(
+  url: string,
+  origin: string,
+  until: (lines: string[]) => boolean,
+  act?: () => Promise<void>,
+  ready: (lines: string[]) => boolean = () => true,
+  afterExit?: (start: { capture?: string }) => Promise<void>,
+) {
   const ws = new WebSocket(url, { origin });
   const lines: string[] = [];
   let start: { capture?: string } = {};
@@ -81,9 +88,16 @@ describe.skipIf(!isRoot)('terminals and live tools', () => {
   let base: string;
   beforeAll(async () => {
     await removeLabs(['live-lab']);
-    srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-live-')), watchMs: 0 });
+    srv = await startServer({
+      port: 0,
+      token: TEST_TOKEN,
+      host: '127.0.0.1',
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-live-')),
+      watchMs: 0,
+    });
     base = srv.url.replace(/\/$/, '');
-    const post = (u: string, b: unknown) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    const post = (u: string, b: unknown) =>
+      fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
     expect((await post('/api/labs', { text: LAB })).status).toBe(201);
     expect((await (await post('/api/labs/live-lab/deploy', {})).json()).ok).toBe(true);
   });
@@ -132,11 +146,18 @@ describe.skipIf(!isRoot)('terminals and live tools', () => {
     const { execFile } = await import('node:child_process');
     const url = `${base.replace('http', 'ws')}/api/stream?lab=live-lab&tool=tcpdump&node=lvb&iface=eth0&filter=icmp`;
     let pcap = Buffer.alloc(0);
-    const { lines, start } = await streamLines(url, base, (l) => l.some((x) => x.includes('ICMP echo reply')), async () => {
-      await new Promise((r) => execFile('ip', ['netns', 'exec', 'lva', 'ping', '-c', '2', '-i', '0.2', '10.234.0.2'], r));
-    }, (l) => l.some((x) => x.includes('listening on eth0')), async (s) => {
-      pcap = Buffer.from(await (await fetch(`${base}/api/captures/${s.capture}`)).arrayBuffer());
-    });
+    const { lines, start } = await streamLines(
+      url,
+      base,
+      (l) => l.some((x) => x.includes('ICMP echo reply')),
+      async () => {
+        await new Promise((r) => execFile('ip', ['netns', 'exec', 'lva', 'ping', '-c', '2', '-i', '0.2', '10.234.0.2'], r));
+      },
+      (l) => l.some((x) => x.includes('listening on eth0')),
+      async (s) => {
+        pcap = Buffer.from(await (await fetch(`${base}/api/captures/${s.capture}`)).arrayBuffer());
+      },
+    );
     expect(lines.some((l) => /10\.234\.0\.1 > 10\.234\.0\.2: ICMP echo request/.test(l))).toBe(true);
     // The pcap lived as long as its socket: gone once the page closed it.
     await expect.poll(async () => (await fetch(`${base}/api/captures/${start.capture}`)).status).toBe(404);
@@ -167,7 +188,8 @@ describe.skipIf(!isRoot)('terminals and live tools', () => {
 
   it('ping all gives a reachability matrix from the real kernel', async () => {
     const m = await (await fetch(`${base}/api/labs/live-lab/pingall`, { method: 'POST' })).json();
-    const cell = (from: string, ip: string) => m.results[m.from.indexOf(from)][m.to.findIndex((x: { address: string }) => x.address === ip)];
+    const cell = (from: string, ip: string) =>
+      m.results[m.from.indexOf(from)][m.to.findIndex((x: { address: string }) => x.address === ip)];
     expect(cell('lva', '10.234.0.2')).toBe(true);
     expect(cell('lvc', '10.234.2.1')).toBe(true); // via its gateway
     expect(cell('lva', '10.234.1.2')).toBe(false); // lva has no route there

@@ -29,9 +29,16 @@ describe.skipIf(!isRoot)('load', () => {
   it('deploys 20 labs in parallel through the API without cross-talk, then destroys them', async () => {
     await removeLabs(LABS);
     guard = await guardHost(LABS.map((_, i) => labFromYaml(lab(i))));
-    srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-load-')), watchMs: 0 });
+    srv = await startServer({
+      port: 0,
+      token: TEST_TOKEN,
+      host: '127.0.0.1',
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-load-')),
+      watchMs: 0,
+    });
     const base = srv.url.replace(/\/$/, '');
-    const post = (u: string, b: unknown = {}) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    const post = (u: string, b: unknown = {}) =>
+      fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
     await Promise.all(LABS.map((_, i) => post('/api/labs', { text: lab(i) })));
     const results = await Promise.all(LABS.map((l) => post(`/api/labs/${l}/deploy`).then((r) => r.json() as Promise<{ ok: boolean }>)));
     expect(results.every((r) => r.ok)).toBe(true);

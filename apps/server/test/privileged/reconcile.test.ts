@@ -43,7 +43,10 @@ describe.skipIf(!isRoot)('reconcile on the real kernel', () => {
     edited.links[1]!.endpoints[0].addresses = ['10.211.0.33/24'];
     const { plan, result } = await deployLab(edited);
     expect(result.ok).toBe(true);
-    expect(plan.steps.map((s) => toArgv(s).join(' '))).toEqual(['ip -n rc-b addr del 10.211.0.3/24 dev eth0', 'ip -n rc-b addr add 10.211.0.33/24 dev eth0']);
+    expect(plan.steps.map((s) => toArgv(s).join(' '))).toEqual([
+      'ip -n rc-b addr del 10.211.0.3/24 dev eth0',
+      'ip -n rc-b addr add 10.211.0.33/24 dev eth0',
+    ]);
     expect((await ping('rc-a', '10.211.0.33')).ok).toBe(true);
     expect((await ping('rc-a', '10.211.0.3', 1)).ok).toBe(false);
   });
@@ -53,19 +56,24 @@ describe.skipIf(!isRoot)('reconcile on the real kernel', () => {
     edited.links[1]!.endpoints[1].name = 'rc-b-br2';
     const { plan, result } = await deployLab(edited);
     expect(result.ok).toBe(true);
-    const touched = new Set(plan.steps.flatMap((s) => (s.kind === 'veth.add' ? [s.a.name, s.b.name] : 'name' in s ? [s.name] : 'dev' in s ? [s.dev] : [s.kind])));
+    const touched = new Set(
+      plan.steps.flatMap((s) => (s.kind === 'veth.add' ? [s.a.name, s.b.name] : 'name' in s ? [s.name] : 'dev' in s ? [s.dev] : [s.kind])),
+    );
     expect([...touched].sort()).toEqual(['eth0', 'rc-b-br', 'rc-b-br2']);
     expect((await ping('rc-a', '10.211.0.3')).ok).toBe(true);
     expect((await planLab(edited)).steps).toEqual([]);
   });
 
-  it('a link changed behind nslab\'s back is drift, and deploy repairs only it', async () => {
+  it("a link changed behind nslab's back is drift, and deploy repairs only it", async () => {
     const t = structuredClone(base);
     t.links[1]!.endpoints[1].name = 'rc-b-br2';
     await sh(['ip', '-n', 'rc-a', 'link', 'set', 'eth0', 'down']);
     const drift = await planLab(t);
     // The kernel drops routes through a link that goes down: both come back.
-    expect(drift.steps.map((s) => toArgv(s).join(' '))).toEqual(['ip -n rc-a link set dev eth0 up', 'ip -n rc-a route add default via 10.211.0.1']);
+    expect(drift.steps.map((s) => toArgv(s).join(' '))).toEqual([
+      'ip -n rc-a link set dev eth0 up',
+      'ip -n rc-a route add default via 10.211.0.1',
+    ]);
     expect((await nslab('status', writeTmp(t))).code).toBe(3);
     await deployOk(t);
     expect((await nslab('status', writeTmp(t))).code).toBe(0);
@@ -105,7 +113,7 @@ links:
     await guard?.release();
   });
 
-  it('exits 2, names the step and the kernel\'s message, and leaves the host as it was', async () => {
+  it("exits 2, names the step and the kernel's message, and leaves the host as it was", async () => {
     const file = writeTmp(t);
     const r = await nslab('deploy', file);
     expect(r.code).toBe(2);
@@ -136,7 +144,7 @@ links:
     await sh(['ip', 'netns', 'del', 'ro-b']);
   });
 
-  it('deploy refuses a name that exists and is not the lab\'s, exit 1, nothing changed', async () => {
+  it("deploy refuses a name that exists and is not the lab's, exit 1, nothing changed", async () => {
     const guard = await guardHost([t]);
     try {
       const r = await nslab('deploy', writeTmp(t));
@@ -154,11 +162,13 @@ links:
     expect(names).toContain('ro-b');
   });
 
-  it('another lab\'s namespace is a conflict too, named as such', async () => {
+  it("another lab's namespace is a conflict too, named as such", async () => {
     const other = labFromYaml('name: rc-other\nnodes:\n  ro-a: { kind: netns }\n');
     await deployOk(other);
     const plan = await planLab(t);
-    expect(plan.conflicts.map((c) => c.message)).toContain('namespace "ro-a" belongs to lab "rc-other"; nslab will not touch it (rename the node, or set a prefix)');
+    expect(plan.conflicts.map((c) => c.message)).toContain(
+      'namespace "ro-a" belongs to lab "rc-other"; nslab will not touch it (rename the node, or set a prefix)',
+    );
     await destroyLab(other.name);
   });
 });
@@ -176,7 +186,10 @@ describe.skipIf(!isRoot)('CLI contract', () => {
     const r = await nslab('validate', file);
     expect(r.code).toBe(1);
     const lines = (r.stdout + r.stderr).trim().split('\n');
-    expect(lines).toEqual(['links[0].endpoints[1].name: "veth-too-long-name" is 18 characters; Linux allows 15', 'links[1].endpoints[0].addresses[0]: "10.211.0.3/99" is not an address with a prefix length (like 10.0.0.1/24 or fd00::1/64)']);
+    expect(lines).toEqual([
+      'links[0].endpoints[1].name: "veth-too-long-name" is 18 characters; Linux allows 15',
+      'links[1].endpoints[0].addresses[0]: "10.211.0.3/99" is not an address with a prefix length (like 10.0.0.1/24 or fd00::1/64)',
+    ]);
   });
 
   it('deploy of an invalid file exits 1 and runs nothing', async () => {

@@ -29,10 +29,15 @@ interface Served {
 
 /** Starts `nslab serve` on a free port (it prints its URL once it listens). */
 async function serve(data: string, env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/nslab'), 'serve', '--port', '0', '--data-dir', data], { env: { ...process.env, NSLAB_TOKEN: TEST_TOKEN, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/nslab'), 'serve', '--port', '0', '--data-dir', data], {
+    env: { ...process.env, NSLAB_TOKEN: TEST_TOKEN, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  );
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (b: Buffer) => {
@@ -59,7 +64,8 @@ describe.skipIf(!isRoot)('server restart during a deploy', () => {
     await removeLabs(['restart-lab']);
     guard = await guardHost([labFromYaml(LAB)]);
     server = await serve(data, { NSLAB_CRASH_AFTER: '12' });
-    const post = (u: string, b: unknown = {}) => fetch(`${server!.base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    const post = (u: string, b: unknown = {}) =>
+      fetch(`${server!.base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
     expect((await post('/api/labs', { text: LAB })).status).toBe(201);
     await expect(post('/api/labs/restart-lab/deploy')).rejects.toThrow(); // the server dies mid-way
     server = await serve(data);
@@ -98,7 +104,8 @@ describe.skipIf(!isRoot)('SIGTERM during a deploy', () => {
     guard = await guardHost([labFromYaml(SIG_LAB)]);
     server = await serve(data);
     const { base } = server;
-    const post = (u: string, b: unknown = {}) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    const post = (u: string, b: unknown = {}) =>
+      fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
     expect((await post('/api/labs', { text: SIG_LAB })).status).toBe(201);
     // A browser follows the lab: the status watcher and the end-of-operation status both run.
     const ws = new WebSocket(`${base.replace('http', 'ws')}/api/ws?lab=sigterm-lab`, { origin: base });
@@ -128,18 +135,46 @@ describe.skipIf(!isRoot)('nslab clean', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-clean-'));
     expect((await host.run(['ip', 'netns', 'add', 'cln-foreign'])).code).toBe(0);
     expect((await host.run(['ip', 'link', 'add', 'cln-fbr', 'type', 'bridge'])).code).toBe(0);
-    expect((await host.run(['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', '10.242.9.0/24', '-m', 'comment', '--comment', 'not-nslab', '-j', 'RETURN'])).code).toBe(0);
+    expect(
+      (
+        await host.run([
+          'iptables',
+          '-t',
+          'nat',
+          '-A',
+          'POSTROUTING',
+          '-s',
+          '10.242.9.0/24',
+          '-m',
+          'comment',
+          '--comment',
+          'not-nslab',
+          '-j',
+          'RETURN',
+        ])
+      ).code,
+    ).toBe(0);
     const state = async () => {
       const ns = (await host!.run(['ip', 'netns', 'list'])).stdout.trim();
-      const links = (await host!.run(['ip', '-o', 'link', 'show'])).stdout.split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0]).filter(Boolean).sort();
+      const links = (await host!.run(['ip', '-o', 'link', 'show'])).stdout
+        .split('\n')
+        .map((l) => l.split(':')[1]?.trim().split('@')[0])
+        .filter(Boolean)
+        .sort();
       const rules = (await host!.run(['iptables-save'])).stdout.split('\n').filter((l) => l.startsWith('-A'));
       const fwd = (await host!.run(['sysctl', '-n', 'net.ipv4.ip_forward'])).stdout.trim();
       return JSON.stringify({ ns, links, rules, fwd });
     };
     const before = await state();
-    for (const [lab, ns] of [['clean-a', 'cln-a'], ['clean-b', 'cln-b']]) {
+    for (const [lab, ns] of [
+      ['clean-a', 'cln-a'],
+      ['clean-b', 'cln-b'],
+    ]) {
       const file = path.join(dir, `${lab}.yaml`);
-      fs.writeFileSync(file, `name: ${lab}\nnodes:\n  host: { kind: host, sysctls: { net.ipv4.ip_forward: 1 }, nat: [{ type: masquerade, source: 10.242.0.0/24 }] }\n  ${ns}: { kind: netns }\nlinks:\n  - endpoints: [{ node: ${ns}, name: eth0, addresses: [10.242.0.${lab === 'clean-a' ? 2 : 6}/30] }, { node: host, name: ${ns}-h, addresses: [10.242.0.${lab === 'clean-a' ? 1 : 5}/30] }]\n`);
+      fs.writeFileSync(
+        file,
+        `name: ${lab}\nnodes:\n  host: { kind: host, sysctls: { net.ipv4.ip_forward: 1 }, nat: [{ type: masquerade, source: 10.242.0.0/24 }] }\n  ${ns}: { kind: netns }\nlinks:\n  - endpoints: [{ node: ${ns}, name: eth0, addresses: [10.242.0.${lab === 'clean-a' ? 2 : 6}/30] }, { node: host, name: ${ns}-h, addresses: [10.242.0.${lab === 'clean-a' ? 1 : 5}/30] }]\n`,
+      );
       const r = await host.nslab('deploy', file);
       expect(r.code, r.stderr).toBe(0);
     }

@@ -25,7 +25,9 @@ describe.skipIf(!isRoot)('iptables-save normal form, from the kernel', () => {
     const add = await sh(inNetns(netns, [tool, '-t', table, '-A', chain, ...form.map((a) => a.replace(/^"(.*)"$/, '$1'))]));
     expect(add.code, add.stderr).toBe(0);
     try {
-      const saved = parseIptablesSave((await sh(inNetns(netns, [save, '-t', table]))).stdout, family, () => true).rules.filter((r) => r.chain === chain);
+      const saved = parseIptablesSave((await sh(inNetns(netns, [save, '-t', table]))).stdout, family, () => true).rules.filter(
+        (r) => r.chain === chain,
+      );
       expect(saved).toHaveLength(1);
       expect(ruleKey(saved[0]!.args)).toBe(ruleKey(form));
     } finally {

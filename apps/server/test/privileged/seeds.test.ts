@@ -51,7 +51,7 @@ seedSuite('seed 01: L3-only /32 veths without proxy ARP', '03-l3-only.yaml', (ns
     expect(state).toBe('FAILED');
   });
 
-  it('the host has two connected routes for 172.30.30.0/24, one per veth (the seed\'s routing table)', async () => {
+  it("the host has two connected routes for 172.30.30.0/24, one per veth (the seed's routing table)", async () => {
     const routes = JSON.parse((await sh(['ip', '-json', 'route', 'show', '172.30.30.0/24'])).stdout) as Array<{ dev: string }>;
     expect(routes.map((r) => r.dev).sort()).toEqual(['veth-ns1', 'veth-ns2']);
   });

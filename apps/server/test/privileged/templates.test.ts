@@ -12,7 +12,10 @@ import { hostRunner } from '../../src/runner.js';
 import { destroyQuietly, isRoot, labFile, nslab, removeLabs, repoRoot, templateCopy } from './helpers.js';
 import { guardHost, type HostGuard } from './hostGuard.js';
 
-const files = fs.readdirSync(path.join(repoRoot, 'labs')).filter((f) => f.endsWith('.yaml')).sort();
+const files = fs
+  .readdirSync(path.join(repoRoot, 'labs'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe.skipIf(!isRoot)('templates: deploy, check, destroy', () => {
   const deployed: string[] = [];
@@ -31,7 +34,10 @@ describe.skipIf(!isRoot)('templates: deploy, check, destroy', () => {
     guards.push(guard);
     deployed.push(t.name);
     expect((await deployLab(t)).result.ok).toBe(true);
-    expect((await planLab(t)).steps.map((s) => s.reason), 'deploy, then plan: nothing to do').toEqual([]);
+    expect(
+      (await planLab(t)).steps.map((s) => s.reason),
+      'deploy, then plan: nothing to do',
+    ).toEqual([]);
     const results = await runChecks(hostRunner, t);
     for (const r of results) expect(r.ok, `${file} checks[${r.index}]: ${r.observed} — ${r.explanation}`).toBe(true);
     for (const r of results) expect(r.explanation.length).toBeGreaterThan(20);

@@ -41,12 +41,19 @@ describe.skipIf(!isRoot)('traceroute from a namespace', () => {
   let base: string;
   let wsBase: string;
   let guard: HostGuard | undefined;
-  const post = (u: string, b: unknown = {}) => fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+  const post = (u: string, b: unknown = {}) =>
+    fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
 
   beforeAll(async () => {
     await removeLabs(['trc-lab']);
     guard = await guardHost([labFromYaml(LAB)]);
-    srv = await startServer({ port: 0, token: TEST_TOKEN, host: '127.0.0.1', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-trc-')), watchMs: 0 });
+    srv = await startServer({
+      port: 0,
+      token: TEST_TOKEN,
+      host: '127.0.0.1',
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-trc-')),
+      watchMs: 0,
+    });
     base = srv.url.replace(/\/$/, '');
     wsBase = base.replace('http', 'ws');
     expect((await post('/api/labs', { text: LAB })).status).toBe(201);
@@ -63,8 +70,17 @@ describe.skipIf(!isRoot)('traceroute from a namespace', () => {
   });
 
   it('is offered in the list of tools, as a stream on a node that takes a target', async () => {
-    const tools = (await (await fetch(`${base}/api/tools`)).json()) as Array<{ name: string; mode: string; on: string; params: Array<{ name: string; kind: string }> }>;
-    expect(tools.find((t) => t.name === 'traceroute')).toMatchObject({ mode: 'stream', on: 'node', params: [{ name: 'target', kind: 'ip' }] });
+    const tools = (await (await fetch(`${base}/api/tools`)).json()) as Array<{
+      name: string;
+      mode: string;
+      on: string;
+      params: Array<{ name: string; kind: string }>;
+    }>;
+    expect(tools.find((t) => t.name === 'traceroute')).toMatchObject({
+      mode: 'stream',
+      on: 'node',
+      params: [{ name: 'target', kind: 'ip' }],
+    });
   });
 
   it('streams the router, then the destination, hop by hop', async () => {

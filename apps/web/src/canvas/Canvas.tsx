@@ -1,7 +1,19 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
-  Background, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, ConnectionMode, useReactFlow,
-  type Connection, type Edge, type EdgeChange, type Node, type NodeChange, type OnSelectionChangeParams,
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  applyEdgeChanges,
+  applyNodeChanges,
+  ConnectionMode,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type Node,
+  type NodeChange,
+  type OnSelectionChangeParams,
 } from '@xyflow/react';
 import { addNode, connect, connectionProblem, moveNodes, removeElements, type NodeKind } from '@nslab/topology';
 import { useStore } from '../store';
@@ -34,7 +46,10 @@ export function Canvas() {
   const traffic = useTraffic();
   const checkResults = useStore((s) => s.checkResults);
   const running = useStore((s) => s.progress?.running ?? false);
-  const derived = useMemo(() => toFlow(topology, issues, status, running, traffic, checkResults), [topology, issues, status, running, traffic, checkResults]);
+  const derived = useMemo(
+    () => toFlow(topology, issues, status, running, traffic, checkResults),
+    [topology, issues, status, running, traffic, checkResults],
+  );
   const [nodes, setNodes] = useState<Node<NodeData>[]>(derived.nodes);
   const [edges, setEdges] = useState<Edge<LinkData>[]>(derived.edges);
   // React Flow owns selection and measured sizes: carry them over when the topology changes…
@@ -61,16 +76,29 @@ export function Canvas() {
 
   const onNodesChange = useCallback((changes: NodeChange<Node<NodeData>>[]) => {
     // Drags, measurements and selection stay local; the topology changes on drag end; removals go through onDelete.
-    setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns));
+    setNodes((ns) =>
+      applyNodeChanges(
+        changes.filter((c) => c.type !== 'remove'),
+        ns,
+      ),
+    );
   }, []);
   const onEdgesChange = useCallback((changes: EdgeChange<Edge<LinkData>>[]) => {
-    setEdges((es) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), es));
+    setEdges((es) =>
+      applyEdgeChanges(
+        changes.filter((c) => c.type !== 'remove'),
+        es,
+      ),
+    );
   }, []);
 
-  const onNodeDragStop = useCallback((_e: unknown, _node: Node, dragged: Node[]) => {
-    const t = useStore.getState().topology;
-    apply(moveNodes(t, Object.fromEntries(dragged.map((n) => [n.id, n.position]))));
-  }, [apply]);
+  const onNodeDragStop = useCallback(
+    (_e: unknown, _node: Node, dragged: Node[]) => {
+      const t = useStore.getState().topology;
+      apply(moveNodes(t, Object.fromEntries(dragged.map((n) => [n.id, n.position]))));
+    },
+    [apply],
+  );
 
   const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
     const next = { nodes: ns.map((n) => n.id), links: es.map((e) => (e.data as { index: number }).index).filter((i) => i >= 0) };
@@ -80,37 +108,54 @@ export function Canvas() {
 
   const isValidConnection = useCallback((c: Connection | Edge) => !connectionProblem(useStore.getState().topology, c.source, c.target), []);
 
-  const onConnect = useCallback((c: Connection) => {
-    try {
-      const { topology: next, index } = connect(useStore.getState().topology, c.source, c.target);
-      apply(next);
-      select({ nodes: [], links: [index] });
-    } catch (e) {
-      say((e as Error).message);
-    }
-  }, [apply, select, say]);
+  const onConnect = useCallback(
+    (c: Connection) => {
+      try {
+        const { topology: next, index } = connect(useStore.getState().topology, c.source, c.target);
+        apply(next);
+        select({ nodes: [], links: [index] });
+      } catch (e) {
+        say((e as Error).message);
+      }
+    },
+    [apply, select, say],
+  );
 
-  const onDelete = useCallback(({ nodes: ns, edges: es }: { nodes: Node[]; edges: Edge[] }) => {
-    const t = useStore.getState().topology;
-    apply(removeElements(t, ns.map((n) => n.id), es.map((e) => (e.data as { index: number }).index).filter((i) => i >= 0)));
-    select({ nodes: [], links: [] });
-  }, [apply, select]);
+  const onDelete = useCallback(
+    ({ nodes: ns, edges: es }: { nodes: Node[]; edges: Edge[] }) => {
+      const t = useStore.getState().topology;
+      apply(
+        removeElements(
+          t,
+          ns.map((n) => n.id),
+          es.map((e) => (e.data as { index: number }).index).filter((i) => i >= 0),
+        ),
+      );
+      select({ nodes: [], links: [] });
+    },
+    [apply, select],
+  );
 
   const onDragOver = useCallback((e: DragEvent) => {
     e.preventDefault();
     e.dataTransfer.dropEffect = 'copy';
   }, []);
 
-  const onDrop = useCallback((e: DragEvent) => {
-    e.preventDefault();
-    const kind = e.dataTransfer.getData(DRAG_MIME) as NodeKind;
-    if (!kind) return;
-    const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    // A bridge dropped onto a namespace (or the host) lives in it, drawn inside it.
-    const target = document.elementsFromPoint(e.clientX, e.clientY).find((el) => el.matches('.react-flow__node-netns, .react-flow__node-host'));
-    const parent = kind === 'bridge' ? target?.getAttribute('data-id') ?? undefined : undefined;
-    addAt(kind, parent ? { x: 24, y: 70 } : at, parent);
-  }, [flow]);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      e.preventDefault();
+      const kind = e.dataTransfer.getData(DRAG_MIME) as NodeKind;
+      if (!kind) return;
+      const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      // A bridge dropped onto a namespace (or the host) lives in it, drawn inside it.
+      const target = document
+        .elementsFromPoint(e.clientX, e.clientY)
+        .find((el) => el.matches('.react-flow__node-netns, .react-flow__node-host'));
+      const parent = kind === 'bridge' ? (target?.getAttribute('data-id') ?? undefined) : undefined;
+      addAt(kind, parent ? { x: 24, y: 70 } : at, parent);
+    },
+    [flow],
+  );
 
   return (
     <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">

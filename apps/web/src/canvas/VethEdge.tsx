@@ -12,17 +12,33 @@ function VethEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }
   const invalid = (data?.errors.length ?? 0) > 0;
   return (
     <>
-      <BaseEdge id={id} path={path} className={`veth state-${state}${invalid ? ' invalid' : ''}${selected ? ' selected' : ''}${data?.active ? ' active' : ''}`} />
+      <BaseEdge
+        id={id}
+        path={path}
+        className={`veth state-${state}${invalid ? ' invalid' : ''}${selected ? ' selected' : ''}${data?.active ? ' active' : ''}`}
+      />
       <EdgeLabelRenderer>
-        <div className="end-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${a.x}px, ${a.y}px)` }}>{data?.ends[0]}</div>
-        <div className="end-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${b.x}px, ${b.y}px)` }}>{data?.ends[1]}</div>
+        <div className="end-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${a.x}px, ${a.y}px)` }}>
+          {data?.ends[0]}
+        </div>
+        <div className="end-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${b.x}px, ${b.y}px)` }}>
+          {data?.ends[1]}
+        </div>
         {data?.active && data.pps && (
-          <div className="edge-pps nodrag nopan" title="packets per second, each way" style={{ transform: `translate(-50%, -50%) translate(${(a.x + b.x) / 2}px, ${(a.y + b.y) / 2 + 12}px)` }}>
+          <div
+            className="edge-pps nodrag nopan"
+            title="packets per second, each way"
+            style={{ transform: `translate(-50%, -50%) translate(${(a.x + b.x) / 2}px, ${(a.y + b.y) / 2 + 12}px)` }}
+          >
             {Math.round(data.pps[0])}→ ←{Math.round(data.pps[1])} pps
           </div>
         )}
         {invalid && (
-          <div className="edge-error nodrag nopan" title={data!.errors.join('\n')} style={{ transform: `translate(-50%, -50%) translate(${(a.x + b.x) / 2}px, ${(a.y + b.y) / 2}px)` }}>
+          <div
+            className="edge-error nodrag nopan"
+            title={data!.errors.join('\n')}
+            style={{ transform: `translate(-50%, -50%) translate(${(a.x + b.x) / 2}px, ${(a.y + b.y) / 2}px)` }}
+          >
             !{data!.errors.length}
           </div>
         )}

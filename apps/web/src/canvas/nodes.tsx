@@ -10,13 +10,20 @@ function StateDot({ state }: { state?: string }) {
 function LabNode({ data, selected }: NodeProps<Node<NodeData>>) {
   const invalid = data.errors.length > 0;
   return (
-    <div className={`lab-node kind-${data.kind}${invalid ? ' invalid' : ''}${selected ? ' selected' : ''}`} data-kind={data.kind} data-state={data.state ?? 'none'}>
+    <div
+      className={`lab-node kind-${data.kind}${invalid ? ' invalid' : ''}${selected ? ' selected' : ''}`}
+      data-kind={data.kind}
+      data-state={data.state ?? 'none'}
+    >
       <Handle type="target" position={Position.Top} id="t" />
       <div className="node-head">
         <StateDot state={data.state} />
         <strong className="node-name">{data.name}</strong>
         {data.checks && (
-          <span className={`node-checks ${data.checks.fail ? 'fail' : 'pass'}`} title={`checks from ${data.name}: ${data.checks.pass} pass, ${data.checks.fail} fail`}>
+          <span
+            className={`node-checks ${data.checks.fail ? 'fail' : 'pass'}`}
+            title={`checks from ${data.name}: ${data.checks.pass} pass, ${data.checks.fail} fail`}
+          >
             {data.checks.fail ? `✗${data.checks.fail}` : `✓${data.checks.pass}`}
           </span>
         )}

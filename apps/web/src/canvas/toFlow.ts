@@ -28,7 +28,14 @@ export interface LinkData extends Record<string, unknown> {
 const W = { netns: 170, host: 190, bridge: 130 };
 const PAD = 24;
 
-export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus | null, busy: boolean, traffic: Record<number, { aToB: number; bToA: number }> = {}, checks: CheckResult[] | null = null) {
+export function toFlow(
+  t: Topology,
+  issues: TopologyIssue[],
+  status: LabStatus | null,
+  busy: boolean,
+  traffic: Record<number, { aToB: number; bToA: number }> = {},
+  checks: CheckResult[] | null = null,
+) {
   const checksOf = (name: string) => {
     const mine = (checks ?? []).filter((r) => ('from' in r.check ? r.check.from : r.check.in) === name);
     return mine.length ? { checks: { pass: mine.filter((r) => r.ok).length, fail: mine.filter((r) => !r.ok).length } } : {};
@@ -36,7 +43,9 @@ export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus |
   const errorsOf = (prefix: (string | number)[]) =>
     issues.filter((i) => i.severity !== 'warning' && prefix.every((p, k) => i.path[k] === p)).map(formatIssue);
   const ifaces = new Map<string, NodeData['interfaces']>();
-  t.links.forEach((l) => l.endpoints.forEach((e) => ifaces.set(e.node, [...(ifaces.get(e.node) ?? []), { name: e.name, addresses: e.addresses ?? [] }])));
+  t.links.forEach((l) =>
+    l.endpoints.forEach((e) => ifaces.set(e.node, [...(ifaces.get(e.node) ?? []), { name: e.name, addresses: e.addresses ?? [] }])),
+  );
   // Interfaces declared in the node itself (vxlans, macvlans) are its interfaces too.
   for (const [name, n] of Object.entries(t.nodes)) {
     for (const k of LIST_KINDS) {
@@ -48,23 +57,32 @@ export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus |
   const entries = Object.entries(t.nodes);
   const children = new Map<string, string[]>();
   for (const [name, n] of entries) {
-    if (n.kind === 'bridge' && n.netns && t.nodes[n.netns] && t.nodes[n.netns]!.kind !== 'bridge') children.set(n.netns, [...(children.get(n.netns) ?? []), name]);
+    if (n.kind === 'bridge' && n.netns && t.nodes[n.netns] && t.nodes[n.netns]!.kind !== 'bridge')
+      children.set(n.netns, [...(children.get(n.netns) ?? []), name]);
   }
   const nodes: Node<NodeData>[] = [];
   const add = (name: string, i: number) => {
     const n = t.nodes[name]!;
     const parent = n.kind === 'bridge' && n.netns && children.get(n.netns)?.includes(name) ? n.netns : undefined;
     const kids = children.get(name) ?? [];
-    const pos = n.position ?? (parent ? { x: PAD + kids.indexOf(name) * 150, y: 70 } : { x: 60 + (i % 6) * 230, y: 60 + Math.floor(i / 6) * 200 });
+    const pos =
+      n.position ?? (parent ? { x: PAD + kids.indexOf(name) * 150, y: 70 } : { x: 60 + (i % 6) * 230, y: 60 + Math.floor(i / 6) * 200 });
     const node: Node<NodeData> = {
       id: name,
       type: n.kind,
       position: pos,
       data: {
-        name, kind: n.kind, ...(n.label ? { label: n.label } : {}),
+        name,
+        kind: n.kind,
+        ...(n.label ? { label: n.label } : {}),
         ...(busy ? { state: 'deploying' as const } : status?.nodes[name] ? { state: status.nodes[name] } : {}),
         // A namespace also shows the errors of its interfaces: their addresses are edited from it.
-        errors: [...errorsOf(['nodes', name]), ...t.links.flatMap((l, i) => l.endpoints.flatMap((e, end) => (e.node === name && n.kind !== 'bridge' ? errorsOf(['links', i, 'endpoints', end]) : [])))],
+        errors: [
+          ...errorsOf(['nodes', name]),
+          ...t.links.flatMap((l, i) =>
+            l.endpoints.flatMap((e, end) => (e.node === name && n.kind !== 'bridge' ? errorsOf(['links', i, 'endpoints', end]) : [])),
+          ),
+        ],
         interfaces: n.kind === 'bridge' ? [] : (ifaces.get(name) ?? []),
         ...checksOf(name),
       },
@@ -97,13 +115,22 @@ export function toFlow(t: Topology, issues: TopologyIssue[], status: LabStatus |
       addresses: [l.endpoints[0].addresses ?? [], l.endpoints[1].addresses ?? []],
       ...(busy ? { state: 'deploying' as const } : status?.links[index] ? { state: status.links[index] } : {}),
       errors: errorsOf(['links', index]),
-      ...(traffic[index] ? { pps: [traffic[index]!.aToB, traffic[index]!.bToA] as [number, number], active: traffic[index]!.aToB + traffic[index]!.bToA > 0 } : {}),
+      ...(traffic[index]
+        ? { pps: [traffic[index]!.aToB, traffic[index]!.bToA] as [number, number], active: traffic[index]!.aToB + traffic[index]!.bToA > 0 }
+        : {}),
     },
   }));
   // Edges a kind draws besides veth links: VXLAN overlays, macvlans to their parent.
-  const overlay: Edge<LinkData>[] = LINK_KINDS.flatMap((k) => k.edges?.(t) ?? []).filter((e) => t.nodes[e.source] && t.nodes[e.target]).map((e) => ({
-    ...e, sourceHandle: 's', targetHandle: 't', type: 'default', className: 'overlay', selectable: false,
-    data: { index: -1, ends: ['', ''], addresses: [[], []], errors: [] },
-  }));
+  const overlay: Edge<LinkData>[] = LINK_KINDS.flatMap((k) => k.edges?.(t) ?? [])
+    .filter((e) => t.nodes[e.source] && t.nodes[e.target])
+    .map((e) => ({
+      ...e,
+      sourceHandle: 's',
+      targetHandle: 't',
+      type: 'default',
+      className: 'overlay',
+      selectable: false,
+      data: { index: -1, ends: ['', ''], addresses: [[], []], errors: [] },
+    }));
   return { nodes, edges: [...edges, ...overlay] };
 }

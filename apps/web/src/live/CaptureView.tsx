@@ -23,11 +23,24 @@ export function CaptureView({ lab, node, iface, filter }: { lab: string; node: s
   return (
     <div className="capture" role="region" aria-label={`Capture ${node} ${iface}`}>
       <div className="capture-bar">
-        <span className="mono">tcpdump -i {iface} on {node}{filter ? ` ${filter}` : ''}</span>
+        <span className="mono">
+          tcpdump -i {iface} on {node}
+          {filter ? ` ${filter}` : ''}
+        </span>
         {dropped > 0 && <span className="dropped">{dropped} lines dropped (too fast to show)</span>}
-        <button type="button" disabled={!running} onClick={stop}>Stop</button>
-        {capture && <button type="button" onClick={() => void download()}>Download .pcap</button>}
-        {error && <span className="capture-error" role="alert">{error}</span>}
+        <button type="button" disabled={!running} onClick={stop}>
+          Stop
+        </button>
+        {capture && (
+          <button type="button" onClick={() => void download()}>
+            Download .pcap
+          </button>
+        )}
+        {error && (
+          <span className="capture-error" role="alert">
+            {error}
+          </span>
+        )}
       </div>
       <pre className="capture-lines">{lines.join('\n')}</pre>
     </div>

@@ -26,14 +26,29 @@ export function CheckButton() {
   const failed = results?.filter((r) => !r.ok).length ?? 0;
   return (
     <div className="menu">
-      <button type="button" disabled={!deployed || busy || count === 0} title={count === 0 ? 'this lab has no checks' : `run the lab's ${count} checks`} onClick={() => void run()}>
+      <button
+        type="button"
+        disabled={!deployed || busy || count === 0}
+        title={count === 0 ? 'this lab has no checks' : `run the lab's ${count} checks`}
+        onClick={() => void run()}
+      >
         Check
       </button>
       {open && (
         <div className="dropdown wide pingall" role="dialog" aria-label="Check results">
           <div className="panel-head">
-            <strong>{busy ? 'checking…' : results ? (failed === 0 ? `all ${results.length} checks pass` : `${failed} of ${results.length} checks failed`) : ''}</strong>
-            <button type="button" aria-label="Close" onClick={() => setOpen(false)}>×</button>
+            <strong>
+              {busy
+                ? 'checking…'
+                : results
+                  ? failed === 0
+                    ? `all ${results.length} checks pass`
+                    : `${failed} of ${results.length} checks failed`
+                  : ''}
+            </strong>
+            <button type="button" aria-label="Close" onClick={() => setOpen(false)}>
+              ×
+            </button>
           </div>
           <ul className="check-results">
             {results?.map((r) => (

@@ -9,21 +9,31 @@ export function Dock() {
   return (
     <div className="dock">
       <div className="tabs" role="tablist" aria-label="Dock">
-        <button type="button" role="tab" aria-selected={active === 'yaml'} onClick={() => show('yaml')}>YAML</button>
+        <button type="button" role="tab" aria-selected={active === 'yaml'} onClick={() => show('yaml')}>
+          YAML
+        </button>
         {tabs.map((t) => (
           <span key={t.id} className={`tab${active === t.id ? ' active' : ''}`}>
             <button type="button" role="tab" aria-selected={active === t.id} onClick={() => show(t.id)}>
               {t.kind === 'terminal' ? `$ ${t.node}` : `⏺ ${t.node}:${t.iface}`}
             </button>
-            <button type="button" className="close" aria-label={`Close ${t.kind} ${t.node}`} onClick={() => close(t.id)}>×</button>
+            <button type="button" className="close" aria-label={`Close ${t.kind} ${t.node}`} onClick={() => close(t.id)}>
+              ×
+            </button>
           </span>
         ))}
       </div>
       <div className="dock-body">
-        <div hidden={active !== 'yaml'} className="dock-pane"><YamlPanel /></div>
+        <div hidden={active !== 'yaml'} className="dock-pane">
+          <YamlPanel />
+        </div>
         {tabs.map((t) => (
           <div key={t.id} hidden={active !== t.id} className="dock-pane">
-            {t.kind === 'terminal' ? <TerminalView lab={t.lab} node={t.node} visible={active === t.id} /> : <CaptureView lab={t.lab} node={t.node} iface={t.iface} filter={t.filter} />}
+            {t.kind === 'terminal' ? (
+              <TerminalView lab={t.lab} node={t.node} visible={active === t.id} />
+            ) : (
+              <CaptureView lab={t.lab} node={t.node} iface={t.iface} filter={t.filter} />
+            )}
           </div>
         ))}
       </div>

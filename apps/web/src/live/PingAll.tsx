@@ -25,12 +25,16 @@ export function PingAll() {
   };
   return (
     <div className="menu">
-      <button type="button" disabled={!deployed || busy} onClick={() => void run()}>Ping all</button>
+      <button type="button" disabled={!deployed || busy} onClick={() => void run()}>
+        Ping all
+      </button>
       {open && (
         <div className="dropdown wide pingall" role="dialog" aria-label="Reachability">
           <div className="panel-head">
             <strong>Reachability{matrix ? ` (${matrix.elapsedMs} ms)` : ''}</strong>
-            <button type="button" aria-label="Close" onClick={() => setOpen(false)}>×</button>
+            <button type="button" aria-label="Close" onClick={() => setOpen(false)}>
+              ×
+            </button>
           </div>
           {busy && <p className="hint">pinging…</p>}
           {error && <p className="error">{error}</p>}
@@ -39,7 +43,13 @@ export function PingAll() {
               <thead>
                 <tr>
                   <th>from \ to</th>
-                  {matrix.to.map((t) => <th key={t.address} title={t.node}>{t.address}<br /><span className="desc">{t.node}</span></th>)}
+                  {matrix.to.map((t) => (
+                    <th key={t.address} title={t.node}>
+                      {t.address}
+                      <br />
+                      <span className="desc">{t.node}</span>
+                    </th>
+                  ))}
                 </tr>
               </thead>
               <tbody>
@@ -48,7 +58,16 @@ export function PingAll() {
                     <th>{f}</th>
                     {matrix.to.map((t, j) => {
                       const ok = matrix.results[i]![j]!;
-                      return <td key={t.address} className={ok ? 'ok' : 'no'} aria-label={`${f} to ${t.address}: ${ok ? 'reachable' : 'unreachable'}`} title={ok ? 'reachable' : 'unreachable'}>{ok ? '✓' : '✗'}</td>;
+                      return (
+                        <td
+                          key={t.address}
+                          className={ok ? 'ok' : 'no'}
+                          aria-label={`${f} to ${t.address}: ${ok ? 'reachable' : 'unreachable'}`}
+                          title={ok ? 'reachable' : 'unreachable'}
+                        >
+                          {ok ? '✓' : '✗'}
+                        </td>
+                      );
                     })}
                   </tr>
                 ))}

@@ -29,7 +29,12 @@ export function TerminalView({ lab, node, visible }: { lab: string; node: string
   const box = useRef<HTMLDivElement>(null);
   const fitRef = useRef<(() => void) | null>(null);
   useEffect(() => {
-    const term = new Terminal({ fontSize: 13, cursorBlink: true, scrollback: 5000, fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace' });
+    const term = new Terminal({
+      fontSize: 13,
+      cursorBlink: true,
+      scrollback: 5000,
+      fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace',
+    });
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(box.current!);

@@ -11,7 +11,9 @@ import { useTools } from './useTools';
 export function labAddresses(t: Topology): Array<{ label: string; ip: string }> {
   const out: Array<{ label: string; ip: string }> = [];
   for (const scope of resolveTopology(t).scopes.values()) {
-    for (const i of interfacesOf(scope)) for (const a of i.addresses) if (a.cidr?.family === 4) out.push({ label: `${scope.node ?? 'host'} ${i.name} ${a.cidr.ip}`, ip: a.cidr.ip });
+    for (const i of interfacesOf(scope))
+      for (const a of i.addresses)
+        if (a.cidr?.family === 4) out.push({ label: `${scope.node ?? 'host'} ${i.name} ${a.cidr.ip}`, ip: a.cidr.ip });
   }
   return out;
 }
@@ -44,7 +46,8 @@ export function ToolsSection({ name }: { name: string }) {
   // One tool at a time: a new run, or leaving the section, closes the last socket (the server ends the program).
   const [request, setRequest] = useState<(StreamRequest & { label: string }) | null>(null);
   const stream = useStream(request);
-  const run = (tool: ToolInfo) => setRequest({ lab, node: name, tool: tool.name, label: tool.label, params: paramsFor(tool, target), run: Date.now() });
+  const run = (tool: ToolInfo) =>
+    setRequest({ lab, node: name, tool: tool.name, label: tool.label, params: paramsFor(tool, target), run: Date.now() });
   const out = [...stream.lines, ...(stream.error ? [`error: ${stream.error}`] : [])].join('\n');
   const say = (e: Error) => useStore.getState().say(e.message); // the server's reason (a 403, a limit)
   const path = () => tools.path(lab, name, target).then((r) => setHops(r.hops), say);
@@ -54,32 +57,58 @@ export function ToolsSection({ name }: { name: string }) {
     <Section title="Tools">
       {disabled && <p className="hint">{root ? 'Deploy the lab to use these.' : 'Plan-only mode: no tools.'}</p>}
       <div className="actions">
-        <button type="button" disabled={disabled} onClick={() => useDock.getState().open({ kind: 'terminal', lab, node: name })}>Open terminal</button>
+        <button type="button" disabled={disabled} onClick={() => useDock.getState().open({ kind: 'terminal', lab, node: name })}>
+          Open terminal
+        </button>
         {['addr', 'route', 'neigh', 'link'].map((w) => (
-          <button type="button" key={w} disabled={disabled} onClick={() => void showIt(w, view?.raw ?? false)}>ip {w}</button>
+          <button type="button" key={w} disabled={disabled} onClick={() => void showIt(w, view?.raw ?? false)}>
+            ip {w}
+          </button>
         ))}
       </div>
       <div className="field">
         <label htmlFor={`target-${name}`}>Target</label>
         <input id={`target-${name}`} list={`targets-${name}`} className="mono" value={target} onChange={(e) => setTarget(e.target.value)} />
-        <datalist id={`targets-${name}`}>{targets.map((x) => <option key={x.label} value={x.ip}>{x.label}</option>)}</datalist>
+        <datalist id={`targets-${name}`}>
+          {targets.map((x) => (
+            <option key={x.label} value={x.ip}>
+              {x.label}
+            </option>
+          ))}
+        </datalist>
       </div>
       <div className="actions">
         {streamTools.map((t) => (
-          <button type="button" key={t.name} title={t.description} disabled={disabled || !target} onClick={() => run(t)}>{t.label}</button>
+          <button type="button" key={t.name} title={t.description} disabled={disabled || !target} onClick={() => run(t)}>
+            {t.label}
+          </button>
         ))}
-        <button type="button" disabled={disabled || !target} onClick={() => void path()}>Path</button>
+        <button type="button" disabled={disabled || !target} onClick={() => void path()}>
+          Path
+        </button>
       </div>
-      {request && out && <pre className="tool-out" aria-label={`${request.label} output`}>{out}</pre>}
+      {request && out && (
+        <pre className="tool-out" aria-label={`${request.label} output`}>
+          {out}
+        </pre>
+      )}
       {hops && (
         <ol className="hops" aria-label="Path">
-          {hops.map((h, i) => <li key={i}><strong>{h.node}</strong> {h.dev ? `out ${h.dev}` : ''} {h.via ? `via ${h.via}` : ''} {h.note ?? ''}</li>)}
+          {hops.map((h, i) => (
+            <li key={i}>
+              <strong>{h.node}</strong> {h.dev ? `out ${h.dev}` : ''} {h.via ? `via ${h.via}` : ''} {h.note ?? ''}
+            </li>
+          ))}
         </ol>
       )}
       {view && (
         <div>
-          <label className="field check"><input type="checkbox" checked={view.raw} onChange={(e) => void showIt(view.what, e.target.checked)} /> Raw text</label>
-          <pre className="tool-out" aria-label={`ip ${view.what}`}>{view.body}</pre>
+          <label className="field check">
+            <input type="checkbox" checked={view.raw} onChange={(e) => void showIt(view.what, e.target.checked)} /> Raw text
+          </label>
+          <pre className="tool-out" aria-label={`ip ${view.what}`}>
+            {view.body}
+          </pre>
         </div>
       )}
     </Section>

@@ -14,7 +14,10 @@ describe('a stream as the page shows it', () => {
   });
 
   it('a refusal stops it and says why', () => {
-    expect(onStreamMessage(running, { type: 'error', message: 'target: "-f" is not an IP address' })).toMatchObject({ running: false, error: 'target: "-f" is not an IP address' });
+    expect(onStreamMessage(running, { type: 'error', message: 'target: "-f" is not an IP address' })).toMatchObject({
+      running: false,
+      error: 'target: "-f" is not an IP address',
+    });
   });
 
   it('keeps the last lines only', () => {

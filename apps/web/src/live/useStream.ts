@@ -38,7 +38,10 @@ export function onStreamMessage(s: StreamState, msg: StreamMessage): StreamState
     case 'start':
       return { ...s, capture: msg.capture ?? null };
     case 'line':
-      return { ...s, lines: s.lines.length >= MAX_LINES ? [...s.lines.slice(s.lines.length - MAX_LINES + 1), msg.text] : [...s.lines, msg.text] };
+      return {
+        ...s,
+        lines: s.lines.length >= MAX_LINES ? [...s.lines.slice(s.lines.length - MAX_LINES + 1), msg.text] : [...s.lines, msg.text],
+      };
     case 'dropped':
       return { ...s, dropped: msg.count };
     case 'exit':

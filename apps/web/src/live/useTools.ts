@@ -12,7 +12,10 @@ export function useTools(): ToolInfo[] {
       asked = null; // ask again next time: the server may have been down
       throw e;
     });
-    asked.then((l) => mounted && setList(l), () => {});
+    asked.then(
+      (l) => mounted && setList(l),
+      () => {},
+    );
     return () => {
       mounted = false;
     };

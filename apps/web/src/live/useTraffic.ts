@@ -29,7 +29,10 @@ export function useTraffic(): Traffic {
             const before = prev.links[Number(i)];
             const [a, b] = ends;
             if (!a || !b || !before?.[0] || !before[1]) continue;
-            next[Number(i)] = { aToB: Math.max(0, (a.txPackets - before[0].txPackets) / dt), bToA: Math.max(0, (b.txPackets - before[1].txPackets) / dt) };
+            next[Number(i)] = {
+              aToB: Math.max(0, (a.txPackets - before[0].txPackets) / dt),
+              bToA: Math.max(0, (b.txPackets - before[1].txPackets) / dt),
+            };
           }
           setTraffic(next);
         }

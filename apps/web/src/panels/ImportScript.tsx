@@ -29,7 +29,9 @@ export function ImportScript({ onClose, freeName }: { onClose: () => void; freeN
       <div className="modal-body">
         <div className="panel-head">
           <h2>Import script</h2>
-          <button type="button" aria-label="Close" onClick={onClose}>×</button>
+          <button type="button" aria-label="Close" onClick={onClose}>
+            ×
+          </button>
         </div>
         <div className="field">
           <label htmlFor="import-name">Lab name</label>
@@ -37,21 +39,42 @@ export function ImportScript({ onClose, freeName }: { onClose: () => void; freeN
         </div>
         <div className="field">
           <label htmlFor="import-text">Shell commands</label>
-          <textarea id="import-text" rows={14} value={text} onChange={(e) => setText(e.target.value)} placeholder={'ip netns add red\nip netns add blue\nip link add veth-red type veth peer name veth-blue\n…'} spellCheck={false} />
+          <textarea
+            id="import-text"
+            rows={14}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder={'ip netns add red\nip netns add blue\nip link add veth-red type veth peer name veth-blue\n…'}
+            spellCheck={false}
+          />
         </div>
         <div className="actions">
-          <button type="button" onClick={() => void preview()} disabled={!text.trim()}>Read commands</button>
-          <button type="button" className="primary" onClick={() => void create().catch((e: Error) => setError(e.message))} disabled={!result}>Create lab</button>
+          <button type="button" onClick={() => void preview()} disabled={!text.trim()}>
+            Read commands
+          </button>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void create().catch((e: Error) => setError(e.message))}
+            disabled={!result}
+          >
+            Create lab
+          </button>
         </div>
         {error && <p className="error">{error}</p>}
         {result && (
           <div className="import-result">
             <p>
-              {Object.keys(result.topology.nodes).length} nodes, {result.topology.links.length} links; {result.warnings.length} warning(s), {result.skipped.length} command(s) skipped because they only look.
+              {Object.keys(result.topology.nodes).length} nodes, {result.topology.links.length} links; {result.warnings.length} warning(s),{' '}
+              {result.skipped.length} command(s) skipped because they only look.
             </p>
             {result.warnings.length > 0 && (
               <ul className="issues" aria-label="Import warnings">
-                {result.warnings.map((w) => <li key={`${w.line}${w.text}`}>line {w.line}: {w.message} — <code>{w.text}</code></li>)}
+                {result.warnings.map((w) => (
+                  <li key={`${w.line}${w.text}`}>
+                    line {w.line}: {w.message} — <code>{w.text}</code>
+                  </li>
+                ))}
               </ul>
             )}
             <pre className="tool-out">{result.yaml}</pre>

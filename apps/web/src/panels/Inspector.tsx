@@ -1,4 +1,13 @@
-import { NODE_NAME, renameNode, updateEndpoint, updateNode, type NamespaceNode, type NodeSpec, type Topology, type TopologyIssue } from '@nslab/topology';
+import {
+  NODE_NAME,
+  renameNode,
+  updateEndpoint,
+  updateNode,
+  type NamespaceNode,
+  type NodeSpec,
+  type Topology,
+  type TopologyIssue,
+} from '@nslab/topology';
 import { nodeIsLive, useStore } from '../store';
 import { CheckField, issuesAt, listText, NumberField, Section, SelectField, TextField, textList } from './fields';
 import { NamespaceSettings } from './NamespaceSettings';
@@ -12,10 +21,22 @@ export function Inspector() {
   const issues = useStore((s) => s.issues);
   const { nodes, links } = selection;
   let body;
-  if (nodes.length + links.length === 0) body = <p className="hint">Select a node or a link to edit it. Drag items from the palette; connect two nodes by dragging from one's handle to another's.</p>;
-  else if (nodes.length === 1 && links.length === 0 && topology.nodes[nodes[0]!]) body = <NodeInspector key={nodes[0]} name={nodes[0]!} t={topology} issues={issues} />;
-  else if (links.length === 1 && nodes.length === 0 && topology.links[links[0]!]) body = <LinkInspector key={links[0]} index={links[0]!} t={topology} issues={issues} />;
-  else body = <p className="hint">{nodes.length} node(s) and {links.length} link(s) selected. Press Delete to remove them, Ctrl+C to copy.</p>;
+  if (nodes.length + links.length === 0)
+    body = (
+      <p className="hint">
+        Select a node or a link to edit it. Drag items from the palette; connect two nodes by dragging from one's handle to another's.
+      </p>
+    );
+  else if (nodes.length === 1 && links.length === 0 && topology.nodes[nodes[0]!])
+    body = <NodeInspector key={nodes[0]} name={nodes[0]!} t={topology} issues={issues} />;
+  else if (links.length === 1 && nodes.length === 0 && topology.links[links[0]!])
+    body = <LinkInspector key={links[0]} index={links[0]!} t={topology} issues={issues} />;
+  else
+    body = (
+      <p className="hint">
+        {nodes.length} node(s) and {links.length} link(s) selected. Press Delete to remove them, Ctrl+C to copy.
+      </p>
+    );
   return (
     <aside className="inspector" aria-label="Inspector">
       <h2>Inspector</h2>
@@ -30,9 +51,11 @@ function NodeInspector({ name, t, issues }: { name: string; t: Topology; issues:
   const say = useStore((s) => s.say);
   const node = t.nodes[name]!;
   const base = ['nodes', name];
-  const patch = (p: Partial<NodeSpec>, field: string) => apply(updateNode(useStore.getState().topology, name, p), { coalesce: `${name}.${field}` });
+  const patch = (p: Partial<NodeSpec>, field: string) =>
+    apply(updateNode(useStore.getState().topology, name, p), { coalesce: `${name}.${field}` });
   const rename = (to: string) => {
-    if (!NODE_NAME.test(to) || (node.kind === 'bridge' && to.length > 15)) return say(`"${to}" is not a valid ${node.kind === 'bridge' ? 'bridge' : 'node'} name yet`);
+    if (!NODE_NAME.test(to) || (node.kind === 'bridge' && to.length > 15))
+      return say(`"${to}" is not a valid ${node.kind === 'bridge' ? 'bridge' : 'node'} name yet`);
     if (useStore.getState().topology.nodes[to]) return say(`a node named "${to}" already exists`);
     say(null);
     apply(renameNode(useStore.getState().topology, name, to));
@@ -45,7 +68,14 @@ function NodeInspector({ name, t, issues }: { name: string; t: Topology; issues:
       <TextField label="Label" value={node.label ?? ''} onChange={(v) => patch({ label: v || undefined }, 'label')} />
       {node.kind === 'bridge' ? (
         <>
-          <TextField label="Addresses" value={listText(node.addresses)} onChange={(v) => patch({ addresses: textList(v) }, 'addresses')} issues={issuesAt(issues, [...base, 'addresses'])} placeholder="e.g. 10.0.0.1/24" mono />
+          <TextField
+            label="Addresses"
+            value={listText(node.addresses)}
+            onChange={(v) => patch({ addresses: textList(v) }, 'addresses')}
+            issues={issuesAt(issues, [...base, 'addresses'])}
+            placeholder="e.g. 10.0.0.1/24"
+            mono
+          />
           <CheckField label="STP (spanning tree)" checked={!!node.stp} onChange={(v) => patch({ stp: v || undefined }, 'stp')} />
           <SelectField
             label="Lives in"
@@ -69,17 +99,30 @@ function NodeInspector({ name, t, issues }: { name: string; t: Topology; issues:
 /** A namespace's interfaces (its link ends), with their addresses editable here. */
 function Interfaces({ name, t, issues }: { name: string; t: Topology; issues: TopologyIssue[] }) {
   const apply = useStore((s) => s.apply);
-  const ends = t.links.flatMap((l, i) => l.endpoints.map((e, end) => ({ e, i, end: end as 0 | 1, peer: l.endpoints[1 - end]! })).filter((x) => x.e.node === name));
-  if (ends.length === 0) return <Section title="Interfaces"><p className="hint">No links yet: drag from this node's handle to another node.</p></Section>;
+  const ends = t.links.flatMap((l, i) =>
+    l.endpoints.map((e, end) => ({ e, i, end: end as 0 | 1, peer: l.endpoints[1 - end]! })).filter((x) => x.e.node === name),
+  );
+  if (ends.length === 0)
+    return (
+      <Section title="Interfaces">
+        <p className="hint">No links yet: drag from this node's handle to another node.</p>
+      </Section>
+    );
   return (
     <Section title="Interfaces">
       {ends.map(({ e, i, end, peer }) => (
         <div className="iface" key={`${i}-${end}`}>
-          <div className="iface-title mono">{e.name} ↔ {peer.name} ({peer.node})</div>
+          <div className="iface-title mono">
+            {e.name} ↔ {peer.name} ({peer.node})
+          </div>
           <TextField
             label="Addresses"
             value={listText(e.addresses)}
-            onChange={(v) => apply(updateEndpoint(useStore.getState().topology, i, end, { addresses: textList(v) }), { coalesce: `l${i}.${end}.addresses` })}
+            onChange={(v) =>
+              apply(updateEndpoint(useStore.getState().topology, i, end, { addresses: textList(v) }), {
+                coalesce: `l${i}.${end}.addresses`,
+              })
+            }
             issues={issuesAt(issues, ['links', i, 'endpoints', end])}
             placeholder="e.g. 10.0.0.1/24"
             mono
@@ -93,19 +136,48 @@ function Interfaces({ name, t, issues }: { name: string; t: Topology; issues: To
 function LinkInspector({ index, t, issues }: { index: number; t: Topology; issues: TopologyIssue[] }) {
   const apply = useStore((s) => s.apply);
   const link = t.links[index]!;
-  const edit = (end: 0 | 1, p: Parameters<typeof updateEndpoint>[3], field: string) => apply(updateEndpoint(useStore.getState().topology, index, end, p), { coalesce: `l${index}.${end}.${field}` });
+  const edit = (end: 0 | 1, p: Parameters<typeof updateEndpoint>[3], field: string) =>
+    apply(updateEndpoint(useStore.getState().topology, index, end, p), { coalesce: `l${index}.${end}.${field}` });
   return (
     <form aria-label={`link ${link.endpoints[0].node} – ${link.endpoints[1].node}`} onSubmit={(e) => e.preventDefault()}>
-      <p className="hint">A veth pair: a virtual cable between {link.endpoints[0].node} and {link.endpoints[1].node}.</p>
+      <p className="hint">
+        A veth pair: a virtual cable between {link.endpoints[0].node} and {link.endpoints[1].node}.
+      </p>
       {link.endpoints.map((ep, end) => {
         const base = ['links', index, 'endpoints', end];
         const e = end as 0 | 1;
         return (
           <Section key={end} title={`${ep.node} end`}>
-            <TextField label="Name" value={ep.name} onChange={(v) => edit(e, { name: v }, 'name')} issues={issuesAt(issues, [...base, 'name'])} mono />
-            <TextField label="Addresses" value={listText(ep.addresses)} onChange={(v) => edit(e, { addresses: textList(v) }, 'addresses')} issues={issuesAt(issues, [...base, 'addresses'])} placeholder="e.g. 10.0.0.1/24" mono />
-            <TextField label="MAC" value={ep.mac ?? ''} onChange={(v) => edit(e, { mac: v || undefined }, 'mac')} issues={issuesAt(issues, [...base, 'mac'])} placeholder="(kernel picks one)" mono />
-            <NumberField label="MTU" value={ep.mtu} onChange={(v) => edit(e, { mtu: v }, 'mtu')} issues={issuesAt(issues, [...base, 'mtu'])} placeholder="(default 1500)" />
+            <TextField
+              label="Name"
+              value={ep.name}
+              onChange={(v) => edit(e, { name: v }, 'name')}
+              issues={issuesAt(issues, [...base, 'name'])}
+              mono
+            />
+            <TextField
+              label="Addresses"
+              value={listText(ep.addresses)}
+              onChange={(v) => edit(e, { addresses: textList(v) }, 'addresses')}
+              issues={issuesAt(issues, [...base, 'addresses'])}
+              placeholder="e.g. 10.0.0.1/24"
+              mono
+            />
+            <TextField
+              label="MAC"
+              value={ep.mac ?? ''}
+              onChange={(v) => edit(e, { mac: v || undefined }, 'mac')}
+              issues={issuesAt(issues, [...base, 'mac'])}
+              placeholder="(kernel picks one)"
+              mono
+            />
+            <NumberField
+              label="MTU"
+              value={ep.mtu}
+              onChange={(v) => edit(e, { mtu: v }, 'mtu')}
+              issues={issuesAt(issues, [...base, 'mtu'])}
+              placeholder="(default 1500)"
+            />
             <CaptureButton node={ep.node} iface={ep.name} />
           </Section>
         );
@@ -123,7 +195,11 @@ function CaptureButton({ node, iface }: { node: string; iface: string }) {
   const live = useStore(nodeIsLive(where ?? node));
   if (!lab || !where) return null;
   return (
-    <button type="button" disabled={!live} onClick={() => useDock.getState().open({ kind: 'capture', lab, node: where, iface, filter: '' })}>
+    <button
+      type="button"
+      disabled={!live}
+      onClick={() => useDock.getState().open({ kind: 'capture', lab, node: where, iface, filter: '' })}
+    >
       Capture on {iface}
     </button>
   );

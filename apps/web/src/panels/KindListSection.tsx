@@ -26,14 +26,26 @@ export function KindListSection(props: {
   const options = (f: FormField): Array<[string, string]> => {
     const source = f.options;
     const names =
-      source === 'interfaces' ? props.ifnames
-      : source === 'bridges' ? Object.entries(t.nodes).filter(([, n]) => n.kind === 'bridge' && n.netns === name).map(([b]) => b)
-      : source === 'host-interfaces' ? hostInterfaces(t)
-      : [...(source ?? [])];
+      source === 'interfaces'
+        ? props.ifnames
+        : source === 'bridges'
+          ? Object.entries(t.nodes)
+              .filter(([, n]) => n.kind === 'bridge' && n.netns === name)
+              .map(([b]) => b)
+          : source === 'host-interfaces'
+            ? hostInterfaces(t)
+            : [...(source ?? [])];
     return [['', f.none ?? '(none)'], ...names.map((n) => [n, n] as [string, string])];
   };
   return (
-    <Section title={list.title} action={<button type="button" onClick={() => patch([...items, list.newItem(items.length)], `${list.field}.add`)}>{list.addLabel}</button>}>
+    <Section
+      title={list.title}
+      action={
+        <button type="button" onClick={() => patch([...items, list.newItem(items.length)], `${list.field}.add`)}>
+          {list.addLabel}
+        </button>
+      }
+    >
       {items.map((item, i) => {
         const p = ['nodes', name, list.field, i];
         const set = (key: string, v: unknown) => replace(i, { ...item, [key]: v === '' ? undefined : v });
@@ -42,12 +54,52 @@ export function KindListSection(props: {
             {list.form.map((f) => {
               const at = issuesAt(issues, [...p, f.key]);
               const value = item[f.key];
-              if (f.type === 'number') return <NumberField key={f.key} label={f.label} value={value as number | undefined} onChange={(x) => set(f.key, x ?? f.empty)} issues={at} />;
-              if (f.type === 'list') return <TextField key={f.key} label={f.label} mono={f.mono} value={listText(value as string[] | undefined)} onChange={(x) => set(f.key, textList(x))} issues={at} />;
-              if (f.type === 'select') return <SelectField key={f.key} label={f.label} value={String(value ?? '')} options={withCurrent(options(f), value)} onChange={(x) => set(f.key, x)} issues={at} />;
-              return <TextField key={f.key} label={f.label} mono={f.mono} value={String(value ?? '')} onChange={(x) => set(f.key, x)} issues={at} />;
+              if (f.type === 'number')
+                return (
+                  <NumberField
+                    key={f.key}
+                    label={f.label}
+                    value={value as number | undefined}
+                    onChange={(x) => set(f.key, x ?? f.empty)}
+                    issues={at}
+                  />
+                );
+              if (f.type === 'list')
+                return (
+                  <TextField
+                    key={f.key}
+                    label={f.label}
+                    mono={f.mono}
+                    value={listText(value as string[] | undefined)}
+                    onChange={(x) => set(f.key, textList(x))}
+                    issues={at}
+                  />
+                );
+              if (f.type === 'select')
+                return (
+                  <SelectField
+                    key={f.key}
+                    label={f.label}
+                    value={String(value ?? '')}
+                    options={withCurrent(options(f), value)}
+                    onChange={(x) => set(f.key, x)}
+                    issues={at}
+                  />
+                );
+              return (
+                <TextField
+                  key={f.key}
+                  label={f.label}
+                  mono={f.mono}
+                  value={String(value ?? '')}
+                  onChange={(x) => set(f.key, x)}
+                  issues={at}
+                />
+              );
             })}
-            <button type="button" className="remove" onClick={() => replace(i, undefined)} aria-label={`remove ${list.rowLabel} ${i + 1}`}>×</button>
+            <button type="button" className="remove" onClick={() => replace(i, undefined)} aria-label={`remove ${list.rowLabel} ${i + 1}`}>
+              ×
+            </button>
           </div>
         );
       })}
@@ -58,7 +110,9 @@ export function KindListSection(props: {
 /** Interfaces the lab makes in the host namespace: bridges there and veth ends on the host node. */
 function hostInterfaces(t: Topology): string[] {
   const host = Object.entries(t.nodes).find(([, n]) => n.kind === 'host')?.[0];
-  const bridges = Object.entries(t.nodes).filter(([, n]) => n.kind === 'bridge' && (!n.netns || n.netns === host)).map(([b]) => b);
+  const bridges = Object.entries(t.nodes)
+    .filter(([, n]) => n.kind === 'bridge' && (!n.netns || n.netns === host))
+    .map(([b]) => b);
   const ends = t.links.flatMap((l) => l.endpoints.filter((e) => e.node === host).map((e) => e.name));
   return [...bridges, ...ends];
 }

@@ -52,54 +52,149 @@ export function LabBar() {
         {menu === 'labs' && (
           <div className="dropdown" role="menu" aria-label="Labs">
             {labs.map((l) => (
-              <button type="button" role="menuitem" key={l.name} className={l.name === lab ? 'current' : ''} onClick={() => (setMenu(null), void guard(store().openLab(l.name)))}>
+              <button
+                type="button"
+                role="menuitem"
+                key={l.name}
+                className={l.name === lab ? 'current' : ''}
+                onClick={() => (setMenu(null), void guard(store().openLab(l.name)))}
+              >
                 {l.name}
               </button>
             ))}
             <hr />
-            <button type="button" role="menuitem" onClick={() => (setMenu(null), newLab())}>New lab…</button>
+            <button type="button" role="menuitem" onClick={() => (setMenu(null), newLab())}>
+              New lab…
+            </button>
             {lab && (
               <>
-                <button type="button" role="menuitem" onClick={() => { setMenu(null); const to = window.prompt('Rename lab to', lab); if (to && to !== lab) void guard(store().renameLab(to)); }}>Rename…</button>
-                <button type="button" role="menuitem" onClick={() => { setMenu(null); const to = window.prompt('Name of the copy', freeName(`${lab}-copy`)); if (to) void guard(store().duplicateLab(to)); }}>Duplicate…</button>
-                <button type="button" role="menuitem" onClick={() => { setMenu(null); if (window.confirm(`Delete lab ${lab} and its history?`)) void guard(store().deleteLab()); }}>Delete…</button>
+                <button
+                  type="button"
+                  role="menuitem"
+                  onClick={() => {
+                    setMenu(null);
+                    const to = window.prompt('Rename lab to', lab);
+                    if (to && to !== lab) void guard(store().renameLab(to));
+                  }}
+                >
+                  Rename…
+                </button>
+                <button
+                  type="button"
+                  role="menuitem"
+                  onClick={() => {
+                    setMenu(null);
+                    const to = window.prompt('Name of the copy', freeName(`${lab}-copy`));
+                    if (to) void guard(store().duplicateLab(to));
+                  }}
+                >
+                  Duplicate…
+                </button>
+                <button
+                  type="button"
+                  role="menuitem"
+                  onClick={() => {
+                    setMenu(null);
+                    if (window.confirm(`Delete lab ${lab} and its history?`)) void guard(store().deleteLab());
+                  }}
+                >
+                  Delete…
+                </button>
               </>
             )}
             <hr />
-            <button type="button" role="menuitem" onClick={() => (setMenu(null), fileInput.current?.click())}>Import .yaml…</button>
-            <button type="button" role="menuitem" onClick={() => setMenu('import')}>Import script…</button>
-            <button type="button" role="menuitem" disabled={!health?.root} onClick={() => {
-              setMenu(null);
-              const name = freeName('from-host');
-              void guard(api.discover(true, name).then(async (r) => store().createLab(formatTopology(await autoLayout({ ...r.topology, name })))));
-            }}>Import from host</button>
+            <button type="button" role="menuitem" onClick={() => (setMenu(null), fileInput.current?.click())}>
+              Import .yaml…
+            </button>
+            <button type="button" role="menuitem" onClick={() => setMenu('import')}>
+              Import script…
+            </button>
+            <button
+              type="button"
+              role="menuitem"
+              disabled={!health?.root}
+              onClick={() => {
+                setMenu(null);
+                const name = freeName('from-host');
+                void guard(
+                  api.discover(true, name).then(async (r) => store().createLab(formatTopology(await autoLayout({ ...r.topology, name })))),
+                );
+              }}
+            >
+              Import from host
+            </button>
           </div>
         )}
-        <input ref={fileInput} type="file" accept=".yaml,.yml,.json" hidden aria-label="Import file" onChange={(e) => {
-          const f = e.target.files?.[0];
-          if (f) void guard(f.text().then((t) => importText(t, f.name.replace(/\.[^.]+$/, '').toLowerCase())));
-          e.target.value = '';
-        }} />
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".yaml,.yml,.json"
+          hidden
+          aria-label="Import file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void guard(f.text().then((t) => importText(t, f.name.replace(/\.[^.]+$/, '').toLowerCase())));
+            e.target.value = '';
+          }}
+        />
       </div>
       {menu === 'import' && <ImportScript onClose={() => setMenu(null)} freeName={freeName} />}
-      <TemplatesMenu open={menu === 'templates'} toggle={() => setMenu(menu === 'templates' ? null : 'templates')} onPick={(t) => (setMenu(null), void guard(importText(t.text, t.id)))} />
-      {lab && <HistoryMenu lab={lab} open={menu === 'history'} toggle={() => setMenu(menu === 'history' ? null : 'history')} onPick={(rev) => (setMenu(null), void guard(store().restore(rev)))} />}
-      <span className="save-state" aria-live="polite">{lab ? (saving === 'saved' ? 'saved' : saving === 'error' ? 'not saved' : 'saving…') : ''}</span>
+      <TemplatesMenu
+        open={menu === 'templates'}
+        toggle={() => setMenu(menu === 'templates' ? null : 'templates')}
+        onPick={(t) => (setMenu(null), void guard(importText(t.text, t.id)))}
+      />
+      {lab && (
+        <HistoryMenu
+          lab={lab}
+          open={menu === 'history'}
+          toggle={() => setMenu(menu === 'history' ? null : 'history')}
+          onPick={(rev) => (setMenu(null), void guard(store().restore(rev)))}
+        />
+      )}
+      <span className="save-state" aria-live="polite">
+        {lab ? (saving === 'saved' ? 'saved' : saving === 'error' ? 'not saved' : 'saving…') : ''}
+      </span>
       <span className="spacer" />
       {lab && (
         <>
-          <output className={`lab-status state-${connection === 'down' ? 'unknown' : (status?.state ?? 'unknown')}`} role="status" aria-label="Lab status" title={status?.error ?? status?.differences.map((d) => d.reason).join('\n') ?? ''}>
-            {connection === 'down' ? 'Server unreachable' : progress?.running ? (progress.op === 'deploy' ? 'Deploying…' : 'Destroying…') : (status?.label ?? '…')}
+          <output
+            className={`lab-status state-${connection === 'down' ? 'unknown' : (status?.state ?? 'unknown')}`}
+            role="status"
+            aria-label="Lab status"
+            title={status?.error ?? status?.differences.map((d) => d.reason).join('\n') ?? ''}
+          >
+            {connection === 'down'
+              ? 'Server unreachable'
+              : progress?.running
+                ? progress.op === 'deploy'
+                  ? 'Deploying…'
+                  : 'Destroying…'
+                : (status?.label ?? '…')}
           </output>
           {progress && (progress.running || progress.error) && (
             <span className="progress">
               {progress.running && <progress max={progress.total || 1} value={progress.done} aria-label={`${progress.op} progress`} />}
-              <span className="progress-text" title={progress.error ?? progress.current ?? ''}>{progress.error ? `failed: ${progress.error}` : `${progress.done}/${progress.total || '?'} ${progress.current ?? ''}`}</span>
+              <span className="progress-text" title={progress.error ?? progress.current ?? ''}>
+                {progress.error ? `failed: ${progress.error}` : `${progress.done}/${progress.total || '?'} ${progress.current ?? ''}`}
+              </span>
             </span>
           )}
           <CheckButton />
           <PingAll />
-          <button type="button" className="primary" disabled={busy || !health?.root || hasErrors} title={!health?.root ? 'plan-only mode: the server is not root' : hasErrors ? 'fix the errors first' : 'make the host match this design'} onClick={() => void guard(store().deploy())}>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || !health?.root || hasErrors}
+            title={
+              !health?.root
+                ? 'plan-only mode: the server is not root'
+                : hasErrors
+                  ? 'fix the errors first'
+                  : 'make the host match this design'
+            }
+            onClick={() => void guard(store().deploy())}
+          >
             Deploy
           </button>
           <button type="button" disabled={busy || !health?.root} onClick={() => void guard(store().destroy())}>
@@ -118,7 +213,9 @@ function TemplatesMenu({ open, toggle, onPick }: { open: boolean; toggle: () => 
   }, [open, templates.length]);
   return (
     <div className="menu">
-      <button type="button" aria-expanded={open} onClick={toggle}>Templates</button>
+      <button type="button" aria-expanded={open} onClick={toggle}>
+        Templates
+      </button>
       {open && (
         <div className="dropdown wide" role="menu" aria-label="Templates">
           {templates.map((t) => (
@@ -141,13 +238,21 @@ function HistoryMenu({ lab, open, toggle, onPick }: { lab: string; open: boolean
   }, [open, lab, rev]);
   return (
     <div className="menu">
-      <button type="button" aria-expanded={open} onClick={toggle}>History</button>
+      <button type="button" aria-expanded={open} onClick={toggle}>
+        History
+      </button>
       {open && (
         <div className="dropdown wide" role="menu" aria-label="Revisions">
           {revs.map((r) => (
             <div className="rev" key={r.rev}>
-              <span>#{r.rev} {new Date(r.createdAt).toLocaleString()} {r.message}</span>
-              {r.rev !== rev && <button type="button" role="menuitem" onClick={() => onPick(r.rev)}>Restore #{r.rev}</button>}
+              <span>
+                #{r.rev} {new Date(r.createdAt).toLocaleString()} {r.message}
+              </span>
+              {r.rev !== rev && (
+                <button type="button" role="menuitem" onClick={() => onPick(r.rev)}>
+                  Restore #{r.rev}
+                </button>
+              )}
             </div>
           ))}
         </div>

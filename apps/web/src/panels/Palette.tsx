@@ -18,13 +18,24 @@ export function Palette() {
   };
   const addCentered = (kind: NodeKind) => {
     const box = document.querySelector('.canvas')!.getBoundingClientRect();
-    const at = flow.screenToFlowPosition({ x: box.left + box.width / 2 + (Math.random() - 0.5) * 120, y: box.top + box.height / 2 + (Math.random() - 0.5) * 120 });
+    const at = flow.screenToFlowPosition({
+      x: box.left + box.width / 2 + (Math.random() - 0.5) * 120,
+      y: box.top + box.height / 2 + (Math.random() - 0.5) * 120,
+    });
     addAt(kind, at);
   };
   return (
     <nav className="palette" aria-label="Palette">
       {ITEMS.map((i) => (
-        <button key={i.kind} type="button" draggable className={`palette-item kind-${i.kind}`} title={i.hint} onDragStart={(e) => onDragStart(e, i.kind)} onClick={() => addCentered(i.kind)}>
+        <button
+          key={i.kind}
+          type="button"
+          draggable
+          className={`palette-item kind-${i.kind}`}
+          title={i.hint}
+          onDragStart={(e) => onDragStart(e, i.kind)}
+          onClick={() => addCentered(i.kind)}
+        >
           {i.title}
         </button>
       ))}

@@ -36,15 +36,23 @@ export function PlanPanel() {
       {health && !health.root && <p className="hint">Plan-only mode: planned against an empty host.</p>}
       {errors.length > 0 ? (
         <div className="plan-blocked">
-          <p>Fix {errors.length} error{errors.length > 1 ? 's' : ''} to see what deploy would run:</p>
+          <p>
+            Fix {errors.length} error{errors.length > 1 ? 's' : ''} to see what deploy would run:
+          </p>
           <ul className="issues">
-            {errors.slice(0, 20).map((i) => <li key={formatIssue(i)}>{formatIssue(i)}</li>)}
+            {errors.slice(0, 20).map((i) => (
+              <li key={formatIssue(i)}>{formatIssue(i)}</li>
+            ))}
           </ul>
         </div>
       ) : error ? (
         <p className="error">{error}</p>
       ) : plan && plan.conflicts.length > 0 ? (
-        <ul className="issues">{plan.conflicts.map((c) => <li key={c.message}>{formatIssue(c)}</li>)}</ul>
+        <ul className="issues">
+          {plan.conflicts.map((c) => (
+            <li key={c.message}>{formatIssue(c)}</li>
+          ))}
+        </ul>
       ) : !plan ? (
         <p className="hint">Planning…</p>
       ) : plan.steps.length === 0 ? (

@@ -19,21 +19,36 @@ export function YamlPanel() {
   /** A standalone bash script that builds the lab on a machine without nslab (same as nslab export-script). */
   const exportScript = () => {
     const plan = planDeploy(emptyObserved(topology.name), desiredState(topology));
-    download(renderPlanScript(plan, { header: `builds lab "${topology.name}" on a host without nslab (exported by nslab)`, strict: true }), 'text/x-shellscript', `${lab ?? 'lab'}.sh`);
+    download(
+      renderPlanScript(plan, { header: `builds lab "${topology.name}" on a host without nslab (exported by nslab)`, strict: true }),
+      'text/x-shellscript',
+      `${lab ?? 'lab'}.sh`,
+    );
   };
   return (
     <section className="yaml" aria-label="YAML">
       <div className="panel-head">
         <h2>YAML</h2>
         <span className="actions">
-          <button type="button" onClick={exportFile}>Export .yaml</button>
-          <button type="button" onClick={exportScript} disabled={!valid} title={valid ? 'a bash script that builds this lab without nslab' : 'fix the errors first'}>Export script</button>
+          <button type="button" onClick={exportFile}>
+            Export .yaml
+          </button>
+          <button
+            type="button"
+            onClick={exportScript}
+            disabled={!valid}
+            title={valid ? 'a bash script that builds this lab without nslab' : 'fix the errors first'}
+          >
+            Export script
+          </button>
         </span>
       </div>
       <textarea aria-label="Lab YAML" value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
       {textIssues.length > 0 && (
         <ul className="issues" aria-label="YAML problems">
-          {textIssues.map((i) => <li key={formatIssue(i)}>{formatIssue(i)}</li>)}
+          {textIssues.map((i) => (
+            <li key={formatIssue(i)}>{formatIssue(i)}</li>
+          ))}
         </ul>
       )}
     </section>

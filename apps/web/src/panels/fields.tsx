@@ -19,7 +19,14 @@ function Problems({ id, issues }: { id: string; issues: TopologyIssue[] }) {
   );
 }
 
-export function TextField(props: { label: string; value: string; onChange: (v: string) => void; issues?: TopologyIssue[]; placeholder?: string; mono?: boolean }) {
+export function TextField(props: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  issues?: TopologyIssue[];
+  placeholder?: string;
+  mono?: boolean;
+}) {
   const id = useId();
   const problems = props.issues ?? [];
   return (
@@ -40,7 +47,13 @@ export function TextField(props: { label: string; value: string; onChange: (v: s
   );
 }
 
-export function NumberField(props: { label: string; value: number | undefined; onChange: (v: number | undefined) => void; issues?: TopologyIssue[]; placeholder?: string }) {
+export function NumberField(props: {
+  label: string;
+  value: number | undefined;
+  onChange: (v: number | undefined) => void;
+  issues?: TopologyIssue[];
+  placeholder?: string;
+}) {
   return (
     <TextField
       label={props.label}
@@ -57,19 +70,29 @@ export function CheckField(props: { label: string; checked: boolean; onChange: (
   return (
     <div className="field check">
       <input id={id} type="checkbox" checked={props.checked} onChange={(e) => props.onChange(e.target.checked)} />
-      <label htmlFor={id} title={props.hint}>{props.label}</label>
+      <label htmlFor={id} title={props.hint}>
+        {props.label}
+      </label>
     </div>
   );
 }
 
-export function SelectField(props: { label: string; value: string; options: Array<[string, string]>; onChange: (v: string) => void; issues?: TopologyIssue[] }) {
+export function SelectField(props: {
+  label: string;
+  value: string;
+  options: Array<[string, string]>;
+  onChange: (v: string) => void;
+  issues?: TopologyIssue[];
+}) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
       <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
         {props.options.map(([v, l]) => (
-          <option key={v} value={v}>{l}</option>
+          <option key={v} value={v}>
+            {l}
+          </option>
         ))}
       </select>
       <Problems id={`${id}-e`} issues={props.issues ?? []} />

@@ -14,7 +14,8 @@ export interface ScriptLine {
   output?: boolean;
 }
 
-const PROMPT = /^(?:[\w.-]+@[\w.-]+:\S*\s*[#$]|#|\$)\s+((?:sudo|ip|ping|ethtool|bridge|iptables|sysctl|tcpdump|nsenter|lsns|curl|route|cat|echo|pgrep|ls)\b.*)$/;
+const PROMPT =
+  /^(?:[\w.-]+@[\w.-]+:\S*\s*[#$]|#|\$)\s+((?:sudo|ip|ping|ethtool|bridge|iptables|sysctl|tcpdump|nsenter|lsns|curl|route|cat|echo|pgrep|ls)\b.*)$/;
 const USER_PROMPT = /^[\w.-]+@[\w.-]+:\S*\s*[#$]\s*(.*)$/;
 
 export function scriptLines(input: string): ScriptLine[] {

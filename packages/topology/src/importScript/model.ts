@@ -76,17 +76,41 @@ export class ScriptModel {
       bridgeNames.set(`${b.ns}/${b.name}`, node);
     }
     const nodeOf = (ns: Ns) => (ns === '' ? 'host' : ns);
-    const hasHostStuff = this.hostUsed && (this.ifaces.some((i) => i.ns === '' && i.kind !== 'bridge') || hasContent(this.namespaces.get('')!));
+    const hasHostStuff =
+      this.hostUsed && (this.ifaces.some((i) => i.ns === '' && i.kind !== 'bridge') || hasContent(this.namespaces.get('')!));
     for (const [ns, s] of this.namespaces) {
       if (ns === '' && !hasHostStuff) continue;
-      const vxlans = this.ifaces.filter((i) => i.ns === ns && i.kind === 'vxlan').map((i) => ({ name: i.name, ...i.vxlan!, ...(i.master ? { bridge: bridgeNode(i.ns, i.master) } : {}), ...(i.addresses.length ? { addresses: i.addresses } : {}) }));
-      const macvlans = this.ifaces.filter((i) => i.ns === ns && i.kind === 'macvlan').map((i) => ({ name: i.name, parent: bridgeNode('', i.macvlan!.parent), ...(i.macvlan!.mode ? { mode: i.macvlan!.mode } : {}), ...(i.addresses.length ? { addresses: i.addresses } : {}), ...(i.mac ? { mac: i.mac } : {}), ...(i.mtu ? { mtu: i.mtu } : {}) }));
+      const vxlans = this.ifaces
+        .filter((i) => i.ns === ns && i.kind === 'vxlan')
+        .map((i) => ({
+          name: i.name,
+          ...i.vxlan!,
+          ...(i.master ? { bridge: bridgeNode(i.ns, i.master) } : {}),
+          ...(i.addresses.length ? { addresses: i.addresses } : {}),
+        }));
+      const macvlans = this.ifaces
+        .filter((i) => i.ns === ns && i.kind === 'macvlan')
+        .map((i) => ({
+          name: i.name,
+          parent: bridgeNode('', i.macvlan!.parent),
+          ...(i.macvlan!.mode ? { mode: i.macvlan!.mode } : {}),
+          ...(i.addresses.length ? { addresses: i.addresses } : {}),
+          ...(i.mac ? { mac: i.mac } : {}),
+          ...(i.mtu ? { mtu: i.mtu } : {}),
+        }));
       nodes[nodeOf(ns)] = {
         kind: ns === '' ? 'host' : 'netns',
         ...(s.routes.length ? { routes: s.routes } : {}),
         ...(Object.keys(s.sysctls).length ? { sysctls: s.sysctls } : {}),
         ...(s.nat.length ? { nat: s.nat } : {}),
-        ...(s.forward.length || s.forwardPolicy ? { firewall: { ...(s.forwardPolicy ? { forwardPolicy: s.forwardPolicy } : {}), ...(s.forward.length ? { forward: s.forward } : {}) } } : {}),
+        ...(s.forward.length || s.forwardPolicy
+          ? {
+              firewall: {
+                ...(s.forwardPolicy ? { forwardPolicy: s.forwardPolicy } : {}),
+                ...(s.forward.length ? { forward: s.forward } : {}),
+              },
+            }
+          : {}),
         ...(vxlans.length ? { vxlans } : {}),
         ...(macvlans.length ? { macvlans } : {}),
       } as Topology['nodes'][string];

@@ -30,7 +30,13 @@ export const bridge: LinkKindModule<'bridge', BridgeAddStep> = {
     for (const [name, node] of Object.entries(kit.topology.nodes)) {
       if (node.kind !== 'bridge') continue;
       const path = ['nodes', name];
-      kit.add(kit.scopeOfNode.get(name)!, { name, kind: 'bridge', node: name, path, addresses: kit.addresses(node.addresses, [...path, 'addresses']) });
+      kit.add(kit.scopeOfNode.get(name)!, {
+        name,
+        kind: 'bridge',
+        node: name,
+        path,
+        addresses: kit.addresses(node.addresses, [...path, 'addresses']),
+      });
     }
   },
   desired(iface, r) {
@@ -45,7 +51,14 @@ export const bridge: LinkKindModule<'bridge', BridgeAddStep> = {
   },
   create(ctx, key, d) {
     const netns = ctx.des(key)!.netns;
-    ctx.push(key, { kind: 'bridge.add', netns, node: d.name, name: d.name, stp: d.stp ?? false, reason: `create bridge ${d.name} in ${where(netns)}: a virtual switch; interfaces plugged into it share one L2 segment` });
+    ctx.push(key, {
+      kind: 'bridge.add',
+      netns,
+      node: d.name,
+      name: d.name,
+      stp: d.stp ?? false,
+      reason: `create bridge ${d.name} in ${where(netns)}: a virtual switch; interfaces plugged into it share one L2 segment`,
+    });
     markIfHost(ctx, netns, d.name);
   },
   command: (s) => ipCommand('link', 'add', 'name', s.name, 'type', 'bridge', ...(s.stp ? ['stp_state', '1'] : [])),
@@ -57,7 +70,12 @@ export const bridge: LinkKindModule<'bridge', BridgeAddStep> = {
     if (l.master) kit.warn(`it is plugged into ${l.master}; a bridge inside a bridge cannot be written, so it is left unplugged`);
     const netns = kit.netns === null ? undefined : kit.nodeOf(kit.netns);
     const { addresses } = kit.common(l);
-    const node = { kind: 'bridge' as const, ...(netns ? { netns } : {}), ...(addresses ? { addresses } : {}), ...(l.stp ? { stp: true } : {}) };
+    const node = {
+      kind: 'bridge' as const,
+      ...(netns ? { netns } : {}),
+      ...(addresses ? { addresses } : {}),
+      ...(l.stp ? { stp: true } : {}),
+    };
     if (kit.addBridge(node) === undefined) kit.warn('no free node name fits it; left out, and what is plugged into it is left unplugged');
   },
 };

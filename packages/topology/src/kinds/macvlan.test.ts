@@ -38,14 +38,21 @@ describe('[M1] macvlan, one kind module', () => {
 
   it('[M2] a parent the lab does not make is a warning (it must exist on the host), a bad name an error', () => {
     const warn = parsed(LAB.replace('parent: br-mv, addresses: [10.9.0.11/24]', 'parent: eth0, addresses: [10.9.0.11/24]'));
-    expect(warn.issues).toContainEqual(expect.objectContaining({ code: 'ref.host-interface', path: ['nodes', 'a', 'macvlans', 0, 'parent'], severity: 'warning' }));
+    expect(warn.issues).toContainEqual(
+      expect.objectContaining({ code: 'ref.host-interface', path: ['nodes', 'a', 'macvlans', 0, 'parent'], severity: 'warning' }),
+    );
     const bad = parsed(LAB.replace('parent: br-mv, addresses: [10.9.0.11/24]', 'parent: "-x", addresses: [10.9.0.11/24]'));
     expect(bad.issues).toContainEqual(expect.objectContaining({ code: 'name.interface', path: ['nodes', 'a', 'macvlans', 0, 'parent'] }));
   });
 
   it('[M2] two macvlans on one parent are one L2 segment: a duplicate address is reported', () => {
     const r = parsed(LAB.replace('10.9.0.12/24', '10.9.0.11/24'));
-    expect(r.issues).toContainEqual(expect.objectContaining({ code: 'addr.duplicate', message: expect.stringMatching(/10\.9\.0\.11 is already used by mv0 in (a|b) .* on the same L2 segment/) }));
+    expect(r.issues).toContainEqual(
+      expect.objectContaining({
+        code: 'addr.duplicate',
+        message: expect.stringMatching(/10\.9\.0\.11 is already used by mv0 in (a|b) .* on the same L2 segment/),
+      }),
+    );
   });
 
   it('[M3] plans: made on the host on its parent and moved into its namespace, after the bridge', () => {
@@ -89,8 +96,19 @@ describe('[M1] macvlan, one kind module', () => {
   });
 
   it('[M5] imports `ip link add … type macvlan` and its move into a namespace', () => {
-    const r = importScript(['ip netns add ns1', 'ip link add mv1 link eth0 type macvlan mode bridge', 'ip link set mv1 netns ns1', 'ip -n ns1 addr add 10.9.1.2/24 dev mv1'].join('\n'), 'imv');
-    expect(r.topology?.nodes.ns1).toMatchObject({ kind: 'netns', macvlans: [{ name: 'mv1', parent: 'eth0', mode: 'bridge', addresses: ['10.9.1.2/24'] }] });
+    const r = importScript(
+      [
+        'ip netns add ns1',
+        'ip link add mv1 link eth0 type macvlan mode bridge',
+        'ip link set mv1 netns ns1',
+        'ip -n ns1 addr add 10.9.1.2/24 dev mv1',
+      ].join('\n'),
+      'imv',
+    );
+    expect(r.topology?.nodes.ns1).toMatchObject({
+      kind: 'netns',
+      macvlans: [{ name: 'mv1', parent: 'eth0', mode: 'bridge', addresses: ['10.9.1.2/24'] }],
+    });
     const inside = importScript(['ip netns add ns1', 'ip -n ns1 link add mv1 link eth0 type macvlan'].join('\n'), 'imv');
     expect(inside.warnings.map((w) => w.message).join('\n')).toMatch(/nslab makes macvlans on interfaces of the host/);
   });

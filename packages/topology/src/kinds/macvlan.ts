@@ -33,7 +33,14 @@ export interface MacvlanParams {
   mode: MacvlanMode;
 }
 
-export type MacvlanAddStep = StepBase & { kind: 'macvlan.add'; name: string; macvlan: MacvlanParams; into: Netns; mac?: string; mtu?: number };
+export type MacvlanAddStep = StepBase & {
+  kind: 'macvlan.add';
+  name: string;
+  macvlan: MacvlanParams;
+  into: Netns;
+  mac?: string;
+  mtu?: number;
+};
 
 declare module '../state.js' {
   interface LinkKinds {
@@ -75,7 +82,13 @@ export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
       const scopeKey = kit.scopeOfNode.get(name)!;
       (node.macvlans ?? []).forEach((mv, i) => {
         const path = ['nodes', name, 'macvlans', i];
-        kit.add(scopeKey, { name: mv.name, kind: 'macvlan', node: name, path, addresses: kit.addresses(mv.addresses, [...path, 'addresses']) });
+        kit.add(scopeKey, {
+          name: mv.name,
+          kind: 'macvlan',
+          node: name,
+          path,
+          addresses: kit.addresses(mv.addresses, [...path, 'addresses']),
+        });
         // Macvlans share their parent's segment (what is plugged into it, and each other).
         kit.join(`${scopeKey}/${mv.name}`, `${HOST_KEY}/${mv.parent}`);
       });
@@ -87,16 +100,27 @@ export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
       const path = [...ctx.base, 'macvlans', i];
       checkIfName(mv.name, [...path, 'name'], ctx.list);
       checkIfName(mv.parent, [...path, 'parent'], ctx.list);
-      if (mv.mac !== undefined && !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(mv.mac)) ctx.list.error('link.mac', [...path, 'mac'], `${JSON.stringify(mv.mac)} is not a MAC address (like 02:00:00:00:00:01)`);
+      if (mv.mac !== undefined && !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(mv.mac))
+        ctx.list.error('link.mac', [...path, 'mac'], `${JSON.stringify(mv.mac)} is not a MAC address (like 02:00:00:00:00:01)`);
       const lab = host?.interfaces.get(mv.parent)?.[0];
       if (ctx.isHost && mv.parent === mv.name) ctx.list.error('ref.interface', [...path, 'parent'], 'a macvlan cannot be its own parent');
-      else if (lab && lab.kind === 'macvlan') ctx.list.error('ref.interface', [...path, 'parent'], `"${mv.parent}" is itself a macvlan; give the parent it is on`);
-      else if (!lab) ctx.list.warn('ref.host-interface', [...path, 'parent'], `"${mv.parent}" is not an interface this lab makes on the host; it must already exist there`);
+      else if (lab && lab.kind === 'macvlan')
+        ctx.list.error('ref.interface', [...path, 'parent'], `"${mv.parent}" is itself a macvlan; give the parent it is on`);
+      else if (!lab)
+        ctx.list.warn(
+          'ref.host-interface',
+          [...path, 'parent'],
+          `"${mv.parent}" is not an interface this lab makes on the host; it must already exist there`,
+        );
     });
   },
   desired(iface, r) {
     const spec = listEntry<MacvlanSpec>(r, iface.path);
-    return { macvlan: { parent: spec.parent, mode: spec.mode ?? 'bridge' }, ...(spec.mac ? { mac: normaliseMac(spec.mac) } : {}), ...(spec.mtu ? { mtu: spec.mtu } : {}) };
+    return {
+      macvlan: { parent: spec.parent, mode: spec.mode ?? 'bridge' },
+      ...(spec.mac ? { mac: normaliseMac(spec.mac) } : {}),
+      ...(spec.mtu ? { mtu: spec.mtu } : {}),
+    };
   },
   identity: (l) => ({ parent: l.macvlan?.parent, mode: l.macvlan?.mode }),
   identityWords: 'parent or mode',
@@ -105,15 +129,41 @@ export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
     const m = d.macvlan!;
     // Made on the host, where its parent is, and moved into its namespace in the same command.
     ctx.push(HOST_KEY, {
-      kind: 'macvlan.add', netns: null, node: des.node, name: d.name, macvlan: m, into: des.netns, mac: d.mac, mtu: d.mtu,
+      kind: 'macvlan.add',
+      netns: null,
+      node: des.node,
+      name: d.name,
+      macvlan: m,
+      into: des.netns,
+      mac: d.mac,
+      mtu: d.mtu,
       reason: `create macvlan ${d.name} on ${m.parent} (mode ${m.mode}) for ${where(des.netns)}: an interface with its own MAC address on the parent's wire`,
     });
     markIfHost(ctx, des.netns, d.name);
   },
   command: (s) =>
-    ipCommand('link', 'add', 'link', s.macvlan.parent, 'name', s.name, ...(s.mac ? ['address', s.mac] : []), ...(s.mtu ? ['mtu', String(s.mtu)] : []),
-      ...(s.into !== null ? ['netns', s.into] : []), 'type', 'macvlan', 'mode', s.macvlan.mode),
-  inverse: (s) => ({ netns: s.into, node: s.node, kind: 'link.del', name: s.name, reason: `undo: remove macvlan ${s.name} from ${scopeLabel(s.into)}` }),
+    ipCommand(
+      'link',
+      'add',
+      'link',
+      s.macvlan.parent,
+      'name',
+      s.name,
+      ...(s.mac ? ['address', s.mac] : []),
+      ...(s.mtu ? ['mtu', String(s.mtu)] : []),
+      ...(s.into !== null ? ['netns', s.into] : []),
+      'type',
+      'macvlan',
+      'mode',
+      s.macvlan.mode,
+    ),
+  inverse: (s) => ({
+    netns: s.into,
+    node: s.node,
+    kind: 'link.del',
+    name: s.name,
+    reason: `undo: remove macvlan ${s.name} from ${scopeLabel(s.into)}`,
+  }),
   phase: () => 2,
   creates: (s) => [{ netns: s.into, name: s.name }],
   observe(l, kit) {
@@ -124,11 +174,16 @@ export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
   toLab(l, kit) {
     const m = l.macvlan;
     if (!m || m.parent === '?') return kit.warn('its parent interface was not found in the host namespace; left out');
-    if (l.master !== undefined) kit.warn(`it is plugged into ${l.master}; a macvlan on a bridge cannot be written, so it is left unplugged`);
+    if (l.master !== undefined)
+      kit.warn(`it is plugged into ${l.master}; a macvlan on a bridge cannot be written, so it is left unplugged`);
     const { addresses, mac, mtu } = kit.common(l);
     kit.addToList('macvlans', {
-      name: l.name, parent: m.parent, ...(m.mode !== 'bridge' ? { mode: m.mode } : {}),
-      ...(addresses ? { addresses } : {}), ...(mac ? { mac } : {}), ...(mtu ? { mtu } : {}),
+      name: l.name,
+      parent: m.parent,
+      ...(m.mode !== 'bridge' ? { mode: m.mode } : {}),
+      ...(addresses ? { addresses } : {}),
+      ...(mac ? { mac } : {}),
+      ...(mtu ? { mtu } : {}),
     });
   },
   edges(t) {

@@ -6,7 +6,13 @@ import type { Netns } from '../resolveTopology.js';
 import type { Step } from '../step.js';
 
 export function aliasStep(name: string, mark: string): Step {
-  return { kind: 'link.set', netns: null, name, set: { alias: mark }, reason: `mark ${name} as the lab's (alias ${mark}), so nslab can prove it owns it` };
+  return {
+    kind: 'link.set',
+    netns: null,
+    name,
+    set: { alias: mark },
+    reason: `mark ${name} as the lab's (alias ${mark}), so nslab can prove it owns it`,
+  };
 }
 
 /** A link created in the host namespace carries the lab's mark; inside a lab namespace the namespace's mark covers it. */

@@ -71,7 +71,11 @@ export const veth: LinkKindModule<'veth', VethAddStep> = {
     const ep = spec.endpoints[iface.link!.end];
     const other = spec.endpoints[1 - iface.link!.end]!;
     const otherScope = r.scopes.get(r.scopeOfNode.get(other.node)!)!;
-    return { peer: { netns: otherScope.netns, name: other.name }, ...(ep.mac ? { mac: normaliseMac(ep.mac) } : {}), ...(ep.mtu ? { mtu: ep.mtu } : {}) };
+    return {
+      peer: { netns: otherScope.netns, name: other.name },
+      ...(ep.mac ? { mac: normaliseMac(ep.mac) } : {}),
+      ...(ep.mtu ? { mtu: ep.mtu } : {}),
+    };
   },
   identity: (l) => ({ name: l.peer?.name, netns: l.peer?.netns }),
   identityWords: 'peer',
@@ -85,7 +89,9 @@ export const veth: LinkKindModule<'veth', VethAddStep> = {
     const p = ctx.des(peerKey)!.links[d.peer!.name]!;
     ctx.created.add(linkId(peerKey, p.name));
     ctx.push(HOST_KEY, {
-      kind: 'veth.add', netns: null, node: des.node,
+      kind: 'veth.add',
+      netns: null,
+      node: des.node,
       a: { netns, name: d.name, mac: d.mac, mtu: d.mtu },
       b: { netns: d.peer!.netns, name: p.name, mac: p.mac, mtu: p.mtu },
       reason: `create a veth pair, a virtual cable: ${d.name} in ${scopeLabel(netns)} ↔ ${p.name} in ${scopeLabel(d.peer!.netns)}`,
@@ -115,7 +121,8 @@ export const veth: LinkKindModule<'veth', VethAddStep> = {
     const a = vethEndpoint(l, kit.netns, kit);
     const b = vethEndpoint(other, peer.netns, kit);
     if (!a || !b) return kit.warn(`one end is in a namespace that is not part of this lab; left out`);
-    if (a.node === b.node) return kit.warn(`both ends, ${l.name} and ${other.name}, are on node ${a.node}; a link joins two nodes, so it is left out`);
+    if (a.node === b.node)
+      return kit.warn(`both ends, ${l.name} and ${other.name}, are on node ${a.node}; a link joins two nodes, so it is left out`);
     kit.addLink({ endpoints: [a, b] });
   },
 };
@@ -123,7 +130,8 @@ export const veth: LinkKindModule<'veth', VethAddStep> = {
 /** One end of a veth as a link endpoint: on the bridge it is plugged into, else on its namespace's node. */
 function vethEndpoint(l: LinkState, netns: Netns, kit: ToLabKit): EndpointSpec | undefined {
   const bridge = l.master === undefined ? undefined : kit.bridgeOf(netns, l.master);
-  if (l.master !== undefined && bridge === undefined) kit.warn(`${l.name} is plugged into ${l.master}, which is not a bridge of this lab; it is left unplugged`);
+  if (l.master !== undefined && bridge === undefined)
+    kit.warn(`${l.name} is plugged into ${l.master}, which is not a bridge of this lab; it is left unplugged`);
   const node = bridge ?? kit.nodeOf(netns);
   return node === undefined ? undefined : { node, name: l.name, ...kit.common(l) };
 }

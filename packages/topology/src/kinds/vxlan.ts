@@ -80,7 +80,14 @@ export const vxlan: LinkKindModule<'vxlan', VxlanAddStep> = {
       const scopeKey = kit.scopeOfNode.get(name)!;
       (node.vxlans ?? []).forEach((vx, i) => {
         const path = ['nodes', name, 'vxlans', i];
-        kit.add(scopeKey, { name: vx.name, kind: 'vxlan', node: name, path, addresses: kit.addresses(vx.addresses, [...path, 'addresses']), master: vx.bridge });
+        kit.add(scopeKey, {
+          name: vx.name,
+          kind: 'vxlan',
+          node: name,
+          path,
+          addresses: kit.addresses(vx.addresses, [...path, 'addresses']),
+          master: vx.bridge,
+        });
         if (vx.bridge) kit.join(`${scopeKey}/${vx.name}`, `${scopeKey}/${vx.bridge}`);
         // Tunnels with the same VNI and port extend one L2 segment across namespaces.
         kit.join(`${scopeKey}/${vx.name}`, `vni/${vx.vni}/${vx.dstport}`);
@@ -95,20 +102,36 @@ export const vxlan: LinkKindModule<'vxlan', VxlanAddStep> = {
         const v = vx[field];
         if (v !== undefined && !parseIp(v)) ctx.list.error('addr.parse', [...path, field], `${JSON.stringify(v)} is not an IP address`);
       }
-      if (vx.remote !== undefined && vx.group !== undefined) ctx.list.error('vxlan.remote-group', path, 'give "remote" (unicast) or "group" (multicast), not both');
-      if (vx.group !== undefined && parseIp(vx.group) && !isMulticast(vx.group)) ctx.list.error('vxlan.group', [...path, 'group'], `${vx.group} is not a multicast address`);
-      if (vx.group !== undefined && vx.dev === undefined) ctx.list.error('vxlan.group-dev', [...path, 'dev'], 'a multicast vxlan needs "dev", the interface to join the group on');
-      if (vx.remote === undefined && vx.group === undefined) ctx.list.warn('vxlan.no-peer', path, 'no "remote" or "group": this tunnel sends nothing until you add forwarding entries by hand');
-      if (vx.dev !== undefined && !isIfName(vx.dev)) ctx.list.error('name.interface', [...path, 'dev'], `${JSON.stringify(vx.dev)} is not a valid interface name`);
-      else if (vx.dev !== undefined && vx.dev === vx.name) ctx.list.error('ref.interface', [...path, 'dev'], 'a vxlan cannot be its own underlay');
+      if (vx.remote !== undefined && vx.group !== undefined)
+        ctx.list.error('vxlan.remote-group', path, 'give "remote" (unicast) or "group" (multicast), not both');
+      if (vx.group !== undefined && parseIp(vx.group) && !isMulticast(vx.group))
+        ctx.list.error('vxlan.group', [...path, 'group'], `${vx.group} is not a multicast address`);
+      if (vx.group !== undefined && vx.dev === undefined)
+        ctx.list.error('vxlan.group-dev', [...path, 'dev'], 'a multicast vxlan needs "dev", the interface to join the group on');
+      if (vx.remote === undefined && vx.group === undefined)
+        ctx.list.warn('vxlan.no-peer', path, 'no "remote" or "group": this tunnel sends nothing until you add forwarding entries by hand');
+      if (vx.dev !== undefined && !isIfName(vx.dev))
+        ctx.list.error('name.interface', [...path, 'dev'], `${JSON.stringify(vx.dev)} is not a valid interface name`);
+      else if (vx.dev !== undefined && vx.dev === vx.name)
+        ctx.list.error('ref.interface', [...path, 'dev'], 'a vxlan cannot be its own underlay');
       else if (vx.dev !== undefined && !(vx.dev === 'lo' || ctx.scope.interfaces.has(vx.dev))) {
-        if (ctx.isHost) ctx.list.warn('ref.host-interface', [...path, 'dev'], `"${vx.dev}" is not an interface of this lab; it must already exist on the host`);
+        if (ctx.isHost)
+          ctx.list.warn(
+            'ref.host-interface',
+            [...path, 'dev'],
+            `"${vx.dev}" is not an interface of this lab; it must already exist on the host`,
+          );
         else ctx.list.error('ref.interface', [...path, 'dev'], `no underlay interface named "${vx.dev}" in this namespace`);
       }
       if (vx.bridge !== undefined) {
         const b = ctx.r.topology.nodes[vx.bridge];
         if (!b || b.kind !== 'bridge') ctx.list.error('ref.bridge', [...path, 'bridge'], `no bridge node named "${vx.bridge}"`);
-        else if (ctx.r.scopeOfNode.get(vx.bridge) !== ctx.scope.key) ctx.list.error('ref.bridge', [...path, 'bridge'], `bridge "${vx.bridge}" lives in another namespace; a vxlan joins a bridge in its own namespace`);
+        else if (ctx.r.scopeOfNode.get(vx.bridge) !== ctx.scope.key)
+          ctx.list.error(
+            'ref.bridge',
+            [...path, 'bridge'],
+            `bridge "${vx.bridge}" lives in another namespace; a vxlan joins a bridge in its own namespace`,
+          );
       }
     });
   },
@@ -126,14 +149,34 @@ export const vxlan: LinkKindModule<'vxlan', VxlanAddStep> = {
   create(ctx, key, d) {
     const des = ctx.des(key)!;
     const v = d.vxlan!;
-    ctx.push(key, { kind: 'vxlan.add', netns: des.netns, node: des.node, name: d.name, vxlan: v, reason: `create vxlan ${d.name} (VNI ${v.vni}) in ${where(des.netns)}: Ethernet frames are wrapped in UDP port ${v.dstport}${v.remote ? ` and sent to ${v.remote}` : ''}` });
+    ctx.push(key, {
+      kind: 'vxlan.add',
+      netns: des.netns,
+      node: des.node,
+      name: d.name,
+      vxlan: v,
+      reason: `create vxlan ${d.name} (VNI ${v.vni}) in ${where(des.netns)}: Ethernet frames are wrapped in UDP port ${v.dstport}${v.remote ? ` and sent to ${v.remote}` : ''}`,
+    });
     markIfHost(ctx, des.netns, d.name);
   },
   command(s) {
     const v = s.vxlan;
     const opt = (k: string, val: string | undefined) => (val === undefined ? [] : [k, val]);
-    return ipCommand('link', 'add', s.name, 'type', 'vxlan', 'id', String(v.vni), ...opt('remote', v.remote), ...opt('group', v.group),
-      ...opt('local', v.local), 'dstport', String(v.dstport), ...opt('dev', v.dev));
+    return ipCommand(
+      'link',
+      'add',
+      s.name,
+      'type',
+      'vxlan',
+      'id',
+      String(v.vni),
+      ...opt('remote', v.remote),
+      ...opt('group', v.group),
+      ...opt('local', v.local),
+      'dstport',
+      String(v.dstport),
+      ...opt('dev', v.dev),
+    );
   },
   inverse: (s) => ({ netns: s.netns, node: s.node, kind: 'link.del', name: s.name, reason: `undo: remove ${s.name}` }),
   phase: (s) => (s.netns === null ? 2 : 3),
@@ -151,13 +194,19 @@ export const vxlan: LinkKindModule<'vxlan', VxlanAddStep> = {
     const v = l.vxlan;
     if (!v) return kit.warn('its tunnel settings were not read; left out');
     const bridge = l.master === undefined ? undefined : kit.bridgeOf(kit.netns, l.master);
-    if (l.master !== undefined && bridge === undefined) kit.warn(`it is plugged into ${l.master}, which is not a bridge of this lab; it is left unplugged`);
+    if (l.master !== undefined && bridge === undefined)
+      kit.warn(`it is plugged into ${l.master}, which is not a bridge of this lab; it is left unplugged`);
     const { addresses } = kit.common(l);
     kit.addToList('vxlans', {
-      name: l.name, vni: v.vni,
-      ...(v.remote !== undefined ? { remote: v.remote } : {}), ...(v.local !== undefined ? { local: v.local } : {}), ...(v.group !== undefined ? { group: v.group } : {}),
+      name: l.name,
+      vni: v.vni,
+      ...(v.remote !== undefined ? { remote: v.remote } : {}),
+      ...(v.local !== undefined ? { local: v.local } : {}),
+      ...(v.group !== undefined ? { group: v.group } : {}),
       dstport: v.dstport,
-      ...(v.dev !== undefined ? { dev: v.dev } : {}), ...(bridge !== undefined ? { bridge } : {}), ...(addresses ? { addresses } : {}),
+      ...(v.dev !== undefined ? { dev: v.dev } : {}),
+      ...(bridge !== undefined ? { bridge } : {}),
+      ...(addresses ? { addresses } : {}),
     });
   },
   edges(t) {
@@ -170,6 +219,8 @@ export const vxlan: LinkKindModule<'vxlan', VxlanAddStep> = {
         tunnels.set(key, [...(tunnels.get(key) ?? []), v.bridge && t.nodes[v.bridge] ? v.bridge : name]);
       }
     }
-    return [...tunnels].flatMap(([key, ends]) => ends.slice(1).map((end, i) => ({ id: `vxlan-${key}-${i + 1}`, source: ends[0]!, target: end, label: `VXLAN ${key.split('/')[0]}` })));
+    return [...tunnels].flatMap(([key, ends]) =>
+      ends.slice(1).map((end, i) => ({ id: `vxlan-${key}-${i + 1}`, source: ends[0]!, target: end, label: `VXLAN ${key.split('/')[0]}` })),
+    );
   },
 };

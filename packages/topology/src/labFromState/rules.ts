@@ -19,7 +19,11 @@ type Entry = { nat: NatSpec } | { forward: ForwardRuleSpec };
  * rulesToLab({ rules: [{ family: 4, table: 'nat', chain: 'POSTROUTING', args: ['-s', '10.0.0.0/24', '-j', 'MASQUERADE'] }], policies: {} }, false, warn)
  * // { nat: [{ type: 'masquerade', source: '10.0.0.0/24' }] }
  */
-export function rulesToLab(scope: Pick<ScopeState, 'rules' | 'policies'>, v6: boolean, warn: (message: string) => void): { nat?: NatSpec[]; firewall?: Firewall } {
+export function rulesToLab(
+  scope: Pick<ScopeState, 'rules' | 'policies'>,
+  v6: boolean,
+  warn: (message: string) => void,
+): { nat?: NatSpec[]; firewall?: Firewall } {
   const nat: NatSpec[] = [];
   const forward: ForwardRuleSpec[] = [];
   const keys = scope.rules.map(keyOf);
@@ -27,7 +31,13 @@ export function rulesToLab(scope: Pick<ScopeState, 'rules' | 'policies'>, v6: bo
   scope.rules.forEach((rule, i) => {
     if (used.has(i)) return;
     const entry = entryOf(rule);
-    const generated = entry ? rulesOfNode('nat' in entry ? { kind: 'netns', nat: [entry.nat] } : { kind: 'netns', firewall: { forward: [entry.forward] } }, 'x', v6) : [];
+    const generated = entry
+      ? rulesOfNode(
+          'nat' in entry ? { kind: 'netns', nat: [entry.nat] } : { kind: 'netns', firewall: { forward: [entry.forward] } },
+          'x',
+          v6,
+        )
+      : [];
     const own = generated.findIndex((g) => keyOf(g) === keys[i]);
     if (own < 0) {
       used.add(i);
@@ -44,7 +54,10 @@ export function rulesToLab(scope: Pick<ScopeState, 'rules' | 'policies'>, v6: bo
     else forward.push(entry!.forward);
   });
   const forwardPolicy = policyOf(scope.policies, v6, warn);
-  const firewall: Firewall | undefined = forwardPolicy || forward.length > 0 ? { ...(forwardPolicy ? { forwardPolicy } : {}), ...(forward.length > 0 ? { forward } : {}) } : undefined;
+  const firewall: Firewall | undefined =
+    forwardPolicy || forward.length > 0
+      ? { ...(forwardPolicy ? { forwardPolicy } : {}), ...(forward.length > 0 ? { forward } : {}) }
+      : undefined;
   return { ...(nat.length > 0 ? { nat } : {}), ...(firewall ? { firewall } : {}) };
 }
 
@@ -57,8 +70,10 @@ function policyOf(policies: ScopeState['policies'], v6: boolean, warn: (message:
   const p4 = policies[policyKey(4, 'FORWARD')];
   const p6 = policies[policyKey(6, 'FORWARD')];
   const value = v6 ? (p4 ?? p6) : p4;
-  if (!v6 && p6 !== undefined) warn(`the IPv6 FORWARD policy (${p6}) is left out: with no IPv6 address in this namespace, the lab sets only IPv4's`);
-  if (v6 && p4 !== p6) warn(`the FORWARD policy differs between IPv4 (${p4 ?? 'not set'}) and IPv6 (${p6 ?? 'not set'}); the lab sets ${value} for both`);
+  if (!v6 && p6 !== undefined)
+    warn(`the IPv6 FORWARD policy (${p6}) is left out: with no IPv6 address in this namespace, the lab sets only IPv4's`);
+  if (v6 && p4 !== p6)
+    warn(`the FORWARD policy differs between IPv4 (${p4 ?? 'not set'}) and IPv6 (${p6 ?? 'not set'}); the lab sets ${value} for both`);
   return value === undefined ? undefined : value === 'DROP' ? 'drop' : 'accept';
 }
 
@@ -83,7 +98,15 @@ function entryOf(rule: RuleState): Entry | undefined {
     const to = value('--to-destination');
     if ((proto !== 'tcp' && proto !== 'udp') || to === undefined) return undefined;
     const dest = value('-d');
-    return { nat: { type: 'dnat', proto, port: Number(value('--dport')), to, ...(dest !== undefined ? { destination: dest.replace(/\/(32|128)$/, '') } : {}) } };
+    return {
+      nat: {
+        type: 'dnat',
+        proto,
+        port: Number(value('--dport')),
+        to,
+        ...(dest !== undefined ? { destination: dest.replace(/\/(32|128)$/, '') } : {}),
+      },
+    };
   }
   if (rule.table === 'filter' && rule.chain === 'FORWARD' && (target === 'ACCEPT' || target === 'DROP')) {
     const fields = { in: value('-i'), out: value('-o'), source: value('-s'), destination: value('-d') };
@@ -132,5 +155,14 @@ function withoutComment(args: readonly string[]): string[] {
 
 function ruleLine(r: RuleState): string {
   const tool = (r.family as Family) === 6 ? 'ip6tables' : 'iptables';
-  return [tool, '-t', r.table, '-A', r.chain, ...withoutComment(r.args).filter((a, i, all) => !(a === '-m' && all[i + 1] === 'comment') && !(a === 'comment' && all[i - 1] === '-m'))].map(shellQuote).join(' ');
+  return [
+    tool,
+    '-t',
+    r.table,
+    '-A',
+    r.chain,
+    ...withoutComment(r.args).filter((a, i, all) => !(a === '-m' && all[i + 1] === 'comment') && !(a === 'comment' && all[i - 1] === '-m')),
+  ]
+    .map(shellQuote)
+    .join(' ');
 }

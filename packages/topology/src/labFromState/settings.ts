@@ -28,11 +28,22 @@ export function settingsOf(scope: ScopeState, warn: (message: string) => void): 
 function routeSpec(r: RouteState): RouteSpec {
   // `default` reads as IPv4 unless its gateway says otherwise: an IPv6 default without one stays `::/0`.
   const isDefault = r.to === '0.0.0.0/0' || (r.to === '::/0' && r.via !== undefined);
-  return { to: isDefault ? 'default' : r.to, ...(r.via !== undefined ? { via: r.via } : {}), ...(r.dev !== undefined ? { dev: r.dev } : {}), ...(r.metric !== undefined ? { metric: r.metric } : {}) };
+  return {
+    to: isDefault ? 'default' : r.to,
+    ...(r.via !== undefined ? { via: r.via } : {}),
+    ...(r.dev !== undefined ? { dev: r.dev } : {}),
+    ...(r.metric !== undefined ? { metric: r.metric } : {}),
+  };
 }
 
 function compareRoutes(a: RouteState, b: RouteState): number {
-  return a.family - b.family || cmp(a.to, b.to) || (a.metric ?? 0) - (b.metric ?? 0) || cmp(a.via ?? '', b.via ?? '') || cmp(a.dev ?? '', b.dev ?? '');
+  return (
+    a.family - b.family ||
+    cmp(a.to, b.to) ||
+    (a.metric ?? 0) - (b.metric ?? 0) ||
+    cmp(a.via ?? '', b.via ?? '') ||
+    cmp(a.dev ?? '', b.dev ?? '')
+  );
 }
 
 export function cmp(a: string, b: string): number {

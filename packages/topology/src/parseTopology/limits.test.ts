@@ -17,7 +17,10 @@ const LAB = 'name: x\nnodes:\n  a: { kind: netns }\n';
 /** `a: ` then `n` nested flow sequences: depth n + 1 (the top mapping counts). */
 const flowDepth = (n: number) => `name: x\nnodes: {}\na: ${'['.repeat(n - 1)}${']'.repeat(n - 1)}\n`;
 /** Block mappings nested to depth n, one key per level, two spaces each. */
-const blockDepth = (n: number) => ['name: x', 'nodes: {}', ...Array.from({ length: n - 1 }, (_, i) => `${'  '.repeat(i)}k${i}:`), `${'  '.repeat(n - 1)}leaf: 1`].join('\n');
+const blockDepth = (n: number) =>
+  ['name: x', 'nodes: {}', ...Array.from({ length: n - 1 }, (_, i) => `${'  '.repeat(i)}k${i}:`), `${'  '.repeat(n - 1)}leaf: 1`].join(
+    '\n',
+  );
 /** Nested objects to depth n (the outer object is 1). */
 const dataDepth = (n: number) => {
   const root: Record<string, unknown> = { name: 'x', nodes: {} };
@@ -85,7 +88,10 @@ describe('limits.depth in text: flow and block nesting, outside strings and comm
   it.each([
     ['nested block sequences on one line', (n: number) => `a:\n${'- '.repeat(n - 1)}x\n`],
     ['explicit keys on one line', (n: number) => `${'? '.repeat(n)}x\n`],
-    ['block sequences under keys', (n: number) => Array.from({ length: Math.ceil(n / 2) }, (_, i) => `${'  '.repeat(i)}- k${i}:`).join('\n')],
+    [
+      'block sequences under keys',
+      (n: number) => Array.from({ length: Math.ceil(n / 2) }, (_, i) => `${'  '.repeat(i)}- k${i}:`).join('\n'),
+    ],
     ['flow mappings', (n: number) => `a: ${'{b: '.repeat(n - 1)}1${'}'.repeat(n - 1)}\n`],
     ['a JSON document', (n: number) => `${'{"a": '.repeat(n)}1${'}'.repeat(n)}`],
   ])('counts %s', (_name, make) => {
@@ -184,7 +190,8 @@ describe('limits.nodes and limits.links', () => {
   });
 
   it('apply to text too, before the schema is checked, with overrides', () => {
-    const text = (n: number) => `name: x\nnodes:\n${Array.from({ length: n }, (_, i) => `  n${i}: { kind: netns }\n`).join('')}links: [${Array.from({ length: n }, () => '{bad: 1}').join(', ')}]\n`;
+    const text = (n: number) =>
+      `name: x\nnodes:\n${Array.from({ length: n }, (_, i) => `  n${i}: { kind: netns }\n`).join('')}links: [${Array.from({ length: n }, () => '{bad: 1}').join(', ')}]\n`;
     expect(limitCodes(parseTopology(text(3), { limits: { maxNodes: 3, maxLinks: 3 } }))).toEqual([]);
     refused(parseTopology(text(4), { limits: { maxNodes: 3, maxLinks: 4 } }), 'limits.nodes');
     refused(parseTopology(text(4), { limits: { maxNodes: 4, maxLinks: 3 } }), 'limits.links');
@@ -224,7 +231,7 @@ describe('duplicate keys, found in linear time', () => {
     ]);
   });
 
-  it('50 000 distinct keys parse (yaml\'s own check compares every pair), and one duplicate among them is found', () => {
+  it("50 000 distinct keys parse (yaml's own check compares every pair), and one duplicate among them is found", () => {
     const keys = Array.from({ length: 50000 }, (_, i) => `k${i}: 1`);
     const r = parseTopology(`name: x\nnodes: {}\nextra:\n  ${keys.join('\n  ')}\n  k7: 2\n`);
     expect(r.issues.map((i) => i.message)).toEqual([`line ${50000 + 4}, column 3: Map keys must be unique: "k7" appears twice`]);

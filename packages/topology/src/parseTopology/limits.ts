@@ -60,7 +60,11 @@ export function sizeLimitIssue(text: string, limits: ParseLimits): TopologyIssue
 export function depthLimitIssue(text: string, limits: ParseLimits): TopologyIssue | undefined {
   const deep = textDepth(text, limits.maxDepth);
   if (!deep) return undefined;
-  return issue('limits.depth', [], `line ${deep.line}: nested ${deep.depth} levels deep; nslab reads at most ${limits.maxDepth} (limit maxDepth)`);
+  return issue(
+    'limits.depth',
+    [],
+    `line ${deep.line}: nested ${deep.depth} levels deep; nslab reads at most ${limits.maxDepth} (limit maxDepth)`,
+  );
 }
 
 /** Exact UTF-8 length without allocating (TextEncoder would copy a 100 MB string to measure it). */
@@ -173,7 +177,8 @@ export function dataLimitIssue(data: object, limits: ParseLimits): TopologyIssue
   const { nodes, links } = data as { nodes?: unknown; links?: unknown };
   if (nodes !== null && typeof nodes === 'object') {
     const n = Object.keys(nodes).length;
-    if (n > limits.maxNodes) return issue('limits.nodes', ['nodes'], `${fmt(n)} nodes; a lab has at most ${fmt(limits.maxNodes)} (limit maxNodes)`);
+    if (n > limits.maxNodes)
+      return issue('limits.nodes', ['nodes'], `${fmt(n)} nodes; a lab has at most ${fmt(limits.maxNodes)} (limit maxNodes)`);
   }
   if (Array.isArray(links) && links.length > limits.maxLinks) {
     return issue('limits.links', ['links'], `${fmt(links.length)} links; a lab has at most ${fmt(limits.maxLinks)} (limit maxLinks)`);
@@ -203,10 +208,11 @@ function dataDepth(root: object, max: number): { depth: number; path: Path; cycl
   const onPath = new Set<object>();
   const stack: Frame[] = [];
   // The path to the child being looked at: each open frame's current key.
-  const pathOf = (): Path => stack.map((f) => {
-    const k = f.entries[f.i - 1]![0];
-    return Array.isArray(f.node) ? Number(k) : k;
-  });
+  const pathOf = (): Path =>
+    stack.map((f) => {
+      const k = f.entries[f.i - 1]![0];
+      return Array.isArray(f.node) ? Number(k) : k;
+    });
   const enter = (o: object) => {
     onPath.add(o);
     stack.push({ node: o, entries: Object.entries(o), i: 0, height: 1 });

@@ -7,11 +7,23 @@ export function where(netns: Netns): string {
 }
 
 const SYSCTLS: Array<[RegExp, (m: RegExpExecArray, v: string) => string]> = [
-  [/^net\.ipv4\.ip_forward$/, (_, v) => (v === '1' ? 'route IPv4 packets between interfaces (act as a router)' : 'stop forwarding IPv4 packets')],
+  [
+    /^net\.ipv4\.ip_forward$/,
+    (_, v) => (v === '1' ? 'route IPv4 packets between interfaces (act as a router)' : 'stop forwarding IPv4 packets'),
+  ],
   [/^net\.ipv6\.conf\.all\.forwarding$/, (_, v) => (v === '1' ? 'route IPv6 packets between interfaces' : 'stop forwarding IPv6 packets')],
-  [/^net\.ipv4\.conf\.([^.]+)\.proxy_arp$/, (m, v) => (v === '1' ? `${m[1]} answers ARP for addresses it can route to (proxy ARP): the "pseudo-bridge" trick` : `${m[1]} stops answering ARP for others`)],
+  [
+    /^net\.ipv4\.conf\.([^.]+)\.proxy_arp$/,
+    (m, v) =>
+      v === '1'
+        ? `${m[1]} answers ARP for addresses it can route to (proxy ARP): the "pseudo-bridge" trick`
+        : `${m[1]} stops answering ARP for others`,
+  ],
   [/^net\.ipv4\.conf\.([^.]+)\.rp_filter$/, (m, v) => `reverse-path filtering on ${m[1]} set to ${v}`],
-  [/^net\.bridge\.bridge-nf-call-iptables$/, (_, v) => (v === '1' ? 'bridged IPv4 traffic passes through iptables (FORWARD chain)' : 'bridged traffic bypasses iptables')],
+  [
+    /^net\.bridge\.bridge-nf-call-iptables$/,
+    (_, v) => (v === '1' ? 'bridged IPv4 traffic passes through iptables (FORWARD chain)' : 'bridged traffic bypasses iptables'),
+  ],
   [/^net\.ipv4\.neigh\.([^.]+)\.proxy_delay$/, (m, v) => `${m[1]} answers proxied ARP after up to ${Number(v) / 100} s`],
 ];
 
@@ -46,6 +58,11 @@ export function explainRule(rule: RuleState): string {
     const when = rule.chain === 'OUTPUT' ? 'connections made on this host' : 'connections arriving';
     return `${when} to ${opt('-p')} port ${opt('--dport')}${opt('-d') ? ` on ${opt('-d')}` : ''} go to ${opt('--to-destination')} (port publishing)`;
   }
-  const parts = [opt('-i') && `in ${opt('-i')}`, opt('-o') && `out ${opt('-o')}`, opt('-s') && `from ${opt('-s')}`, opt('-d') && `to ${opt('-d')}`].filter(Boolean);
+  const parts = [
+    opt('-i') && `in ${opt('-i')}`,
+    opt('-o') && `out ${opt('-o')}`,
+    opt('-s') && `from ${opt('-s')}`,
+    opt('-d') && `to ${opt('-d')}`,
+  ].filter(Boolean);
   return `${target === 'ACCEPT' ? 'forward' : 'drop'} packets ${parts.join(', ') || 'of any kind'}`;
 }

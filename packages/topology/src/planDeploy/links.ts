@@ -41,7 +41,13 @@ export function planLinkRemovals(ctx: PlanContext, scopeKeys: string[]): Map<str
       }
       if (d && !mustRecreate(o, d)) continue;
       const why = d ? `its ${describeChange(o, d)} changed, so it is recreated` : 'no longer in the lab';
-      ctx.push(key, { kind: 'link.del', netns: obs.netns, node: obs.node, name, reason: `remove ${o.kind} ${name} from ${where(obs.netns)}: ${why}` });
+      ctx.push(key, {
+        kind: 'link.del',
+        netns: obs.netns,
+        node: obs.node,
+        name,
+        reason: `remove ${o.kind} ${name} from ${where(obs.netns)}: ${why}`,
+      });
       ctx.gone.add(id);
       if (o.peer && peerKey) ctx.gone.add(linkId(peerKey, o.peer.name));
     }
@@ -80,20 +86,33 @@ function planLinkSettings(ctx: PlanContext, key: string, d: LinkState, o: LinkSt
     ctx.push(key, { kind: 'link.set', netns, node, name: d.name, set: s, ...(from ? { from } : {}), reason });
   if (o) {
     for (const c of kindOf(d.kind).settle?.(o, d) ?? []) set(c.set, c.from, c.reason);
-    if (d.mtu !== undefined && o.mtu !== d.mtu) set({ mtu: d.mtu }, o.mtu ? { mtu: o.mtu } : undefined, `set the MTU of ${d.name} to ${d.mtu}`);
-    if (d.mac !== undefined && o.mac !== d.mac) set({ mac: d.mac }, o.mac ? { mac: o.mac } : undefined, `set the MAC address of ${d.name} to ${d.mac}`);
+    if (d.mtu !== undefined && o.mtu !== d.mtu)
+      set({ mtu: d.mtu }, o.mtu ? { mtu: o.mtu } : undefined, `set the MTU of ${d.name} to ${d.mtu}`);
+    if (d.mac !== undefined && o.mac !== d.mac)
+      set({ mac: d.mac }, o.mac ? { mac: o.mac } : undefined, `set the MAC address of ${d.name} to ${d.mac}`);
   }
   if ((o?.master ?? undefined) !== d.master) {
-    const reason = d.master ? `plug ${d.name} into bridge ${d.master}: it becomes a port of that switch` : `unplug ${d.name} from bridge ${o!.master}`;
+    const reason = d.master
+      ? `plug ${d.name} into bridge ${d.master}: it becomes a port of that switch`
+      : `unplug ${d.name} from bridge ${o!.master}`;
     set({ master: d.master ?? null }, o ? { master: o.master ?? null } : undefined, reason);
   }
   const have = new Set(o?.addresses ?? []);
   const want = new Set(d.addresses);
   for (const a of o?.addresses ?? []) {
-    if (!want.has(a)) ctx.push(key, { kind: 'addr.del', netns, node, dev: d.name, address: a, reason: `remove address ${a} from ${d.name}` });
+    if (!want.has(a))
+      ctx.push(key, { kind: 'addr.del', netns, node, dev: d.name, address: a, reason: `remove address ${a} from ${d.name}` });
   }
   for (const a of d.addresses) {
-    if (!have.has(a)) ctx.push(key, { kind: 'addr.add', netns, node, dev: d.name, address: a, reason: `give ${d.name} the address ${a}: ${where(netns)} reaches that subnet directly through it` });
+    if (!have.has(a))
+      ctx.push(key, {
+        kind: 'addr.add',
+        netns,
+        node,
+        dev: d.name,
+        address: a,
+        reason: `give ${d.name} the address ${a}: ${where(netns)} reaches that subnet directly through it`,
+      });
   }
   if (!o?.up) set({ up: true }, o ? { up: false } : undefined, `bring ${d.name} up`);
 }

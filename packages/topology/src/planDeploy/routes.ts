@@ -20,13 +20,16 @@ export function planRoutes(ctx: PlanContext, key: string): void {
   // Routes through a link that this plan deletes vanish with it (and must be added again).
   const goneLinks = Object.values(obs?.links ?? {}).filter((l) => ctx.gone.has(linkId(key, l.name)));
   const vanishes = (r: RouteState) =>
-    r.dev ? ctx.gone.has(linkId(key, r.dev)) : !!r.via && goneLinks.some((l) => l.addresses.some((a) => cidrContains(parseCidr(a)!, r.via!)));
+    r.dev
+      ? ctx.gone.has(linkId(key, r.dev))
+      : !!r.via && goneLinks.some((l) => l.addresses.some((a) => cidrContains(parseCidr(a)!, r.via!)));
   const alive = (obs?.routes ?? []).filter((r) => !vanishes(r));
   const observed = new Map(alive.map((r) => [routeKey(r), r]));
   const wanted = new Map((des?.routes ?? []).map((r) => [routeKey(r), r]));
   for (const [k, o] of observed) {
     const d = wanted.get(k);
-    if (!d || !sameRoute(o, d)) ctx.push(key, { kind: 'route.del', netns, node, route: o, reason: `remove the route to ${o.to}${d ? ' (it changed)' : ''}` });
+    if (!d || !sameRoute(o, d))
+      ctx.push(key, { kind: 'route.del', netns, node, route: o, reason: `remove the route to ${o.to}${d ? ' (it changed)' : ''}` });
   }
   for (const [k, d] of wanted) {
     const o = observed.get(k);

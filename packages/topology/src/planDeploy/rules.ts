@@ -25,7 +25,8 @@ export function planRules(ctx: PlanContext, key: string): void {
     const kept = oKeys.filter((k) => dKeys.includes(k));
     const added = dKeys.filter((k) => !oKeys.includes(k));
     const inOrder = [...kept, ...added].join('\n') === dKeys.join('\n');
-    const del = (r: RuleState, why: string) => ctx.push(key, { kind: 'rule.del', netns, node, rule: r, reason: `remove rule: ${explainRule(r)} (${why})` });
+    const del = (r: RuleState, why: string) =>
+      ctx.push(key, { kind: 'rule.del', netns, node, rule: r, reason: `remove rule: ${explainRule(r)} (${why})` });
     const add = (r: RuleState) => ctx.push(key, { kind: 'rule.add', netns, node, rule: r, reason: explainRule(r) });
     if (inOrder) {
       o.forEach((r, i) => !dKeys.includes(oKeys[i]!) && del(r, 'no longer in the lab'));

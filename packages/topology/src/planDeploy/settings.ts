@@ -24,7 +24,16 @@ export function planSettings(ctx: PlanContext, key: string): void {
   if (netns !== null) {
     for (const [k, v] of Object.entries(des?.sysctls ?? {})) {
       const cur = fresh(k) ? undefined : obs?.sysctls[k];
-      if (cur !== v) ctx.push(key, { kind: 'sysctl.set', netns, node, key: k, value: v, ...(cur !== undefined ? { from: cur } : {}), reason: `${where(netns)}: ${explainSysctl(k, v)}` });
+      if (cur !== v)
+        ctx.push(key, {
+          kind: 'sysctl.set',
+          netns,
+          node,
+          key: k,
+          value: v,
+          ...(cur !== undefined ? { from: cur } : {}),
+          reason: `${where(netns)}: ${explainSysctl(k, v)}`,
+        });
     }
     for (const [k, p] of Object.entries(des?.policies ?? {})) {
       const ref = parsePolicyKey(k);
@@ -45,7 +54,16 @@ export function planSettings(ctx: PlanContext, key: string): void {
     const mine = hold?.labs.includes(ctx.lab) ?? false;
     const cur = ref.type === 'sysctl' && fresh(ref.key) ? undefined : ctx.observed.hostValues[hk];
     if (cur !== v) ctx.push(key, hostStep(node, ref, v, cur, mine ? undefined : 'take'));
-    else if (hold && !mine) ctx.push(key, { kind: 'host.hold', netns: null, node, key: hk, hold: 'take', original: hold.original, reason: `share ${holdName(ref)} with lab${hold.labs.length > 1 ? 's' : ''} ${hold.labs.join(', ')}, which set it first` });
+    else if (hold && !mine)
+      ctx.push(key, {
+        kind: 'host.hold',
+        netns: null,
+        node,
+        key: hk,
+        hold: 'take',
+        original: hold.original,
+        reason: `share ${holdName(ref)} with lab${hold.labs.length > 1 ? 's' : ''} ${hold.labs.join(', ')}, which set it first`,
+      });
   }
   for (const [hk, hold] of Object.entries(ctx.observed.holds)) {
     if (!hold.labs.includes(ctx.lab) || desired.has(hk)) continue;
@@ -55,8 +73,19 @@ export function planSettings(ctx: PlanContext, key: string): void {
     const name = holdName(ref);
     const diesWithLink = dev !== undefined && ctx.gone.has(linkId(HOST_KEY, dev));
     if (hold.labs.length > 1 || diesWithLink || hold.original === '') {
-      const why = hold.labs.length > 1 ? `other labs still use it (${hold.labs.filter((l) => l !== ctx.lab).join(', ')})` : `it goes away with ${dev ?? 'its interface'}`;
-      ctx.push(key, { kind: 'host.hold', netns: null, node, key: hk, hold: 'release', original: hold.original, reason: `let go of ${name}; ${why}` });
+      const why =
+        hold.labs.length > 1
+          ? `other labs still use it (${hold.labs.filter((l) => l !== ctx.lab).join(', ')})`
+          : `it goes away with ${dev ?? 'its interface'}`;
+      ctx.push(key, {
+        kind: 'host.hold',
+        netns: null,
+        node,
+        key: hk,
+        hold: 'release',
+        original: hold.original,
+        reason: `let go of ${name}; ${why}`,
+      });
     } else {
       const cur = ctx.observed.hostValues[hk];
       ctx.push(key, hostStep(node, ref, hold.original, cur, 'release', `restore ${name} to ${hold.original}, the value before this lab`));
@@ -64,21 +93,47 @@ export function planSettings(ctx: PlanContext, key: string): void {
   }
 }
 
-function hostStep(node: string | undefined, ref: HoldRef, v: string, cur: string | undefined, hold: 'take' | 'release' | undefined, reason?: string): Step {
+function hostStep(
+  node: string | undefined,
+  ref: HoldRef,
+  v: string,
+  cur: string | undefined,
+  hold: 'take' | 'release' | undefined,
+  reason?: string,
+): Step {
   if (ref.type === 'policy') {
     const s = policyStep(null, node, ref, v as 'ACCEPT' | 'DROP', (cur ?? 'ACCEPT') as 'ACCEPT' | 'DROP');
     return { ...s, ...(hold ? { hold } : {}), ...(reason ? { reason } : {}) } as Step;
   }
   const k = ref.key;
   return {
-    kind: 'sysctl.set', netns: null, node, key: k, value: v,
+    kind: 'sysctl.set',
+    netns: null,
+    node,
+    key: k,
+    value: v,
     ...(cur !== undefined ? { from: cur } : {}),
     ...(hold ? { hold } : {}),
     reason: reason ?? `the host: ${explainSysctl(k, v)}${cur !== undefined ? ` (was ${cur}; restored on destroy)` : ''}`,
   };
 }
 
-function policyStep(netns: string | null, node: string | undefined, { family, chain }: PolicyRef, p: 'ACCEPT' | 'DROP', from: 'ACCEPT' | 'DROP'): Step {
+function policyStep(
+  netns: string | null,
+  node: string | undefined,
+  { family, chain }: PolicyRef,
+  p: 'ACCEPT' | 'DROP',
+  from: 'ACCEPT' | 'DROP',
+): Step {
   const what = p === 'DROP' ? 'drops packets that no rule accepts (default deny)' : 'forwards packets that no rule drops';
-  return { kind: 'policy.set', netns, node, family, chain, policy: p, from, reason: `${where(netns)}: the ${chain} chain (IPv${family}) ${what}` };
+  return {
+    kind: 'policy.set',
+    netns,
+    node,
+    family,
+    chain,
+    policy: p,
+    from,
+    reason: `${where(netns)}: the ${chain} chain (IPv${family}) ${what}`,
+  };
 }

@@ -15,11 +15,17 @@ export function validateLinks(r: ResolvedTopology, list: IssueList): void {
       if (!t.nodes[ep.node]) list.error('ref.node', [...path, 'node'], `no node named ${JSON.stringify(ep.node)}`);
       checkIfName(ep.name, [...path, 'name'], list);
       if (ep.mac !== undefined) {
-        if (!MAC.test(ep.mac)) list.error('link.mac', [...path, 'mac'], `${JSON.stringify(ep.mac)} is not a MAC address (like 02:00:00:00:00:01)`);
-        else if (parseInt(ep.mac.slice(0, 2), 16) & 1) list.error('link.mac', [...path, 'mac'], `${ep.mac} is a multicast MAC; an interface needs a unicast one (first byte even)`);
+        if (!MAC.test(ep.mac))
+          list.error('link.mac', [...path, 'mac'], `${JSON.stringify(ep.mac)} is not a MAC address (like 02:00:00:00:00:01)`);
+        else if (parseInt(ep.mac.slice(0, 2), 16) & 1)
+          list.error('link.mac', [...path, 'mac'], `${ep.mac} is a multicast MAC; an interface needs a unicast one (first byte even)`);
       }
       if (t.nodes[ep.node]?.kind === 'bridge' && (ep.addresses?.length ?? 0) > 0) {
-        list.warn('link.bridge-port-address', [...path, 'addresses'], `this end is a port of bridge "${ep.node}"; an address on a bridge port is not reachable — put it on the bridge instead`);
+        list.warn(
+          'link.bridge-port-address',
+          [...path, 'addresses'],
+          `this end is a port of bridge "${ep.node}"; an address on a bridge port is not reachable — put it on the bridge instead`,
+        );
       }
     });
     if (a && b && a.node === b.node) {
@@ -29,11 +35,20 @@ export function validateLinks(r: ResolvedTopology, list: IssueList): void {
   for (const scope of r.scopes.values()) {
     for (const [name, decls] of scope.interfaces) {
       if (name === 'lo') {
-        for (const d of decls) list.error('name.duplicate-interface', namePath(d.path, d.kind), `"lo" is the loopback interface of ${scopeLabel(scope.netns)}; choose another name`);
+        for (const d of decls)
+          list.error(
+            'name.duplicate-interface',
+            namePath(d.path, d.kind),
+            `"lo" is the loopback interface of ${scopeLabel(scope.netns)}; choose another name`,
+          );
         continue;
       }
       for (const d of decls.slice(1)) {
-        list.error('name.duplicate-interface', namePath(d.path, d.kind), `interface "${name}" already exists in ${scopeLabel(scope.netns)} (${describe(decls[0]!.path)}); names are unique within a namespace`);
+        list.error(
+          'name.duplicate-interface',
+          namePath(d.path, d.kind),
+          `interface "${name}" already exists in ${scopeLabel(scope.netns)} (${describe(decls[0]!.path)}); names are unique within a namespace`,
+        );
       }
     }
     for (const iface of interfacesOf(scope)) for (const a of iface.addresses) checkAddress(a, list);
@@ -42,7 +57,8 @@ export function validateLinks(r: ResolvedTopology, list: IssueList): void {
 
 export function checkIfName(name: string, path: (string | number)[], list: IssueList): void {
   if (name.length > 15) list.error('name.too-long', path, `${JSON.stringify(name)} is ${name.length} characters; Linux allows 15`);
-  else if (!isIfName(name)) list.error('name.interface', path, `${JSON.stringify(name)} is not a valid interface name: use 1–15 letters, digits, ".", "_" or "-"`);
+  else if (!isIfName(name))
+    list.error('name.interface', path, `${JSON.stringify(name)} is not a valid interface name: use 1–15 letters, digits, ".", "_" or "-"`);
 }
 
 export function checkAddress(a: ResolvedAddress, list: IssueList): void {
@@ -50,7 +66,12 @@ export function checkAddress(a: ResolvedAddress, list: IssueList): void {
     list.error('addr.parse', a.path, `${JSON.stringify(a.text)} is not an address with a prefix length (like 10.0.0.1/24 or fd00::1/64)`);
     return;
   }
-  if (!a.text.includes('/')) list.error('addr.prefix', a.path, `${a.text} has no prefix length; write it as ${a.text}/${a.cidr.family === 4 ? 24 : 64} (or /${a.cidr.family === 4 ? 32 : 128} for a single host)`);
+  if (!a.text.includes('/'))
+    list.error(
+      'addr.prefix',
+      a.path,
+      `${a.text} has no prefix length; write it as ${a.text}/${a.cidr.family === 4 ? 24 : 64} (or /${a.cidr.family === 4 ? 32 : 128} for a single host)`,
+    );
   const special = isNetworkOrBroadcast(a.cidr);
   if (special) list.error('addr.special', a.path, `${a.text} is the ${special} address of its subnet; pick a host address`);
 }

@@ -1,5 +1,5 @@
 import type { IssueList, Path } from '../issues.js';
-import { cidrContains, familyOf, isMulticast, networkOf, parseCidr, parseHostPort, parseIp, type Family } from '../net.js';
+import { cidrContains, familyOf, networkOf, parseCidr, parseHostPort, parseIp, type Family } from '../net.js';
 import { interfacesOf, type ResolvedScope, type ResolvedTopology } from '../resolveTopology.js';
 import type { NamespaceNode } from '../schema.js';
 import { LIST_KINDS, type NamespaceCheck } from '../kinds/index.js';
@@ -29,7 +29,11 @@ function hasInterface(scope: ResolvedScope, name: string): boolean {
 function checkInterfaceRef(name: string | undefined, path: Path, ctx: Ctx): void {
   if (name === undefined) return;
   if (!isIfName(name)) {
-    ctx.list.error('name.interface', path, `${JSON.stringify(name)} is not a valid interface name: use 1–15 letters, digits, ".", "_" or "-"`);
+    ctx.list.error(
+      'name.interface',
+      path,
+      `${JSON.stringify(name)} is not a valid interface name: use 1–15 letters, digits, ".", "_" or "-"`,
+    );
     return;
   }
   if (hasInterface(ctx.scope, name)) return;
@@ -60,20 +64,33 @@ function validateRoutes(node: NamespaceNode, ctx: Ctx): void {
     if (route.via !== undefined) {
       const vf = familyOf(route.via);
       if (!vf) ctx.list.error('route.via', [...path, 'via'], `${JSON.stringify(route.via)} is not an IP address`);
-      else if (family && vf !== family) ctx.list.error('route.via', [...path, 'via'], `${route.via} is IPv${vf} but the destination is IPv${family}`);
+      else if (family && vf !== family)
+        ctx.list.error('route.via', [...path, 'via'], `${route.via} is IPv${vf} but the destination is IPv${family}`);
       else {
         family ??= vf;
         checkViaReachable(route.via, route.dev, [...path, 'via'], ctx);
       }
     }
-    if (route.via === undefined && route.dev === undefined) ctx.list.error('route.target', path, 'a route needs "via" (a gateway) or "dev" (an interface), or both');
+    if (route.via === undefined && route.dev === undefined)
+      ctx.list.error('route.target', path, 'a route needs "via" (a gateway) or "dev" (an interface), or both');
     if (route.dev !== undefined) {
-      if (!isIfName(route.dev)) ctx.list.error('name.interface', [...path, 'dev'], `${JSON.stringify(route.dev)} is not a valid interface name`);
-      else if (!hasInterface(ctx.scope, route.dev)) ctx.list.error('ref.interface', [...path, 'dev'], `no interface named "${route.dev}" in this namespace (it has: ${interfaceNames(ctx.scope)})`);
+      if (!isIfName(route.dev))
+        ctx.list.error('name.interface', [...path, 'dev'], `${JSON.stringify(route.dev)} is not a valid interface name`);
+      else if (!hasInterface(ctx.scope, route.dev))
+        ctx.list.error(
+          'ref.interface',
+          [...path, 'dev'],
+          `no interface named "${route.dev}" in this namespace (it has: ${interfaceNames(ctx.scope)})`,
+        );
     }
     const key = `${route.to === 'default' ? `default${family ?? 4}` : route.to}|${route.metric ?? 0}`;
     const first = seen.get(key);
-    if (first !== undefined) ctx.list.error('route.duplicate', [...path, 'to'], `routes[${first}] already goes to ${route.to}${route.metric ? ` with metric ${route.metric}` : ''}`);
+    if (first !== undefined)
+      ctx.list.error(
+        'route.duplicate',
+        [...path, 'to'],
+        `routes[${first}] already goes to ${route.to}${route.metric ? ` with metric ${route.metric}` : ''}`,
+      );
     else seen.set(key, i);
   });
 }
@@ -88,7 +105,11 @@ function checkViaReachable(via: string, dev: string | undefined, path: Path, ctx
   const onSubnet = ifaces.some((i) => i.addresses.some((a) => a.cidr && cidrContains(a.cidr, via)));
   if (!onSubnet) {
     const where = dev ? `interface "${dev}"` : 'this namespace';
-    ctx.list.error('route.via-unreachable', path, `gateway ${via} is not on any subnet of ${where}; give an interface an address in the gateway's subnet`);
+    ctx.list.error(
+      'route.via-unreachable',
+      path,
+      `gateway ${via} is not on any subnet of ${where}; give an interface an address in the gateway's subnet`,
+    );
   }
 }
 
@@ -97,14 +118,23 @@ function validateSysctls(node: NamespaceNode, ctx: Ctx): void {
     const path = [...ctx.base, 'sysctls', key];
     const problem = sysctlKeyProblem(key);
     if (problem !== undefined) {
-      ctx.list.error('sysctl.key', path, `${JSON.stringify(key)} is not allowed: ${problem}. nslab takes only canonical net.* keys: dotted segments of a-z 0-9 _ -, "/" only inside an interface name`);
+      ctx.list.error(
+        'sysctl.key',
+        path,
+        `${JSON.stringify(key)} is not allowed: ${problem}. nslab takes only canonical net.* keys: dotted segments of a-z 0-9 _ -, "/" only inside an interface name`,
+      );
       continue;
     }
     const ifname = sysctlInterface(key);
     if (ifname !== undefined && !hasInterface(ctx.scope, ifname)) {
-      ctx.list.error('ref.sysctl-interface', path, `names interface "${ifname}", which is not in this namespace (it has: ${interfaceNames(ctx.scope)})`);
+      ctx.list.error(
+        'ref.sysctl-interface',
+        path,
+        `names interface "${ifname}", which is not in this namespace (it has: ${interfaceNames(ctx.scope)})`,
+      );
     }
-    if (!Number.isSafeInteger(value) || value < -2147483648 || value > 2147483647) ctx.list.error('sysctl.value', path, `${value} does not fit a kernel integer`);
+    if (!Number.isSafeInteger(value) || value < -2147483648 || value > 2147483647)
+      ctx.list.error('sysctl.value', path, `${value} does not fit a kernel integer`);
   }
 }
 
@@ -134,7 +164,8 @@ function validateNat(node: NamespaceNode, ctx: Ctx): void {
       if (rule.destination !== undefined) {
         const df = familyOf(rule.destination);
         if (!df) ctx.list.error('addr.parse', [...path, 'destination'], `${JSON.stringify(rule.destination)} is not an IP address`);
-        else if (to && df !== to.family) ctx.list.error('nat.family', [...path, 'destination'], `destination is IPv${df} but "to" is IPv${to.family}`);
+        else if (to && df !== to.family)
+          ctx.list.error('nat.family', [...path, 'destination'], `destination is IPv${df} but "to" is IPv${to.family}`);
       }
     }
   });
@@ -147,7 +178,7 @@ function validateFirewall(node: NamespaceNode, ctx: Ctx): void {
     checkInterfaceRef(rule.out, [...path, 'out'], ctx);
     const sf = checkCidrField(rule.source, [...path, 'source'], ctx);
     const df = checkCidrField(rule.destination, [...path, 'destination'], ctx);
-    if (sf && df && sf !== df) ctx.list.error('firewall.family', [...path, 'destination'], `source is IPv${sf} but destination is IPv${df}`);
+    if (sf && df && sf !== df)
+      ctx.list.error('firewall.family', [...path, 'destination'], `source is IPv${sf} but destination is IPv${df}`);
   });
 }
-

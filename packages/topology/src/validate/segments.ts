@@ -9,7 +9,13 @@ export function validateSegments(r: ResolvedTopology, list: IssueList): void {
     for (const decls of scope.interfaces.values()) {
       for (const iface of decls) {
         for (const a of iface.addresses) {
-          if (a.cidr) uses.push({ key: `${iface.segment}|${a.cidr.ip}`, ip: a.cidr.ip, path: a.path, where: `${iface.name} in ${scopeLabel(scope.netns)}` });
+          if (a.cidr)
+            uses.push({
+              key: `${iface.segment}|${a.cidr.ip}`,
+              ip: a.cidr.ip,
+              path: a.path,
+              where: `${iface.name} in ${scopeLabel(scope.netns)}`,
+            });
         }
       }
     }
@@ -19,7 +25,8 @@ export function validateSegments(r: ResolvedTopology, list: IssueList): void {
   const seen = new Map<string, (typeof uses)[number]>();
   for (const u of uses) {
     const first = seen.get(u.key);
-    if (first) list.error('addr.duplicate', u.path, `${u.ip} is already used by ${first.where} (${formatPath(first.path)}) on the same L2 segment`);
+    if (first)
+      list.error('addr.duplicate', u.path, `${u.ip} is already used by ${first.where} (${formatPath(first.path)}) on the same L2 segment`);
     else seen.set(u.key, u);
   }
 }
