@@ -5,7 +5,7 @@ import type { NamespaceNode } from '../schema.js';
 import { LIST_KINDS, type NamespaceCheck } from '../kinds/index.js';
 import { isIfName, sysctlInterface, sysctlKeyProblem } from '../names.js';
 
-/** [V13] routes, [V14] sysctls, [V15] NAT, [V16] firewall, [V17] vxlans, [V18] macvlans (their kind modules) — per netns/host node. */
+/** [V13] routes, [V14] sysctls, [V15] NAT, [V16] firewall, [V17] vxlans, [V19] macvlans (in their kind modules) — per netns/host node. */
 export function validateNamespaces(r: ResolvedTopology, list: IssueList): void {
   for (const [name, node] of Object.entries(r.topology.nodes)) {
     if (node.kind === 'bridge') continue;
