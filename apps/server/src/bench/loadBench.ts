@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { BENCH_AUTH, BENCH_TOKEN } from './auth.js';
 import { mapLimit, spawnAudited } from '../runner.js';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli.js');
@@ -19,7 +20,7 @@ const LAB =
 
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const post = (u: string, b: unknown = {}) =>
-  fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+  fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json', ...BENCH_AUTH }, body: JSON.stringify(b) });
 
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) {
@@ -27,21 +28,26 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-lbench-'));
+  process.env.NSLAB_TOKEN = BENCH_TOKEN;
   const server = spawnAudited([process.execPath, cli, 'serve', '--port', String(PORT), '--data-dir', data], 'load-bench', 'ignore');
   const sockets: WebSocket[] = [];
   try {
     for (let i = 0; i < 100; i++) {
       try {
-        if ((await fetch(`${base}/api/health`)).ok) break;
+        if ((await fetch(`${base}/api/health`, { headers: BENCH_AUTH })).ok) break;
       } catch {}
       await new Promise((r) => setTimeout(r, 50));
     }
     await post('/api/labs', { text: LAB });
     await post('/api/labs/load-bench/deploy');
     const idle = rss(server.pid!);
-    for (let i = 0; i < 50; i++) sockets.push(new WebSocket(`${base.replace('http', 'ws')}/api/ws?lab=load-bench`, { origin: base }));
+    for (let i = 0; i < 50; i++)
+      sockets.push(new WebSocket(`${base.replace('http', 'ws')}/api/ws?lab=load-bench`, { origin: base, headers: BENCH_AUTH }));
     for (let i = 0; i < 20; i++) {
-      const ws = new WebSocket(`${base.replace('http', 'ws')}/api/term?lab=load-bench&node=${i % 2 ? 'lb-a' : 'lb-b'}`, { origin: base });
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/api/term?lab=load-bench&node=${i % 2 ? 'lb-a' : 'lb-b'}`, {
+        origin: base,
+        headers: BENCH_AUTH,
+      });
       ws.on('message', (m, bin) => bin && ws.send(JSON.stringify({ type: 'ack', bytes: (m as Buffer).length })));
       ws.on('open', () => ws.send(JSON.stringify({ type: 'input', data: 'ping -i 0.2 10.244.0.2\r' })));
       sockets.push(ws);
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
       10,
       async (i) => {
         const t0 = performance.now();
-        const r = await fetch(`${base}${urls[i % urls.length]}`);
+        const r = await fetch(`${base}${urls[i % urls.length]}`, { headers: BENCH_AUTH });
         await r.arrayBuffer();
         lat.push(performance.now() - t0);
         if (i % 100 === 0) during.push(rss(server.pid!));

@@ -8,13 +8,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { BENCH_AUTH, BENCH_TOKEN } from './auth.js';
 import { destroyLab } from '../lab.js';
 import { startServer } from '../serve.js';
 
 const LAB = 'name: term-bench\nnodes:\n  tb1: { kind: netns }\nlinks: []\n';
 
 async function openTerm(base: string, ack: boolean) {
-  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/term?lab=term-bench&node=tb1&cols=120&rows=40`, { origin: base });
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/term?lab=term-bench&node=tb1&cols=120&rows=40`, {
+    origin: base,
+    headers: BENCH_AUTH,
+  });
   let out = '';
   let bytes = 0;
   const waiters: Array<() => void> = [];
@@ -43,10 +47,11 @@ async function main(): Promise<void> {
     host: '127.0.0.1',
     dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-tbench-')),
     watchMs: 0,
+    token: BENCH_TOKEN,
   });
   const base = srv.url.replace(/\/$/, '');
   const post = (u: string, b: unknown) =>
-    fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json', ...BENCH_AUTH }, body: JSON.stringify(b) });
   try {
     await post('/api/labs', { text: LAB });
     await post('/api/labs/term-bench/deploy', {});
