@@ -6,7 +6,7 @@
  */
 import { formatTopology } from './labText.js';
 import { dottedSysctlKey, sysctlKeyProblem } from './names.js';
-import { MACVLAN_MODES, type MacvlanMode } from './kinds/index.js';
+import { isLinkKind, kindOf, LINK_KINDS } from './kinds/index.js';
 import { parseCidr } from './net.js';
 import { parseTopologyData } from './parseTopology.js';
 import type { TopologyIssue } from './issues.js';
@@ -211,50 +211,14 @@ function ipLink(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel):
         : head.find((x, i) => !['link', 'name'].includes(x) && !['link', 'name'].includes(head[i - 1] ?? ''))!;
     const opts = rest.slice(typeAt + 2);
     const here = head.includes('netns') ? head[head.indexOf('netns') + 1]! : ns;
-    if (type === 'bridge') {
-      m.add({ name, ns: here, kind: 'bridge', addresses: [] });
-      return;
-    }
-    if (type === 'veth') {
-      const peerAt = opts.indexOf('name');
-      const peerName = opts[peerAt + 1];
-      if (!peerName) return ctx.warn('veth without "peer name": cannot tell its other end');
-      // Without its own netns, the peer stays where the command runs, whatever netns the first end went to.
-      const peerNs = opts.includes('netns') ? opts[opts.indexOf('netns') + 1]! : ns;
-      if (peerNs !== '') m.addNamespace(peerNs);
-      if (here !== '') m.addNamespace(here);
-      const a = m.add({ name, ns: here, kind: 'veth', addresses: [] });
-      const b = m.add({ name: peerName, ns: peerNs, kind: 'veth', addresses: [] });
-      a.peer = b;
-      b.peer = a;
-      return;
-    }
-    if (type === 'vxlan') {
-      const opt = (k: string) => (opts.includes(k) ? opts[opts.indexOf(k) + 1] : undefined);
-      const vni = Number(opt('id') ?? opt('vni'));
-      const vx = {
-        vni,
-        dstport: Number(opt('dstport') ?? 4789),
-        ...(opt('remote') ? { remote: opt('remote')! } : {}),
-        ...(opt('local') ? { local: opt('local')! } : {}),
-        ...(opt('group') ? { group: opt('group')! } : {}),
-        ...(opt('dev') ? { dev: opt('dev')! } : {}),
-      };
-      m.add({ name, ns: here, kind: 'vxlan', addresses: [], vxlan: vx });
-      return;
-    }
-    if (type === 'macvlan') {
-      const parent = head.includes('link') ? head[head.indexOf('link') + 1] : undefined;
-      if (!parent) return ctx.warn('macvlan without "link PARENT": cannot tell which interface it stands on');
-      if (ns !== '') return ctx.warn(`macvlan on ${parent} in ${ns}: nslab makes macvlans on interfaces of the host`);
-      const mode = opts.includes('mode') ? opts[opts.indexOf('mode') + 1] : undefined;
-      if (mode !== undefined && !(MACVLAN_MODES as readonly string[]).includes(mode))
-        return ctx.warn(`macvlan mode "${mode}": nslab knows ${MACVLAN_MODES.join(', ')}`);
-      if (here !== '') m.addNamespace(here);
-      m.add({ name, ns: here, kind: 'macvlan', addresses: [], macvlan: { parent, ...(mode ? { mode: mode as MacvlanMode } : {}) } });
-      return;
-    }
-    return ctx.warn(`${type ?? 'this'} links are not part of the lab format (nslab draws veth, bridge, vxlan and macvlan)`);
+    // Each kind reads its own `ip link add … type KIND` (kinds/<kind>.ts).
+    if (!type || !isLinkKind(type))
+      return ctx.warn(`${type ?? 'this'} links are not part of the lab format (nslab draws ${LINK_KINDS.map((k) => k.kind).join(', ')})`);
+    kindOf(type).fromScript(
+      { name, here, ns, head, opts },
+      { add: (i) => m.add(i), addNamespace: (n) => m.addNamespace(n), warn: (message) => ctx.warn(message) },
+    );
+    return;
   }
   if (verb === 'set') {
     const flags = new Set(['up', 'down', 'nomaster']);

@@ -9,8 +9,8 @@
  */
 import { linkId } from './desiredState.js';
 import { compareScopeKeys, HOST_KEY, parseScopeKey, scopeKeyOf } from './keys.js';
-import { LINK_KINDS } from './kinds/index.js';
-import type { ToLabKit } from './kinds/kind.js';
+import { LINK_KINDS, LIST_KINDS } from './kinds/index.js';
+import type { NamespaceList, ToLabKit } from './kinds/kind.js';
 import { freeName, impliedPrefix, nodeNameOf } from './labFromState/names.js';
 import { cmp, settingsOf } from './labFromState/settings.js';
 import { netnsName } from './names.js';
@@ -82,7 +82,8 @@ export function labFromState(state: LabState, opts: LabFromStateOptions = {}): {
   const bridges = new Map<string, string>(); // link id of a bridge → its node
   const claimed = new Set<string>();
   const links: LinkSpec[] = [];
-  const lists = new Map<string, { vxlans: NonNullable<NamespaceNode['vxlans']>; macvlans: NonNullable<NamespaceNode['macvlans']> }>();
+  /** Node → the entries of its list kinds (`vxlans`, `macvlans`), by field. */
+  const lists = new Map<string, Partial<Record<NamespaceList['field'], unknown[]>>>();
   const nodeOf = (netns: Netns): string | undefined => (netns === null ? ((needHost = true), hostNode) : namespaceNodes.get(netns));
   const inLab = (key: string) => {
     const netns = parseScopeKey(key);
@@ -122,9 +123,10 @@ export function labFromState(state: LabState, opts: LabFromStateOptions = {}): {
           addLink: (link) => links.push(link),
           addToList(field, entry) {
             const node = nodeOf(netns)!;
-            const list = lists.get(node) ?? { vxlans: [], macvlans: [] };
+            const list = lists.get(node) ?? {};
             lists.set(node, list);
-            (list[field] as unknown[]).push(entry);
+            const entries: unknown[] = (list[field as NamespaceList['field']] ??= []);
+            entries.push(entry);
           },
           claim: (ns, n) => claimed.add(linkId(scopeKeyOf(ns), n)),
           claimed: (ns, n) => claimed.has(linkId(scopeKeyOf(ns), n)),
@@ -146,8 +148,7 @@ export function labFromState(state: LabState, opts: LabFromStateOptions = {}): {
     specs.set(node, {
       kind: netns === null ? 'host' : 'netns',
       ...settings,
-      ...(list?.vxlans.length ? { vxlans: list.vxlans } : {}),
-      ...(list?.macvlans.length ? { macvlans: list.macvlans } : {}),
+      ...Object.fromEntries(LIST_KINDS.flatMap((k) => (list?.[k.list!.field]?.length ? [[k.list!.field, list[k.list!.field]]] : []))),
     } as NamespaceNode);
   }
 

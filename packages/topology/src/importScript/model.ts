@@ -3,26 +3,15 @@
  * they are now, their peer, bridge, addresses), routes, sysctls and rules,
  * per namespace. `toTopology` turns it into a lab.
  */
-import type { MacvlanMode } from '../kinds/index.js';
-import type { ForwardRuleSpec, NatSpec, RouteSpec, Topology, VxlanSpec } from '../schema.js';
-import type { LinkKind } from '../state.js';
+import { LIST_KINDS } from '../kinds/index.js';
+import type { ScriptIface } from '../kinds/kind.js';
+import type { ForwardRuleSpec, NatSpec, RouteSpec, Topology } from '../schema.js';
 
 /** '' is the host (root) namespace. */
 export type Ns = string;
 
-export interface Iface {
-  name: string;
-  ns: Ns;
-  kind: LinkKind;
-  peer?: Iface;
-  master?: string;
-  addresses: string[];
-  mtu?: number;
-  mac?: string;
-  vxlan?: Omit<VxlanSpec, 'name' | 'bridge' | 'addresses'>;
-  /** macvlan: its parent, on the host (the namespace where it was made). */
-  macvlan?: { parent: string; mode?: MacvlanMode };
-}
+/** An interface the script made (kinds/kind.ts: a kind's `fromScript` records it). */
+export type Iface = ScriptIface;
 
 export interface NsState {
   routes: RouteSpec[];
@@ -59,7 +48,7 @@ export class ScriptModel {
   }
 
   remove(i: Iface): void {
-    for (const x of [i, i.peer]) {
+    for (const x of [i, i.pair]) {
       const at = x ? this.ifaces.indexOf(x) : -1;
       if (at >= 0) this.ifaces.splice(at, 1);
     }
@@ -80,24 +69,23 @@ export class ScriptModel {
       this.hostUsed && (this.ifaces.some((i) => i.ns === '' && i.kind !== 'bridge') || hasContent(this.namespaces.get('')!));
     for (const [ns, s] of this.namespaces) {
       if (ns === '' && !hasHostStuff) continue;
-      const vxlans = this.ifaces
-        .filter((i) => i.ns === ns && i.kind === 'vxlan')
-        .map((i) => ({
-          name: i.name,
-          ...i.vxlan!,
-          ...(i.master ? { bridge: bridgeNode(i.ns, i.master) } : {}),
-          ...(i.addresses.length ? { addresses: i.addresses } : {}),
-        }));
-      const macvlans = this.ifaces
-        .filter((i) => i.ns === ns && i.kind === 'macvlan')
-        .map((i) => ({
-          name: i.name,
-          parent: bridgeNode('', i.macvlan!.parent),
-          ...(i.macvlan!.mode ? { mode: i.macvlan!.mode } : {}),
-          ...(i.addresses.length ? { addresses: i.addresses } : {}),
-          ...(i.mac ? { mac: i.mac } : {}),
-          ...(i.mtu ? { mtu: i.mtu } : {}),
-        }));
+      // List kinds (vxlans, macvlans): each writes its own entries.
+      const lists = LIST_KINDS.flatMap((k) => {
+        const entries = this.ifaces
+          .filter((i) => i.ns === ns && i.kind === k.kind)
+          .map((i) =>
+            k.list!.entry({
+              name: i.name,
+              addresses: i.addresses,
+              mac: i.mac,
+              mtu: i.mtu,
+              fields: i.fields ?? {},
+              ...(i.master ? { bridge: bridgeNode(i.ns, i.master) } : {}),
+              hostNode: (n) => bridgeNames.get(`/${n}`),
+            }),
+          );
+        return entries.length ? [[k.list!.field, entries] as const] : [];
+      });
       nodes[nodeOf(ns)] = {
         kind: ns === '' ? 'host' : 'netns',
         ...(s.routes.length ? { routes: s.routes } : {}),
@@ -111,8 +99,7 @@ export class ScriptModel {
               },
             }
           : {}),
-        ...(vxlans.length ? { vxlans } : {}),
-        ...(macvlans.length ? { macvlans } : {}),
+        ...Object.fromEntries(lists),
       } as Topology['nodes'][string];
     }
     for (const b of this.ifaces.filter((i) => i.kind === 'bridge')) {
@@ -124,8 +111,8 @@ export class ScriptModel {
     const links: Topology['links'] = [];
     const done = new Set<Iface>();
     for (const i of this.ifaces) {
-      if (i.kind !== 'veth' || !i.peer || done.has(i)) continue;
-      done.add(i).add(i.peer);
+      if (i.kind !== 'veth' || !i.pair || done.has(i)) continue;
+      done.add(i).add(i.pair);
       const end = (x: Iface) => ({
         node: x.master ? bridgeNode(x.ns, x.master) : nodeOf(x.ns),
         name: x.name,
@@ -133,7 +120,7 @@ export class ScriptModel {
         ...(x.mac ? { mac: x.mac } : {}),
         ...(x.mtu ? { mtu: x.mtu } : {}),
       });
-      links.push({ endpoints: [end(i), end(i.peer)] });
+      links.push({ endpoints: [end(i), end(i.pair)] });
     }
     return { name, nodes, links };
   }

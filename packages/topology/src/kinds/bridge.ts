@@ -66,6 +66,9 @@ export const bridge: LinkKindModule<'bridge', BridgeAddStep> = {
   phase: (s) => (s.netns === null ? 2 : 3),
   creates: (s) => [{ netns: s.netns, name: s.name }],
   observe: (l) => ({ stp: Number(l.linkinfo?.info_data?.stp_state ?? 0) !== 0 }),
+  fromScript(add, kit) {
+    kit.add({ name: add.name, ns: add.here, kind: 'bridge', addresses: [] });
+  },
   toLab(l, kit) {
     if (l.master) kit.warn(`it is plugged into ${l.master}; a bridge inside a bridge cannot be written, so it is left unplugged`);
     const netns = kit.netns === null ? undefined : kit.nodeOf(kit.netns);

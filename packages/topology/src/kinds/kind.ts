@@ -11,7 +11,7 @@ import type { IssueList, Path } from '../issues.js';
 import type { PlanContext } from '../planDeploy/context.js';
 import type { Netns, ResolvedAddress, ResolvedInterface, ResolvedScope, ResolvedTopology } from '../resolveTopology.js';
 import type { BridgeNode, LinkSpec, NamespaceNode, Topology } from '../schema.js';
-import type { LinkKind, LinkState } from '../state.js';
+import type { LinkKind, LinkKindFields, LinkState } from '../state.js';
 import type { Command, KindStep, LinkRef, LinkSettings, Phase, Step } from '../step.js';
 
 /** What resolveTopology lends a kind to place its interfaces. */
@@ -83,6 +83,8 @@ export interface NamespaceList {
   rowLabel: string;
   form: readonly FormField[];
   newItem(index: number): Record<string, unknown>;
+  /** The list entry for one interface (discover and the script importer write it). */
+  entry(i: ListItem): Record<string, unknown>;
   /** Fields that name a node (renamed with it). */
   nodeRefs?: readonly string[];
 }
@@ -122,6 +124,54 @@ export interface ToLabKit {
   warn(message: string): void;
 }
 
+/** One `ip link add … type KIND …` line of an imported script, cut up. */
+export interface ScriptAdd {
+  name: string;
+  /** Where the new interface is: its `netns`, else where the command runs ('' is the host). */
+  here: string;
+  /** Where the command runs. */
+  ns: string;
+  /** The words before `type`, and those after `type KIND`. */
+  head: string[];
+  opts: string[];
+}
+
+/** What the script importer lends a kind to record what a line made. */
+export interface ScriptKit {
+  add(i: ScriptIface): ScriptIface;
+  addNamespace(ns: string): void;
+  /** The line cannot be read as this kind: why. */
+  warn(message: string): void;
+}
+
+/** An interface an imported script made, where it is now ('' is the host). */
+export interface ScriptIface {
+  name: string;
+  ns: string;
+  kind: LinkKind;
+  /** A veth's other end. */
+  pair?: ScriptIface;
+  master?: string;
+  addresses: string[];
+  mtu?: number;
+  mac?: string;
+  /** The kind's own fields (a vxlan's `vxlan`, a macvlan's `macvlan`). */
+  fields?: LinkKindFields;
+}
+
+/** An interface of a list kind, ready to be written as its list entry. */
+export interface ListItem {
+  name: string;
+  addresses?: string[];
+  mac?: string;
+  mtu?: number;
+  /** The bridge node it is plugged into. */
+  bridge?: string;
+  /** The node name of an interface of the host when it is a bridge of the lab (renamed when its name was taken). */
+  hostNode?(ifname: string): string | undefined;
+  fields: LinkKindFields;
+}
+
 export interface LinkKindModule<K extends LinkKind = LinkKind, S extends KindStep = KindStep> {
   kind: K;
   /** The step kind that creates it. */
@@ -153,6 +203,8 @@ export interface LinkKindModule<K extends LinkKind = LinkKind, S extends KindSte
   creates(step: S): LinkRef[];
   /** The kind's own state read back from `ip -json -details link show`. */
   observe(l: IpLink, kit: ObserveKit): Partial<LinkState>;
+  /** Reads an `ip link add … type KIND` line of an imported script. */
+  fromScript(add: ScriptAdd, kit: ScriptKit): void;
   /** Extra canvas edges (overlays, parents). */
   edges?(t: Topology): KindEdge[];
   /** Writes one interface of a state back into the topology (labFromState; interfaces come kind by kind in `order`, scopes and names sorted). */

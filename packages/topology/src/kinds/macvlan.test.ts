@@ -107,8 +107,17 @@ describe('[M1] macvlan, one kind module', () => {
     );
     expect(r.topology?.nodes.ns1).toMatchObject({
       kind: 'netns',
-      macvlans: [{ name: 'mv1', parent: 'eth0', mode: 'bridge', addresses: ['10.9.1.2/24'] }],
+      macvlans: [{ name: 'mv1', parent: 'eth0', addresses: ['10.9.1.2/24'] }],
     });
+    // mode bridge is the default, so it is not written; another mode is.
+    expect(r.topology?.nodes.ns1).not.toHaveProperty('macvlans.0.mode');
+    const priv = importScript(
+      ['ip netns add ns2', 'ip link add br0 type bridge', 'ip link add link br0 name mv2 netns ns2 type macvlan mode private'].join('\n'),
+      'imv',
+    );
+    expect(priv.topology?.nodes.ns2).toMatchObject({ macvlans: [{ name: 'mv2', parent: 'br0', mode: 'private' }] });
+    const odd = importScript(['ip netns add ns3', 'ip link add link eth0 name mv3 netns ns3 type macvlan mode sideways'].join('\n'), 'imv');
+    expect(odd.warnings.map((w) => w.message).join('\n')).toMatch(/macvlan mode "sideways": nslab knows bridge, private, vepa, passthru/);
     const inside = importScript(['ip netns add ns1', 'ip -n ns1 link add mv1 link eth0 type macvlan'].join('\n'), 'imv');
     expect(inside.warnings.map((w) => w.message).join('\n')).toMatch(/nslab makes macvlans on interfaces of the host/);
   });

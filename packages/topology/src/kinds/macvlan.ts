@@ -11,7 +11,7 @@ import { where } from '../planDeploy/explain.js';
 import { HOST_KEY, scopeLabel, type Netns } from '../resolveTopology.js';
 import type { StepBase } from '../step.js';
 import { checkIfName } from '../validate/links.js';
-import { ipCommand, listEntry, type LinkKindModule } from './kind.js';
+import { ipCommand, listEntry, type LinkKindModule, type ListItem } from './kind.js';
 import { markIfHost } from './mark.js';
 
 export const MACVLAN_MODES = ['bridge', 'private', 'vepa', 'passthru'] as const;
@@ -67,6 +67,7 @@ export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
     addLabel: 'Add macvlan',
     rowLabel: 'macvlan',
     nodeRefs: ['parent'],
+    entry: (i) => macvlanEntry(i),
     newItem: (i) => ({ name: `mv${i}`, parent: '' }),
     form: [
       { key: 'name', label: 'Macvlan interface', type: 'text', mono: true },
@@ -171,20 +172,22 @@ export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
     const parent = l.link_netnsid === undefined ? l.link : l.link_index !== undefined ? kit.hostLinkName(l.link_index) : undefined;
     return { macvlan: { parent: parent ?? '?', mode } };
   },
+  fromScript(add, kit) {
+    const parent = add.head.includes('link') ? add.head[add.head.indexOf('link') + 1] : undefined;
+    if (!parent) return kit.warn('macvlan without "link PARENT": cannot tell which interface it stands on');
+    if (add.ns !== '') return kit.warn(`macvlan on ${parent} in ${add.ns}: nslab makes macvlans on interfaces of the host`);
+    const mode = add.opts.includes('mode') ? add.opts[add.opts.indexOf('mode') + 1] : 'bridge';
+    if (!(MACVLAN_MODES as readonly string[]).includes(mode ?? ''))
+      return kit.warn(`macvlan mode "${mode}": nslab knows ${MACVLAN_MODES.join(', ')}`);
+    if (add.here !== '') kit.addNamespace(add.here);
+    kit.add({ name: add.name, ns: add.here, kind: 'macvlan', addresses: [], fields: { macvlan: { parent, mode: mode as MacvlanMode } } });
+  },
   toLab(l, kit) {
     const m = l.macvlan;
     if (!m || m.parent === '?') return kit.warn('its parent interface was not found in the host namespace; left out');
     if (l.master !== undefined)
       kit.warn(`it is plugged into ${l.master}; a macvlan on a bridge cannot be written, so it is left unplugged`);
-    const { addresses, mac, mtu } = kit.common(l);
-    kit.addToList('macvlans', {
-      name: l.name,
-      parent: m.parent,
-      ...(m.mode !== 'bridge' ? { mode: m.mode } : {}),
-      ...(addresses ? { addresses } : {}),
-      ...(mac ? { mac } : {}),
-      ...(mtu ? { mtu } : {}),
-    });
+    kit.addToList('macvlans', macvlanEntry({ name: l.name, ...kit.common(l), fields: l, hostNode: (n) => kit.bridgeOf(null, n) }));
   },
   edges(t) {
     // A macvlan hangs off its parent: draw it to the bridge node it names, or to the host node.
@@ -198,3 +201,16 @@ export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
     });
   },
 };
+
+/** A macvlan's list entry; a parent that is a bridge of the lab is written as that bridge's node. */
+function macvlanEntry(i: ListItem): MacvlanSpec {
+  const m = i.fields.macvlan!;
+  return {
+    name: i.name,
+    parent: i.hostNode?.(m.parent) ?? m.parent,
+    ...(m.mode !== 'bridge' ? { mode: m.mode } : {}),
+    ...(i.addresses?.length ? { addresses: i.addresses } : {}),
+    ...(i.mac ? { mac: i.mac } : {}),
+    ...(i.mtu ? { mtu: i.mtu } : {}),
+  };
+}

@@ -111,6 +111,18 @@ export const veth: LinkKindModule<'veth', VethAddStep> = {
     const peer = kit.peerOf(l);
     return peer ? { peer } : {};
   },
+  fromScript(add, kit) {
+    const peerName = add.opts[add.opts.indexOf('name') + 1];
+    if (!add.opts.includes('name') || !peerName) return kit.warn('veth without "peer name": cannot tell its other end');
+    // Without its own netns, the peer stays where the command runs, whatever netns the first end went to.
+    const peerNs = add.opts.includes('netns') ? add.opts[add.opts.indexOf('netns') + 1]! : add.ns;
+    if (peerNs !== '') kit.addNamespace(peerNs);
+    if (add.here !== '') kit.addNamespace(add.here);
+    const a = kit.add({ name: add.name, ns: add.here, kind: 'veth', addresses: [] });
+    const b = kit.add({ name: peerName, ns: peerNs, kind: 'veth', addresses: [] });
+    a.pair = b;
+    b.pair = a;
+  },
   toLab(l, kit) {
     if (kit.claimed(kit.netns, l.name)) return;
     const peer = l.peer;

@@ -9,7 +9,7 @@ import { isIfName } from '../names.js';
 import { where } from '../planDeploy/explain.js';
 import type { StepBase } from '../step.js';
 import { checkIfName } from '../validate/links.js';
-import { ipCommand, listEntry, type LinkKindModule } from './kind.js';
+import { ipCommand, listEntry, type LinkKindModule, type ListItem } from './kind.js';
 import { markIfHost } from './mark.js';
 
 export const vxlanSchema = z.strictObject({
@@ -61,6 +61,7 @@ export const vxlan: LinkKindModule<'vxlan', VxlanAddStep> = {
     addLabel: 'Add VXLAN',
     rowLabel: 'vxlan',
     nodeRefs: ['bridge'],
+    entry: (i) => vxlanEntry(i),
     newItem: (i) => ({ name: `vxlan${i}`, vni: 1, dstport: 4789 }),
     form: [
       { key: 'name', label: 'Tunnel interface', type: 'text', mono: true },
@@ -190,24 +191,21 @@ export const vxlan: LinkKindModule<'vxlan', VxlanAddStep> = {
     if (typeof data.link === 'string') v.dev = data.link;
     return { vxlan: v };
   },
+  fromScript(add, kit) {
+    const opt = (k: string) => (add.opts.includes(k) ? add.opts[add.opts.indexOf(k) + 1] : undefined);
+    const v: VxlanParams = { vni: Number(opt('id') ?? opt('vni')), dstport: Number(opt('dstport') ?? 4789) };
+    for (const k of ['remote', 'local', 'group', 'dev'] as const) if (opt(k)) v[k] = opt(k)!;
+    kit.add({ name: add.name, ns: add.here, kind: 'vxlan', addresses: [], fields: { vxlan: v } });
+  },
   toLab(l, kit) {
-    const v = l.vxlan;
-    if (!v) return kit.warn('its tunnel settings were not read; left out');
+    if (!l.vxlan) return kit.warn('its tunnel settings were not read; left out');
     const bridge = l.master === undefined ? undefined : kit.bridgeOf(kit.netns, l.master);
     if (l.master !== undefined && bridge === undefined)
       kit.warn(`it is plugged into ${l.master}, which is not a bridge of this lab; it is left unplugged`);
-    const { addresses } = kit.common(l);
-    kit.addToList('vxlans', {
-      name: l.name,
-      vni: v.vni,
-      ...(v.remote !== undefined ? { remote: v.remote } : {}),
-      ...(v.local !== undefined ? { local: v.local } : {}),
-      ...(v.group !== undefined ? { group: v.group } : {}),
-      dstport: v.dstport,
-      ...(v.dev !== undefined ? { dev: v.dev } : {}),
-      ...(bridge !== undefined ? { bridge } : {}),
-      ...(addresses ? { addresses } : {}),
-    });
+    kit.addToList(
+      'vxlans',
+      vxlanEntry({ name: l.name, ...kit.common(l), ...(bridge !== undefined ? { bridge } : {}), fields: l }) as VxlanSpec,
+    );
   },
   edges(t) {
     // Tunnels with the same VNI and port: one dashed overlay edge between their bridges (or namespaces).
@@ -224,3 +222,18 @@ export const vxlan: LinkKindModule<'vxlan', VxlanAddStep> = {
     );
   },
 };
+
+function vxlanEntry(i: ListItem): VxlanSpec {
+  const v = i.fields.vxlan!;
+  return {
+    name: i.name,
+    vni: v.vni,
+    ...(v.remote !== undefined ? { remote: v.remote } : {}),
+    ...(v.local !== undefined ? { local: v.local } : {}),
+    ...(v.group !== undefined ? { group: v.group } : {}),
+    dstport: v.dstport,
+    ...(v.dev !== undefined ? { dev: v.dev } : {}),
+    ...(i.bridge !== undefined ? { bridge: i.bridge } : {}),
+    ...(i.addresses?.length ? { addresses: i.addresses } : {}),
+  };
+}
