@@ -157,3 +157,22 @@ describe('export then import gives back the same lab', () => {
     expect(commands(back.topology)).toEqual(commands(t));
   });
 });
+
+describe('veth peers as iproute2 writes them', () => {
+  it('reads "peer name NAME" and "peer NAME"; warns without a peer', () => {
+    for (const line of ['ip link add a0 type veth peer name b0 netns nsb', 'ip link add a0 type veth peer b0 netns nsb']) {
+      const r = importScript(`ip netns add nsa\nip netns add nsb\nip -n nsa ${line.slice(3)}`, 'vp');
+      expect(r.topology.links).toEqual([
+        {
+          endpoints: [
+            { node: 'nsa', name: 'a0' },
+            { node: 'nsb', name: 'b0' },
+          ],
+        },
+      ]);
+    }
+    expect(importScript('ip link add a0 type veth', 'vp').warnings.map((w) => w.message)).toContain(
+      'veth without "peer name": cannot tell its other end',
+    );
+  });
+});

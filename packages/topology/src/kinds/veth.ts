@@ -112,8 +112,10 @@ export const veth: LinkKindModule<'veth', VethAddStep> = {
     return peer ? { peer } : {};
   },
   fromScript(add, kit) {
-    const peerName = add.opts[add.opts.indexOf('name') + 1];
-    if (!add.opts.includes('name') || !peerName) return kit.warn('veth without "peer name": cannot tell its other end');
+    // `peer name NAME` (or `peer NAME`, which newer iproute2 accepts).
+    const at = add.opts.indexOf('peer') + 1;
+    const peerName = add.opts[at] === 'name' ? add.opts[at + 1] : add.opts[at];
+    if (at === 0 || !peerName) return kit.warn('veth without "peer name": cannot tell its other end');
     // Without its own netns, the peer stays where the command runs, whatever netns the first end went to.
     const peerNs = add.opts.includes('netns') ? add.opts[add.opts.indexOf('netns') + 1]! : add.ns;
     if (peerNs !== '') kit.addNamespace(peerNs);
