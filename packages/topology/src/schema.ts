@@ -6,8 +6,6 @@
 import { z } from 'zod';
 import { NAMESPACE_LIST_FIELDS } from './kinds/index.js';
 
-export type { VxlanSpec, MacvlanSpec } from './kinds/index.js';
-
 const int = (min: number, max: number) => z.int().min(min).max(max);
 const position = z.strictObject({ x: z.number(), y: z.number() });
 
