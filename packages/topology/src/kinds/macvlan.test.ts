@@ -45,6 +45,14 @@ describe('[M1] macvlan, one kind module', () => {
     expect(bad.issues).toContainEqual(expect.objectContaining({ code: 'name.interface', path: ['nodes', 'a', 'macvlans', 0, 'parent'] }));
   });
 
+  it('[M2] a new macvlan with no parent yet asks for one, once; a multicast MAC is refused', () => {
+    const r = parsed(LAB.replace('parent: br-mv, addresses: [10.9.0.11/24]', 'parent: "", addresses: [10.9.0.11/24]'));
+    const at = r.issues.filter((i) => i.path.join('.') === 'nodes.a.macvlans.0.parent');
+    expect(at.map((i) => i.message)).toEqual(['choose its parent: a bridge of the lab on the host, or an interface of the host']);
+    const mac = parsed(LAB.replace('02:00:00:00:00:0b', '03:00:00:00:00:0b'));
+    expect(mac.issues).toContainEqual(expect.objectContaining({ code: 'link.mac', path: ['nodes', 'b', 'macvlans', 0, 'mac'] }));
+  });
+
   it('[M2] two macvlans on one parent are one L2 segment: a duplicate address is reported', () => {
     const r = parsed(LAB.replace('10.9.0.12/24', '10.9.0.11/24'));
     expect(r.issues).toContainEqual(

@@ -10,7 +10,7 @@ import { normaliseMac } from '../net.js';
 import { where } from '../planDeploy/explain.js';
 import { HOST_KEY, scopeLabel, type Netns } from '../resolveTopology.js';
 import type { StepBase } from '../step.js';
-import { checkIfName } from '../validate/links.js';
+import { checkIfName, checkMac } from '../validate/links.js';
 import { ipCommand, listEntry, type LinkKindModule, type ListItem } from './kind.js';
 import { markIfHost } from './mark.js';
 
@@ -100,9 +100,16 @@ export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
     (node.macvlans ?? []).forEach((mv, i) => {
       const path = [...ctx.base, 'macvlans', i];
       checkIfName(mv.name, [...path, 'name'], ctx.list);
+      if (mv.mac !== undefined) checkMac(mv.mac, [...path, 'mac'], ctx.list);
+      if (mv.parent === '') {
+        ctx.list.error(
+          'ref.interface',
+          [...path, 'parent'],
+          'choose its parent: a bridge of the lab on the host, or an interface of the host',
+        );
+        return;
+      }
       checkIfName(mv.parent, [...path, 'parent'], ctx.list);
-      if (mv.mac !== undefined && !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(mv.mac))
-        ctx.list.error('link.mac', [...path, 'mac'], `${JSON.stringify(mv.mac)} is not a MAC address (like 02:00:00:00:00:01)`);
       const lab = host?.interfaces.get(mv.parent)?.[0];
       if (ctx.isHost && mv.parent === mv.name) ctx.list.error('ref.interface', [...path, 'parent'], 'a macvlan cannot be its own parent');
       else if (lab && lab.kind === 'macvlan')

@@ -14,12 +14,7 @@ export function validateLinks(r: ResolvedTopology, list: IssueList): void {
       const path = ['links', i, 'endpoints', end];
       if (!t.nodes[ep.node]) list.error('ref.node', [...path, 'node'], `no node named ${JSON.stringify(ep.node)}`);
       checkIfName(ep.name, [...path, 'name'], list);
-      if (ep.mac !== undefined) {
-        if (!MAC.test(ep.mac))
-          list.error('link.mac', [...path, 'mac'], `${JSON.stringify(ep.mac)} is not a MAC address (like 02:00:00:00:00:01)`);
-        else if (parseInt(ep.mac.slice(0, 2), 16) & 1)
-          list.error('link.mac', [...path, 'mac'], `${ep.mac} is a multicast MAC; an interface needs a unicast one (first byte even)`);
-      }
+      if (ep.mac !== undefined) checkMac(ep.mac, [...path, 'mac'], list);
       if (t.nodes[ep.node]?.kind === 'bridge' && (ep.addresses?.length ?? 0) > 0) {
         list.warn(
           'link.bridge-port-address',
@@ -53,6 +48,13 @@ export function validateLinks(r: ResolvedTopology, list: IssueList): void {
     }
     for (const iface of interfacesOf(scope)) for (const a of iface.addresses) checkAddress(a, list);
   }
+}
+
+/** [V10] a unicast MAC address. */
+export function checkMac(mac: string, path: (string | number)[], list: IssueList): void {
+  if (!MAC.test(mac)) list.error('link.mac', path, `${JSON.stringify(mac)} is not a MAC address (like 02:00:00:00:00:01)`);
+  else if (parseInt(mac.slice(0, 2), 16) & 1)
+    list.error('link.mac', path, `${mac} is a multicast MAC; an interface needs a unicast one (first byte even)`);
 }
 
 export function checkIfName(name: string, path: (string | number)[], list: IssueList): void {
