@@ -35,7 +35,8 @@ export async function probeFeatures(runner: Runner, opts: { fresh?: boolean } = 
   if (!opts.fresh) {
     try {
       const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { bootId: string; features: Features };
-      if (cached.bootId === bootId && Object.values(cached.features).every(Boolean)) return (memo = cached.features);
+      // Every feature known now must be in the cache and present (a kind added since is probed).
+      if (cached.bootId === bootId && FEATURES.every((f) => cached.features[f] === true)) return (memo = cached.features);
     } catch {
       /* no cache yet */
     }

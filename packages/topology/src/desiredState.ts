@@ -16,10 +16,8 @@ export interface DesiredState extends LabState {
   origins: Record<string, LinkOrigin>;
 }
 
-/** Key of a link across scopes: `<scopeKey>/<ifname>`. */
-export function linkId(scopeKey: string, name: string): string {
-  return `${scopeKey}/${name}`;
-}
+export { linkId } from './keys.js';
+import { linkId } from './keys.js';
 
 /**
  * The host state a valid topology asks for. Call only on topologies that

@@ -181,7 +181,7 @@ export function renameNode(t: Topology, from: string, to: string): Topology {
   for (const [name, n] of Object.entries(t.nodes)) {
     let node = n;
     if (node.kind === 'bridge' && node.netns === from) node = { ...node, netns: to };
-    if (node.kind !== 'bridge') node = renameInLists(node, from, to);
+    if (node.kind !== 'bridge' && t.nodes[from]!.kind === 'bridge') node = renameInLists(node, from, to);
     nodes[name === from ? to : name] = node;
   }
   const links = t.links.map((l) => ({

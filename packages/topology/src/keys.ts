@@ -143,3 +143,13 @@ export function holdName(ref: HoldRef): string {
 export function compareScopeKeys(a: string, b: string): number {
   return a === HOST_KEY ? (b === HOST_KEY ? 0 : -1) : b === HOST_KEY ? 1 : a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Key of a link across scopes: `<scopeKey>/<ifname>`. */
+export function linkId(scopeKey: string, name: string): string {
+  return `${scopeKey}/${name}`;
+}
+
+/** A readable name for a scope: `host` or the namespace name (a word for people, not a key). */
+export function scopeLabel(netns: Netns): string {
+  return netns === null ? 'host' : netns;
+}

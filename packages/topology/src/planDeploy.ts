@@ -75,7 +75,7 @@ export function planDeploy(observed: ObservedState, desired: DesiredState): Plan
       });
     }
   }
-  for (const key of keys) if (desired.scopes[key]) planLinkChanges(ctx, key);
+  for (const onLower of [false, true]) for (const key of keys) if (desired.scopes[key]) planLinkChanges(ctx, key, onLower);
   for (const key of keys) {
     planRoutes(ctx, key);
     planSettings(ctx, key);

@@ -49,12 +49,7 @@ export interface ResolvedTopology {
   scopeOfNode: Map<string, string>;
 }
 
-export { HOST_KEY, scopeKeyOf } from './keys.js';
-
-/** A readable name for a scope: `host` or the namespace name. */
-export function scopeLabel(netns: Netns): string {
-  return netns === null ? 'host' : netns;
-}
+export { HOST_KEY, scopeKeyOf, scopeLabel } from './keys.js';
 
 /**
  * Places every node, interface and address of a topology in its namespace and

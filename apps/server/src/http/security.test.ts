@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import PlainWebSocket from 'ws';
 import { startServer, type RunningServer } from '../serve.js';
 import { AUTH, TEST_TOKEN } from '../../test/client.js';
+import { routeOf } from '../live/tool.js';
+import { TOOLS } from '../live/toolList.js';
 
 const LAB = 'name: sec-unit\nnodes:\n  a: { kind: netns }\n';
 
@@ -120,8 +122,19 @@ describe('a token on every address, loopback included', () => {
       '/api/ws?lab=sec-unit',
       '/api/term?lab=sec-unit&node=a',
       '/api/stream?lab=sec-unit&node=a&tool=ping&target=127.0.0.1',
+      ...TOOLS.filter((t) => t.mode === 'stream').map((t) => `/api/stream?lab=sec-unit&node=a&tool=${t.name}&target=127.0.0.1`),
     ]) {
       expect((await upgrade(p)).status, p).toBe(401);
+    }
+    // The tool list, and every one-shot tool's route, from the list itself (a new tool is covered by this test).
+    expect((await raw({ path: '/api/tools' })).status).toBe(401);
+    for (const t of TOOLS) {
+      if (t.mode !== 'once') continue;
+      const path = `/api${routeOf(t)
+        .replace(':name', 'sec-unit')
+        .replace(':node', 'a')
+        .replace(/:(\w+)/g, 'addr')}`;
+      expect((await raw({ method: t.method.toUpperCase(), path })).status, `${t.method} ${path}`).toBe(401);
     }
   });
 

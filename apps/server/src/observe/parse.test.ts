@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIptablesSave, toRouteStates, type IpRoute } from './parse.js';
+import { parseIptablesSave, toLinkState, toRouteStates, type IpRoute } from './parse.js';
 
 describe('toRouteStates', () => {
   it('keeps the main table\'s routes from an "ip route show table all" dump, and drops the others', () => {
@@ -40,5 +40,41 @@ describe('parseIptablesSave', () => {
       { family: 4, table: 'nat', chain: 'POSTROUTING', args: ['-o', 'wlo1', '-m', 'comment', '--comment', 'nslab:x', '-j', 'MASQUERADE'] },
     ]);
     expect(t.policies['v4:filter/FORWARD']).toBe('DROP');
+  });
+});
+
+describe('toLinkState reads each kind through its module', () => {
+  const kit = { peerOf: () => undefined, hostLinkName: (i: number) => (i === 7 ? 'br-mv' : undefined) };
+  it('a macvlan in a namespace: its parent is the host interface its link_index names', () => {
+    const l = {
+      ifindex: 2,
+      ifname: 'mv0',
+      link_index: 7,
+      link_netnsid: 0,
+      flags: ['UP'],
+      address: '02:00:00:00:00:0A',
+      linkinfo: { info_kind: 'macvlan', info_data: { mode: 'private' } },
+      addr_info: [{ family: 'inet', local: '10.9.0.11', prefixlen: 24 }],
+    };
+    expect(toLinkState(l, kit)).toEqual({
+      name: 'mv0',
+      kind: 'macvlan',
+      addresses: ['10.9.0.11/24'],
+      up: true,
+      mac: '02:00:00:00:00:0a',
+      macvlan: { parent: 'br-mv', mode: 'private' },
+    });
+  });
+  it('a macvlan in the host: its parent by name; one whose parent cannot be found says so', () => {
+    expect(
+      toLinkState({ ifindex: 9, ifname: 'mvh', link: 'vh', linkinfo: { info_kind: 'macvlan', info_data: { mode: 'bridge' } } }, kit)
+        ?.macvlan,
+    ).toEqual({ parent: 'vh', mode: 'bridge' });
+    expect(
+      toLinkState({ ifindex: 9, ifname: 'mvh', link_index: 99, link_netnsid: 1, linkinfo: { info_kind: 'macvlan' } }, kit)?.macvlan,
+    ).toEqual({ parent: '?', mode: 'bridge' });
+  });
+  it('a kind nslab does not make is not read', () => {
+    expect(toLinkState({ ifindex: 3, ifname: 'dm0', linkinfo: { info_kind: 'dummy' } }, kit)).toBeUndefined();
   });
 });

@@ -1,9 +1,11 @@
 /**
  * macvlan on the real kernel, with no template: two namespaces with a macvlan
- * each on one lab bridge of the host (and a third on a veth port of it) ping
- * each other; a redeploy changes nothing; a macvlan deleted by hand is drift
+ * each on one lab bridge of the host, and a namespace on a veth port of that
+ * bridge, ping each other; a redeploy changes nothing; a macvlan deleted by hand is drift
  * that deploy repairs; a new mode recreates it; destroy leaves nothing.
- * Lab `mvt-lab`, namespaces `mvt-*`, addresses 10.236.50.0/24.
+ * And macvlans on the host end of a veth (one in the host, one in a
+ * namespace) reach the veth's other end, and go with it on destroy.
+ * Labs `mvt-lab`, `mvt-veth`, namespaces `mvt-*`, host links `mvt*`, addresses 10.236.50.0/24 and 10.236.51.0/24.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { deployLab, destroyLab, planLab } from '../../src/lab.js';
@@ -68,6 +70,42 @@ describe.skipIf(!isRoot)('macvlan: one kind module, end to end', () => {
 
     expect((await destroyLab(t.name)).result.ok).toBe(true);
     expect((await sh(['ip', 'netns', 'list'])).stdout).not.toMatch(/mvt-/);
+    await guard.expectRestored();
+  });
+});
+
+const ON_VETH = `name: mvt-veth
+nodes:
+  host:
+    kind: host
+    macvlans: [{ name: mvth, parent: mvt-vh, addresses: [10.236.51.9/24] }]
+  mvt-d: { kind: netns }
+  mvt-e:
+    kind: netns
+    macvlans: [{ name: mv0, parent: mvt-vh, addresses: [10.236.51.2/24] }]
+links:
+  - endpoints: [{ node: mvt-d, name: eth0, addresses: [10.236.51.1/24] }, { node: host, name: mvt-vh }]
+`;
+
+describe.skipIf(!isRoot)('macvlan on the host end of a veth', () => {
+  const t = labFromYaml(ON_VETH);
+  let guard: HostGuard | undefined;
+  afterAll(async () => {
+    await destroyQuietly(t.name);
+    await guard?.release();
+  });
+
+  it('made after the veth it stands on; reaches its other end from a namespace and from the host; marked; gone with it', async () => {
+    await removeLabs([t.name]);
+    guard = await guardHost([t]);
+    expect((await deployLab(t)).result.ok).toBe(true);
+    expect((await ping('mvt-e', '10.236.51.1')).ok).toBe(true);
+    expect((await ping('mvt-d', '10.236.51.9')).ok).toBe(true);
+    const host = JSON.parse((await sh(['ip', '-json', 'link', 'show', 'dev', 'mvth'])).stdout)[0];
+    expect(host.ifalias).toBe('nslab:mvt-veth');
+    expect((await planLab(t)).steps).toEqual([]);
+    expect((await destroyLab(t.name)).result.ok).toBe(true);
+    expect((await sh(['ip', 'link', 'show', 'dev', 'mvth'])).code).not.toBe(0);
     await guard.expectRestored();
   });
 });

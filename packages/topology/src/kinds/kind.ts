@@ -12,6 +12,7 @@ import type { PlanContext } from '../planDeploy/context.js';
 import type { Netns, ResolvedAddress, ResolvedInterface, ResolvedScope, ResolvedTopology } from '../resolveTopology.js';
 import type { BridgeNode, LinkSpec, NamespaceNode, Topology } from '../schema.js';
 import type { LinkKind, LinkKindFields, LinkState } from '../state.js';
+import type { NAMESPACE_LIST_FIELDS } from './index.js';
 import type { Command, KindStep, LinkRef, LinkSettings, Phase, Step } from '../step.js';
 
 /** What resolveTopology lends a kind to place its interfaces. */
@@ -76,7 +77,7 @@ export interface FormField {
 /** A kind declared as a list in netns and host nodes (`vxlans:`, `macvlans:`): how the inspector edits it. */
 export interface NamespaceList {
   /** The node field holding the list. */
-  field: 'vxlans' | 'macvlans';
+  field: keyof typeof NAMESPACE_LIST_FIELDS;
   title: string;
   addLabel: string;
   /** Rows are labelled `${rowLabel} 1`, `${rowLabel} 2`, … */
@@ -192,6 +193,11 @@ export interface LinkKindModule<K extends LinkKind = LinkKind, S extends KindSte
   identity(l: LinkState): unknown;
   /** The identity, in words, for the plan's explanation ("peer", "tunnel settings"). */
   identityWords: string;
+  /**
+   * The link this one is made on (a macvlan's parent), if any: it is created
+   * after every other link, and the kernel removes it with that link.
+   */
+  lowerOf?(l: LinkState): LinkRef | undefined;
   /** Changes of the kind's own fields that can be made in place, on an existing link `o` that should be `d`. */
   settle?(o: LinkState, d: LinkState): Array<{ set: LinkSettings; from: LinkSettings; reason: string }>;
   /** Pushes the steps that create the desired link `d` of scope `key`. */

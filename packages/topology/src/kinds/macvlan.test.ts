@@ -130,3 +130,62 @@ describe('[M1] macvlan, one kind module', () => {
     expect(inside.warnings.map((w) => w.message).join('\n')).toMatch(/nslab makes macvlans on interfaces of the host/);
   });
 });
+
+describe('[M3] a macvlan and the link it is on', () => {
+  const ON_VETH = `
+name: mvv
+nodes:
+  host:
+    kind: host
+    macvlans: [{ name: mvh, parent: vh, addresses: [10.9.2.9/24] }]
+  ns1: { kind: netns }
+  zz:
+    kind: netns
+    macvlans: [{ name: mvz, parent: vh, addresses: [10.9.2.8/24] }]
+links:
+  - endpoints: [{ node: ns1, name: vz, addresses: [10.9.2.1/24] }, { node: host, name: vh }]
+`;
+  it('is made after its parent, wherever the parent is made', () => {
+    const argv = planDeploy(emptyObserved('mvv'), desiredState(parsed(ON_VETH).topology!)).steps.map((s) => toArgv(s).join(' '));
+    const veth = argv.indexOf('ip link add vz netns ns1 type veth peer name vh');
+    expect(veth).toBeGreaterThanOrEqual(0);
+    expect(argv.indexOf('ip link add link vh name mvh type macvlan mode bridge')).toBeGreaterThan(veth);
+    expect(argv.indexOf('ip link add link vh name mvz netns zz type macvlan mode bridge')).toBeGreaterThan(veth);
+    // A macvlan made on the host carries the lab's mark.
+    expect(argv).toContain('ip link set dev mvh alias nslab:mvv');
+  });
+
+  it('dies with its parent: destroy deletes the parent only; a recreated parent brings its macvlans back', () => {
+    const d = desiredState(parsed(ON_VETH).topology!);
+    const destroy = planDestroy(deployedAs(d)).steps.map((s) => toArgv(s).join(' '));
+    // vh goes with ns1 (its other end), and the macvlans on vh with it: no step of their own.
+    expect(destroy).toContain('ip netns del ns1');
+    expect(destroy.filter((a) => a.includes('link del') || /mv[hz]/.test(a))).toEqual([]);
+    const moved = desiredState(parsed(ON_VETH.replace('{ node: ns1, name: vz', '{ node: zz, name: vz')).topology!);
+    const redo = planDeploy(deployedAs(d), moved).steps.map((s) => toArgv(s).join(' '));
+    expect(redo.filter((a) => a.includes('link del'))).toEqual(['ip link del dev vh']);
+    expect(redo).toContain('ip link add link vh name mvh type macvlan mode bridge');
+    expect(redo).toContain('ip link add link vh name mvz netns zz type macvlan mode bridge');
+  });
+
+  it('refuses a parent bridge inside a namespace, and passthru on a host interface the lab does not make', () => {
+    const inNs = parsed(`
+name: mvn
+nodes:
+  r: { kind: netns }
+  br1: { kind: bridge, netns: r }
+  a: { kind: netns, macvlans: [{ name: m0, parent: br1 }] }
+`);
+    expect(inNs.issues).toContainEqual(expect.objectContaining({ code: 'ref.interface', path: ['nodes', 'a', 'macvlans', 0, 'parent'] }));
+    const pass = parsed(LAB.replace('parent: br-mv, addresses: [10.9.0.11/24]', 'parent: eth0, mode: passthru'));
+    expect(pass.issues).toContainEqual(
+      expect.objectContaining({ code: 'ref.host-interface', path: ['nodes', 'a', 'macvlans', 0, 'mode'] }),
+    );
+    expect(parsed(LAB.replace('mode: private', 'mode: passthru')).issues.filter((i) => i.severity !== 'warning')).toEqual([]);
+  });
+
+  it('a rename of a namespace that shares a parent name leaves the parent alone', () => {
+    const t = parsed(ON_VETH.replace(/\bvh\b/g, 'ns1').replace('name: ns1 }', 'name: vh }')).topology!;
+    expect(renameNode(t, 'ns1', 'ns9').nodes.host).toMatchObject({ macvlans: [{ parent: 'ns1' }] });
+  });
+});

@@ -8,9 +8,10 @@
 import { z } from 'zod';
 import { normaliseMac } from '../net.js';
 import { where } from '../planDeploy/explain.js';
-import { HOST_KEY, scopeLabel, type Netns } from '../resolveTopology.js';
+import { HOST_KEY, scopeLabel } from '../keys.js';
+import type { Netns } from '../resolveTopology.js';
 import type { StepBase } from '../step.js';
-import { checkIfName, checkMac } from '../validate/links.js';
+import { checkIfName, checkMac } from '../validate/fields.js';
 import { ipCommand, listEntry, type LinkKindModule, type ListItem } from './kind.js';
 import { markIfHost } from './mark.js';
 
@@ -111,7 +112,21 @@ export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
       }
       checkIfName(mv.parent, [...path, 'parent'], ctx.list);
       const lab = host?.interfaces.get(mv.parent)?.[0];
-      if (ctx.isHost && mv.parent === mv.name) ctx.list.error('ref.interface', [...path, 'parent'], 'a macvlan cannot be its own parent');
+      const bridge = ctx.r.topology.nodes[mv.parent];
+      if (bridge?.kind === 'bridge' && ctx.r.scopeOfNode.get(mv.parent) !== HOST_KEY)
+        ctx.list.error(
+          'ref.interface',
+          [...path, 'parent'],
+          `bridge "${mv.parent}" lives in ${bridge.netns}; a macvlan's parent is an interface of the host`,
+        );
+      else if (!lab && mv.mode === 'passthru')
+        ctx.list.error(
+          'ref.host-interface',
+          [...path, 'mode'],
+          `passthru takes "${mv.parent}" over, and nslab changes no host interface it did not make; use a parent of the lab's, or another mode`,
+        );
+      else if (ctx.isHost && mv.parent === mv.name)
+        ctx.list.error('ref.interface', [...path, 'parent'], 'a macvlan cannot be its own parent');
       else if (lab && lab.kind === 'macvlan')
         ctx.list.error('ref.interface', [...path, 'parent'], `"${mv.parent}" is itself a macvlan; give the parent it is on`);
       else if (!lab)
@@ -130,6 +145,7 @@ export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
       ...(spec.mtu ? { mtu: spec.mtu } : {}),
     };
   },
+  lowerOf: (l) => (l.macvlan ? { netns: null, name: l.macvlan.parent } : undefined),
   identity: (l) => ({ parent: l.macvlan?.parent, mode: l.macvlan?.mode }),
   identityWords: 'parent or mode',
   create(ctx, key, d) {

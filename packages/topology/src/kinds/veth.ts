@@ -3,9 +3,9 @@
  * endpoints; each end is an interface of its node's namespace (an end on a
  * bridge node is created in the bridge's namespace and plugged into it).
  */
-import { linkId } from '../desiredState.js';
 import { normaliseMac } from '../net.js';
-import { HOST_KEY, scopeKeyOf, scopeLabel, type Netns } from '../resolveTopology.js';
+import { HOST_KEY, linkId, scopeKeyOf, scopeLabel } from '../keys.js';
+import type { Netns } from '../resolveTopology.js';
 import type { StepBase } from '../step.js';
 import type { EndpointSpec } from '../schema.js';
 import type { LinkState } from '../state.js';

@@ -8,7 +8,7 @@ import { isMulticast, parseIp } from '../net.js';
 import { isIfName } from '../names.js';
 import { where } from '../planDeploy/explain.js';
 import type { StepBase } from '../step.js';
-import { checkIfName } from '../validate/links.js';
+import { checkIfName } from '../validate/fields.js';
 import { ipCommand, listEntry, type LinkKindModule, type ListItem } from './kind.js';
 import { markIfHost } from './mark.js';
 

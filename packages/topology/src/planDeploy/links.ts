@@ -21,37 +21,45 @@ function mustRecreate(o: LinkState, d: LinkState): boolean {
  */
 export function planLinkRemovals(ctx: PlanContext, scopeKeys: string[]): Map<string, LinkRef[]> {
   const orphans = new Map<string, LinkRef[]>();
-  for (const key of scopeKeys) {
-    const obs = ctx.observed.scopes[key];
-    if (!obs) continue;
-    const des = ctx.goneScopes.has(key) ? undefined : ctx.des(key);
-    for (const [name, o] of Object.entries(obs.links)) {
-      const id = linkId(key, name);
-      if (ctx.gone.has(id)) continue;
-      const d = des?.links[name];
-      const peerKey = o.peer ? scopeKeyOf(o.peer.netns) : undefined;
-      const peerScopeGoes = peerKey !== undefined && ctx.goneScopes.has(peerKey);
-      // Links of a deleted namespace die with it; their peers outside are handled from their own side.
-      if (ctx.goneScopes.has(key)) continue;
-      if (peerScopeGoes) {
-        // Dies with its peer's namespace: wait for the kernel's batched teardown instead of a slow delete.
-        orphans.set(peerKey!, [...(orphans.get(peerKey!) ?? []), { netns: obs.netns, name }]);
+  // Links made on another link (a macvlan on its parent) last: the kernel removes them with it.
+  for (const onLower of [false, true])
+    for (const key of scopeKeys) {
+      const obs = ctx.observed.scopes[key];
+      if (!obs) continue;
+      const des = ctx.goneScopes.has(key) ? undefined : ctx.des(key);
+      for (const [name, o] of Object.entries(obs.links)) {
+        const lower = kindOf(o.kind).lowerOf?.(o);
+        if (!!kindOf(o.kind).lowerOf !== onLower) continue;
+        const id = linkId(key, name);
+        if (ctx.gone.has(id)) continue;
+        if (lower && ctx.gone.has(linkId(scopeKeyOf(lower.netns), lower.name))) {
+          ctx.gone.add(id); // dies with the link it is on (and is made again if still wanted)
+          continue;
+        }
+        const d = des?.links[name];
+        const peerKey = o.peer ? scopeKeyOf(o.peer.netns) : undefined;
+        const peerScopeGoes = peerKey !== undefined && ctx.goneScopes.has(peerKey);
+        // Links of a deleted namespace die with it; their peers outside are handled from their own side.
+        if (ctx.goneScopes.has(key)) continue;
+        if (peerScopeGoes) {
+          // Dies with its peer's namespace: wait for the kernel's batched teardown instead of a slow delete.
+          orphans.set(peerKey!, [...(orphans.get(peerKey!) ?? []), { netns: obs.netns, name }]);
+          ctx.gone.add(id);
+          continue;
+        }
+        if (d && !mustRecreate(o, d)) continue;
+        const why = d ? `its ${describeChange(o, d)} changed, so it is recreated` : 'no longer in the lab';
+        ctx.push(key, {
+          kind: 'link.del',
+          netns: obs.netns,
+          node: obs.node,
+          name,
+          reason: `remove ${o.kind} ${name} from ${where(obs.netns)}: ${why}`,
+        });
         ctx.gone.add(id);
-        continue;
+        if (o.peer && peerKey) ctx.gone.add(linkId(peerKey, o.peer.name));
       }
-      if (d && !mustRecreate(o, d)) continue;
-      const why = d ? `its ${describeChange(o, d)} changed, so it is recreated` : 'no longer in the lab';
-      ctx.push(key, {
-        kind: 'link.del',
-        netns: obs.netns,
-        node: obs.node,
-        name,
-        reason: `remove ${o.kind} ${name} from ${where(obs.netns)}: ${why}`,
-      });
-      ctx.gone.add(id);
-      if (o.peer && peerKey) ctx.gone.add(linkId(peerKey, o.peer.name));
     }
-  }
   return orphans;
 }
 
@@ -59,14 +67,21 @@ function describeChange(o: LinkState, d: LinkState): string {
   return o.kind !== d.kind ? 'kind' : kindOf(d.kind).identityWords;
 }
 
-/** Phases 2–3: create missing links and bring existing ones to their desired settings. */
-export function planLinkChanges(ctx: PlanContext, key: string): void {
+/**
+ * Phases 2–3: create missing links and bring existing ones to their desired
+ * settings. Called for every scope without, then with, the links made on
+ * another link (`onLower`), so that a macvlan's parent exists first wherever
+ * it is made.
+ */
+export function planLinkChanges(ctx: PlanContext, key: string, onLower: boolean): void {
   const des = ctx.des(key)!;
   const obs = ctx.obs(key);
   const netns = des.netns;
   const mark = labMark(ctx.lab);
   const existing = (name: string) => (ctx.gone.has(linkId(key, name)) ? undefined : obs?.links[name]);
-  const links = Object.values(des.links).sort((a, b) => kindOf(a.kind).order - kindOf(b.kind).order);
+  const links = Object.values(des.links)
+    .filter((l) => !!kindOf(l.kind).lowerOf === onLower)
+    .sort((a, b) => kindOf(a.kind).order - kindOf(b.kind).order);
 
   for (const d of links) {
     const o = existing(d.name);
