@@ -15,6 +15,7 @@ import { scriptLines, splitWords, type ScriptLine } from './importScript/lines.j
 import { ScriptModel, type Ns } from './importScript/model.js';
 
 export interface ImportNote {
+  /** The script's line; 0 when the note is not about a line (discover: `text` says where). */
   line: number;
   text: string;
   message: string;

@@ -70,9 +70,10 @@ export function ImportScript({ onClose, freeName }: { onClose: () => void; freeN
             </p>
             {result.warnings.length > 0 && (
               <ul className="issues" aria-label="Import warnings">
-                {result.warnings.map((w) => (
-                  <li key={`${w.line}${w.text}`}>
-                    line {w.line}: {w.message} — <code>{w.text}</code>
+                {result.warnings.map((w, i) => (
+                  <li key={i}>
+                    {w.line > 0 ? `line ${w.line}: ` : ''}
+                    {w.message} — <code>{w.text}</code>
                   </li>
                 ))}
               </ul>

@@ -131,7 +131,7 @@ describe('[M1] macvlan, one kind module', () => {
   });
 });
 
-describe('[M3] a macvlan and the link it is on', () => {
+describe('[M3b] a macvlan and the link it is on', () => {
   const ON_VETH = `
 name: mvv
 nodes:
@@ -168,7 +168,7 @@ links:
     expect(redo).toContain('ip link add link vh name mvz netns zz type macvlan mode bridge');
   });
 
-  it('refuses a parent bridge inside a namespace, and passthru on a host interface the lab does not make', () => {
+  it('[M3c] refuses a parent bridge inside a namespace, and passthru on a host interface the lab does not make', () => {
     const inNs = parsed(`
 name: mvn
 nodes:
