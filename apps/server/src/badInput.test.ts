@@ -1,12 +1,9 @@
 /** Every invalid lab in the corpus is refused with a clear error and a path; every bad API body gets a 4xx. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIssue, parseTopology } from '@nslab/topology';
 import { BAD_BODIES, badLabs } from '../test/corpus/badLabs.js';
-import { startServer, type RunningServer } from './serve.js';
-import { TEST_TOKEN, fetch } from '../test/client.js';
+import { type RunningServer } from './serve.js';
+import { testServer, fetch } from '../test/client.js';
 
 const corpus = badLabs();
 
@@ -24,14 +21,7 @@ describe('bad input', () => {
   describe('API bodies', () => {
     let srv: RunningServer;
     beforeAll(async () => {
-      srv = await startServer({
-        port: 0,
-        token: TEST_TOKEN,
-        host: '127.0.0.1',
-        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-bad-')),
-        planOnly: true,
-        watchMs: 0,
-      });
+      srv = await testServer('bad', { planOnly: true });
     });
     afterAll(() => srv.close());
 

@@ -1,9 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../serve.js';
-import { TEST_TOKEN, WebSocket, fetch } from '../../test/client.js';
+import { type RunningServer } from '../serve.js';
+import { testServer, WebSocket, fetch } from '../../test/client.js';
 
 const LAB = `# a two-namespace lab
 name: api-lab
@@ -20,14 +17,7 @@ const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'a
 const put = (body: unknown) => ({ ...json(body), method: 'PUT' });
 
 beforeAll(async () => {
-  srv = await startServer({
-    port: 0,
-    token: TEST_TOKEN,
-    host: '127.0.0.1',
-    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-api-')),
-    planOnly: true,
-    watchMs: 0,
-  });
+  srv = await testServer('api', { planOnly: true });
   base = srv.url.replace(/\/$/, '');
 });
 afterAll(() => srv.close());

@@ -16,7 +16,7 @@ import { startServer, type RunningServer } from '../../src/serve.js';
 import { runDir } from '../../src/paths.js';
 import { capturesDir } from '../../src/live/captures.js';
 import { destroyQuietly, isRoot, removeLabs, sh } from './helpers.js';
-import { TEST_TOKEN, WebSocket, fetch } from '../client.js';
+import { TEST_TOKEN, testServer, WebSocket, fetch } from '../client.js';
 
 const LAB = `name: atk-lab
 prefix: atk-
@@ -257,13 +257,7 @@ describe.skipIf(!isRoot)('limits on a root server', () => {
       NSLAB_CAPTURE_MAX_MB: '0.02',
       NSLAB_CAPTURE_MAX_SECONDS: '20',
     });
-    srv = await startServer({
-      port: 0,
-      token: TEST_TOKEN,
-      host: '127.0.0.1',
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-lim-')),
-      watchMs: 0,
-    });
+    srv = await testServer('lim');
     base = srv.url.replace(/\/$/, '');
     wsBase = base.replace('http', 'ws');
     const post = (u: string, b: unknown = {}) =>

@@ -10,14 +10,12 @@
  * neighbour's output.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deployLab, destroyLab, planLab } from '../../src/lab.js';
-import { startServer, type RunningServer } from '../../src/serve.js';
+import { type RunningServer } from '../../src/serve.js';
 import { destroyQuietly, isRoot, labFromYaml, removeLabs, sh } from './helpers.js';
 import { guardHost, type HostGuard } from './hostGuard.js';
-import { TEST_TOKEN, fetch } from '../client.js';
+import { testServer, fetch } from '../client.js';
 
 /** A lab of `n` namespaces in pairs, named `<p>NN`; pair k gets `<subnet(k)>.0/30`. */
 function pairsLab(name: string, p: string, n: number, subnet: (k: number) => string): string {
@@ -86,13 +84,7 @@ describe.skipIf(!isRoot)('many labs deployed at once, while other namespaces com
       }
       for (let i = 0; i < 4; i++) await sh(['ip', 'netns', 'del', `${churnName}${i}`]);
     })();
-    srv = await startServer({
-      port: 0,
-      token: TEST_TOKEN,
-      host: '127.0.0.1',
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-cc-')),
-      watchMs: 0,
-    });
+    srv = await testServer('cc');
     const base = srv.url.replace(/\/$/, '');
     const post = (u: string, b: unknown = {}) =>
       fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });

@@ -1,12 +1,9 @@
 /** Deploy and destroy through the web API, with progress streamed over the websocket. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/serve.js';
+import { type RunningServer } from '../../src/serve.js';
 import { destroyQuietly, isRoot, labFromYaml, ping, removeLabs, sh } from './helpers.js';
 import { guardHost, type HostGuard } from './hostGuard.js';
-import { TEST_TOKEN, WebSocket, fetch } from '../client.js';
+import { testServer, WebSocket, fetch } from '../client.js';
 
 const LAB = `name: http-lab
 nodes:
@@ -26,13 +23,7 @@ describe.skipIf(!isRoot)('deploy over HTTP, progress over websocket', () => {
   beforeAll(async () => {
     await removeLabs(['http-lab']);
     guard = await guardHost([labFromYaml(LAB)]);
-    srv = await startServer({
-      port: 0,
-      token: TEST_TOKEN,
-      host: '127.0.0.1',
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-http-')),
-      watchMs: 200,
-    });
+    srv = await testServer('http', { watchMs: 200 });
     base = srv.url.replace(/\/$/, '');
     expect((await post('/api/labs', { text: LAB })).status).toBe(201);
   });

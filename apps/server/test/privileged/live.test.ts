@@ -1,12 +1,9 @@
 /** Terminals and live tools over websockets, against a real server and real namespaces. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionMembers } from '../../src/live/session.js';
-import { startServer, type RunningServer } from '../../src/serve.js';
+import { type RunningServer } from '../../src/serve.js';
 import { destroyQuietly, isRoot, removeLabs } from './helpers.js';
-import { TEST_TOKEN, WebSocket, fetch } from '../client.js';
+import { testServer, WebSocket, fetch } from '../client.js';
 
 const LAB = `name: live-lab
 nodes:
@@ -88,13 +85,7 @@ describe.skipIf(!isRoot)('terminals and live tools', () => {
   let base: string;
   beforeAll(async () => {
     await removeLabs(['live-lab']);
-    srv = await startServer({
-      port: 0,
-      token: TEST_TOKEN,
-      host: '127.0.0.1',
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-live-')),
-      watchMs: 0,
-    });
+    srv = await testServer('live');
     base = srv.url.replace(/\/$/, '');
     const post = (u: string, b: unknown) =>
       fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });

@@ -1,12 +1,9 @@
 /** 20 labs deployed in parallel through the API: all succeed, none sees another's, all destroyed cleanly. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/serve.js';
+import { type RunningServer } from '../../src/serve.js';
 import { destroyQuietly, isRoot, labFromYaml, removeLabs, sh } from './helpers.js';
 import { guardHost, type HostGuard } from './hostGuard.js';
-import { TEST_TOKEN, fetch } from '../client.js';
+import { testServer, fetch } from '../client.js';
 
 const LABS = Array.from({ length: 20 }, (_, i) => `load-${i}`);
 const lab = (i: number) => `name: load-${i}
@@ -29,13 +26,7 @@ describe.skipIf(!isRoot)('load', () => {
   it('deploys 20 labs in parallel through the API without cross-talk, then destroys them', async () => {
     await removeLabs(LABS);
     guard = await guardHost(LABS.map((_, i) => labFromYaml(lab(i))));
-    srv = await startServer({
-      port: 0,
-      token: TEST_TOKEN,
-      host: '127.0.0.1',
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-load-')),
-      watchMs: 0,
-    });
+    srv = await testServer('load');
     const base = srv.url.replace(/\/$/, '');
     const post = (u: string, b: unknown = {}) =>
       fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });

@@ -1,13 +1,10 @@
 /** The traceroute tool over the websocket, through a real router namespace. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { StreamMessage } from '@nslab/topology';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/serve.js';
+import { type RunningServer } from '../../src/serve.js';
 import { destroyQuietly, isRoot, labFromYaml, removeLabs } from './helpers.js';
 import { guardHost, type HostGuard } from './hostGuard.js';
-import { TEST_TOKEN, WebSocket, fetch } from '../client.js';
+import { testServer, WebSocket, fetch } from '../client.js';
 
 // a ── r ── b: two subnets, r forwards between them, so b is two hops from a.
 const LAB = `name: trc-lab
@@ -47,13 +44,7 @@ describe.skipIf(!isRoot)('traceroute from a namespace', () => {
   beforeAll(async () => {
     await removeLabs(['trc-lab']);
     guard = await guardHost([labFromYaml(LAB)]);
-    srv = await startServer({
-      port: 0,
-      token: TEST_TOKEN,
-      host: '127.0.0.1',
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-trc-')),
-      watchMs: 0,
-    });
+    srv = await testServer('trc');
     base = srv.url.replace(/\/$/, '');
     wsBase = base.replace('http', 'ws');
     expect((await post('/api/labs', { text: LAB })).status).toBe(201);
