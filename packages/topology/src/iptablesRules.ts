@@ -134,6 +134,21 @@ function savedValue(opt: string, value: string, negated: boolean): string | unde
  */
 export function ruleKey(args: readonly string[]): string {
   const pairs: string[] = [];
+  for (const { opt, values, negated } of ruleOptions(args)) {
+    const value = values.length === 1 ? savedValue(opt, values[0]!, negated) : values.join(' ');
+    if (value === undefined) continue;
+    pairs.push(`${negated ? '!' : ''}${opt}=${value}`);
+  }
+  return pairs.sort().join(' ');
+}
+
+/**
+ * A rule's options in order, each with its values (unquoted) and whether it
+ * is negated (`! -s …`); long spellings become the short ones iptables-save
+ * prints (`--source` → `-s`); module loads (`-m tcp`) are left out.
+ */
+export function ruleOptions(args: readonly string[]): Array<{ opt: string; values: string[]; negated: boolean }> {
+  const out: Array<{ opt: string; values: string[]; negated: boolean }> = [];
   for (let i = 0; i < args.length; i++) {
     let negated = false;
     let opt = args[i]!;
@@ -145,14 +160,11 @@ export function ruleKey(args: readonly string[]): string {
       i++;
       continue;
     }
-    opt = SPELLINGS[opt] ?? opt;
     const values: string[] = [];
     while (i + 1 < args.length && !args[i + 1]!.startsWith('-') && args[i + 1] !== '!') values.push(unquote(args[++i]!));
-    const value = values.length === 1 ? savedValue(opt, values[0]!, negated) : values.join(' ');
-    if (value === undefined) continue;
-    pairs.push(`${negated ? '!' : ''}${opt}=${value}`);
+    out.push({ opt: SPELLINGS[opt] ?? opt, values, negated });
   }
-  return pairs.sort().join(' ');
+  return out;
 }
 
 function unquote(s: string): string {

@@ -5,7 +5,7 @@
  * `ruleKey`, comments aside); anything else is a warning, never a guess.
  */
 import { policyKey, parsePolicyKey } from '../keys.js';
-import { ruleKey, rulesOfNode } from '../iptablesRules.js';
+import { ruleKey, ruleOptions, rulesOfNode } from '../iptablesRules.js';
 import type { Family } from '../net.js';
 import { shellQuote } from '../renderScript.js';
 import type { ForwardRuleSpec, NatSpec, NetnsNode } from '../schema.js';
@@ -116,27 +116,11 @@ function entryOf(rule: RuleState): Entry | undefined {
   return undefined;
 }
 
-/** The rule's options, each with its first value; `-m` module loads skipped (as `ruleKey` does). */
+/** The rule's options, each with its first value (see `ruleOptions`). */
 function optionsOf(args: readonly string[]): Map<string, { value: string; negated: boolean }> {
-  const out = new Map<string, { value: string; negated: boolean }>();
-  for (let i = 0; i < args.length; i++) {
-    let negated = false;
-    let opt = args[i]!;
-    if (opt === '!') {
-      negated = true;
-      opt = args[++i] ?? '';
-    }
-    if (opt === '-m' || opt === '--match') {
-      i++;
-      continue;
-    }
-    const next = args[i + 1];
-    if (next !== undefined && !next.startsWith('-') && next !== '!') {
-      out.set(opt, { value: next, negated });
-      i++;
-    }
-  }
-  return out;
+  return new Map(
+    ruleOptions(args).flatMap(({ opt, values, negated }) => (values.length > 0 ? [[opt, { value: values[0]!, negated }] as const] : [])),
+  );
 }
 
 /** Comparable across labs: the rule's table, chain and `ruleKey`, without its comment (the mark of whichever lab made it). */
