@@ -1,6 +1,6 @@
 /** Canvas nodes and edges, derived from the topology (never stored separately). */
 import type { Edge, Node } from '@xyflow/react';
-import { formatIssue, LINK_KINDS, LIST_KINDS, type CheckResult, type Topology, type TopologyIssue } from '@nslab/topology';
+import { formatIssue, LINK_KINDS, LIST_KINDS, listed, type CheckResult, type Topology, type TopologyIssue } from '@nslab/topology';
 import type { ElementState, LabStatus } from '../api';
 
 export interface NodeData extends Record<string, unknown> {
@@ -47,11 +47,9 @@ export function toFlow(
     l.endpoints.forEach((e) => ifaces.set(e.node, [...(ifaces.get(e.node) ?? []), { name: e.name, addresses: e.addresses ?? [] }])),
   );
   // Interfaces declared in the node itself (vxlans, macvlans) are its interfaces too.
-  for (const [name, n] of Object.entries(t.nodes)) {
-    for (const k of LIST_KINDS) {
-      const items = ((n as Record<string, unknown>)[k.list!.field] as Array<{ name: string; addresses?: string[] }> | undefined) ?? [];
-      for (const i of items) ifaces.set(name, [...(ifaces.get(name) ?? []), { name: i.name, addresses: i.addresses ?? [] }]);
-    }
+  for (const k of LIST_KINDS) {
+    for (const { node, item } of listed(t, k.list!.field))
+      ifaces.set(node, [...(ifaces.get(node) ?? []), { name: item.name, addresses: item.addresses ?? [] }]);
   }
 
   const entries = Object.entries(t.nodes);

@@ -45,6 +45,7 @@ export function isLinkKind(kind: string): kind is LinkKind {
 /** Kinds declared as a list in netns/host nodes, for validation and the inspector. */
 export const LIST_KINDS = LINK_KINDS.filter((k) => k.list !== undefined);
 
+export { listed } from './kind.js';
 export type { FormField, IpLink, KindEdge, LinkKindModule, NamespaceCheck, NamespaceList, ObserveKit, ResolveKit } from './kind.js';
 export { MACVLAN_MODES, type MacvlanMode, type MacvlanParams, type MacvlanSpec, type MacvlanAddStep } from './macvlan.js';
 export type { VxlanParams, VxlanSpec, VxlanAddStep } from './vxlan.js';

@@ -222,6 +222,23 @@ export function ipCommand(...args: string[]): Command {
   return { tool: 'ip', args };
 }
 
+/** Every entry of one list field (`vxlans`, `macvlans`) of the netns and host nodes, with its node, index and path. */
+export function listed<F extends NamespaceList['field']>(
+  t: Topology,
+  field: F,
+): Array<{ node: string; index: number; item: NonNullable<NamespaceNode[F]>[number]; path: Path }> {
+  return Object.entries(t.nodes).flatMap(([node, n]) =>
+    n.kind === 'bridge'
+      ? []
+      : ((n[field] ?? []) as Array<NonNullable<NamespaceNode[F]>[number]>).map((item, index) => ({
+          node,
+          index,
+          item,
+          path: ['nodes', node, field, index],
+        })),
+  );
+}
+
 /** The list entry a path like `['nodes', N, 'vxlans', i]` points at. */
 export function listEntry<T>(r: ResolvedTopology, path: Path): T {
   const node = r.topology.nodes[path[1] as string] as unknown as Record<string, T[]>;

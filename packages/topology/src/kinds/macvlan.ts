@@ -12,7 +12,7 @@ import { HOST_KEY, scopeLabel } from '../keys.js';
 import type { Netns } from '../resolveTopology.js';
 import type { StepBase } from '../step.js';
 import { checkIfName, checkMac } from '../validate/fields.js';
-import { ipCommand, listEntry, type LinkKindModule, type ListItem } from './kind.js';
+import { ipCommand, listed, listEntry, type LinkKindModule, type ListItem } from './kind.js';
 import { markIfHost } from './mark.js';
 
 export const MACVLAN_MODES = ['bridge', 'private', 'vepa', 'passthru'] as const;
@@ -79,21 +79,11 @@ export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
     ],
   },
   resolve(kit) {
-    for (const [name, node] of Object.entries(kit.topology.nodes)) {
-      if (node.kind === 'bridge') continue;
-      const scopeKey = kit.scopeOfNode.get(name)!;
-      (node.macvlans ?? []).forEach((mv, i) => {
-        const path = ['nodes', name, 'macvlans', i];
-        kit.add(scopeKey, {
-          name: mv.name,
-          kind: 'macvlan',
-          node: name,
-          path,
-          addresses: kit.addresses(mv.addresses, [...path, 'addresses']),
-        });
-        // Macvlans share their parent's segment (what is plugged into it, and each other).
-        kit.join(`${scopeKey}/${mv.name}`, `${HOST_KEY}/${mv.parent}`);
-      });
+    for (const { node, item: mv, path } of listed(kit.topology, 'macvlans')) {
+      const scopeKey = kit.scopeOfNode.get(node)!;
+      kit.add(scopeKey, { name: mv.name, kind: 'macvlan', node, path, addresses: kit.addresses(mv.addresses, [...path, 'addresses']) });
+      // Macvlans share their parent's segment (what is plugged into it, and each other).
+      kit.join(`${scopeKey}/${mv.name}`, `${HOST_KEY}/${mv.parent}`);
     }
   },
   validate(node, ctx) {
@@ -215,12 +205,11 @@ export const macvlan: LinkKindModule<'macvlan', MacvlanAddStep> = {
   edges(t) {
     // A macvlan hangs off its parent: draw it to the bridge node it names, or to the host node.
     const host = Object.entries(t.nodes).find(([, n]) => n.kind === 'host')?.[0];
-    return Object.entries(t.nodes).flatMap(([name, n]) => {
-      if (n.kind === 'bridge') return [];
-      return (n.macvlans ?? []).flatMap((mv, i) => {
-        const target = t.nodes[mv.parent]?.kind === 'bridge' ? mv.parent : host;
-        return target && target !== name ? [{ id: `macvlan-${name}-${i}`, source: target, target: name, label: `macvlan ${mv.name}` }] : [];
-      });
+    return listed(t, 'macvlans').flatMap(({ node, index, item: mv }) => {
+      const target = t.nodes[mv.parent]?.kind === 'bridge' ? mv.parent : host;
+      return target && target !== node
+        ? [{ id: `macvlan-${node}-${index}`, source: target, target: node, label: `macvlan ${mv.name}` }]
+        : [];
     });
   },
 };

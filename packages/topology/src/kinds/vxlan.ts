@@ -9,7 +9,7 @@ import { isIfName } from '../names.js';
 import { where } from '../planDeploy/explain.js';
 import type { StepBase } from '../step.js';
 import { checkIfName } from '../validate/fields.js';
-import { ipCommand, listEntry, type LinkKindModule, type ListItem } from './kind.js';
+import { ipCommand, listed, listEntry, type LinkKindModule, type ListItem } from './kind.js';
 import { markIfHost } from './mark.js';
 
 export const vxlanSchema = z.strictObject({
@@ -76,23 +76,19 @@ export const vxlan: LinkKindModule<'vxlan', VxlanAddStep> = {
     ],
   },
   resolve(kit) {
-    for (const [name, node] of Object.entries(kit.topology.nodes)) {
-      if (node.kind === 'bridge') continue;
-      const scopeKey = kit.scopeOfNode.get(name)!;
-      (node.vxlans ?? []).forEach((vx, i) => {
-        const path = ['nodes', name, 'vxlans', i];
-        kit.add(scopeKey, {
-          name: vx.name,
-          kind: 'vxlan',
-          node: name,
-          path,
-          addresses: kit.addresses(vx.addresses, [...path, 'addresses']),
-          master: vx.bridge,
-        });
-        if (vx.bridge) kit.join(`${scopeKey}/${vx.name}`, `${scopeKey}/${vx.bridge}`);
-        // Tunnels with the same VNI and port extend one L2 segment across namespaces.
-        kit.join(`${scopeKey}/${vx.name}`, `vni/${vx.vni}/${vx.dstport}`);
+    for (const { node, item: vx, path } of listed(kit.topology, 'vxlans')) {
+      const scopeKey = kit.scopeOfNode.get(node)!;
+      kit.add(scopeKey, {
+        name: vx.name,
+        kind: 'vxlan',
+        node,
+        path,
+        addresses: kit.addresses(vx.addresses, [...path, 'addresses']),
+        master: vx.bridge,
       });
+      if (vx.bridge) kit.join(`${scopeKey}/${vx.name}`, `${scopeKey}/${vx.bridge}`);
+      // Tunnels with the same VNI and port extend one L2 segment across namespaces.
+      kit.join(`${scopeKey}/${vx.name}`, `vni/${vx.vni}/${vx.dstport}`);
     }
   },
   validate(node, ctx) {
@@ -210,12 +206,9 @@ export const vxlan: LinkKindModule<'vxlan', VxlanAddStep> = {
   edges(t) {
     // Tunnels with the same VNI and port: one dashed overlay edge between their bridges (or namespaces).
     const tunnels = new Map<string, string[]>();
-    for (const [name, n] of Object.entries(t.nodes)) {
-      if (n.kind === 'bridge') continue;
-      for (const v of n.vxlans ?? []) {
-        const key = `${v.vni}/${v.dstport}`;
-        tunnels.set(key, [...(tunnels.get(key) ?? []), v.bridge && t.nodes[v.bridge] ? v.bridge : name]);
-      }
+    for (const { node, item: v } of listed(t, 'vxlans')) {
+      const key = `${v.vni}/${v.dstport}`;
+      tunnels.set(key, [...(tunnels.get(key) ?? []), v.bridge && t.nodes[v.bridge] ? v.bridge : node]);
     }
     return [...tunnels].flatMap(([key, ends]) =>
       ends.slice(1).map((end, i) => ({ id: `vxlan-${key}-${i + 1}`, source: ends[0]!, target: end, label: `VXLAN ${key.split('/')[0]}` })),
