@@ -1,4 +1,6 @@
 import {
+  LIST_KINDS,
+  listed,
   NODE_NAME,
   renameNode,
   updateEndpoint,
@@ -105,7 +107,11 @@ function Interfaces({ name, t, issues }: { name: string; t: Topology; issues: To
   if (ends.length === 0)
     return (
       <Section title="Interfaces">
-        <p className="hint">No links yet: drag from this node's handle to another node.</p>
+        <p className="hint">
+          No links yet: drag from this node's handle to another node.
+          {LIST_KINDS.some((k) => listed(t, k.list!.field).some((x) => x.node === name)) &&
+            ' Its other interfaces are in the sections below.'}
+        </p>
       </Section>
     );
   return (
