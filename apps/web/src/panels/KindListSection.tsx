@@ -3,7 +3,16 @@
  * node (VXLAN, macvlan), drawn from the kind module's form description: a new
  * list kind needs no code here.
  */
-import type { FormField, NamespaceList, NamespaceNode, Topology, TopologyIssue } from '@nslab/topology';
+import {
+  HOST_KEY,
+  interfacesOf,
+  resolveTopology,
+  type FormField,
+  type NamespaceList,
+  type NamespaceNode,
+  type Topology,
+  type TopologyIssue,
+} from '@nslab/topology';
 import { issuesAt, listText, NumberField, Section, SelectField, TextField, textList } from './fields';
 
 type Item = Record<string, unknown>;
@@ -107,14 +116,10 @@ export function KindListSection(props: {
   );
 }
 
-/** Interfaces the lab makes in the host namespace: bridges there and veth ends on the host node. */
+/** Interfaces the lab makes in the host namespace (its bridges there, host veth ends, …), except macvlans: a macvlan stands on none. */
 function hostInterfaces(t: Topology): string[] {
-  const host = Object.entries(t.nodes).find(([, n]) => n.kind === 'host')?.[0];
-  const bridges = Object.entries(t.nodes)
-    .filter(([, n]) => n.kind === 'bridge' && (!n.netns || n.netns === host))
-    .map(([b]) => b);
-  const ends = t.links.flatMap((l) => l.endpoints.filter((e) => e.node === host).map((e) => e.name));
-  return [...bridges, ...ends];
+  const host = resolveTopology(t).scopes.get(HOST_KEY);
+  return host ? interfacesOf(host).flatMap((i) => (i.kind === 'macvlan' ? [] : [i.name])) : [];
 }
 
 /** A value typed in the YAML that the list does not offer (a host's own eth0) stays choosable. */
