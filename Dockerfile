@@ -15,7 +15,7 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 # The tools nslab drives; iptables is Debian's nf_tables flavour, like the host's.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends iproute2 iptables tcpdump iputils-ping traceroute procps util-linux kmod findutils \
+ && apt-get install -y --no-install-recommends iproute2 iptables tcpdump iputils-ping traceroute procps util-linux kmod findutils cgroup-tools \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app /app

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(iproute2 iptables tcpdump iputils-ping traceroute procps util-linux kmod)
+pkgs=(iproute2 iptables tcpdump iputils-ping traceroute procps util-linux kmod cgroup-tools)
 [ "${1:-}" = "--test" ] && pkgs+=(chromium fonts-dejavu-core)
 
 missing=()

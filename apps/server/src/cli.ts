@@ -15,6 +15,7 @@ import {
   importScript,
   isError,
   LAB_NAME,
+  NODE_NAME,
   parseTopology,
   planDeploy,
   renderPlanScript,
@@ -28,8 +29,12 @@ import { deployLab, destroyLab, findLabs, LabRefusedError, planLab } from './lab
 import { listTemplates } from './templates.js';
 import { discoverHost } from './discover.js';
 import { runChecks } from './live/runChecks.js';
-import { hostRunner } from './runner.js';
-import { templatesDir, tokenPath } from './paths.js';
+import { ownedScope } from './live/scope.js';
+import { terminalCommand } from './live/terminal.js';
+import { hostPlace, sandboxPlace, type Place } from './place.js';
+import { hostRunner, runInherited } from './runner.js';
+import { checkSandboxName, runDir, templatesDir, tokenPath } from './paths.js';
+import { ensureSandbox, listSandboxes, readSandbox, removeSandbox, sandboxUsage } from './sandbox/sandbox.js';
 
 const USAGE = `usage: nslab COMMAND [ARGS]
 
@@ -52,6 +57,15 @@ const USAGE = `usage: nslab COMMAND [ARGS]
   serve [--port P] [--host H] [--no-token]   the web app and its API; prints the
                          address to open (with its token: every request needs it)
   token [--data-dir D]   print the running server's token (from <data dir>/token; root only)
+  exec [--sandbox S] LAB NODE -- CMD [ARG...]   run CMD in NODE as its terminal would;
+                         its output and exit code are passed through
+  sandbox list           workshop sandboxes: user-namespace isolated places for labs
+  sandbox create S [--pids N] [--memory MIB]   make one with these limits (deploy
+                         --sandbox makes one with the defaults on first use)
+  sandbox rm S           remove a sandbox and everything in it (processes, labs, limits)
+
+deploy, destroy, status and check take --sandbox S: the lab then lives inside
+sandbox S, whose root is root only there; nothing unmarked changes on the host.
 
 exit codes: 0 ok, 1 invalid or refused (nothing ran), 2 failed (rolled back), 3 drift`;
 
@@ -95,6 +109,37 @@ function labNameOf(arg: string | undefined): { name: string; topology?: Topology
   return { name: arg };
 }
 
+/** Takes `--sandbox S` (or `--sandbox=S`) out of a command's arguments. */
+function sandboxOption(args: string[]): { sandbox?: string; rest: string[] } {
+  const rest: string[] = [];
+  let sandbox: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (a === '--sandbox' || a.startsWith('--sandbox=')) {
+      sandbox = a === '--sandbox' ? args[++i] : a.slice('--sandbox='.length);
+      if (!sandbox) throw new Exit(1, '--sandbox needs a name');
+      try {
+        checkSandboxName(sandbox);
+      } catch (e) {
+        throw new Exit(1, (e as Error).message);
+      }
+    } else rest.push(a);
+  }
+  return { ...(sandbox ? { sandbox } : {}), rest };
+}
+
+/** The place of an existing sandbox (or the host); undefined when the sandbox does not exist. */
+function existingPlace(sandbox: string | undefined): Place | undefined {
+  if (!sandbox) return hostPlace();
+  return readSandbox(sandbox) ? sandboxPlace(sandbox) : undefined;
+}
+
+const inSandbox = (sandbox: string | undefined) => (sandbox ? ` in sandbox ${sandbox}` : '');
+
 function requireRoot(what: string): void {
   if (process.getuid?.() !== 0)
     throw new Exit(1, `nslab ${what} changes the host's network and must run as root (try: sudo nslab ${what} …)`);
@@ -136,45 +181,56 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     out(renderPlanScript(plan, { header }));
   },
 
-  async deploy([file]) {
-    const t = loadLab(file);
+  async deploy(args) {
+    const { sandbox, rest } = sandboxOption(args);
+    const t = loadLab(rest[0]);
     requireRoot('deploy');
-    err(`deploying lab ${t.name} …`);
-    const { plan, result } = await deployLab(t, { onEvent: printEvent, onPhase: (p) => err(`  ${p}`) });
+    const place = sandbox ? await openSandbox(sandbox) : hostPlace();
+    err(`deploying lab ${t.name}${inSandbox(sandbox)} …`);
+    const { plan, result } = await deployLab(t, { place, onEvent: printEvent, onPhase: (p) => err(`  ${p}`) });
     if (!result.ok) reportFailure(result);
     out(
       plan.steps.length === 0
-        ? `lab ${t.name} is up to date: no changes (${result.elapsedMs} ms)`
-        : `deployed lab ${t.name}: ${result.applied} changes in ${result.elapsedMs} ms`,
+        ? `lab ${t.name}${inSandbox(sandbox)} is up to date: no changes (${result.elapsedMs} ms)`
+        : `deployed lab ${t.name}${inSandbox(sandbox)}: ${result.applied} changes in ${result.elapsedMs} ms`,
     );
   },
 
-  async destroy([arg]) {
-    const { name } = labNameOf(arg);
+  async destroy(args) {
+    const { sandbox, rest } = sandboxOption(args);
+    const { name } = labNameOf(rest[0]);
     requireRoot('destroy');
-    const { plan, result } = await destroyLab(name, { onEvent: printEvent });
+    const place = existingPlace(sandbox);
+    if (!place) return void out(`lab ${name}: nothing${inSandbox(sandbox)} (there is no such sandbox)`);
+    const { plan, result } = await destroyLab(name, { place, onEvent: printEvent });
     if (!result.ok) reportFailure(result);
     out(
       plan.steps.length === 0
-        ? `lab ${name}: nothing on this host`
-        : `destroyed lab ${name}: ${result.applied} changes in ${result.elapsedMs} ms`,
+        ? `lab ${name}: nothing ${sandbox ? `in sandbox ${sandbox}` : 'on this host'}`
+        : `destroyed lab ${name}${inSandbox(sandbox)}: ${result.applied} changes in ${result.elapsedMs} ms`,
     );
   },
 
-  async status([arg]) {
-    const { name, topology } = labNameOf(arg);
+  async status(args) {
+    const { sandbox, rest } = sandboxOption(args);
+    const { name, topology } = labNameOf(rest[0]);
     requireRoot('status');
-    const design = topology ?? readDeployed(name);
-    if (!design) {
-      const labs = await findLabs(hostRunner);
-      if (labs.includes(name)) {
-        out(`lab ${name} has resources on this host, but no design to compare with: run nslab status FILE`);
-        return;
-      }
-      out(`Drift: lab ${name} is not deployed`);
+    const place = existingPlace(sandbox);
+    if (!place) {
+      out(`Drift: lab ${name} is not deployed (there is no sandbox ${sandbox})`);
       throw new Exit(3);
     }
-    const plan = await planLab(design);
+    const design = topology ?? readDeployed(place.dir, name);
+    if (!design) {
+      const labs = await findLabs(place);
+      if (labs.includes(name)) {
+        out(`lab ${name} has resources${inSandbox(sandbox) || ' on this host'}, but no design to compare with: run nslab status FILE`);
+        return;
+      }
+      out(`Drift: lab ${name} is not deployed${inSandbox(sandbox)}`);
+      throw new Exit(3);
+    }
+    const plan = await planLab(design, { place });
     if (plan.conflicts.length > 0) {
       out(`Drift: lab ${name} conflicts with the host`);
       for (const c of plan.conflicts) out(`  ${formatIssue(c)}`);
@@ -191,7 +247,12 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
 
   async clean() {
     requireRoot('clean');
-    const labs = await findLabs(hostRunner);
+    const labs = await findLabs();
+    const sandboxes = listSandboxes();
+    if (sandboxes.length > 0)
+      err(
+        `${sandboxes.length} sandbox(es) left as they are (${sandboxes.map((s) => s.name).join(', ')}): nslab sandbox rm NAME removes one`,
+      );
     if (labs.length === 0) {
       out('nothing carries an nslab mark');
       return;
@@ -199,7 +260,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     let failed = false;
     for (const lab of labs) {
       const { result } = await destroyLab(lab);
-      forgetDeployed(lab);
+      forgetDeployed(runDir(), lab);
       if (result.ok) out(`removed lab ${lab}: ${result.applied} changes`);
       else {
         failed = true;
@@ -209,19 +270,91 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (failed) throw new Exit(2);
   },
 
-  async check([file]) {
-    const t = loadLab(file);
+  async check(args) {
+    const { sandbox, rest } = sandboxOption(args);
+    const t = loadLab(rest[0]);
     requireRoot('check');
     if (!t.checks?.length) {
       out(`lab ${t.name} has no checks`);
       return;
     }
-    const results = await runChecks(hostRunner, t, (r) =>
+    const place = existingPlace(sandbox);
+    if (!place) throw new Exit(1, `there is no sandbox ${sandbox}, so lab ${t.name} is not deployed there: every check fails`);
+    const results = await runChecks(place.runner, t, (r) =>
       out(`${r.ok ? 'PASS' : 'FAIL'}  ${describeCheck(r.check)}: ${r.observed}\n      ${r.explanation}`),
     );
     const failed = results.filter((r) => !r.ok).length;
     out(failed === 0 ? `all ${results.length} checks pass` : `${failed} of ${results.length} checks failed`);
     if (failed > 0) throw new Exit(1);
+  },
+
+  async exec(args) {
+    const dash = args.indexOf('--');
+    const { sandbox, rest } = sandboxOption(dash >= 0 ? args.slice(0, dash) : args);
+    const [lab, node, ...extra] = rest;
+    const command = dash >= 0 ? args.slice(dash + 1) : extra;
+    if (dash >= 0 && extra.length > 0)
+      throw new Exit(1, `unexpected ${extra[0]} before --\nusage: nslab exec [--sandbox S] LAB NODE -- CMD [ARG...]`);
+    if (!lab || !node || command.length === 0) throw new Exit(1, 'usage: nslab exec [--sandbox S] LAB NODE -- CMD [ARG...]');
+    if (!LAB_NAME.test(lab)) throw new Exit(1, `${JSON.stringify(lab).slice(0, 40)} is not a lab name (lower-case letters, digits, "-")`);
+    if (!NODE_NAME.test(node)) throw new Exit(1, `${JSON.stringify(node).slice(0, 70)} is not a node name`);
+    requireRoot('exec');
+    const place = existingPlace(sandbox);
+    if (!place) throw new Exit(1, `there is no sandbox ${sandbox} (see: nslab sandbox list)`);
+    const design = readDeployed(place.dir, lab);
+    if (!design) throw new Exit(1, `lab ${lab} is not deployed${inSandbox(sandbox)}`);
+    let scope;
+    try {
+      scope = await ownedScope(place.runner, design, node);
+    } catch (e) {
+      throw new Exit(1, (e as Error).message);
+    }
+    const { argv, env } = terminalCommand(scope, lab, command);
+    const code = await runInherited(argv, lab, { ...env, TERM: process.env.TERM ?? 'dumb' });
+    if (code !== 0) throw new Exit(code);
+  },
+
+  async sandbox([sub, ...args]) {
+    requireRoot('sandbox');
+    if (sub === 'list') {
+      const all = listSandboxes();
+      if (all.length === 0) return void out('no sandboxes');
+      out(`${'NAME'.padEnd(25)} ${'ROOT IS UID'.padEnd(11)} ${'PROCS'.padStart(5)} ${'MEMORY'.padStart(9)}  LABS`);
+      for (const s of all) {
+        const use = sandboxUsage(s.name);
+        const labs = await findLabs(sandboxPlace(s.name)).catch(() => ['?']);
+        const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)}`;
+        out(
+          `${s.name.padEnd(25)} ${String(s.hostId).padEnd(11)} ${`${use.pids}/${s.limits.pids}`.padStart(5)} ${`${mib(use.memoryBytes)}/${mib(s.limits.memoryBytes)}M`.padStart(9)}  ${labs.join(', ') || '-'}`,
+        );
+      }
+      return;
+    }
+    if (sub === 'create') {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { pids: { type: 'string' }, memory: { type: 'string' } },
+      });
+      const name = checkedSandbox(positionals[0]);
+      if (readSandbox(name)) throw new Exit(1, `sandbox ${name} exists`);
+      const s = await ensureSandbox(name, {
+        ...(values.pids ? { pids: Number(values.pids) } : {}),
+        ...(values.memory ? { memoryBytes: Number(values.memory) * 2 ** 20 } : {}),
+      }).catch((e: Error) => {
+        throw new Exit(1, e.message);
+      });
+      return void out(
+        `made sandbox ${s.name}: its root is uid ${s.hostId} on the host; at most ${s.limits.pids} processes, ${s.limits.memoryBytes / 2 ** 20} MiB`,
+      );
+    }
+    if (sub === 'rm') {
+      const name = checkedSandbox(args[0]);
+      return void out(
+        (await removeSandbox(name)) ? `removed sandbox ${name} and everything in it` : `no sandbox ${name}: nothing to remove`,
+      );
+    }
+    throw new Exit(1, 'usage: nslab sandbox list | create NAME [--pids N] [--memory MIB] | rm NAME');
   },
 
   async templates() {
@@ -349,6 +482,25 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     });
   },
 };
+
+function checkedSandbox(name: string | undefined): string {
+  if (!name) throw new Exit(1, 'name a sandbox: nslab sandbox rm NAME');
+  try {
+    return checkSandboxName(name);
+  } catch (e) {
+    throw new Exit(1, (e as Error).message);
+  }
+}
+
+/** The sandbox's place, made on first use. */
+async function openSandbox(name: string): Promise<Place> {
+  try {
+    await ensureSandbox(name);
+  } catch (e) {
+    throw new Exit(1, (e as Error).message);
+  }
+  return sandboxPlace(name);
+}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;

@@ -22,16 +22,16 @@ import { capabilitySet, probeFeatures } from './capabilities.js';
 import { forgetDeployed, readDeployed, saveDeployed } from './deployedRecord.js';
 import { clearIntent, intentLabs, readIntent, setIntent, writeIntent } from './intent.js';
 import { executePlan, type ExecResult, type StepEvent } from './executePlan.js';
-import { HoldStore } from './holds.js';
 import { listNetns, observeHost } from './observe.js';
 import { ipBatchEach } from './nsPool.js';
 import { ownerOfLinks, type IpLink } from './observe/parse.js';
-import { hostRunner, runOk, type Runner } from './runner.js';
+import { hostPlace, type Place } from './place.js';
+import { hostRunner, runOk } from './runner.js';
 import { traced } from './trace.js';
 
 export interface LabContext {
-  runner?: Runner;
-  holds?: HoldStore;
+  /** Where the lab lives: the host (default) or a sandbox. */
+  place?: Place;
   onEvent?: (e: StepEvent) => void;
   onPhase?: (what: string) => void;
 }
@@ -49,21 +49,22 @@ export async function planLab(topology: Topology, ctx: LabContext = {}): Promise
 }
 
 async function plan(topology: Topology, ctx: LabContext): Promise<Plan> {
-  const runner = ctx.runner ?? hostRunner;
-  const missing = checkCapabilities(topology, capabilitySet(await traced('capabilities', () => probeFeatures(runner))));
+  const { runner, holds, dir } = ctx.place ?? hostPlace();
+  // The kernel's features, probed on the host: a sandbox runs on the same kernel.
+  const missing = checkCapabilities(topology, capabilitySet(await traced('capabilities', () => probeFeatures(hostRunner))));
   if (missing.length > 0) throw new LabRefusedError(missing);
   const desired = await traced('desired state', () => desiredState(topology));
   ctx.onPhase?.('observing the host');
-  const rulesIn = await traced('rules hint', () => rulesHint(desired, topology.name));
+  const rulesIn = await traced('rules hint', () => rulesHint(dir, desired, topology.name));
   const observed = await traced('observe', () =>
-    observeHost({ runner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), desired, rulesIn, intent: readIntent(topology.name) }),
+    observeHost({ runner, lab: topology.name, holds, desired, rulesIn, intent: readIntent(dir, topology.name) }),
   );
   return traced('plan', () => planDeploy(observed, desired));
 }
 
 /** Lab namespaces that may hold iptables rules: in the design, or in the design last deployed. */
-function rulesHint(desired: DesiredState, lab: string): ((key: string) => boolean) | undefined {
-  const previous = readDeployed(lab);
+function rulesHint(dir: string, desired: DesiredState, lab: string): ((key: string) => boolean) | undefined {
+  const previous = readDeployed(dir, lab);
   if (!previous) return undefined; // no record: read them all
   const before = desiredState(previous);
   const has = (st: DesiredState, key: string) =>
@@ -81,19 +82,20 @@ export async function deployLab(topology: Topology, ctx: LabContext = {}): Promi
 }
 
 async function deploy(topology: Topology, ctx: LabContext): Promise<Outcome> {
-  const plan = await planLab(topology, ctx);
+  const place = ctx.place ?? hostPlace();
+  const plan = await planLab(topology, { ...ctx, place });
   if (plan.conflicts.length > 0) throw new LabRefusedError(plan.conflicts);
   ctx.onPhase?.(`applying ${plan.steps.length} steps`);
-  const intentBefore = readIntent(topology.name);
-  writeIntent(topology.name, plan);
+  const intentBefore = readIntent(place.dir, topology.name);
+  writeIntent(place.dir, topology.name, plan);
   const result = await traced('execute', () =>
-    executePlan(plan, { runner: ctx.runner ?? hostRunner, lab: topology.name, holds: ctx.holds ?? new HoldStore(), onEvent: ctx.onEvent }),
+    executePlan(plan, { runner: place.runner, lab: topology.name, holds: place.holds, onEvent: ctx.onEvent }),
   );
   if (result.ok) {
-    await traced('record', () => saveDeployed(topology));
-    clearIntent(topology.name); // every name it made is marked now
+    await traced('record', () => saveDeployed(place.dir, topology));
+    clearIntent(place.dir, topology.name); // every name it made is marked now
   } else if (result.rollback?.errors.length === 0) {
-    setIntent(topology.name, intentBefore); // what this run made is gone again; a killed run's names still need adopting
+    setIntent(place.dir, topology.name, intentBefore); // what this run made is gone again; a killed run's names still need adopting
   }
   return { plan, result };
 }
@@ -103,20 +105,20 @@ export async function destroyLab(lab: string, ctx: LabContext = {}): Promise<Out
 }
 
 async function destroy(lab: string, ctx: LabContext): Promise<Outcome> {
-  const runner = ctx.runner ?? hostRunner;
-  const holds = ctx.holds ?? new HoldStore();
-  const observed = await traced('observe', () => observeHost({ runner, lab, holds, rulesIn: () => false, intent: readIntent(lab) }));
+  const { runner, holds, dir } = ctx.place ?? hostPlace();
+  const observed = await traced('observe', () => observeHost({ runner, lab, holds, rulesIn: () => false, intent: readIntent(dir, lab) }));
   const plan = planDestroy(observed);
   const result = await traced('execute', () => executePlan(plan, { runner, lab, holds, onEvent: ctx.onEvent }));
   if (result.ok) {
-    forgetDeployed(lab);
-    clearIntent(lab);
+    forgetDeployed(dir, lab);
+    clearIntent(dir, lab);
   }
   return { plan, result };
 }
 
-/** Labs that have something on this host, found from the marks alone. */
-export async function findLabs(runner: Runner = hostRunner, holds = new HoldStore()): Promise<string[]> {
+/** Labs that have something in the place (the host by default), found from the marks alone. */
+export async function findLabs(place: Place = hostPlace()): Promise<string[]> {
+  const { runner, holds, dir } = place;
   const labs = new Set<string>();
   const names = await listNetns(runner);
   const los = await ipBatchEach(
@@ -142,6 +144,6 @@ export async function findLabs(runner: Runner = hostRunner, holds = new HoldStor
     }
   }
   for (const hold of Object.values(holds.read())) hold.labs.forEach((l) => labs.add(l));
-  for (const l of intentLabs()) labs.add(l);
+  for (const l of intentLabs(dir)) labs.add(l);
   return [...labs].sort();
 }

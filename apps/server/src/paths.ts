@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAB_NAME } from '@nslab/topology';
+import { NslabError } from './errors.js';
 
 export function runDir(): string {
   return process.env.NSLAB_RUN_DIR ?? '/run/nslab';
@@ -38,12 +39,35 @@ export function checkLabName(name: unknown): string {
 }
 
 /**
- * The one way a file path is made from a lab name: `<run dir>/<area>/<lab><ext>`.
- * Refuses anything but a valid lab name, so no request, intent or record can
- * name a file outside its area (`../victim`, `a/b`, `%2e%2e`).
+ * The one way a file path is made from a lab name: `<place dir>/<area>/<lab><ext>`,
+ * where the place dir is the run directory (the host) or a sandbox's state
+ * directory (`sandboxDir`). Refuses anything but a valid lab name, so no
+ * request, intent or record can name a file outside its area (`../victim`,
+ * `a/b`, `%2e%2e`).
  */
-export function labFile(area: 'intent' | 'labs', lab: string, ext = '.json'): string {
-  return path.join(runDir(), area, `${checkLabName(lab)}${ext}`);
+export function labFile(placeDir: string, area: 'intent' | 'labs', lab: string, ext = '.json'): string {
+  return path.join(placeDir, area, `${checkLabName(lab)}${ext}`);
+}
+
+/** Sandbox names follow the lab-name rule (they name a cgroup, a directory and an id-range claim). */
+export function checkSandboxName(name: unknown): string {
+  if (typeof name !== 'string' || !LAB_NAME.test(name))
+    throw new NslabError(
+      'invalid',
+      `${JSON.stringify(String(name)).slice(0, 80)} is not a valid sandbox name: 1–24 lower-case letters, digits and "-", starting with a letter`,
+    );
+  return name;
+}
+
+/** Where every sandbox's namespace handles and state live: `<run dir>/sandboxes`. */
+export function sandboxesDir(): string {
+  return path.join(runDir(), 'sandboxes');
+}
+
+/** The one way a path is made from a sandbox name: `<run dir>/sandboxes/<name>[/<part>]`. */
+export function sandboxDir(name: string, part?: 'user' | 'mnt' | 'net' | 'mnt0' | 'state' | 'sandbox.json'): string {
+  const dir = path.join(sandboxesDir(), checkSandboxName(name));
+  return part ? path.join(dir, part) : dir;
 }
 
 export function parallelism(): number {

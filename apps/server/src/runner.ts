@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { constants as osConstants } from 'node:os';
 import type * as NodePty from 'node-pty';
 import { audit } from './audit.js';
 
@@ -25,10 +26,27 @@ export interface RunResult {
 export interface RunOptions {
   /** Written to the program's standard input. */
   input?: string;
+  /** The program's whole environment (default: the server's, with LC_ALL=C). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface Runner {
   run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
+  /**
+   * The host argv that runs `argv` where this runner runs (identity on the
+   * host; the sandbox's entry prefix in a sandbox): what long-lived programs
+   * (streams, terminals, `nslab exec`) are started with. Absent: the host.
+   */
+  hostArgv?(argv: readonly string[]): string[];
+  /** The sandbox this runner runs in; absent: the host itself. */
+  readonly sandbox?: string;
+  /** The whole environment of programs it starts (a sandbox's: nothing of the server's); absent: the server's. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The host argv (and environment, if not the server's) that runs `argv` where `runner` runs. */
+export function placed(runner: Runner, argv: readonly string[]): { argv: string[]; env?: Readonly<Record<string, string>> } {
+  return { argv: runner.hostArgv ? runner.hostArgv(argv) : [...argv], ...(runner.env ? { env: runner.env } : {}) };
 }
 
 export class RunError extends Error {
@@ -44,7 +62,7 @@ export const hostRunner: Runner = {
   run(argv, opts = {}) {
     const t0 = performance.now();
     return new Promise<RunResult>((resolve) => {
-      const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+      const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? { ...process.env, LC_ALL: 'C' } });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -62,20 +80,28 @@ export const hostRunner: Runner = {
   },
 };
 
+export interface SpawnOptions {
+  /** Which of stdout and stderr the caller reads (stdin is never connected). */
+  stdio?: 'pipe' | 'stdout' | 'ignore';
+  /** The program's whole environment (default: the server's, with LC_ALL=C). */
+  env?: Readonly<Record<string, string>>;
+  /** An open file the program gets as its descriptor 3 (a capture it writes to /dev/fd/3). */
+  fd3?: number;
+}
+
 /**
  * Starts a long-lived program (a stream, a listener) from an argv, in its own
  * session so it and all it starts can be killed together, and writes it to the
- * audit log when it starts and when it ends. `stdio`: which of stdout and
- * stderr the caller reads (stdin is never connected).
+ * audit log when it starts and when it ends.
  */
-export function spawnAudited(argv: readonly string[], lab: string, stdio: 'pipe' | 'stdout' | 'ignore' = 'pipe'): ChildProcess {
+export function spawnAudited(argv: readonly string[], lab: string, opts: SpawnOptions = {}): ChildProcess {
   const t0 = performance.now();
   audit({ argv, code: null, ms: 0, lab });
-  const child = spawn(argv[0]!, argv.slice(1), {
-    detached: true,
-    stdio: stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : stdio === 'stdout' ? ['ignore', 'pipe', 'ignore'] : 'ignore',
-    env: { ...process.env, LC_ALL: 'C' },
-  });
+  const out = opts.stdio ?? 'pipe';
+  const stdio: Array<'ignore' | 'pipe' | number> =
+    out === 'pipe' ? ['ignore', 'pipe', 'pipe'] : out === 'stdout' ? ['ignore', 'pipe', 'ignore'] : ['ignore', 'ignore', 'ignore'];
+  if (opts.fd3 !== undefined) stdio.push(opts.fd3);
+  const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio, env: opts.env ?? { ...process.env, LC_ALL: 'C' } });
   child.on('close', (code, signal) => audit({ argv, code: code ?? (signal ? 128 : 1), ms: performance.now() - t0, lab }));
   return child;
 }
@@ -105,6 +131,25 @@ export function spawnPty(argv: readonly string[], lab: string, opts: PtyOptions)
   // Killed by a signal (its socket closed): the shell's convention, 128 + the signal.
   proc.onExit(({ exitCode, signal }) => audit({ argv, code: signal ? 128 + signal : exitCode, ms: performance.now() - t0, lab }));
   return proc;
+}
+
+/**
+ * Runs a program with this process's standard input, output and error
+ * (`nslab exec`), and resolves to its exit code (128 + the signal's number
+ * when a signal ended it, as shells report it).
+ */
+export function runInherited(argv: readonly string[], lab: string, env?: Readonly<Record<string, string>>): Promise<number> {
+  const t0 = performance.now();
+  audit({ argv, code: null, ms: 0, lab });
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', ...(env ? { env } : {}) });
+    child.on('error', () => resolve(127));
+    child.on('close', (code, signal) => {
+      const rc = code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 1);
+      audit({ argv, code: rc, ms: performance.now() - t0, lab });
+      resolve(rc);
+    });
+  });
 }
 
 /** Runs and throws RunError on a non-zero exit. */

@@ -18,6 +18,7 @@ import { routeUpgrades } from './http/upgrades.js';
 import { tightenAuditLog } from './audit.js';
 import { dataDir, templatesDir, tokenPath } from './paths.js';
 import { hostRunner, type Runner } from './runner.js';
+import { hostPlace } from './place.js';
 import { LabStore } from './store.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -68,11 +69,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   const hub = new Hub();
-  const service = new LabService(store, hub, opts.runner ?? hostRunner, root);
+  const service = new LabService(store, hub, hostPlace(opts.runner ?? hostRunner), root);
   hub.onFollow = (lab) => void service.publishStatus(lab);
   if (opts.watchMs !== 0) service.watch(opts.watchMs ?? 5000);
 
-  const live = new LiveEndpoints(service, opts.runner ?? hostRunner);
+  const live = new LiveEndpoints(service);
   routeUpgrades(server, security, { '/api/ws': hub.upgrade, '/api/term': live.upgrade, '/api/stream': live.upgrade });
 
   app.use(security.headers());

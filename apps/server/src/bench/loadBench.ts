@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   }
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-lbench-'));
   process.env.NSLAB_TOKEN = BENCH_TOKEN;
-  const server = spawnAudited([process.execPath, cli, 'serve', '--port', String(PORT), '--data-dir', data], 'load-bench', 'ignore');
+  const server = spawnAudited([process.execPath, cli, 'serve', '--port', String(PORT), '--data-dir', data], 'load-bench', {
+    stdio: 'ignore',
+  });
   const sockets: WebSocket[] = [];
   try {
     for (let i = 0; i < 100; i++) {

@@ -13,6 +13,7 @@ import type { Runner, RunResult } from '../runner.js';
 import { LabStore } from '../store.js';
 import type { Hub, LabEvent } from './hub.js';
 import { LabService } from './labService.js';
+import { hostPlace } from '../place.js';
 
 const LAB = 'name: shut\nnodes:\n  sa: { kind: netns }\n';
 
@@ -53,7 +54,7 @@ describe('LabService.close', () => {
     store.create('shut', LAB);
     const { runner, calls, open } = gatedRunner();
     const hub = fakeHub('shut');
-    const service = new LabService(store, hub, runner, true);
+    const service = new LabService(store, hub, hostPlace(runner), true);
     service.watch(5);
     for (let i = 0; i < 200 && calls.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     expect(calls.length, 'the watcher began a look at the host').toBeGreaterThan(0);
@@ -71,7 +72,7 @@ describe('LabService.close', () => {
   it('refuses a new operation once closing', async () => {
     const store = new LabStore(fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-shut-')));
     store.create('shut', LAB);
-    const service = new LabService(store, fakeHub('shut'), gatedRunner().runner, true);
+    const service = new LabService(store, fakeHub('shut'), hostPlace(gatedRunner().runner), true);
     await service.close();
     await expect(service.deploy('shut')).rejects.toMatchObject({ status: 503 });
     store.close();

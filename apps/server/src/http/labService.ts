@@ -25,12 +25,11 @@ import {
   type TopologyIssue,
 } from '@nslab/topology';
 import type { ExecResult, StepEvent } from '../executePlan.js';
-import { HoldStore } from '../holds.js';
+import type { Place } from '../place.js';
 import { deployLab, destroyLab, LabRefusedError, planLab } from '../lab.js';
 import { readIntent } from '../intent.js';
 import { LabParser } from './labParser.js';
 import { observeHost } from '../observe.js';
-import type { Runner } from '../runner.js';
 import type { LabStore } from '../store.js';
 import type { Hub } from './hub.js';
 
@@ -74,9 +73,9 @@ export class LabService {
   constructor(
     private readonly store: LabStore,
     private readonly hub: Hub,
-    private readonly runner: Runner,
+    /** Where its labs live: the host, or one sandbox. */
+    readonly place: Place,
     readonly canDeploy: boolean,
-    private readonly holds = new HoldStore(),
     /** Reads lab text off the event loop when it is large, and keeps results by text. */
     readonly parser = new LabParser(),
   ) {}
@@ -106,7 +105,7 @@ export class LabService {
     const desired = desiredState(t);
     let plan: Plan;
     try {
-      plan = this.canDeploy ? await planLab(t, { runner: this.runner, holds: this.holds }) : planDeploy(emptyObserved(t.name), desired);
+      plan = this.canDeploy ? await planLab(t, { place: this.place }) : planDeploy(emptyObserved(t.name), desired);
     } catch (e) {
       if (e instanceof LabRefusedError) throw new HttpError(422, e.message, e.issues);
       throw e;
@@ -117,12 +116,12 @@ export class LabService {
 
   async deploy(name: string): Promise<OperationResult> {
     const t = (await this.parse(this.store.get(name).text, true)).topology;
-    return this.operate(name, 'deploy', t, (onEvent) => deployLab(t, { runner: this.runner, holds: this.holds, onEvent }));
+    return this.operate(name, 'deploy', t, (onEvent) => deployLab(t, { place: this.place, onEvent }));
   }
 
   async destroy(name: string): Promise<OperationResult> {
     const t = this.store.has(name) ? await this.saved(name).catch(() => undefined) : undefined;
-    return this.operate(name, 'destroy', t, (onEvent) => destroyLab(name, { runner: this.runner, holds: this.holds, onEvent }));
+    return this.operate(name, 'destroy', t, (onEvent) => destroyLab(name, { place: this.place, onEvent }));
   }
 
   isBusy(name: string): boolean {
@@ -268,7 +267,13 @@ export class LabService {
     if (!this.canDeploy) return { ...base, ...all('not-deployed'), state: 'not-deployed', label: 'Plan only' };
     try {
       const desired = desiredState(t);
-      const observed = await observeHost({ runner: this.runner, lab: name, holds: this.holds, desired, intent: readIntent(name) });
+      const observed = await observeHost({
+        runner: this.place.runner,
+        lab: name,
+        holds: this.place.holds,
+        desired,
+        intent: readIntent(this.place.dir, name),
+      });
       const present = Object.keys(observed.scopes).length > 0 || Object.values(observed.holds).some((h) => h.labs.includes(name));
       const plan = planDeploy(observed, desired);
       // A failure is news only while the host still differs from the design: once it matches (fixed, or redeployed elsewhere), it is Deployed.

@@ -31,10 +31,11 @@ export class LiveEndpoints {
   private readonly captures = new Captures();
   private readonly limits = new Limits(LIVE_LIMITS());
 
-  constructor(
-    private readonly service: LabService,
-    private readonly runner: Runner,
-  ) {}
+  constructor(private readonly service: LabService) {}
+
+  private get runner(): Runner {
+    return this.service.place.runner;
+  }
 
   /** `/api/term` and `/api/stream` (already authenticated by routeUpgrades). */
   readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {

@@ -28,16 +28,22 @@ export class Captures {
     prune();
   }
 
-  /** A new, empty 0600 file for a capture; `remove` it when its socket closes. */
-  create(): { id: string; file: string } {
+  /**
+   * A new, empty 0600 file for a capture, open for writing (`fd`, for the
+   * program to write as /dev/fd/3; the caller closes it); `remove` it when
+   * its socket closes. `owner`: the uid a sandbox's root is, so that the
+   * sandboxed program may reopen its /dev/fd/3.
+   */
+  create(owner?: number): { id: string; file: string; fd: number } {
     const dir = capturesDir();
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.chmodSync(dir, 0o700);
     const id = crypto.randomBytes(16).toString('hex');
     const file = path.join(dir, `${id}.pcap`);
-    fs.writeFileSync(file, '', { mode: 0o600, flag: 'wx' }); // tcpdump truncates it and keeps the mode
+    const fd = fs.openSync(file, 'wx', 0o600);
+    if (owner !== undefined) fs.fchownSync(fd, owner, owner);
     this.open.add(file);
-    return { id, file };
+    return { id, file, fd };
   }
 
   /** Bytes written so far; 0 once removed. */

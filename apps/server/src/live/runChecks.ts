@@ -16,7 +16,7 @@ import {
   type Topology,
 } from '@nslab/topology';
 import { spawnAudited, type ChildProcess, type Runner } from '../runner.js';
-import { enter, ownedScope, type NodeScope } from './scope.js';
+import { enter, ownedScope, spawnable, type NodeScope } from './scope.js';
 import { killSession } from './session.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,8 +104,8 @@ async function tcp(runner: Runner, t: Topology, c: Extract<CheckSpec, { tcp: str
   try {
     if (c.listen) {
       const where = await ownedScope(runner, t, c.listen.node);
-      const argv = enter(where, [process.execPath, '-e', TCP_SERVER, String(c.listen.port)]);
-      server = spawnAudited(argv, t.name, 'stdout');
+      const { argv, env } = spawnable(where, [process.execPath, '-e', TCP_SERVER, String(c.listen.port)]);
+      server = spawnAudited(argv, t.name, { stdio: 'stdout', ...(env ? { env } : {}) });
       await new Promise<void>((resolve) => {
         server!.stdout!.once('data', () => resolve());
         server!.once('exit', () => resolve());

@@ -3,10 +3,12 @@
  * captures writes its pcap to a capture file that lives as long as the
  * socket, and is stopped at the byte cap.
  */
-import type { WebSocket } from 'ws';
 import type { Captures } from './captures.js';
 import type { LiveLimits } from './limits.js';
-import { enter, type NodeScope } from './scope.js';
+import fs from 'node:fs';
+import type { WebSocket } from 'ws';
+import { readSandbox } from '../sandbox/sandbox.js';
+import type { NodeScope } from './scope.js';
 import { streamProcess } from './stream.js';
 import type { StreamTool } from './tool.js';
 import type { ParamValues, ParamSpecs } from './toolParams.js';
@@ -26,11 +28,18 @@ export function startStream(
 ): void {
   const maxMs = tool.maxMs(values, deps.caps);
   if (!tool.capture) {
-    streamProcess(ws, enter(scope, tool.argv(values, undefined)), { lab, maxMs });
+    streamProcess(ws, scope, tool.argv(values, undefined), { lab, maxMs });
     return;
   }
-  const { id, file } = deps.captures.create();
-  const stop = streamProcess(ws, enter(scope, tool.argv(values, file)), { lab, capture: id, keepOpen: true, maxMs });
+  // The server opens the file and the program writes to it as /dev/fd/3: a sandboxed capture never sees a host path.
+  const owner = scope.runner.sandbox ? readSandbox(scope.runner.sandbox)?.hostId : undefined;
+  const { id, file, fd } = deps.captures.create(owner);
+  let stop: (reason: string) => void;
+  try {
+    stop = streamProcess(ws, scope, tool.argv(values, '/dev/fd/3'), { lab, capture: id, keepOpen: true, maxMs, fd3: fd });
+  } finally {
+    fs.closeSync(fd); // the program has its own copy
+  }
   const { captureBytes } = deps.caps;
   const watch = setInterval(() => {
     if (deps.captures.size(file) > captureBytes) stop(`capture stopped at ${size(captureBytes)}, the largest nslab keeps`);

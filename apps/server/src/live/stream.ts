@@ -7,6 +7,7 @@
 import type { StreamCommand, StreamMessage } from '@nslab/topology';
 import type { WebSocket } from 'ws';
 import { spawnAudited } from '../runner.js';
+import { enter, spawnable, type NodeScope } from './scope.js';
 import { killSession } from './session.js';
 
 /** The one way a live socket (stream or terminal) sends a text frame: the shared `StreamMessage`, dropped once the socket is closing. */
@@ -26,14 +27,18 @@ export interface StreamOptions {
   keepOpen?: boolean;
   /** Stops the program after this long, saying why. */
   maxMs?: number;
+  /** An open file the program writes to as /dev/fd/3 (a capture). */
+  fd3?: number;
 }
 
-/** Streams a program's output; returns a function that stops it with a reason the page is told. */
-export function streamProcess(ws: WebSocket, argv: string[], opts: StreamOptions): (reason: string) => void {
-  const child = spawnAudited(argv, opts.lab);
+/** Streams a program's output, run in a node's scope; returns a function that stops it with a reason the page is told. */
+export function streamProcess(ws: WebSocket, scope: NodeScope, program: string[], opts: StreamOptions): (reason: string) => void {
+  const { argv, env } = spawnable(scope, program);
+  const child = spawnAudited(argv, opts.lab, { ...(env ? { env } : {}), ...(opts.fd3 !== undefined ? { fd3: opts.fd3 } : {}) });
   let dropped = 0;
   let reported = 0;
-  send(ws, { type: 'start', argv, ...(opts.capture ? { capture: opts.capture } : {}) });
+  // The page is shown the command as it runs in the lab (a sandbox's entry prefix is nslab's business).
+  send(ws, { type: 'start', argv: enter(scope, program), ...(opts.capture ? { capture: opts.capture } : {}) });
   const onLines = (stream: 'out' | 'err') => {
     let rest = '';
     return (chunk: Buffer) => {

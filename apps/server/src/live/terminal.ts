@@ -8,7 +8,7 @@
 import type { TerminalCommand } from '@nslab/topology';
 import type { WebSocket } from 'ws';
 import { spawnPty } from '../runner.js';
-import { enter, type NodeScope } from './scope.js';
+import { spawnable, type NodeScope } from './scope.js';
 import { killSession } from './session.js';
 import { send } from './stream.js';
 
@@ -16,20 +16,8 @@ export const HIGH_WATERMARK = 128 * 1024;
 export const LOW_WATERMARK = 16 * 1024;
 
 export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, size: { cols: number; rows: number }): void {
-  const where = scope.netns ?? 'host';
-  const argv = enter(scope, ['bash', '--noprofile', '--norc', '-i']);
-  const proc = spawnPty(argv, lab, {
-    cols: clamp(size.cols, 2, 500, 80),
-    rows: clamp(size.rows, 2, 200, 24),
-    env: {
-      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-      TERM: 'xterm-256color',
-      HOME: '/root',
-      LANG: 'C.UTF-8',
-      PS1: `[${lab}:${where}] \\w\\$ `,
-      NSLAB_NETNS: where,
-    },
-  });
+  const { argv, env } = terminalCommand(scope, lab);
+  const proc = spawnPty(argv, lab, { cols: clamp(size.cols, 2, 500, 80), rows: clamp(size.rows, 2, 200, 24), env });
   let unacked = 0;
   let paused = false;
   const data = proc.onData((d) => {
@@ -69,6 +57,28 @@ export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, siz
     exit.dispose();
     killSession(proc.pid);
   });
+}
+
+/**
+ * The shell a node's terminal runs, and its whole environment: on the host
+ * as root in the node's network namespace; in a sandbox as the sandbox's
+ * root, in its namespaces and cgroup, with HOME its own /tmp. `nslab exec`
+ * runs its command with the same argv prefix and environment.
+ */
+export function terminalCommand(scope: NodeScope, lab: string, program: string[] = ['bash', '--noprofile', '--norc', '-i']) {
+  const where = scope.netns ?? 'host';
+  const { argv, env: placeEnv } = spawnable(scope, program);
+  const sandbox = scope.runner.sandbox;
+  const env: Record<string, string> = {
+    PATH: placeEnv?.PATH ?? process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+    TERM: 'xterm-256color',
+    HOME: placeEnv?.HOME ?? '/root',
+    LANG: 'C.UTF-8',
+    PS1: `[${sandbox ? `${sandbox}:` : ''}${lab}:${where}] \\w\\$ `,
+    NSLAB_NETNS: where,
+    ...(sandbox ? { NSLAB_SANDBOX: sandbox } : {}),
+  };
+  return { argv, env };
 }
 
 /** Every field name any member of a union has. */
