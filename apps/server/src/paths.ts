@@ -74,6 +74,11 @@ export function parallelism(): number {
   return Math.max(2, Math.min(16, os.availableParallelism() * 4));
 }
 
+/** The workshops shipped with nslab (workshops/ in the repository). */
+export function workshopsDir(): string {
+  return process.env.NSLAB_WORKSHOPS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../workshops');
+}
+
 /** The teaching labs shipped with nslab (labs/ in the repository). */
 export function templatesDir(): string {
   return process.env.NSLAB_TEMPLATES_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../labs');

@@ -9,14 +9,14 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { createApi } from './http/api.js';
-import { Hub } from './http/hub.js';
-import { LabService } from './http/labService.js';
-import { LiveEndpoints } from './http/liveEndpoints.js';
-import { Security } from './http/security.js';
-import { routeUpgrades } from './http/upgrades.js';
+import type { LabService } from './http/labService.js';
+import { createRealm, type Realm } from './http/realm.js';
+import { Security, type Principal } from './http/security.js';
+import { refuseUpgrade, routeUpgrades, type UpgradeHandler } from './http/upgrades.js';
+import { workshopRoutes, workshopSocket } from './http/workshopApi.js';
+import { Workshops } from './workshop/workshops.js';
 import { tightenAuditLog } from './audit.js';
-import { dataDir, templatesDir, tokenPath } from './paths.js';
+import { dataDir, tokenPath, workshopsDir } from './paths.js';
 import { hostRunner, type Runner } from './runner.js';
 import { hostPlace } from './place.js';
 import { LabStore } from './store.js';
@@ -48,38 +48,69 @@ export interface RunningServer {
   server: http.Server;
   store: LabStore;
   service: LabService;
+  workshops: Workshops<Realm>;
   close(): Promise<void>;
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const root = !opts.planOnly && process.getuid?.() === 0;
-  const security = new Security({
+  // First: a bad token is refused before anything is opened. Its callbacks run only once requests arrive.
+  const security: Security = new Security({
     host: opts.host,
     ...(opts.token ? { token: opts.token } : {}),
     ...(opts.noToken ? { noToken: true } : {}),
+    participant: (secret): string | undefined => workshops.participantBySecret(secret),
+    joinCode: (code) => workshops.byJoinCode(code) !== undefined,
   });
   const data = opts.dataDir ?? dataDir();
   const store = new LabStore(data);
-  const tokenFile = security.token ? writeTokenFile(data, security.token) : removeTokenFile(data);
   if (root) tightenAuditLog();
+  const watch = opts.watchMs !== undefined ? { watchMs: opts.watchMs } : {};
+  const workshops: Workshops<Realm> = new Workshops({
+    dataDir: data,
+    templatesDir: workshopsDir(),
+    root,
+    openRealm: (people, place) => createRealm({ store: people, place, root, token: !!security.token, ...watch }),
+  });
+  const tokenFile = security.token ? writeTokenFile(data, security.token) : removeTokenFile(data);
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
   // Slow clients may not hold connections open forever.
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
-  const hub = new Hub();
-  const service = new LabService(store, hub, hostPlace(opts.runner ?? hostRunner), root);
-  hub.onFollow = (lab) => void service.publishStatus(lab);
-  if (opts.watchMs !== 0) service.watch(opts.watchMs ?? 5000);
-
-  const live = new LiveEndpoints(service);
-  routeUpgrades(server, security, { '/api/ws': hub.upgrade, '/api/term': live.upgrade, '/api/stream': live.upgrade });
+  // The host's realm: the server token's labs, on the host. Each participant has a realm of their own, in their sandbox.
+  const host = createRealm({ store, place: hostPlace(opts.runner ?? hostRunner), root, token: !!security.token, ...watch });
+  const realmOf = (who: Principal) => (who.role === 'participant' ? workshops.realmOf(who.id) : host);
+  const upgrade =
+    (path: '/api/ws' | '/api/term' | '/api/stream'): UpgradeHandler =>
+    (req, socket, head, url, who) => {
+      // The instructor opens a participant's terminal: watch it, or help in it.
+      const participant = url.searchParams.get('participant');
+      if (participant !== null && path === '/api/term') {
+        if (who.role !== 'instructor')
+          return refuseUpgrade(socket, { status: 403, message: "only the instructor may open another participant's terminal" });
+        let realm: Realm;
+        try {
+          realm = workshops.realmOf(workshops.checkParticipant(participant));
+        } catch (e) {
+          return refuseUpgrade(socket, { status: 404, message: (e as Error).message });
+        }
+        return realm.live.upgrade(req, socket, head, url, who);
+      }
+      realmOf(who).upgrades[path](req, socket, head, url, who);
+    };
+  routeUpgrades(server, security, {
+    '/api/ws': upgrade('/api/ws'),
+    '/api/term': upgrade('/api/term'),
+    '/api/stream': upgrade('/api/stream'),
+    '/api/ws/workshop': workshopSocket(workshops),
+  });
 
   app.use(security.headers());
   app.use(security.middleware());
-  app.use('/api', live.routes());
-  app.use('/api', createApi({ store, service, hub, templatesDir: templatesDir(), mode: { root, token: !!security.token } }));
+  app.use('/api', workshopRoutes(workshops, store));
+  app.use('/api', (req, res, next) => realmOf(res.locals.who as Principal).api(req, res, next));
   const web = path.resolve(here, '../../web/dist');
   app.use(
     express.static(web, {
@@ -105,17 +136,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     tokenFile,
     server,
     store,
-    service,
+    service: host.service,
+    workshops,
     /** Stops listening, lets a running deploy or destroy finish (and answer), ends terminals and streams, then closes the store. */
     async close() {
       const closed = new Promise<void>((r) => server.close(() => r()));
-      await service.close();
-      hub.close();
-      live.close();
+      await workshops.close();
+      await host.close();
       server.closeIdleConnections();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
       server.closeAllConnections();
-      store.close();
     },
   };
 }

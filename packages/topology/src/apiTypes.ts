@@ -254,3 +254,83 @@ export interface ToolParamInfo {
   max?: number;
   choices?: string[];
 }
+
+// ---- Workshops (docs/workshops.md) ----
+
+/** A shipped workshop (workshops/*.yaml) an instructor can start from. */
+export interface WorkshopTemplate {
+  id: string;
+  title: string;
+  description: string;
+  steps: number;
+}
+
+export interface WorkshopStepView {
+  title: string;
+  /** Markdown. */
+  text: string;
+  /** Each check as a sentence (describeCheck). */
+  checks: string[];
+  hint?: string;
+}
+
+/** A step's result for one participant: passed when every check passed. */
+export interface StepResult {
+  step: number;
+  ok: boolean;
+  /** One line per check: "PASS red can ping 10.0.0.2: reachable, TTL 64" / "FAIL …: why". */
+  detail: string[];
+  /** When the checks ran (ISO time). */
+  at: string;
+}
+
+export interface ParticipantView {
+  id: string;
+  name: string;
+  /** The sandbox their labs live in. */
+  sandbox: string;
+  joinedAt: string;
+  /** Their last request (ISO time). */
+  lastSeen: string;
+  /** Their lab's status label, as the designer shows it ("Deployed", "Drift", "Not deployed", …). */
+  status: string;
+  results: StepResult[];
+}
+
+export interface WorkshopSummary {
+  id: string;
+  title: string;
+  /** The lab each participant gets (its name in their store). */
+  lab: string;
+  /** The join link's path: /join/CODE. Only the instructor sees it. */
+  joinPath: string;
+  createdAt: string;
+  participants: number;
+}
+
+export interface WorkshopView extends WorkshopSummary {
+  description: string;
+  steps: WorkshopStepView[];
+  people: ParticipantView[];
+}
+
+/** GET /api/me: who the credential is. */
+export type MeView =
+  | { role: 'instructor' }
+  | {
+      role: 'participant';
+      participant: { id: string; name: string; sandbox: string };
+      workshop: { id: string; title: string; lab: string; description: string; steps: WorkshopStepView[] };
+      results: StepResult[];
+    };
+
+/** POST /api/join/CODE { name } answers with the participant's own secret: the page uses it as its token. */
+export interface JoinResult {
+  secret: string;
+  participant: { id: string; name: string };
+  workshop: { id: string; title: string; lab: string };
+}
+
+/** Messages on /api/ws/workshop: the whole view again whenever anything in it changed. */
+export type WorkshopMessage =
+  { type: 'workshop'; workshop: WorkshopView } | { type: 'me'; me: MeView } | { type: 'error'; message: string };

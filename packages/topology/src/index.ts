@@ -21,3 +21,4 @@ export * from './importScript.js';
 export * from './labFromState.js';
 export * from './apiTypes.js';
 export * from './kinds/index.js';
+export * from './workshop.js';

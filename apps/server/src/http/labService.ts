@@ -69,6 +69,8 @@ export class LabService {
   private seq = 0;
   private closed = false;
   private stopWatch = () => {};
+  /** Called when a deploy or destroy ends, however it ended (a workshop re-runs the participant's checks). */
+  onOperationEnd?: (lab: string) => void;
 
   constructor(
     private readonly store: LabStore,
@@ -215,6 +217,7 @@ export class LabService {
       this.busy.delete(lab);
       this.invalidate(lab);
       void this.publishStatus(lab);
+      this.onOperationEnd?.(lab);
     }
   }
 

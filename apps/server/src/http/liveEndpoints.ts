@@ -6,11 +6,9 @@
  * errors become an HTTP status here (`apiErrors`), or an `error` frame once
  * a websocket is open.
  */
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { LAB_NAME, NODE_NAME, type ToolInfo } from '@nslab/topology';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { NslabError } from '../errors.js';
 import type { Runner } from '../runner.js';
 import { Captures } from '../live/captures.js';
@@ -18,18 +16,20 @@ import { Limits, LIVE_LIMITS } from '../live/limits.js';
 import { ownedScope } from '../live/scope.js';
 import { startStream } from '../live/startStream.js';
 import { send } from '../live/stream.js';
-import { attachTerminal } from '../live/terminal.js';
+import { attachTerminal, type TerminalSession } from '../live/terminal.js';
 import { routeOf, toolInfo, type OnceTool } from '../live/tool.js';
 import { ONCE_TOOLS, STREAM_TOOLS, TOOLS } from '../live/toolList.js';
 import { parseParams } from '../live/toolParams.js';
 import { apiErrors, checkNameParams } from './api.js';
 import type { LabService } from './labService.js';
-import { refuseUpgrade, socketServer } from './upgrades.js';
+import { refuseUpgrade, socketServer, type UpgradeHandler } from './upgrades.js';
 
 export class LiveEndpoints {
   private readonly wss = socketServer();
   private readonly captures = new Captures();
   private readonly limits = new Limits(LIVE_LIMITS());
+  /** Open terminals by `lab/node`, oldest first: what an instructor may watch or help in. */
+  private readonly terminals = new Map<string, TerminalSession[]>();
 
   constructor(private readonly service: LabService) {}
 
@@ -38,7 +38,7 @@ export class LiveEndpoints {
   }
 
   /** `/api/term` and `/api/stream` (already authenticated by routeUpgrades). */
-  readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
+  readonly upgrade: UpgradeHandler = (req, socket, head, url) => {
     if (!this.service.canDeploy)
       return refuseUpgrade(socket, { status: 403, message: 'plan-only mode: no terminals or tools without root' });
     const lab = url.searchParams.get('lab') ?? '';
@@ -57,10 +57,19 @@ export class LiveEndpoints {
         return;
       }
       ws.once('close', () => this.limits.give(kind, client));
-      this.open(ws, url, lab, node).catch((e: Error) => {
-        send(ws, { type: 'error', message: e.message });
-        ws.close();
-      });
+      // What the page sends before the terminal or tool is attached (typed at once) is kept and replayed, not lost.
+      const early: Array<[RawData, boolean]> = [];
+      const keep = (data: RawData, isBinary: boolean) => early.length < 64 && early.push([data, isBinary]);
+      ws.on('message', keep);
+      this.open(ws, url, lab, node)
+        .then(() => {
+          ws.off('message', keep);
+          for (const [data, isBinary] of early) ws.emit('message', data, isBinary);
+        })
+        .catch((e: Error) => {
+          send(ws, { type: 'error', message: e.message });
+          ws.close();
+        });
     });
   };
 
@@ -68,9 +77,25 @@ export class LiveEndpoints {
     const q = (k: string) => url.searchParams.get(k) ?? undefined;
     const topology = await this.service.valid(lab);
     if (url.pathname === '/api/term') {
-      attachTerminal(ws, await ownedScope(this.runner, topology, node), topology.name, {
+      const key = `${topology.name}/${node}`;
+      // `participant` reaches here only from the instructor (serve.ts): watch or help in the participant's open terminal.
+      if (q('participant') !== undefined) {
+        const mode = q('mode');
+        if (mode !== 'watch' && mode !== 'help') throw new NslabError('invalid', 'mode: watch or help');
+        const open = this.terminals.get(key)?.at(-1);
+        if (open) return open.addViewer(ws, mode === 'help');
+        if (mode === 'watch') throw new NslabError('not-found', `no terminal is open on ${node}: ask them to open one, or choose Help`);
+      }
+      const session = attachTerminal(ws, await ownedScope(this.runner, topology, node), topology.name, {
         cols: Number(q('cols')),
         rows: Number(q('rows')),
+      });
+      const list = this.terminals.get(key) ?? [];
+      this.terminals.set(key, [...list, session]);
+      void session.ended.then(() => {
+        const left = (this.terminals.get(key) ?? []).filter((s) => s !== session);
+        if (left.length) this.terminals.set(key, left);
+        else this.terminals.delete(key);
       });
       return;
     }

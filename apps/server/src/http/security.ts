@@ -25,7 +25,21 @@ export interface SecurityOptions {
   token?: string;
   /** No token at all: the loud opt-out for a single-user machine. */
   noToken?: boolean;
+  /** The workshop participant a secret belongs to, if any (docs/workshops.md). */
+  participant?: (secret: string) => string | undefined;
+  /** Whether a join code opens a workshop now. */
+  joinCode?: (code: string) => boolean;
 }
+
+/**
+ * Who a request speaks for: the server token's holder (the instructor, and
+ * the host's own designer), one workshop participant (their secret), or
+ * someone holding a workshop's join link (its app pages and the join call only).
+ */
+export type Principal = { role: 'instructor' } | { role: 'participant'; id: string } | { role: 'joiner'; code: string };
+
+/** `/join/CODE` (the page) and `/api/join/CODE` (the call): where a join code is a credential. */
+const JOIN_PATH = /^(?:\/api)?\/join\/([A-Za-z0-9_-]{22})$/;
 
 /** Tokens nslab accepts: long enough to guess never, and safe in a header and a websocket subprotocol. */
 export const TOKEN_RULE = /^[A-Za-z0-9._~-]{16,512}$/;
@@ -72,25 +86,77 @@ export class Security {
 
   /** Why a request may not proceed, or undefined when it may. `changes`: it changes something (or opens a socket). */
   refuse(req: IncomingMessage, access: Access, changes: boolean): Refusal | undefined {
+    return this.check(req, access, changes).refusal;
+  }
+
+  /** Who a request speaks for, or why it may not proceed. */
+  check(req: IncomingMessage, access: Access, changes: boolean): { who?: Principal; refusal?: Refusal } {
     const host = (req.headers.host ?? '').toLowerCase();
     if (isLoopback(this.opts.host) && !this.ownHosts().includes(host)) {
-      return { status: 403, message: `Host "${req.headers.host ?? ''}" is not this server's address (${this.ownHosts()[0]})` };
+      return { refusal: { status: 403, message: `Host "${req.headers.host ?? ''}" is not this server's address (${this.ownHosts()[0]})` } };
     }
-    if (this.token && !this.hasToken(req, access)) {
+    const who = this.principal(req, access);
+    if (!who) {
       return {
-        status: 401,
-        message:
-          'nslab needs its access token: open the address nslab serve printed (it ends in ?token=…), or send Authorization: Bearer TOKEN (sudo nslab token prints it)',
+        refusal: {
+          status: 401,
+          message:
+            'nslab needs its access token: open the address nslab serve printed (it ends in ?token=…), or send Authorization: Bearer TOKEN (sudo nslab token prints it)',
+        },
       };
     }
     const origin = req.headers.origin;
     if ((changes || access === 'upgrade') && origin !== undefined && origin.toLowerCase() !== `http://${host}`) {
       return {
-        status: 403,
-        message: `requests from ${origin === 'null' ? 'an opaque origin' : origin} are not allowed: only pages served by this nslab (http://${host}) may change labs`,
+        refusal: {
+          status: 403,
+          message: `requests from ${origin === 'null' ? 'an opaque origin' : origin} are not allowed: only pages served by this nslab (http://${host}) may change labs`,
+        },
       };
     }
-    return undefined;
+    return { who };
+  }
+
+  /**
+   * The credential's principal. A participant's secret is accepted wherever
+   * the token is (header, websocket subprotocol, `?token=` on a page); a join
+   * code only on its own two paths. Without a token (`--no-token`), anyone
+   * not presenting a participant secret is the instructor.
+   */
+  private principal(req: IncomingMessage, access: Access): Principal | undefined {
+    const presented = this.presented(req, access);
+    if (this.token && presented.some((p) => safeEqual(p, this.token!))) return { role: 'instructor' };
+    if (this.opts.participant)
+      for (const p of presented) {
+        const id = TOKEN_RULE.test(p) ? this.opts.participant(p) : undefined;
+        if (id) return { role: 'participant', id };
+      }
+    if (this.token && access === 'app' && this.hasAppCookie(req)) return { role: 'instructor' }; // static files only
+    const join = JOIN_PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    if (join && this.opts.joinCode?.(join[1]!)) return { role: 'joiner', code: join[1]! };
+    return this.token ? undefined : { role: 'instructor' };
+  }
+
+  /** The credentials a request carries, where its kind of access may carry them. */
+  private presented(req: IncomingMessage, access: Access): string[] {
+    const found: string[] = [];
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ')) found.push(auth.slice(7).trim());
+    if (access === 'upgrade')
+      for (const p of String(req.headers['sec-websocket-protocol'] ?? '').split(',')) {
+        const t = p.trim();
+        if (t.startsWith(WS_TOKEN_PREFIX)) found.push(t.slice(WS_TOKEN_PREFIX.length));
+      }
+    if (access === 'app') {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+      if (q !== null) found.push(q);
+    }
+    return found;
+  }
+
+  private hasAppCookie(req: IncomingMessage): boolean {
+    const cookie = new RegExp(`(?:^|;\\s*)${APP_COOKIE}=([^;]+)`).exec(req.headers.cookie ?? '')?.[1];
+    return cookie !== undefined && safeEqual(cookie, this.appCookie!);
   }
 
   /** Host headers that name this server on loopback: its loopback names with its port (no port when it is 80). */
@@ -99,25 +165,6 @@ export class Security {
     const bound = this.opts.host.includes(':') && !this.opts.host.startsWith('[') ? `[${this.opts.host}]` : this.opts.host;
     const names = [...new Set([bound.toLowerCase(), '127.0.0.1', 'localhost', '[::1]'])];
     return names.flatMap((h) => port.map((p) => `${h}${p}`));
-  }
-
-  private hasToken(req: IncomingMessage, access: Access): boolean {
-    const t = this.token!;
-    const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7).trim(), t)) return true;
-    if (access === 'upgrade') {
-      const offered = String(req.headers['sec-websocket-protocol'] ?? '')
-        .split(',')
-        .map((p) => p.trim());
-      return offered.some((p) => p.startsWith(WS_TOKEN_PREFIX) && safeEqual(p.slice(WS_TOKEN_PREFIX.length), t));
-    }
-    if (access === 'app') {
-      const q = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
-      if (q !== null && safeEqual(q, t)) return true;
-      const cookie = new RegExp(`(?:^|;\\s*)${APP_COOKIE}=([^;]+)`).exec(req.headers.cookie ?? '')?.[1];
-      return cookie !== undefined && safeEqual(cookie, this.appCookie!);
-    }
-    return false;
   }
 
   /** Headers every response carries: no framing, no sniffing, no referrer, resources for this origin only. */
@@ -153,13 +200,18 @@ export class Security {
     return (req: Request, res: Response, next: NextFunction) => {
       const changes = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
       const isApi = req.path === '/api' || req.path.startsWith('/api/');
-      const why = this.refuse(req, isApi ? 'api' : 'app', changes);
-      if (why) {
-        if (isApi) res.status(why.status).json({ error: why.message });
-        else res.status(why.status).type('html').send(refusalPage(why));
+      const { who, refusal: why } = this.check(req, isApi ? 'api' : 'app', changes);
+      if (why || !who) {
+        if (isApi) res.status(why!.status).json({ error: why!.message });
+        else res.status(why!.status).type('html').send(refusalPage(why!));
         return;
       }
-      if (!isApi && this.token && req.query.token !== undefined) {
+      res.locals.who = who;
+      if (isApi && who.role === 'joiner' && !(req.method === 'POST' && req.path.startsWith('/api/join/'))) {
+        res.status(403).json({ error: 'a join link opens only the join page: join first' });
+        return;
+      }
+      if (!isApi && this.token && (req.query.token !== undefined || who.role === 'joiner')) {
         // Logged in: static files from now on without the token. Not the token itself, so other ports of this host learn nothing from it.
         res.cookie(APP_COOKIE, this.appCookie, { httpOnly: true, sameSite: 'strict', path: '/' });
       }

@@ -6,9 +6,10 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WS_PROTOCOL, type Refusal, type Security } from './security.js';
+import { WS_PROTOCOL, type Principal, type Refusal, type Security } from './security.js';
 
-export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => void;
+/** `who`: the principal the upgrade speaks for (its credential, already checked). */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, who: Principal) => void;
 
 export function routeUpgrades(server: Server, security: Security, routes: Record<string, UpgradeHandler>): void {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -16,9 +17,10 @@ export function routeUpgrades(server: Server, security: Security, routes: Record
     const url = new URL(req.url ?? '/', 'http://x');
     const route = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
     if (!route) return refuseUpgrade(socket, { status: 404, message: `no websocket at ${url.pathname}` });
-    const why = security.refuse(req, 'upgrade', true);
-    if (why) return refuseUpgrade(socket, why);
-    route(req, socket, head, url);
+    const { who, refusal } = security.check(req, 'upgrade', true);
+    if (refusal || !who) return refuseUpgrade(socket, refusal ?? { status: 401, message: 'no credential' });
+    if (who.role === 'joiner') return refuseUpgrade(socket, { status: 403, message: 'a join link opens only the join page: join first' });
+    route(req, socket, head, url, who);
   });
 }
 

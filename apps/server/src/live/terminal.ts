@@ -15,15 +15,29 @@ import { send } from './stream.js';
 export const HIGH_WATERMARK = 128 * 1024;
 export const LOW_WATERMARK = 16 * 1024;
 
-export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, size: { cols: number; rows: number }): void {
+/** An open terminal others may join: to watch its output, or to type into it too (an instructor helping). */
+export interface TerminalSession {
+  addViewer(ws: WebSocket, canType: boolean): void;
+  /** Resolves when the terminal has ended. */
+  readonly ended: Promise<void>;
+}
+
+/** Past this much unsent output, a viewer misses output rather than grow server memory. */
+const VIEWER_MAX_BUFFERED = 1024 * 1024;
+
+export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, size: { cols: number; rows: number }): TerminalSession {
   const { argv, env } = terminalCommand(scope, lab);
   const proc = spawnPty(argv, lab, { cols: clamp(size.cols, 2, 500, 80), rows: clamp(size.rows, 2, 200, 24), env });
   let unacked = 0;
   let paused = false;
+  const viewers = new Set<WebSocket>();
+  let end = () => {};
+  const ended = new Promise<void>((r) => (end = r));
   const data = proc.onData((d) => {
     const bytes = Buffer.from(d, 'utf8');
     unacked += bytes.length;
     ws.send(bytes);
+    for (const v of viewers) if (v.bufferedAmount < VIEWER_MAX_BUFFERED) v.send(bytes);
     if (!paused && unacked > HIGH_WATERMARK) {
       paused = true;
       proc.pause();
@@ -56,7 +70,25 @@ export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, siz
     data.dispose();
     exit.dispose();
     killSession(proc.pid);
+    for (const v of viewers) v.close(1000, 'the terminal closed');
+    end();
   });
+  return {
+    ended,
+    addViewer(viewer, canType) {
+      viewers.add(viewer);
+      viewer.on('close', () => viewers.delete(viewer));
+      viewer.on('message', (raw, isBinary) => {
+        if (!canType || isBinary) return;
+        try {
+          const msg = JSON.parse(String(raw)) as { type?: unknown; data?: unknown };
+          if (msg.type === 'input' && typeof msg.data === 'string') proc.write(msg.data);
+        } catch {
+          /* not a command */
+        }
+      });
+    },
+  };
 }
 
 /**

@@ -1,0 +1,73 @@
+/**
+ * Workshop files: a title, the lab every participant starts from, and ordered
+ * steps, each a short markdown instruction and the checks that mark it done
+ * (the lab file's own check forms, run against the participant's lab in
+ * their sandbox). Checks may name nodes the start lab lacks: the step asks
+ * the participant to add them.
+ *
+ * @example
+ * parseWorkshop(`title: T\nlab: { name: l, nodes: { a: { kind: netns } } }\nsteps:\n  - { title: S, text: go, checks: [{ from: a, route: default }] }\n`).ok // true
+ */
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { formatIssue, isError, type TopologyIssue } from './issues.js';
+import { parseTopologyData } from './parseTopology.js';
+import { checkSchema, type CheckSpec, type Topology } from './schema.js';
+
+export const WORKSHOP_LIMITS = { maxBytes: 256 * 1024, maxSteps: 30, maxChecksPerStep: 20, maxTextChars: 8000, maxTitleChars: 120 };
+
+const stepSchema = z.strictObject({
+  title: z.string().min(1).max(WORKSHOP_LIMITS.maxTitleChars),
+  /** Markdown: what to do, and why. */
+  text: z.string().max(WORKSHOP_LIMITS.maxTextChars),
+  /** What marks the step done: every check passes. */
+  checks: z.array(checkSchema).min(1).max(WORKSHOP_LIMITS.maxChecksPerStep),
+  /** One line that helps a participant who is stuck. */
+  hint: z.string().max(1000).optional(),
+});
+
+export const workshopSchema = z.strictObject({
+  title: z.string().min(1).max(WORKSHOP_LIMITS.maxTitleChars),
+  description: z.string().max(WORKSHOP_LIMITS.maxTextChars).optional(),
+  /** The lab each participant starts with (any lab file's content). */
+  lab: z.unknown(),
+  steps: z.array(stepSchema).min(1).max(WORKSHOP_LIMITS.maxSteps),
+});
+
+export interface WorkshopStep {
+  title: string;
+  text: string;
+  checks: CheckSpec[];
+  hint?: string;
+}
+
+export interface Workshop {
+  title: string;
+  description?: string;
+  lab: Topology;
+  steps: WorkshopStep[];
+}
+
+export interface WorkshopParse {
+  ok: boolean;
+  workshop?: Workshop;
+  /** Each names where it is wrong ("steps.2.checks.0.from: …", "lab.nodes.x: …"). */
+  errors: string[];
+}
+
+export function parseWorkshop(text: string): WorkshopParse {
+  if (text.length > WORKSHOP_LIMITS.maxBytes) return { ok: false, errors: [`the file is larger than ${WORKSHOP_LIMITS.maxBytes} bytes`] };
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) return { ok: false, errors: doc.errors.slice(0, 5).map((e) => `syntax: ${e.message.split('\n')[0]}`) };
+  return workshopFromData(doc.toJS({ maxAliasCount: 50 }));
+}
+
+export function workshopFromData(data: unknown): WorkshopParse {
+  const r = workshopSchema.safeParse(data);
+  if (!r.success) return { ok: false, errors: r.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`) };
+  const lab = parseTopologyData(r.data.lab);
+  const labErrors = lab.issues.filter(isError).map((i: TopologyIssue) => `lab.${formatIssue(i)}`);
+  if (!lab.ok || !lab.topology) return { ok: false, errors: labErrors.length ? labErrors : ['lab: not a lab'] };
+  const { lab: _lab, ...rest } = r.data;
+  return { ok: true, workshop: { ...rest, lab: lab.topology }, errors: [] };
+}
