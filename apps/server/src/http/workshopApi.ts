@@ -80,7 +80,7 @@ export function workshopRoutes<R extends PeopleRealm>(workshops: Workshops<R>, h
   );
   r.get(
     '/workshops/:id',
-    h((req) => workshops.viewWithStatus(id(req))),
+    h((req) => workshops.view(id(req))),
   );
   r.delete(
     '/workshops/:id',
@@ -91,21 +91,21 @@ export function workshopRoutes<R extends PeopleRealm>(workshops: Workshops<R>, h
     h(async (req) => {
       workshops.view(id(req)); // 404 for an unknown workshop before anything runs
       await workshops.check(workshops.realmOwner(id(req), pid(req)));
-      return workshops.viewWithStatus(id(req));
+      return workshops.view(id(req));
     }),
   );
   r.post(
     '/workshops/:id/people/:pid/reset',
     h(async (req) => {
       await workshops.reset(id(req), pid(req));
-      return workshops.viewWithStatus(id(req));
+      return workshops.view(id(req));
     }),
   );
   r.delete(
     '/workshops/:id/people/:pid',
     h(async (req) => {
       await workshops.removeParticipant(id(req), pid(req));
-      return workshops.viewWithStatus(id(req));
+      return workshops.view(id(req));
     }),
   );
   r.get(

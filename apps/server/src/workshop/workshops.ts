@@ -74,6 +74,8 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
   private readonly checking = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly lastSeen = new Map<string, number>();
+  /** Each participant's lab status label, as their last check run found it (the dashboard never observes sandboxes itself). */
+  private readonly labels = new Map<string, string>();
   private readonly dashboards = new Map<string, Set<Listener>>();
   private readonly people = new Map<string, Set<Listener>>();
   private readonly sweep: NodeJS.Timeout;
@@ -300,6 +302,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     const realm = this.realmOf(p.id);
     const lab =
       (realm.store.has(w.lab) ? parseTopology(realm.store.get(w.lab).text).topology : undefined) ?? parseTopology(w.labText).topology!;
+    const label = realm.store.has(w.lab) ? (await realm.service.status(w.lab).catch(() => undefined))?.label : 'No lab';
     const results: StepResult[] = [];
     for (const [step, s] of steps.entries()) {
       const checks = await runChecks(realm.service.place.runner, { ...lab, checks: s.checks });
@@ -314,8 +317,10 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     }
     const before = JSON.stringify(this.db.results(p.id).map(({ step, ok, detail }) => ({ step, ok, detail })));
     this.db.setResults(p.id, results);
-    if (JSON.stringify(results.map(({ step, ok, detail }) => ({ step, ok, detail }))) !== before) this.changed(w.id, p.id);
-    else this.changed(w.id, p.id, true);
+    const relabelled = label !== undefined && label !== this.labels.get(p.id);
+    if (label !== undefined) this.labels.set(p.id, label);
+    const changed = JSON.stringify(results.map(({ step, ok, detail }) => ({ step, ok, detail }))) !== before;
+    if (changed || relabelled) this.changed(w.id, p.id);
   }
 
   private async checkEveryone(): Promise<void> {
@@ -337,11 +342,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     map.set(id, set);
     const l = { send, end };
     set.add(l);
-    if ('workshop' in key)
-      void this.viewWithStatus(id).then(
-        (workshop) => send({ type: 'workshop', workshop }),
-        () => {},
-      );
+    if ('workshop' in key) send({ type: 'workshop', workshop: this.view(id) });
     else send({ type: 'me', me: this.me(id) });
     return () => {
       set.delete(l);
@@ -350,29 +351,14 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
   }
 
   /** Tells the workshop's dashboards (and the participant, when one changed) the new state. */
-  changed(workshop: string, participant?: string, quiet = false): void {
-    if (quiet || this.closed) return;
+  changed(workshop: string, participant?: string): void {
+    if (this.closed) return;
     const dashboards = this.dashboards.get(workshop);
     if (dashboards?.size) {
-      void this.viewWithStatus(workshop).then(
-        (view) => dashboards.forEach((l) => l.send({ type: 'workshop', workshop: view })),
-        () => {},
-      );
+      const view = this.view(workshop);
+      dashboards.forEach((l) => l.send({ type: 'workshop', workshop: view }));
     }
     if (participant) for (const l of this.people.get(participant) ?? []) l.send({ type: 'me', me: this.me(participant) });
-  }
-
-  /** The view with each participant's lab status read from their sandbox. */
-  async viewWithStatus(id: string): Promise<WorkshopView> {
-    const view = this.view(id);
-    const w = this.workshopRow(id);
-    await Promise.all(
-      view.people.map(async (p) => {
-        const realm = this.realms.get(p.id);
-        if (realm?.store.has(w.lab)) p.status = (await realm.service.status(w.lab).catch(() => undefined))?.label ?? p.status;
-      }),
-    );
-    return view;
   }
 
   async close(): Promise<void> {
@@ -414,7 +400,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
       sandbox: p.sandbox,
       joinedAt: p.joinedAt,
       lastSeen: p.lastSeen,
-      status: this.realms.has(p.id) ? 'Unknown' : 'Not opened yet',
+      status: this.labels.get(p.id) ?? 'Not checked yet',
       results: this.db.results(p.id),
     }));
   }
