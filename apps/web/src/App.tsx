@@ -10,6 +10,9 @@ import { PlanPanel } from './panels/PlanPanel';
 import { Dock } from './live/Dock';
 import { useShortcuts } from './shortcuts';
 import { useStore } from './store';
+import { StepsPanel } from './workshop/StepsPanel';
+import { Workshops } from './workshop/Workshops';
+import { isInstructor, participantOf, useMeSession, useWorkshop } from './workshop/useWorkshop';
 
 export function App() {
   const lab = useStore((s) => s.lab);
@@ -17,7 +20,10 @@ export function App() {
   const notice = useStore((s) => s.notice);
   const connection = useStore((s) => s.connection);
   const needsToken = useStore((s) => s.needsToken);
+  const participant = useWorkshop(participantOf);
+  const workshopsOpen = useWorkshop((s) => s.open && isInstructor(s));
   useShortcuts();
+  useMeSession(needsToken);
 
   useEffect(() => {
     const s = useStore.getState();
@@ -76,15 +82,19 @@ export function App() {
             </button>
           </div>
         )}
-        <main className="workspace">
-          <Palette />
-          <Canvas />
-          <div className="bottom">
-            <PlanPanel />
-            <Dock />
-          </div>
-          <Inspector />
-        </main>
+        <div className="work-row">
+          {participant && <StepsPanel me={participant} />}
+          <main className="workspace">
+            <Palette />
+            <Canvas />
+            <div className="bottom">
+              <PlanPanel />
+              <Dock />
+            </div>
+            <Inspector />
+            {workshopsOpen && <Workshops />}
+          </main>
+        </div>
       </div>
     </ReactFlowProvider>
   );
@@ -92,6 +102,15 @@ export function App() {
 
 /** Instead of a designer that cannot load or save anything. */
 function TokenNeeded() {
+  // A participant's secret stops working when their workshop ends or they are removed: the server token is not what they need.
+  const participant = useWorkshop(participantOf);
+  if (participant)
+    return (
+      <div className="token-needed" role="alert" aria-labelledby="token-needed-title">
+        <h1 id="token-needed-title">You are no longer in the workshop</h1>
+        <p>"{participant.workshop.title}" has ended, or the instructor removed you. Ask for the join link to join again.</p>
+      </div>
+    );
   return (
     <div className="token-needed" role="alert" aria-labelledby="token-needed-title">
       <h1 id="token-needed-title">nslab needs its access token</h1>

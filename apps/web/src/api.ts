@@ -10,12 +10,15 @@ import type {
   FollowMessage,
   Health,
   ImportResult,
+  JoinResult,
   LabEvent,
   LabStatus,
   LabSummary,
   LabView,
   LinkCounters,
+  MeView,
   Ok,
+  ParticipantLab,
   OperationResult,
   PathResult,
   PingMatrix,
@@ -26,6 +29,9 @@ import type {
   ToolInfo,
   Topology,
   TopologyIssue,
+  WorkshopSummary,
+  WorkshopTemplate,
+  WorkshopView,
 } from '@nslab/topology';
 import { socketProtocols, token } from './token';
 
@@ -45,6 +51,15 @@ export type {
   StreamMessage,
   Template,
   ToolInfo,
+  MeView,
+  ParticipantView,
+  ParticipantLab,
+  StepResult,
+  WorkshopMessage,
+  WorkshopStepView,
+  WorkshopSummary,
+  WorkshopTemplate,
+  WorkshopView,
 } from '@nslab/topology';
 export type Counters = LinkCounters;
 export type Revision = RevisionSummary;
@@ -65,21 +80,26 @@ export function onUnauthorized(f: () => void): void {
   unauthorized = f;
 }
 
+/** `anonymous`: send no token (joining a workshop, where the page has none yet, or only someone else's). */
+interface RequestOptions {
+  anonymous?: boolean;
+}
+
 /** fetch with the token; a 401 or any other failure becomes an ApiError with the server's `error` text. */
-async function request(method: string, url: string, body?: unknown): Promise<Response> {
+async function request(method: string, url: string, body?: unknown, opts: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const t = token();
+  const t = opts.anonymous ? null : token();
   if (t) headers.authorization = `Bearer ${t}`;
   const r = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   if (r.ok) return r;
-  if (r.status === 401) unauthorized();
+  if (r.status === 401 && !opts.anonymous) unauthorized();
   const data = (await r.json().catch(() => ({}))) as Partial<ApiErrorBody>;
   throw new ApiError(r.status, data.error ?? `${r.status} ${r.statusText}`, data.issues ?? []);
 }
 
-async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const r = await request(method, url, body);
+async function call<T>(method: string, url: string, body?: unknown, opts?: RequestOptions): Promise<T> {
+  const r = await request(method, url, body, opts);
   return (await r.json().catch(() => ({}))) as T;
 }
 
@@ -118,11 +138,36 @@ export const tools = {
   capture: async (id: string) => (await request('GET', `/api/captures/${encodeURIComponent(id)}`)).blob(),
 };
 
+/**
+ * A participant's lab as the instructor sees it (GET /api/workshops/ID/people/PID/lab): `status` is
+ * its status label ("Deployed", "No lab", …). Not in apiTypes.ts yet: made of its types where it can be.
+ */
+
+const person = (id: string, pid: string) => `/api/workshops/${encodeURIComponent(id)}/people/${encodeURIComponent(pid)}`;
+
+/** Workshops (docs/workshops.md): who the page is, a participant's own checks, the instructor's administration, and joining. */
+export const workshops = {
+  me: () => call<MeView>('GET', '/api/me'),
+  checkMe: () => call<MeView>('POST', '/api/me/check', {}),
+  templates: () => call<WorkshopTemplate[]>('GET', '/api/workshop-templates'),
+  list: () => call<WorkshopSummary[]>('GET', '/api/workshops'),
+  get: (id: string) => call<WorkshopView>('GET', `/api/workshops/${encodeURIComponent(id)}`),
+  create: (body: { template: string; title?: string; lab?: string }) => call<WorkshopView>('POST', '/api/workshops', body),
+  end: (id: string) => call<unknown>('DELETE', `/api/workshops/${encodeURIComponent(id)}`),
+  check: (id: string, pid: string) => call<WorkshopView>('POST', `${person(id, pid)}/check`, {}),
+  reset: (id: string, pid: string) => call<WorkshopView>('POST', `${person(id, pid)}/reset`, {}),
+  remove: (id: string, pid: string) => call<WorkshopView>('DELETE', person(id, pid)),
+  lab: (id: string, pid: string) => call<ParticipantLab>('GET', `${person(id, pid)}/lab`),
+  /** With the join code only: whatever token this page holds is not sent (it may be the instructor's). */
+  join: (code: string, name: string) => call<JoinResult>('POST', `/api/join/${encodeURIComponent(code)}`, { name }, { anonymous: true }),
+};
+
 /** A websocket URL on this server. Never with the token: URLs end up in logs. */
 function wsUrl(path: string, params: Record<string, string | number>): string {
   const proto = location.protocol === 'https:' ? 'wss' : 'ws';
   const q = new URLSearchParams(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])));
-  return `${proto}://${location.host}${path}?${q}`;
+  const query = String(q);
+  return `${proto}://${location.host}${path}${query ? `?${query}` : ''}`;
 }
 
 /** Every websocket of the page opens here: the token goes as a subprotocol (see token.ts). */
@@ -170,6 +215,61 @@ export function follow(lab: string, h: FollowHandlers): () => void {
       if (!lost) h.onDown();
       // A refused websocket looks like a network error to the page: ask over HTTP, where a 401 is seen.
       if (!opened) void call('GET', '/api/labs').catch(() => {});
+      lost = true;
+      timer = setTimeout(open, delay);
+      delay = Math.min(delay * 2, 4000);
+    };
+  };
+  open();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    ws?.close();
+  };
+}
+
+export interface KeepOpenHandlers<T> {
+  onMessage(m: T): void;
+  /** The socket is open; `again` after it had been lost. */
+  onUp?(again: boolean): void;
+  /** The socket was lost; it is being reopened. */
+  onDown?(): void;
+}
+
+/**
+ * A websocket of JSON messages that reopens when lost, as `follow` does
+ * (waiting longer each time, up to 4 s). A socket refused before it opened
+ * is re-asked over HTTP (`GET /api/me`), where a 401 is seen. Returns a stop
+ * function.
+ */
+export function keepOpen<T>(path: string, params: Record<string, string>, h: KeepOpenHandlers<T>): () => void {
+  let ws: WebSocket | undefined;
+  let stopped = false;
+  let lost = false;
+  let delay = 250;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const open = () => {
+    let opened = false;
+    ws = openSocket(path, params);
+    ws.onopen = () => {
+      opened = true;
+      delay = 250;
+      h.onUp?.(lost);
+      lost = false;
+    };
+    ws.onmessage = (m) => {
+      let msg: T;
+      try {
+        msg = JSON.parse(String(m.data)) as T;
+      } catch {
+        return;
+      }
+      h.onMessage(msg);
+    };
+    ws.onclose = () => {
+      if (stopped) return;
+      if (!lost) h.onDown?.();
+      if (!opened) void call('GET', '/api/me').catch(() => {});
       lost = true;
       timer = setTimeout(open, delay);
       delay = Math.min(delay * 2, 4000);

@@ -38,6 +38,11 @@ export function token(): string | null {
   return localStorage.getItem(KEY);
 }
 
+/** Keeps `t` as the page's token: a participant's secret, from joining a workshop, replaces whatever was kept. */
+export function setToken(t: string): void {
+  localStorage.setItem(KEY, t);
+}
+
 /**
  * The websocket subprotocols that carry the token: the server answers with
  * `nslab`. A browser websocket cannot send headers, and a URL ends up in logs.

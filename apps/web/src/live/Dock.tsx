@@ -1,6 +1,6 @@
 import { CaptureView } from './CaptureView';
 import { TerminalView } from './TerminalView';
-import { useDock } from './dock';
+import { tabTitle, useDock } from './dock';
 import { YamlPanel } from '../panels/YamlPanel';
 
 /** The bottom-right dock: the YAML view, then one tab per terminal or capture. Closing a tab ends its process. */
@@ -15,9 +15,9 @@ export function Dock() {
         {tabs.map((t) => (
           <span key={t.id} className={`tab${active === t.id ? ' active' : ''}`}>
             <button type="button" role="tab" aria-selected={active === t.id} onClick={() => show(t.id)}>
-              {t.kind === 'terminal' ? `$ ${t.node}` : `⏺ ${t.node}:${t.iface}`}
+              {tabTitle(t).title}
             </button>
-            <button type="button" className="close" aria-label={`Close ${t.kind} ${t.node}`} onClick={() => close(t.id)}>
+            <button type="button" className="close" aria-label={tabTitle(t).close} onClick={() => close(t.id)}>
               ×
             </button>
           </span>
@@ -30,7 +30,7 @@ export function Dock() {
         {tabs.map((t) => (
           <div key={t.id} hidden={active !== t.id} className="dock-pane">
             {t.kind === 'terminal' ? (
-              <TerminalView lab={t.lab} node={t.node} visible={active === t.id} />
+              <TerminalView lab={t.lab} node={t.node} visible={active === t.id} participant={t.participant} />
             ) : (
               <CaptureView lab={t.lab} node={t.node} iface={t.iface} filter={t.filter} />
             )}

@@ -4,6 +4,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { StreamMessage, TerminalCommand } from '@nslab/topology';
 import { openSocket } from '../api';
+import type { TerminalGuest } from './dock';
 
 /** A text frame from the server (only `exit` and `error` on a terminal), as a line in the terminal: the shell's exit dim, a refusal (a limit reached) in red. */
 function describe(text: string): string {
@@ -24,8 +25,24 @@ const command = (c: TerminalCommand) => JSON.stringify(c);
  * A shell in a lab namespace. Output arrives as binary frames and is
  * acknowledged once xterm has drawn it, which is what lets the server pause
  * a flooding program instead of buffering it.
+ *
+ * With `participant` (the instructor of a workshop), it is that
+ * participant's open terminal on the node: watched (nothing typed is sent)
+ * or helped in.
  */
-export function TerminalView({ lab, node, visible }: { lab: string; node: string; visible: boolean }) {
+export function TerminalView({
+  lab,
+  node,
+  visible,
+  participant,
+}: {
+  lab: string;
+  node: string;
+  visible: boolean;
+  participant?: TerminalGuest;
+}) {
+  const guestId = participant?.id;
+  const mode = participant?.mode;
   const box = useRef<HTMLDivElement>(null);
   const fitRef = useRef<(() => void) | null>(null);
   useEffect(() => {
@@ -34,12 +51,19 @@ export function TerminalView({ lab, node, visible }: { lab: string; node: string
       cursorBlink: true,
       scrollback: 5000,
       fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace',
+      disableStdin: mode === 'watch',
     });
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(box.current!);
     fit.fit();
-    const ws = openSocket('/api/term', { lab, node, cols: term.cols, rows: term.rows });
+    const ws = openSocket('/api/term', {
+      lab,
+      node,
+      cols: term.cols,
+      rows: term.rows,
+      ...(guestId && mode ? { participant: guestId, mode } : {}),
+    });
     ws.binaryType = 'arraybuffer';
     ws.onmessage = (m) => {
       if (typeof m.data === 'string') {
@@ -65,9 +89,10 @@ export function TerminalView({ lab, node, visible }: { lab: string; node: string
       ws.close();
       term.dispose();
     };
-  }, [lab, node]);
+  }, [lab, node, guestId, mode]);
   useEffect(() => {
     if (visible) fitRef.current?.();
   }, [visible]);
-  return <div className="term" ref={box} role="region" aria-label={`Terminal ${node}`} />;
+  const name = participant ? `Terminal ${node} of ${participant.name} (${participant.mode})` : `Terminal ${node}`;
+  return <div className="term" ref={box} role="region" aria-label={name} />;
 }

@@ -6,6 +6,7 @@ import { useStore } from '../store';
 import { PingAll } from '../live/PingAll';
 import { ImportScript } from './ImportScript';
 import { CheckButton } from '../live/CheckButton';
+import { WhoAmI, WorkshopsButton } from '../workshop/WorkshopBar';
 
 /** The top bar: lab picker and lab actions, templates, import, history, status, Deploy and Destroy. */
 export function LabBar() {
@@ -45,6 +46,7 @@ export function LabBar() {
   return (
     <header className="labbar">
       <strong className="brand">nslab</strong>
+      <WhoAmI />
       <div className="menu">
         <button type="button" aria-expanded={menu === 'labs'} onClick={() => setMenu(menu === 'labs' ? null : 'labs')}>
           Labs{lab ? `: ${lab}` : ''}
@@ -152,6 +154,7 @@ export function LabBar() {
           onPick={(rev) => (setMenu(null), void guard(store().restore(rev)))}
         />
       )}
+      <WorkshopsButton />
       <span className="save-state" aria-live="polite">
         {lab ? (saving === 'saved' ? 'saved' : saving === 'error' ? 'not saved' : 'saving…') : ''}
       </span>
