@@ -17,6 +17,7 @@ import {
   LAB_NAME,
   NODE_NAME,
   parseTopology,
+  parseWorkshop,
   planDeploy,
   renderPlanScript,
   stepLine,
@@ -38,7 +39,7 @@ import { ensureSandbox, listSandboxes, readSandbox, removeSandbox, sandboxUsage 
 
 const USAGE = `usage: nslab COMMAND [ARGS]
 
-  validate FILE          check a lab file; one "path: message" line per error
+  validate FILE          check a lab file (or a workshop file); one "path: message" line per error
   plan FILE              print the commands deploy would run now (runs nothing)
   deploy FILE            make the host match the lab (reconcile)
   destroy FILE|NAME      remove everything the lab owns
@@ -166,6 +167,17 @@ function reportFailure(result: ExecResult): never {
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   async validate([file]) {
+    const text = readFile(file);
+    if (/^steps:/m.test(text) && /^lab:/m.test(text)) {
+      // A workshop file (docs/workshops.md): its steps, its checks and the lab it starts from.
+      const r = parseWorkshop(text);
+      if (!r.ok || !r.workshop) {
+        r.errors.forEach((e) => out(e));
+        throw new Exit(1);
+      }
+      out(`${file}: valid — workshop "${r.workshop.title}", ${r.workshop.steps.length} steps, starting from lab "${r.workshop.lab.name}"`);
+      return;
+    }
     const t = loadLab(file, out);
     out(`${file}: valid — lab "${t.name}", ${Object.keys(t.nodes).length} nodes, ${t.links.length} links`);
   },

@@ -334,3 +334,12 @@ export interface JoinResult {
 /** Messages on /api/ws/workshop: the whole view again whenever anything in it changed. */
 export type WorkshopMessage =
   { type: 'workshop'; workshop: WorkshopView } | { type: 'me'; me: MeView } | { type: 'error'; message: string };
+
+/** GET /api/workshops/ID/people/PID/lab: a participant's lab, for the instructor's view of their canvas. */
+export interface ParticipantLab {
+  name: string;
+  text: string;
+  topology: Topology | null;
+  /** Its status label ("Deployed", "Drift", "Not deployed", …, or "No lab"). */
+  status: string;
+}

@@ -16,10 +16,10 @@ import {
   parseTopology,
   parseWorkshop,
   type MeView,
+  type ParticipantLab,
   type ParticipantView,
   type StepResult,
   type LabEvent,
-  type Topology,
   type Workshop,
   type WorkshopMessage,
   type WorkshopSummary,
@@ -170,6 +170,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     const p = this.participantRow(workshop, id);
     const w = this.workshopRow(workshop);
     const realm = this.realmOf(p.id);
+    await this.checking.get(p.id); // a run under way would write its passes back after the reset
     await realm.service.destroy(w.lab).catch(() => {});
     if (realm.store.has(w.lab)) realm.store.save(w.lab, w.labText, { message: 'reset by the instructor' });
     else realm.store.create(w.lab, w.labText, 'reset by the instructor');
@@ -191,7 +192,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
   }
 
   /** Their lab, for the instructor's view of their canvas. */
-  async labOf(workshop: string, id: string): Promise<{ name: string; text: string; topology: Topology | null; status: string }> {
+  async labOf(workshop: string, id: string): Promise<ParticipantLab> {
     const p = this.participantRow(workshop, id);
     const w = this.workshopRow(workshop);
     const realm = this.realmOf(p.id);
@@ -274,9 +275,12 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
 
   /**
    * Runs a participant's step checks, in order, against their lab in their
-   * sandbox; a step passes when all its checks pass, and steps after the
-   * first that fails are not run. One run at a time per participant: a call
-   * meanwhile runs once more after it.
+   * sandbox. A step passes when all its checks pass, and stays passed: the
+   * workshop is a progression, and a later step may undo what an earlier one
+   * checked (step 5's proxy ARP fixes the failure step 4 asks to see). The
+   * first step not passed yet is run, and the ones after it once it passes;
+   * the run stops at the first that fails. One run at a time per
+   * participant: a call meanwhile runs once more after it.
    */
   check(id: string): Promise<void> {
     const running = this.checking.get(id);
@@ -303,8 +307,19 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     const lab =
       (realm.store.has(w.lab) ? parseTopology(realm.store.get(w.lab).text).topology : undefined) ?? parseTopology(w.labText).topology!;
     const label = realm.store.has(w.lab) ? (await realm.service.status(w.lab).catch(() => undefined))?.label : 'No lab';
+    const passed = new Map(
+      this.db
+        .results(p.id)
+        .filter((r) => r.ok)
+        .map((r) => [r.step, r]),
+    );
     const results: StepResult[] = [];
     for (const [step, s] of steps.entries()) {
+      const kept = passed.get(step);
+      if (kept) {
+        results.push(kept);
+        continue;
+      }
       const checks = await runChecks(realm.service.place.runner, { ...lab, checks: s.checks });
       const ok = checks.every((c) => c.ok);
       results.push({
