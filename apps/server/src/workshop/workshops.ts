@@ -214,6 +214,8 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
   ): Promise<{ secret: string; participant: { id: string; name: string }; workshop: { id: string; title: string; lab: string } }> {
     const w = this.byJoinCode(code);
     if (!w) throw new NslabError('not-found', 'no such workshop: it has ended, or the link is wrong');
+    if (!this.opts.root)
+      throw new NslabError('forbidden', 'plan-only mode: nslab serve is not running as root, so it cannot make sandboxes to join');
     const name = typeof rawName === 'string' ? rawName.trim() : '';
     if (!DISPLAY_NAME.test(name)) throw new NslabError('invalid', 'name: 1–40 characters, no < or >');
     if (this.db.participants(w.id).length >= MAX_PARTICIPANTS)
