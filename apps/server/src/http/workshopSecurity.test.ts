@@ -150,3 +150,29 @@ describe("a participant's secret reaches their own realm only", () => {
     expect((await fetch(`${base}/api/me`, { headers: bearer(SECRET_B) })).status).toBe(401);
   });
 });
+
+describe('making a workshop', () => {
+  const post = (body: unknown) =>
+    fetch(`${base}/api/workshops`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const saveLab = (text: string) =>
+    fetch(`${base}/api/labs`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+
+  it('from a saved lab alone: its checks are the one step; a lab without checks, or nothing named, is refused', async () => {
+    expect((await saveLab('name: wsec-checked\nnodes:\n  a: { kind: netns }\nchecks:\n  - { in: a, route: default }\n')).status).toBe(201);
+    expect((await saveLab('name: wsec-bare\nnodes:\n  a: { kind: netns }\n')).status).toBe(201);
+    const made = await post({ lab: 'wsec-checked' });
+    expect(made.status).toBe(201);
+    const view = (await made.json()) as WorkshopView;
+    expect([view.lab, view.steps.map((s) => s.checks)]).toEqual(['wsec-checked', [['a has a route to default']]]);
+    const bare = await post({ lab: 'wsec-bare' });
+    expect([bare.status, ((await bare.json()) as { error: string }).error]).toEqual([400, expect.stringMatching(/has no checks/)]);
+    expect((await post({})).status).toBe(400);
+    expect((await post({ template: 'no-such' })).status).toBe(404);
+    expect((await post({ template: 'mini', title: '<b>' })).status).toBe(400);
+    expect((await post({ template: 'mini', lab: 'no-such-lab' })).status).toBe(404);
+  });
+});

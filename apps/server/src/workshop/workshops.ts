@@ -106,20 +106,35 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
 
   // ---- instructor ----
 
+  /**
+   * A workshop from a shipped one (its steps and lab; `labText` replaces the
+   * lab), or from a saved lab alone: its own checks are the one step.
+   */
   create(body: { template?: unknown; title?: unknown; labText?: string }): WorkshopView {
-    const template = this.templates().find((t) => t.id === body.template);
-    if (!template) throw new NslabError('not-found', `no workshop template ${JSON.stringify(String(body.template ?? '')).slice(0, 60)}`);
     if (body.title !== undefined && (typeof body.title !== 'string' || !DISPLAY_NAME.test(body.title.trim())))
       throw new NslabError('invalid', 'title: 1–40 printable characters');
-    const w = template.workshop;
-    let labText = stringify(w.lab);
-    let lab = w.lab.name;
-    if (body.labText !== undefined) {
-      const r = parseTopology(body.labText);
-      if (!r.ok || !r.topology) throw new NslabError('invalid', 'the lab to start from is not valid; fix it in the designer first');
-      labText = body.labText;
-      lab = r.topology.name;
+    const start = body.labText === undefined ? undefined : parseTopology(body.labText);
+    if (start && (!start.ok || !start.topology))
+      throw new NslabError('invalid', 'the lab to start from is not valid; fix it in the designer first');
+    let w: Workshop;
+    if (body.template === undefined || body.template === '') {
+      const t = start?.topology;
+      if (!t) throw new NslabError('invalid', 'name a workshop template, or a saved lab whose checks are the step');
+      if (!t.checks?.length)
+        throw new NslabError('invalid', `lab ${t.name} has no checks: add some (they mark the step done), or pick a workshop`);
+      w = {
+        title: `Lab ${t.name}`,
+        description: t.description ?? '',
+        lab: t,
+        steps: [{ title: `Make lab ${t.name} work`, text: t.description ?? 'Deploy the lab and make every check pass.', checks: t.checks }],
+      };
+    } else {
+      const template = this.templates().find((x) => x.id === body.template);
+      if (!template) throw new NslabError('not-found', `no workshop template ${JSON.stringify(String(body.template)).slice(0, 60)}`);
+      w = template.workshop;
     }
+    const labText = body.labText ?? stringify(w.lab);
+    const lab = start?.topology?.name ?? w.lab.name;
     const row: WorkshopRow = {
       id: crypto.randomBytes(6).toString('hex'),
       title: typeof body.title === 'string' && body.title.trim() ? body.title.trim() : w.title,

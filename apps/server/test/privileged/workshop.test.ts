@@ -214,7 +214,10 @@ describe.skipIf(!isRoot)('workshops: participants in sandboxes, one instructor v
     expect(term.out).toMatch(/^0\r?$/m);
     for (const [cmd, tag] of [
       ['touch /etc/nslab-wst', 'etc'],
+      ['touch /root/nslab-wst', 'root'],
       ['cat /etc/shadow', 'shadow'],
+      ['sysctl -w vm.swappiness=3', 'vm'],
+      ['ls /run/nslab/sandboxes', 'others'],
       ['sysctl -w kernel.domainname=wst', 'kernel'],
       ['ip link set eth0 netns 1', 'netns1'],
       ['nsenter --net=/proc/1/ns/net true', 'hostnet'],

@@ -24,7 +24,13 @@ export function NewWorkshop({ onCreated, onCancel }: { onCreated: (v: WorkshopVi
     setBusy(true);
     setError(null);
     try {
-      onCreated(await workshops.create({ template, ...(title.trim() ? { title: title.trim() } : {}), ...(lab ? { lab } : {}) }));
+      onCreated(
+        await workshops.create({
+          ...(template ? { template } : {}),
+          ...(title.trim() ? { title: title.trim() } : {}),
+          ...(lab ? { lab } : {}),
+        }),
+      );
     } catch (err) {
       setError((err as Error).message);
       setBusy(false);
@@ -41,6 +47,7 @@ export function NewWorkshop({ onCreated, onCancel }: { onCreated: (v: WorkshopVi
               {t.title}
             </option>
           ))}
+          <option value="">A saved lab: its checks are the step</option>
         </select>
       </div>
       {picked && (
@@ -55,7 +62,7 @@ export function NewWorkshop({ onCreated, onCancel }: { onCreated: (v: WorkshopVi
       <div className="field">
         <label htmlFor={`${id}-lab`}>Start from lab</label>
         <select id={`${id}-lab`} value={lab} onChange={(e) => setLab(e.target.value)}>
-          <option value="">The workshop's own lab</option>
+          <option value="">{template ? "The workshop's own lab" : 'Choose a lab…'}</option>
           {labs.map((l) => (
             <option key={l.name} value={l.name}>
               {l.name}
@@ -64,7 +71,7 @@ export function NewWorkshop({ onCreated, onCancel }: { onCreated: (v: WorkshopVi
         </select>
       </div>
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy || !template}>
+        <button type="submit" className="primary" disabled={busy || (!template && !lab)}>
           Create
         </button>
         <button type="button" onClick={onCancel}>
