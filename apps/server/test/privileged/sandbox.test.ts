@@ -71,6 +71,44 @@ describe.skipIf(!isRoot)('sandboxes: labs the kernel keeps apart', () => {
         .filter(Boolean)
         .sort(),
     ).toEqual(['sbxt-blue', 'sbxt-orange', 'sbxt-red']);
+    // nsenter into its own namespaces, and tcpdump as the seeds type it (it drops to its own user: mapped too).
+    const own = await nslab(
+      'exec',
+      '--sandbox',
+      'sbxt-a',
+      'sbxt-nat',
+      'host',
+      '--',
+      'nsenter',
+      '--net=/run/netns/sbxt-blue',
+      'ip',
+      '-br',
+      'addr',
+    );
+    expect(own.stdout).toMatch(/veth-blue\S*\s+UP\s+192\.168\.110\.3\/24/);
+    const capture = nslab(
+      'exec',
+      '--sandbox',
+      'sbxt-a',
+      'sbxt-nat',
+      'host',
+      '--',
+      'timeout',
+      '10',
+      'tcpdump',
+      '-c',
+      '1',
+      '-n',
+      '-i',
+      'cnio0',
+      'icmp',
+    );
+    await waitFor('tcpdump to listen', async () => {
+      const ps = await nslab('exec', '--sandbox', 'sbxt-a', 'sbxt-nat', 'host', '--', 'pgrep', '-x', 'tcpdump');
+      return ps.code === 0;
+    });
+    expect((await inA('ping', '-c', '1', '-W', '2', '192.168.110.3')).code).toBe(0);
+    expect((await capture).stdout).toMatch(/192\.168\.110\.2 > 192\.168\.110\.3: ICMP echo request/);
     // On the real host: no namespace, link, rule, sysctl or hold of the lab; the guard's foreign objects intact.
     await guard.expectRestored();
     expect((await sh(['ip', 'netns', 'list'])).stdout).not.toContain('sbxt-');
