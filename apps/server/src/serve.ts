@@ -70,7 +70,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     dataDir: data,
     templatesDir: workshopsDir(),
     root,
-    openRealm: (people, place) => createRealm({ store: people, place, root, token: !!security.token, ...watch }),
+    // Thirty participants' pages each follow a lab: their drift watch runs less often than the host's (each look enters a sandbox).
+    openRealm: (people, place) =>
+      createRealm({
+        store: people,
+        place,
+        root,
+        token: !!security.token,
+        watchMs: opts.watchMs === 0 ? 0 : Math.max(opts.watchMs ?? 5000, 15_000),
+      }),
   });
   const tokenFile = security.token ? writeTokenFile(data, security.token) : removeTokenFile(data);
   const app = express();
