@@ -138,9 +138,14 @@ export function workshopSocket<R extends PeopleRealm>(workshops: Workshops<R>): 
       const send = (msg: WorkshopMessage) => {
         if (ws.readyState === ws.OPEN && ws.bufferedAmount < 4 * 2 ** 20) ws.send(JSON.stringify(msg));
       };
-      const stop = workshops.subscribe(key, send, () => ws.close(1000, 'the workshop ended, or you were removed'));
-      ws.on('close', stop);
       ws.on('error', () => ws.terminate());
+      try {
+        const stop = workshops.subscribe(key, send, () => ws.close(1000, 'the workshop ended, or you were removed'));
+        ws.on('close', stop);
+      } catch (e) {
+        send({ type: 'error', message: (e as Error).message }); // ended or removed between the check and now
+        ws.close(1000);
+      }
     });
   };
 }
