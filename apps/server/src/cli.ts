@@ -55,8 +55,9 @@ const USAGE = `usage: nslab COMMAND [ARGS]
                          or --all of them), veth peers resolved across namespaces;
                          --script: the commands that build it, as plan prints them
   capabilities           what this kernel and host support
-  serve [--port P] [--host H] [--no-token]   the web app and its API; prints the
-                         address to open (with its token: every request needs it)
+  serve [--port P] [--host H] [--no-token] [--remote-token]   the web app and its API;
+                         prints the address to open (with its token: every request needs it;
+                         off loopback, from this machine only unless --remote-token)
   token [--data-dir D]   print the running server's token (from <data dir>/token; root only)
   exec [--sandbox S] LAB NODE -- CMD [ARG...]   run CMD in NODE as its terminal would;
                          its output and exit code are passed through
@@ -322,7 +323,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       throw new Exit(1, (e as Error).message);
     }
     const { argv, env } = terminalCommand(scope, lab, command);
-    const code = await runInherited(argv, lab, { ...env, TERM: process.env.TERM ?? 'dumb' });
+    // In a sandbox, the command gets pipes, never this terminal (see runInherited).
+    const code = await runInherited(argv, lab, { ...env, TERM: process.env.TERM ?? 'dumb' }, place.runner.sandbox !== undefined);
     if (code !== 0) throw new Exit(code);
   },
 
@@ -459,6 +461,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
         host: { type: 'string', default: process.env.NSLAB_HOST ?? '127.0.0.1' },
         'data-dir': { type: 'string' },
         'no-token': { type: 'boolean', default: false },
+        'remote-token': { type: 'boolean', default: false },
       },
     });
     const { startServer } = await import('./serve.js');
@@ -468,6 +471,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
       ...(process.env.NSLAB_TOKEN ? { token: process.env.NSLAB_TOKEN } : {}),
       ...(values['no-token'] ? { noToken: true } : {}),
+      ...(values['remote-token'] ? { remoteToken: true } : {}),
     });
     out(`nslab serving ${s.url}${process.getuid?.() === 0 ? '' : ' (plan-only: not root, so nothing on the host can be changed)'}`);
     if (s.token) {

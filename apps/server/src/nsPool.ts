@@ -45,7 +45,8 @@ export async function ipBatchEach(
   const results = new Map<string, RunResult>();
   const single = async (job: NsJob) =>
     results.set(job.netns, await runner.run(inNetns(job.netns, ['ip', ...ipArgs, '-batch', '-']), { input: job.input }));
-  if (jobs.length < POOL_THRESHOLD) {
+  // A sandbox cannot read the pool's batch files (the run directory is hidden in it): one process each there.
+  if (jobs.length < POOL_THRESHOLD || runner.sandbox !== undefined) {
     await mapLimit(jobs, parallelism(), single);
     return results;
   }

@@ -65,7 +65,7 @@ export function sandboxesDir(): string {
 }
 
 /** The one way a path is made from a sandbox name: `<run dir>/sandboxes/<name>[/<part>]`. */
-export function sandboxDir(name: string, part?: 'user' | 'mnt' | 'net' | 'mnt0' | 'state' | 'sandbox.json'): string {
+export function sandboxDir(name: string, part?: 'user' | 'mnt' | 'net' | 'ipc' | 'mnt0' | 'state' | 'captures' | 'sandbox.json'): string {
   const dir = path.join(sandboxesDir(), checkSandboxName(name));
   return part ? path.join(dir, part) : dir;
 }

@@ -28,6 +28,8 @@ export interface RunOptions {
   input?: string;
   /** The program's whole environment (default: the server's, with LC_ALL=C). */
   env?: Readonly<Record<string, string>>;
+  /** Stops it after this long (default COMMAND_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 export interface Runner {
@@ -58,19 +60,55 @@ export class RunError extends Error {
   }
 }
 
+/** Output a command may print before it is stopped (a sandboxed `ip` is the sandbox's to replace). */
+export const MAX_OUTPUT_BYTES = 64 * 2 ** 20;
+/** How long a command may run before it is stopped, with all it started. */
+export const COMMAND_TIMEOUT_MS = Number(process.env.NSLAB_COMMAND_TIMEOUT_MS ?? 300_000);
+
 export const hostRunner: Runner = {
   run(argv, opts = {}) {
     const t0 = performance.now();
     return new Promise<RunResult>((resolve) => {
-      const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? { ...process.env, LC_ALL: 'C' } });
+      // detached: a session of its own, so no command (a sandbox's above all) has this process's terminal to type into.
+      const child = spawn(argv[0]!, argv.slice(1), {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+        env: opts.env ?? { ...process.env, LC_ALL: 'C' },
+      });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      child.stdout.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => err.push(b));
-      child.on('error', (e) => resolve({ code: 127, stdout: '', stderr: `${argv[0]}: ${e.message}` }));
-      child.on('close', (code, signal) =>
-        resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
-      );
+      let bytes = 0;
+      let stopped = '';
+      const stop = (why: string) => {
+        if (stopped) return;
+        stopped = why;
+        try {
+          process.kill(-child.pid!, 'SIGKILL'); // the whole session it started
+        } catch {
+          /* ended meanwhile */
+        }
+      };
+      const keep = (into: Buffer[]) => (b: Buffer) => {
+        bytes += b.length;
+        if (bytes > MAX_OUTPUT_BYTES) return stop(`printed more than ${MAX_OUTPUT_BYTES / 2 ** 20} MiB`);
+        into.push(b);
+      };
+      const timer = setTimeout(() => stop(`ran longer than ${COMMAND_TIMEOUT_MS / 1000} s`), opts.timeoutMs ?? COMMAND_TIMEOUT_MS);
+      child.stdout.on('data', keep(out));
+      child.stderr.on('data', keep(err));
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        resolve({ code: 127, stdout: '', stderr: `${argv[0]}: ${e.message}` });
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        const stderr = Buffer.concat(err).toString();
+        resolve({
+          code: stopped ? 124 : (code ?? (signal ? 128 : 1)),
+          stdout: Buffer.concat(out).toString(),
+          stderr: stopped ? `${stderr}\nnslab stopped it: it ${stopped}` : stderr,
+        });
+      });
       child.stdin.on('error', () => {}); // the program may exit before reading its input
       child.stdin.end(opts.input ?? '');
     }).then((r) => {
@@ -136,15 +174,28 @@ export function spawnPty(argv: readonly string[], lab: string, opts: PtyOptions)
 /**
  * Runs a program with this process's standard input, output and error
  * (`nslab exec`), and resolves to its exit code (128 + the signal's number
- * when a signal ended it, as shells report it).
+ * when a signal ended it, as shells report it). `relay`: the program gets
+ * pipes that this process copies to and from its own, in a session of its
+ * own — never this process's terminal (a sandboxed program could push
+ * keystrokes into it, TIOCSTI, for the root shell that ran nslab).
  */
-export function runInherited(argv: readonly string[], lab: string, env?: Readonly<Record<string, string>>): Promise<number> {
+export function runInherited(argv: readonly string[], lab: string, env?: Readonly<Record<string, string>>, relay = false): Promise<number> {
   const t0 = performance.now();
   audit({ argv, code: null, ms: 0, lab });
   return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', ...(env ? { env } : {}) });
+    const child = spawn(argv[0]!, argv.slice(1), {
+      stdio: relay ? ['pipe', 'pipe', 'pipe'] : 'inherit',
+      detached: relay,
+      ...(env ? { env } : {}),
+    });
+    if (relay) {
+      process.stdin.pipe(child.stdin!).on('error', () => {});
+      child.stdout!.pipe(process.stdout);
+      child.stderr!.pipe(process.stderr);
+    }
     child.on('error', () => resolve(127));
     child.on('close', (code, signal) => {
+      if (relay) process.stdin.unpipe(child.stdin!).pause();
       const rc = code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 1);
       audit({ argv, code: rc, ms: performance.now() - t0, lab });
       resolve(rc);

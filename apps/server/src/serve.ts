@@ -15,6 +15,8 @@ import { Security, type Principal } from './http/security.js';
 import { refuseUpgrade, routeUpgrades, type UpgradeHandler } from './http/upgrades.js';
 import { workshopRoutes, workshopSocket } from './http/workshopApi.js';
 import { Workshops } from './workshop/workshops.js';
+import { pruneCaptures } from './live/captures.js';
+import { PARTICIPANT_LIVE_LIMITS } from './live/limits.js';
 import { tightenAuditLog } from './audit.js';
 import { dataDir, tokenPath, workshopsDir } from './paths.js';
 import { hostRunner, type Runner } from './runner.js';
@@ -30,6 +32,8 @@ export interface ServeOptions {
   token?: string;
   /** No token at all (`--no-token`): anyone who can reach the port is root on the host. */
   noToken?: boolean;
+  /** Accept the token from other machines when listening beyond loopback (`--remote-token`). */
+  remoteToken?: boolean;
   dataDir?: string;
   runner?: Runner;
   /** Force plan-only mode even as root (tests). */
@@ -59,12 +63,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     host: opts.host,
     ...(opts.token ? { token: opts.token } : {}),
     ...(opts.noToken ? { noToken: true } : {}),
+    ...(opts.remoteToken ? { remoteToken: true } : {}),
     participant: (secret): string | undefined => workshops.participantBySecret(secret),
     joinCode: (code) => workshops.byJoinCode(code) !== undefined,
   });
   const data = opts.dataDir ?? dataDir();
   const store = new LabStore(data);
-  if (root) tightenAuditLog();
+  if (root) {
+    tightenAuditLog();
+    fs.chmodSync(data, 0o700); // it holds the token, the databases and join codes: root only, whatever made it before
+  }
+  pruneCaptures();
   const watch = opts.watchMs !== undefined ? { watchMs: opts.watchMs } : {};
   const workshops: Workshops<Realm> = new Workshops({
     dataDir: data,
@@ -78,6 +87,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         root,
         token: !!security.token,
         watchMs: opts.watchMs === 0 ? 0 : Math.max(opts.watchMs ?? 5000, 15_000),
+        live: PARTICIPANT_LIVE_LIMITS(),
       }),
   });
   const tokenFile = security.token ? writeTokenFile(data, security.token) : removeTokenFile(data);

@@ -51,3 +51,25 @@ describe('lab store', () => {
     s.close();
   });
 });
+
+describe('a quota (a workshop participant’s store)', () => {
+  const lab = (name: string, pad = 0) => `name: ${name}\nnodes: {}\n${'#'.repeat(pad)}\n`;
+
+  it('refuses a lab past maxLabs and text past maxBytes, and keeps only the last revisions', () => {
+    const s = new LabStore(fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-quota-')), { maxLabs: 2, maxBytes: 4096, keepRevisions: 3 });
+    s.create('a', lab('a'));
+    s.create('b', lab('b'));
+    expect(() => s.create('c', lab('c'))).toThrow(/at most 2 labs/);
+    for (let i = 0; i < 6; i++) s.save('a', lab('a', i));
+    expect(
+      s
+        .revisions('a')
+        .map((r) => r.rev)
+        .sort((x, y) => x - y),
+    ).toEqual([5, 6, 7]);
+    expect(s.get('a').rev).toBe(7);
+    expect(() => s.save('b', lab('b', 5000))).toThrow(/more than/);
+    expect(s.get('b').rev).toBe(1); // refused: nothing saved
+    s.close();
+  });
+});

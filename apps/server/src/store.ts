@@ -28,7 +28,15 @@ export class StoreError extends Error {
 export class LabStore {
   private readonly db: Database.Database;
 
-  constructor(dir: string) {
+  /**
+   * `quota` (a workshop participant's store): at most `maxLabs` labs and
+   * `maxBytes` of lab text in all; only the last `keepRevisions` revisions
+   * of a lab are kept.
+   */
+  constructor(
+    dir: string,
+    private readonly quota?: { maxLabs: number; maxBytes: number; keepRevisions: number },
+  ) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.db = new Database(path.join(dir, 'labs.sqlite'));
     this.db.pragma('journal_mode = WAL');
@@ -84,6 +92,9 @@ export class LabStore {
     const now = new Date().toISOString();
     this.db.transaction(() => {
       if (this.has(name)) throw new StoreError(409, `a lab named "${name}" already exists`);
+      if (this.quota && this.list().length >= this.quota.maxLabs)
+        throw new StoreError(409, `at most ${this.quota.maxLabs} labs here; delete one first`);
+      this.checkBytes(text.length);
       this.db.prepare('INSERT INTO labs (name, created_at, head) VALUES (?, ?, 1)').run(name, now);
       this.db.prepare('INSERT INTO revisions (lab, rev, created_at, message, text) VALUES (?, 1, ?, ?, ?)').run(name, now, message, text);
     })();
@@ -101,8 +112,20 @@ export class LabStore {
         .prepare('INSERT INTO revisions (lab, rev, created_at, message, text) VALUES (?, ?, ?, ?, ?)')
         .run(name, head + 1, now, opts.message ?? '', text);
       this.db.prepare('UPDATE labs SET head = ? WHERE name = ?').run(head + 1, name);
+      if (this.quota) {
+        this.db.prepare('DELETE FROM revisions WHERE lab = ? AND rev <= ?').run(name, head + 1 - this.quota.keepRevisions);
+        this.checkBytes(0);
+      }
     })();
     return this.get(name);
+  }
+
+  /** Refuses (in the caller's transaction) when the quota's bytes would be passed. */
+  private checkBytes(adding: number): void {
+    if (!this.quota) return;
+    const { used } = this.db.prepare('SELECT COALESCE(SUM(LENGTH(text)), 0) AS used FROM revisions').get() as { used: number };
+    if (used + adding > this.quota.maxBytes)
+      throw new StoreError(409, `the labs here hold more than ${this.quota.maxBytes / 2 ** 20} MiB; delete a lab or make this one smaller`);
   }
 
   revisions(name: string): RevisionSummary[] {

@@ -12,7 +12,7 @@ import type { RawData, WebSocket } from 'ws';
 import { NslabError } from '../errors.js';
 import type { Runner } from '../runner.js';
 import { Captures } from '../live/captures.js';
-import { Limits, LIVE_LIMITS } from '../live/limits.js';
+import { Limits, LIVE_LIMITS, type LiveLimits } from '../live/limits.js';
 import { ownedScope } from '../live/scope.js';
 import { startStream } from '../live/startStream.js';
 import { send } from '../live/stream.js';
@@ -27,11 +27,17 @@ import { refuseUpgrade, socketServer, type UpgradeHandler } from './upgrades.js'
 export class LiveEndpoints {
   private readonly wss = socketServer();
   private readonly captures = new Captures();
-  private readonly limits = new Limits(LIVE_LIMITS());
+  private readonly limits: Limits;
   /** Open terminals by `lab/node`, oldest first: what an instructor may watch or help in. */
   private readonly terminals = new Map<string, TerminalSession[]>();
 
-  constructor(private readonly service: LabService) {}
+  /** `caps`: how many terminals, streams and captures this realm may hold (a participant's are fewer than the host's). */
+  constructor(
+    private readonly service: LabService,
+    caps: LiveLimits = LIVE_LIMITS(),
+  ) {
+    this.limits = new Limits(caps);
+  }
 
   private get runner(): Runner {
     return this.service.place.runner;

@@ -15,6 +15,7 @@ import { Hub } from './hub.js';
 import { LabService } from './labService.js';
 import { LiveEndpoints } from './liveEndpoints.js';
 import type { UpgradeHandler } from './upgrades.js';
+import type { LiveLimits } from '../live/limits.js';
 
 export interface Realm {
   store: LabStore;
@@ -36,6 +37,8 @@ export interface RealmOptions {
   token: boolean;
   /** How often followed labs are checked for drift; 0 disables. */
   watchMs?: number;
+  /** Terminals, streams and captures it may hold (default: the host's limits). */
+  live?: LiveLimits;
 }
 
 export function createRealm(opts: RealmOptions): Realm {
@@ -44,7 +47,7 @@ export function createRealm(opts: RealmOptions): Realm {
   const service = new LabService(store, hub, place, root);
   hub.onFollow = (lab) => void service.publishStatus(lab);
   if (opts.watchMs !== 0) service.watch(opts.watchMs ?? 5000);
-  const live = new LiveEndpoints(service);
+  const live = new LiveEndpoints(service, opts.live);
   const api = express.Router();
   api.use(live.routes());
   api.use(createApi({ store, service, hub, templatesDir: templatesDir(), mode: { root, token: opts.token } }));

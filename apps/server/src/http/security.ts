@@ -29,6 +29,13 @@ export interface SecurityOptions {
   participant?: (secret: string) => string | undefined;
   /** Whether a join code opens a workshop now. */
   joinCode?: (code: string) => boolean;
+  /**
+   * Accept the token from other machines when listening beyond loopback.
+   * Off by default: plain http on a classroom network shows the token (root)
+   * to anyone who listens; the instructor uses the machine itself or an SSH
+   * tunnel, and participants their own secrets.
+   */
+  remoteToken?: boolean;
 }
 
 /**
@@ -60,6 +67,11 @@ export interface Refusal {
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** A peer address on this machine's loopback (IPv4, IPv6, or IPv4-mapped). */
+function isLoopbackPeer(addr: string | undefined): boolean {
+  return addr !== undefined && (addr === '::1' || /^(::ffff:)?127\./.test(addr));
 }
 
 export function newToken(): string {
@@ -96,6 +108,13 @@ export class Security {
       return { refusal: { status: 403, message: `Host "${req.headers.host ?? ''}" is not this server's address (${this.ownHosts()[0]})` } };
     }
     const who = this.principal(req, access);
+    if (who === 'remote-token')
+      return {
+        refusal: {
+          status: 403,
+          message: `the server token is accepted from this machine only (nslab listens on ${this.opts.host}, and plain http would show it to the network): use an SSH tunnel (ssh -L ${this.port}:127.0.0.1:${this.port} HOST, then http://127.0.0.1:${this.port}/), or start nslab serve with --remote-token`,
+        },
+      };
     if (!who) {
       return {
         refusal: {
@@ -123,9 +142,12 @@ export class Security {
    * code only on its own two paths. Without a token (`--no-token`), anyone
    * not presenting a participant secret is the instructor.
    */
-  private principal(req: IncomingMessage, access: Access): Principal | undefined {
+  private principal(req: IncomingMessage, access: Access): Principal | 'remote-token' | undefined {
     const presented = this.presented(req, access);
-    if (this.token && presented.some((p) => safeEqual(p, this.token!))) return { role: 'instructor' };
+    if (this.token && presented.some((p) => safeEqual(p, this.token!))) {
+      const local = isLoopback(this.opts.host) || isLoopbackPeer(req.socket.remoteAddress);
+      return local || this.opts.remoteToken ? { role: 'instructor' } : 'remote-token';
+    }
     if (this.opts.participant)
       for (const p of presented) {
         const id = TOKEN_RULE.test(p) ? this.opts.participant(p) : undefined;

@@ -176,3 +176,41 @@ describe('making a workshop', () => {
     expect((await post({ template: 'mini', lab: 'no-such-lab' })).status).toBe(404);
   });
 });
+
+describe('listening beyond loopback', () => {
+  const remote = Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+
+  it.skipIf(!remote)('accepts the token from this machine only; a participant’s secret from anywhere', async () => {
+    const wide = await startServer({
+      port: 0,
+      host: '0.0.0.0',
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-wide-')),
+      planOnly: true,
+      watchMs: 0,
+      token: TEST_TOKEN,
+    });
+    try {
+      const port = new URL(wide.url).port;
+      const now = new Date().toISOString();
+      const made = await fetch(`http://127.0.0.1:${port}/api/workshops`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ template: 'mini' }),
+      });
+      expect(made.status).toBe(201); // from loopback: the instructor
+      const w = (await made.json()) as WorkshopView;
+      wide.workshops.db.addParticipant(
+        { id: 'cccccccccccc', workshop: w.id, name: 'c', sandbox: 'pcccccccccccc', joinedAt: now, lastSeen: now },
+        SECRET_A,
+      );
+      const far = await fetch(`http://${remote}:${port}/api/labs`, { headers: AUTH });
+      expect(far.status).toBe(403);
+      expect(((await far.json()) as { error: string }).error).toMatch(/from this machine only.*ssh -L/);
+      expect((await fetch(`http://${remote}:${port}/api/me`, { headers: bearer(SECRET_A) })).status).toBe(200);
+    } finally {
+      await wide.close();
+    }
+  });
+});

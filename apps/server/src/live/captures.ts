@@ -21,12 +21,8 @@ export function capturesDir(): string {
 }
 
 export class Captures {
-  /** Capture files open now. */
-  private readonly open = new Set<string>();
-
-  constructor() {
-    prune();
-  }
+  /** Capture files open now, by id. */
+  private readonly open = new Map<string, string>();
 
   /**
    * A new, empty 0600 file for a capture, open for writing (`fd`, for the
@@ -34,15 +30,16 @@ export class Captures {
    * its socket closes. `owner`: the uid a sandbox's root is, so that the
    * sandboxed program may reopen its /dev/fd/3.
    */
-  create(owner?: number): { id: string; file: string; fd: number } {
-    const dir = capturesDir();
+  create(sandbox?: { owner: number; dir: string }): { id: string; file: string; fd: number } {
+    // A sandbox's captures go to its own size-limited tmpfs: a sandboxed writer that reopens its /dev/fd/3 fills that, nothing else.
+    const dir = sandbox?.dir ?? capturesDir();
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.chmodSync(dir, 0o700);
     const id = crypto.randomBytes(16).toString('hex');
     const file = path.join(dir, `${id}.pcap`);
     const fd = fs.openSync(file, 'wx', 0o600);
-    if (owner !== undefined) fs.fchownSync(fd, owner, owner);
-    this.open.add(file);
+    if (sandbox) fs.fchownSync(fd, sandbox.owner, sandbox.owner);
+    this.open.set(id, file);
     return { id, file, fd };
   }
 
@@ -56,7 +53,7 @@ export class Captures {
   }
 
   remove(file: string): void {
-    this.open.delete(file);
+    for (const [id, f] of this.open) if (f === file) this.open.delete(id);
     fs.rmSync(file, { force: true });
   }
 
@@ -64,18 +61,19 @@ export class Captures {
   fileOf(rawId: string): string {
     const id = rawId.replace(/\.pcap$/, '');
     if (!CAPTURE_ID.test(id)) throw new NslabError('invalid', 'not a capture id');
-    const file = path.join(capturesDir(), `${id}.pcap`);
-    if (!this.open.has(file) || !fs.existsSync(file)) throw new NslabError('not-found', 'no such capture');
+    const file = this.open.get(id);
+    if (!file || !fs.existsSync(file)) throw new NslabError('not-found', 'no such capture');
     return file;
   }
 
   close(): void {
-    for (const f of this.open) fs.rmSync(f, { force: true });
+    for (const f of this.open.values()) fs.rmSync(f, { force: true });
     this.open.clear();
   }
 }
 
-function prune(): void {
+/** Removes captures a server that did not stop cleanly left (called once, when a server starts). */
+export function pruneCaptures(): void {
   try {
     for (const f of fs.readdirSync(capturesDir())) {
       const file = path.join(capturesDir(), f);

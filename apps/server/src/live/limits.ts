@@ -58,3 +58,14 @@ export class Limits {
     return this.open.get(`${kind} ${client}`) ?? 0;
   }
 }
+
+/** A workshop participant's realm: a few of each, whatever their address (a classroom may share one). */
+export const PARTICIPANT_LIVE_LIMITS = (): LiveLimits => {
+  const host = LIVE_LIMITS();
+  const few = {
+    terminal: num('NSLAB_PARTICIPANT_TERMINALS', 8),
+    stream: num('NSLAB_PARTICIPANT_STREAMS', 8),
+    capture: num('NSLAB_PARTICIPANT_CAPTURES', 2),
+  };
+  return { ...host, perClient: few, total: few };
+};

@@ -32,7 +32,7 @@ export async function runChecks(runner: Runner, t: Topology, onResult?: (r: Chec
     try {
       r = await runCheck(runner, t, check, index);
     } catch (e) {
-      r = { index, check, ok: false, observed: 'error', explanation: `${describeCheck(check)}: could not run (${(e as Error).message})` };
+      r = { index, check, ok: false, observed: 'not run', explanation: `could not run: ${(e as Error).message}` };
     }
     results.push(r);
     onResult?.(r);

@@ -24,7 +24,7 @@ export async function ownedScope(runner: Runner, t: Topology, node: string): Pro
   const netns = netnsName(node, t.prefix ?? '');
   const r = await runner.run(inNetns(netns, ['ip', '-json', 'link', 'show', 'dev', 'lo']));
   const owner = r.code === 0 ? ownerOfLinks(JSON.parse(r.stdout) as IpLink[]) : undefined;
-  if (owner !== t.name) throw new NslabError('conflict', `namespace "${netns}" is not deployed by lab "${t.name}"`);
+  if (owner !== t.name) throw new NslabError('conflict', `namespace "${netns}" is not deployed by lab "${t.name}": deploy the lab first`);
   return { netns, node, runner };
 }
 

@@ -7,6 +7,7 @@ import type { Captures } from './captures.js';
 import type { LiveLimits } from './limits.js';
 import fs from 'node:fs';
 import type { WebSocket } from 'ws';
+import { sandboxDir } from '../paths.js';
 import { readSandbox } from '../sandbox/sandbox.js';
 import type { NodeScope } from './scope.js';
 import { streamProcess } from './stream.js';
@@ -32,8 +33,11 @@ export function startStream(
     return;
   }
   // The server opens the file and the program writes to it as /dev/fd/3: a sandboxed capture never sees a host path.
-  const owner = scope.runner.sandbox ? readSandbox(scope.runner.sandbox)?.hostId : undefined;
-  const { id, file, fd } = deps.captures.create(owner);
+  const sandbox = scope.runner.sandbox;
+  const owner = sandbox ? readSandbox(sandbox)?.hostId : undefined;
+  const { id, file, fd } = deps.captures.create(
+    sandbox && owner !== undefined ? { owner, dir: sandboxDir(sandbox, 'captures') } : undefined,
+  );
   let stop: (reason: string) => void;
   try {
     stop = streamProcess(ws, scope, tool.argv(values, '/dev/fd/3'), { lab, capture: id, keepOpen: true, maxMs, fd3: fd });

@@ -38,9 +38,11 @@ export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, siz
     unacked += bytes.length;
     ws.send(bytes);
     for (const v of viewers) if (v.bufferedAmount < VIEWER_MAX_BUFFERED) v.send(bytes);
-    if (!paused && unacked > HIGH_WATERMARK) {
+    // Unacknowledged output, or output the socket has not sent yet (a page that acknowledges what it never read): pause.
+    if (!paused && (unacked > HIGH_WATERMARK || ws.bufferedAmount > HIGH_WATERMARK)) {
       paused = true;
       proc.pause();
+      setTimeout(resumeIfDrained, 50);
     }
   });
   const exit = proc.onExit(({ exitCode }) => {
@@ -58,14 +60,18 @@ export function attachTerminal(ws: WebSocket, scope: NodeScope, lab: string, siz
     }
     if (msg.type === 'input' && typeof msg.data === 'string') proc.write(msg.data);
     else if (msg.type === 'resize') proc.resize(clamp(msg.cols, 2, 500, 80), clamp(msg.rows, 2, 200, 24));
-    else if (msg.type === 'ack' && typeof msg.bytes === 'number') {
-      unacked = Math.max(0, unacked - msg.bytes);
-      if (paused && unacked < LOW_WATERMARK) {
-        paused = false;
-        proc.resume();
-      }
+    else if (msg.type === 'ack' && typeof msg.bytes === 'number' && msg.bytes > 0) {
+      unacked = Math.max(0, unacked - Math.min(msg.bytes, unacked));
+      resumeIfDrained();
     }
   });
+  const resumeIfDrained = () => {
+    if (!paused) return;
+    if (unacked < LOW_WATERMARK && ws.bufferedAmount < LOW_WATERMARK) {
+      paused = false;
+      proc.resume();
+    } else if (unacked < LOW_WATERMARK) setTimeout(resumeIfDrained, 50); // acknowledged, but still queued here: look again soon
+  };
   ws.on('close', () => {
     data.dispose();
     exit.dispose();

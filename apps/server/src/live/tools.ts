@@ -9,6 +9,7 @@ import {
   type ShowResult,
   type Topology,
 } from '@nslab/topology';
+import { NslabError } from '../errors.js';
 import { ipBatchEach } from '../nsPool.js';
 import { mapLimit, type Runner } from '../runner.js';
 import { enter, ownedScope, type NodeScope } from './scope.js';
@@ -76,6 +77,9 @@ export async function tracePath(runner: Runner, t: Topology, from: NodeScope, to
 }
 
 /** Every namespace pings every address in the lab, in parallel, from the real kernel. */
+/** Pings one Ping all may send: namespaces × addresses. */
+const MAX_PINGS = 10_000;
+
 export async function pingAll(runner: Runner, t: Topology): Promise<PingMatrix> {
   const start = performance.now();
   const r = resolveTopology(t);
@@ -89,6 +93,11 @@ export async function pingAll(runner: Runner, t: Topology): Promise<PingMatrix> 
         if (a.cidr?.family === 4) to.push({ node: iface.kind === 'bridge' ? iface.name : (scope.node ?? iface.node), address: a.cidr.ip });
     }
   }
+  if (from.length * to.length > MAX_PINGS)
+    throw new NslabError(
+      'limit',
+      `ping all would send ${from.length * to.length} pings (at most ${MAX_PINGS}): ping from fewer namespaces`,
+    );
   const scopes = new Map<string, NodeScope>();
   for (const n of from) scopes.set(n, await ownedScope(runner, t, n));
   const jobs = from.flatMap((f, i) =>

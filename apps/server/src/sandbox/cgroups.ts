@@ -56,6 +56,7 @@ export function createCgroup(name: string, limits: Limits): void {
     fs.mkdirSync(dir!, { recursive: true });
     write(path.join(dir!, 'pids.max'), String(limits.pids), name);
     write(path.join(dir!, 'memory.max'), String(limits.memoryBytes), name);
+    if (fs.existsSync(path.join(dir!, 'memory.swap.max'))) write(path.join(dir!, 'memory.swap.max'), '0', name); // no swap beyond the limit
     return;
   }
   const [pids, memory] = dirs(name);
@@ -63,6 +64,9 @@ export function createCgroup(name: string, limits: Limits): void {
   fs.mkdirSync(memory!, { recursive: true });
   write(path.join(pids!, 'pids.max'), String(limits.pids), name);
   write(path.join(memory!, 'memory.limit_in_bytes'), String(limits.memoryBytes), name);
+  // Memory and swap together, where the kernel accounts swap: the limit holds on a host with swap too.
+  const memsw = path.join(memory!, 'memory.memsw.limit_in_bytes');
+  if (fs.existsSync(memsw)) write(memsw, String(limits.memoryBytes), name);
 }
 
 export function cgroupExists(name: string): boolean {

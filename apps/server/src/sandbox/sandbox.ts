@@ -40,6 +40,9 @@ import {
 
 export { DEFAULT_LIMITS, type Limits } from './cgroups.js';
 
+/** The namespaces a sandbox keeps, bind-mounted under its directory. */
+const NAMESPACES = ['user', 'mnt', 'net', 'ipc'] as const;
+
 /** First id of slot 0's range: far above any distribution's users and subordinate ranges. */
 export const ID_BASE = 0x7000_0000;
 export const IDS_PER_SANDBOX = 65536;
@@ -104,6 +107,7 @@ export function sandboxArgv(name: string, argv: readonly string[]): string[] {
     `--user=${sandboxDir(name, 'user')}`,
     `--mount=${sandboxDir(name, 'mnt')}`,
     `--net=${sandboxDir(name, 'net')}`,
+    `--ipc=${sandboxDir(name, 'ipc')}`,
     '--',
     ...argv,
   ];
@@ -116,7 +120,8 @@ export function sandboxRunner(name: string, base: Runner = hostRunner): Runner {
     sandbox: name,
     env: SANDBOX_ENV,
     hostArgv: (argv) => sandboxArgv(name, argv),
-    run: (argv, opts: RunOptions = {}) => base.run(sandboxArgv(name, argv), { ...opts, env: SANDBOX_ENV }),
+    // The sandbox's root controls every program in it: nothing it runs for nslab may take more than two minutes.
+    run: (argv, opts: RunOptions = {}) => base.run(sandboxArgv(name, argv), { timeoutMs: 120_000, ...opts, env: SANDBOX_ENV }),
   };
 }
 
@@ -136,7 +141,12 @@ export function checkLimits(l: Partial<Limits>): Limits {
  * same sandbox at once get the same one; a half-made one (its maker died) is
  * refused with the command that removes it.
  */
-export async function ensureSandbox(name: string, wanted: Partial<Limits> = {}): Promise<SandboxInfo> {
+export interface SandboxOptions {
+  /** More directories to hide from it (a server's --data-dir). */
+  hide?: string[];
+}
+
+export async function ensureSandbox(name: string, wanted: Partial<Limits> = {}, opts: SandboxOptions = {}): Promise<SandboxInfo> {
   const limits = checkLimits(wanted);
   const existing = readSandbox(name);
   if (existing) return existing;
@@ -153,7 +163,7 @@ export async function ensureSandbox(name: string, wanted: Partial<Limits> = {}):
   });
   if (slot === undefined) return waitForSandbox(name);
   try {
-    return await build(name, slot, limits);
+    return await build(name, slot, limits, opts);
   } catch (e) {
     await removeSandbox(name).catch(() => {});
     throw new Error(`cannot make sandbox ${name}: ${(e as Error).message}`, { cause: e });
@@ -202,7 +212,7 @@ async function prepareRoot(): Promise<void> {
   await runOk(hostRunner, ['mount', '--make-private', '--', dir]);
 }
 
-async function build(name: string, slot: number, limits: Limits): Promise<SandboxInfo> {
+async function build(name: string, slot: number, limits: Limits, opts: SandboxOptions): Promise<SandboxInfo> {
   const hostId = ID_BASE + slot * IDS_PER_SANDBOX;
   createCgroup(name, limits);
 
@@ -215,12 +225,16 @@ async function build(name: string, slot: number, limits: Limits): Promise<Sandbo
     runOk(hostRunner, inMnt0(['mount', '-t', 'tmpfs', '-o', opts, '--', `nslab-${what}`, target]));
   const owned = `uid=${hostId},gid=${hostId}`;
   await tmpfs('netns', `mode=0755,${owned},size=1m`, '/run/netns');
-  await tmpfs('tmp', `mode=1777,${owned},size=${limits.tmpBytes}`, '/tmp');
-  for (const hidden of new Set([runDir(), dataDir()])) if (fs.existsSync(hidden)) await tmpfs('hidden', 'mode=0700,size=16k', hidden);
+  // nslab's own directories first (one may lie under /tmp, which is covered next).
+  for (const hidden of new Set([runDir(), dataDir(), ...(opts.hide ?? [])]))
+    if (fs.existsSync(hidden)) await tmpfs('hidden', 'mode=0700,size=16k', hidden);
+  // Every place the host lets anyone write gets a small tmpfs of the sandbox's own: nothing it writes outlives it or reaches the host's disk.
+  for (const shared of ['/tmp', '/var/tmp', '/dev/shm', '/run/lock'])
+    if (fs.existsSync(shared)) await tmpfs('tmp', `mode=1777,${owned},size=${limits.tmpBytes}`, shared);
 
   // 2. The user, mount and network namespaces, made together by a process that waits to be kept.
   const keeper = spawnAudited(
-    inMnt0(['unshare', '--user', '--mount', '--net', '--propagation', 'private', '--', 'sleep', 'infinity']),
+    inMnt0(['unshare', '--user', '--mount', '--net', '--ipc', '--propagation', 'private', '--', 'sleep', 'infinity']),
     `sandbox:${name}`,
     { stdio: 'ignore' },
   );
@@ -230,7 +244,7 @@ async function build(name: string, slot: number, limits: Limits): Promise<Sandbo
     const map = `0 ${hostId} ${IDS_PER_SANDBOX}\n`;
     fs.writeFileSync(`/proc/${pid}/uid_map`, map);
     fs.writeFileSync(`/proc/${pid}/gid_map`, map);
-    for (const ns of ['user', 'mnt', 'net'] as const) {
+    for (const ns of NAMESPACES) {
       const file = sandboxDir(name, ns);
       fs.writeFileSync(file, '');
       await runOk(hostRunner, ['mount', '--bind', '--', `/proc/${pid}/ns/${ns}`, file]);
@@ -241,6 +255,10 @@ async function build(name: string, slot: number, limits: Limits): Promise<Sandbo
     fs.rmSync(mnt0, { force: true });
   }
 
+  // Its captures: files the server writes for it, on a tmpfs of their own so no capture can grow past it.
+  const captures = sandboxDir(name, 'captures');
+  fs.mkdirSync(captures, { mode: 0o700 });
+  await runOk(hostRunner, ['mount', '-t', 'tmpfs', '-o', `mode=0700,size=${limits.tmpBytes}`, '--', 'nslab-captures', captures]);
   await runOk(sandboxRunner(name), ['ip', 'link', 'set', 'dev', 'lo', 'up']);
   const made: SandboxInfo = { name, slot, hostId, created: new Date().toISOString(), limits };
   fs.writeFileSync(`${info(name)}.tmp`, JSON.stringify(made));
@@ -276,7 +294,7 @@ export async function removeSandbox(name: string): Promise<boolean> {
   const dir = sandboxDir(name);
   if (!fs.existsSync(dir) && !cgroupExists(name)) return false;
   await killAll(name);
-  for (const part of ['user', 'mnt', 'net', 'mnt0'] as const) {
+  for (const part of [...NAMESPACES, 'mnt0', 'captures'] as const) {
     const file = sandboxDir(name, part);
     if (isMountPoint(file)) await runOk(hostRunner, ['umount', '--', file]);
   }

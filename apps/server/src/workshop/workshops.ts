@@ -15,6 +15,7 @@ import {
   describeCheck,
   parseTopology,
   parseWorkshop,
+  type JoinResult,
   type MeView,
   type ParticipantLab,
   type ParticipantView,
@@ -40,6 +41,8 @@ const DISPLAY_NAME = /^[^\p{C}<>]{1,40}$/u;
 const MAX_PARTICIPANTS = Number(process.env.NSLAB_MAX_PARTICIPANTS ?? 200);
 const CHECK_EVERY_MS = Number(process.env.NSLAB_WORKSHOP_CHECK_MS ?? 15_000);
 const CHECKS_AT_ONCE = 4;
+/** What a participant's lab store may hold. */
+const PARTICIPANT_QUOTA = { maxLabs: 20, maxBytes: 32 * 2 ** 20, keepRevisions: 100 };
 
 /**
  * What a workshop needs of a participant's realm (the edge's Realm is one):
@@ -74,6 +77,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
   private readonly checking = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly lastSeen = new Map<string, number>();
+  private joining: Promise<unknown> = Promise.resolve();
   /** Each participant's lab status label, as their last check run found it (the dashboard never observes sandboxes itself). */
   private readonly labels = new Map<string, string>();
   private readonly dashboards = new Map<string, Set<Listener>>();
@@ -170,12 +174,13 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
 
   async removeParticipant(workshop: string, id: string, notify = true): Promise<void> {
     const p = this.participantRow(workshop, id);
+    // Their secret stops working first; then their sandbox goes (whatever hangs in it with it), then their realm.
+    this.db.removeParticipant(p.id);
     const realm = this.realms.get(p.id);
     this.realms.delete(p.id);
-    await realm?.close();
     await removeSandbox(p.sandbox);
+    await realm?.close();
     fs.rmSync(this.peopleDir(p.id), { recursive: true, force: true });
-    this.db.removeParticipant(p.id);
     for (const l of this.people.get(p.id) ?? []) l.end();
     if (notify) this.changed(workshop);
   }
@@ -223,10 +228,18 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     return JOIN_CODE.test(code) ? this.db.workshopByCode(code) : undefined;
   }
 
-  async join(
-    code: string,
-    rawName: unknown,
-  ): Promise<{ secret: string; participant: { id: string; name: string }; workshop: { id: string; title: string; lab: string } }> {
+  /**
+   * Joins: a sandbox, a lab store with the workshop's lab, and a secret.
+   * Joins run one at a time (each makes a sandbox: ~0.1 s), so the seat
+   * count cannot be raced past the limit.
+   */
+  join(code: string, rawName: unknown): Promise<JoinResult> {
+    const run = this.joining.then(() => this.joinNow(code, rawName));
+    this.joining = run.catch(() => {});
+    return run;
+  }
+
+  private async joinNow(code: string, rawName: unknown): Promise<JoinResult> {
     const w = this.byJoinCode(code);
     if (!w) throw new NslabError('not-found', 'no such workshop: it has ended, or the link is wrong');
     if (!this.opts.root)
@@ -238,7 +251,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     const id = crypto.randomBytes(6).toString('hex');
     const secret = crypto.randomBytes(32).toString('base64url');
     const sandbox = `p${id}`;
-    await ensureSandbox(sandbox);
+    await ensureSandbox(sandbox, {}, { hide: [this.opts.dataDir] });
     try {
       const store = new LabStore(this.peopleDir(id));
       store.create(w.lab, w.labText, `joined workshop ${w.title}`);
@@ -284,7 +297,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     if (existing) return existing;
     const p = this.db.participant(id);
     if (!p) throw new NslabError('not-found', 'no such participant');
-    const realm = this.opts.openRealm(new LabStore(this.peopleDir(p.id)), sandboxPlace(p.sandbox));
+    const realm = this.opts.openRealm(new LabStore(this.peopleDir(p.id), PARTICIPANT_QUOTA), sandboxPlace(p.sandbox));
     realm.service.onOperationEnd = () => void this.check(p.id);
     this.realms.set(id, realm);
     return realm;

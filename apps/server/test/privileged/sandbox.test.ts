@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDir } from '../../src/paths.js';
-import { isRoot, labFile, nslab, sh, templateCopy } from './helpers.js';
+import { spawnPty } from '../../src/runner.js';
+import { isRoot, labFile, nslab, repoRoot, sh, templateCopy } from './helpers.js';
 import { guardHost, type HostGuard } from './hostGuard.js';
 
 const SANDBOXES = ['sbxt-a', 'sbxt-b', 'sbxt-c'];
@@ -146,6 +147,38 @@ describe.skipIf(!isRoot)('sandboxes: labs the kernel keeps apart', () => {
       /Permission denied|No such file/,
     );
     await refused("read the server's captures", inA('ls', path.join(runDir(), 'captures')), /Permission denied|No such file/);
+    // Places the host lets anyone write, and IPC, are the sandbox's own: nothing reaches the host or the neighbour.
+    const wrote = await inA('sh', '-c', 'for d in /tmp /var/tmp /dev/shm /run/lock; do echo x > $d/nslab-sbxt; done; ipcmk -Q');
+    expect(wrote.code, wrote.stderr).toBe(0);
+    for (const d of ['/tmp', '/var/tmp', '/dev/shm', '/run/lock']) {
+      expect(fs.existsSync(`${d}/nslab-sbxt`), d).toBe(false);
+      expect((await inB('cat', `${d}/nslab-sbxt`)).code, d).not.toBe(0);
+    }
+    expect((await inA('ipcs', '-q')).stdout).toMatch(/0x[0-9a-f]+\s+\d+\s+root/);
+    expect((await inB('ipcs', '-q')).stdout).not.toMatch(/0x[0-9a-f]+\s+\d+\s+root/);
+    // Run from a root terminal, a sandboxed command gets no terminal to push keystrokes into (TIOCSTI); the same probe outside does.
+    const probe = ['sh', '-c', '(: </dev/tty) 2>/dev/null && echo TTY-OPEN || echo TTY-REFUSED'];
+    const underTerminal = async (argv: string[]) => {
+      const term = spawnPty(argv, 'sbxt', { cols: 80, rows: 24, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm' } });
+      let seen = '';
+      term.onData((d) => (seen += d));
+      await waitFor('the probe under a terminal to answer', () => /TTY-(OPEN|REFUSED)/.test(seen));
+      return seen;
+    };
+    expect(await underTerminal(probe)).toContain('TTY-OPEN');
+    expect(
+      await underTerminal([
+        process.execPath,
+        path.join(repoRoot, 'bin/nslab'),
+        'exec',
+        '--sandbox',
+        'sbxt-a',
+        'sbxt-nat',
+        'red',
+        '--',
+        ...probe,
+      ]),
+    ).toContain('TTY-REFUSED');
     // A namespace added inside is the sandbox's own; the host and the neighbour never see it.
     expect((await inA('ip', 'netns', 'add', 'sbxt-mine')).code).toBe(0);
     expect((await sh(['ip', 'netns', 'list'])).stdout).not.toContain('sbxt-mine');
@@ -194,7 +227,7 @@ describe.skipIf(!isRoot)('sandboxes: labs the kernel keeps apart', () => {
   it('sandbox rm leaves no process, mount, namespace, cgroup or record, and touches no other sandbox', async () => {
     const list = await nslab('sandbox', 'list');
     expect(list.stdout).toMatch(/^sbxt-a\s+\d+\s+\d+\/256\s+.*sbxt-nat/m);
-    expect(mountsOf('sbxt-a').length).toBe(3); // user, mnt, net
+    expect(mountsOf('sbxt-a').length).toBe(5); // user, mnt, net, ipc, captures
     const rm = await nslab('sandbox', 'rm', 'sbxt-a');
     expect([rm.code, rm.stdout.trim()]).toEqual([0, 'removed sandbox sbxt-a and everything in it']);
     expect(mountsOf('sbxt-a')).toEqual([]);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { workshops, type ParticipantLab, type ParticipantView } from '../api';
 import { ReadOnlyCanvas } from './ReadOnlyCanvas';
 
@@ -6,13 +6,24 @@ import { ReadOnlyCanvas } from './ReadOnlyCanvas';
 export function ParticipantLabDialog({ workshop, person, close }: { workshop: string; person: ParticipantView; close: () => void }) {
   const [lab, setLab] = useState<ParticipantLab | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Focus moves into the dialog (it stays on the row's button otherwise), so Escape reaches it.
+  const dialog = useRef<HTMLDivElement>(null);
+  useEffect(() => dialog.current?.focus(), []);
   useEffect(() => {
     void workshops.lab(workshop, person.id).then(setLab, (e: Error) => setError(e.message));
   }, [workshop, person.id]);
   const title = `Lab of ${person.name}`;
   return (
     <div className="modal">
-      <div className="modal-body participant-lab" role="dialog" aria-label={title} onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <div
+        ref={dialog}
+        tabIndex={-1}
+        className="modal-body participant-lab"
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        onKeyDown={(e) => e.key === 'Escape' && close()}
+      >
         <div className="panel-head">
           <h2>
             {title}

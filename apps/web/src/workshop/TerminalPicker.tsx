@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { workshops, type ParticipantLab, type ParticipantView } from '../api';
 import { useDock } from '../live/dock';
 import { terminalNodes } from './terminalNodes';
@@ -19,6 +19,9 @@ export function TerminalPicker({
   const [node, setNode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const id = useId();
+  // Focus moves into the dialog (it stays on the row's button otherwise), so Escape reaches it.
+  const dialog = useRef<HTMLFormElement>(null);
+  useEffect(() => dialog.current?.focus(), []);
   useEffect(() => {
     void workshops.lab(workshop, person.id).then(
       (l) => (setLab(l), setNode(terminalNodes(l.topology)[0] ?? '')),
@@ -35,7 +38,16 @@ export function TerminalPicker({
   const title = `${mode === 'watch' ? 'Watch' : 'Help'} ${person.name}`;
   return (
     <div className="modal">
-      <form className="modal-body picker" role="dialog" aria-label={title} onSubmit={open} onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <form
+        ref={dialog}
+        tabIndex={-1}
+        className="modal-body picker"
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        onSubmit={open}
+        onKeyDown={(e) => e.key === 'Escape' && close()}
+      >
         <h2>{title}</h2>
         <p className="hint">
           {mode === 'watch'
