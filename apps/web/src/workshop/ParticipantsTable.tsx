@@ -37,8 +37,8 @@ export function ParticipantsTable({
             <th scope="col">Status</th>
             <th scope="col">Last seen</th>
             {view.steps.map((s, i) => (
-              <th scope="col" key={i} title={s.checks.join('\n')}>
-                {stepHeader(s, i)}
+              <th scope="col" key={i} className="step-head" title={`${stepHeader(s, i)}\n${s.checks.join('\n')}`}>
+                {i + 1}. <span className="step-head-title">{s.title}</span>
               </th>
             ))}
             <th scope="col">Actions</th>

@@ -5,9 +5,9 @@ export type StepState = 'passed' | 'failed' | 'not-run';
 
 export interface StepStatus {
   state: StepState;
-  /** ✓ ✗ or · */
+  /** ✓ ○ or · */
   mark: string;
-  /** "passed", "failed" or "not run": what a screen reader says. */
+  /** "passed", "not yet" or "not run": what a screen reader says. */
   label: string;
   /** One line per check, as the server wrote them. */
   detail: string[];
@@ -17,7 +17,8 @@ export interface StepStatus {
 
 const LOOK: Record<StepState, { mark: string; label: string }> = {
   passed: { mark: '✓', label: 'passed' },
-  failed: { mark: '✗', label: 'failed' },
+  // Not passed yet: the step a participant is on, or one they have not reached. Neutral, not red: a class at work is not a class failing.
+  failed: { mark: '○', label: 'not yet' },
   'not-run': { mark: '·', label: 'not run' },
 };
 
