@@ -145,6 +145,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   const addr = server.address() as { port: number };
   security.listening(addr.port);
+  workshops.listening(opts.host, addr.port);
   const hostPart = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const url = `http://${hostPart}:${addr.port}/`;
   return {

@@ -304,6 +304,8 @@ export interface WorkshopSummary {
   lab: string;
   /** The join link's path: /join/CODE. Only the instructor sees it. */
   joinPath: string;
+  /** Full join links at the addresses this server listens on, other machines' first (empty when listening on loopback only). */
+  joinUrls: string[];
   createdAt: string;
   participants: number;
 }

@@ -68,6 +68,10 @@ function upgrade(urlPath: string, token: string): Promise<number> {
 }
 
 describe('a join link opens the join page and the join call, nothing else', () => {
+  it('on a loopback server there is no join link other machines could open', () => {
+    expect(workshop.joinUrls).toEqual([]);
+  });
+
   it('serves the page (and its files) for a live code only', async () => {
     const page = await fetch(`${base}${workshop.joinPath}`);
     expect(page.status).toBe(200);
@@ -201,6 +205,9 @@ describe('listening beyond loopback', () => {
       });
       expect(made.status).toBe(201); // from loopback: the instructor
       const w = (await made.json()) as WorkshopView;
+      // The join link names an address other machines reach, not the loopback the instructor uses.
+      expect(w.joinUrls).toContain(`http://${remote}:${port}${w.joinPath}`);
+      expect(w.joinUrls.some((u) => u.includes('127.0.0.1'))).toBe(false);
       wide.workshops.db.addParticipant(
         { id: 'cccccccccccc', workshop: w.id, name: 'c', sandbox: 'pcccccccccccc', joinedAt: now, lastSeen: now },
         SECRET_A,

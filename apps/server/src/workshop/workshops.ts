@@ -9,6 +9,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import {
@@ -78,6 +79,8 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
   private readonly again = new Set<string>();
   private readonly lastSeen = new Map<string, number>();
   private joining: Promise<unknown> = Promise.resolve();
+  /** Where other machines reach this server (`listening`); none when it listens on loopback only. */
+  private origins: string[] = [];
   /** Each participant's lab status label, as their last check run found it (the dashboard never observes sandboxes itself). */
   private readonly labels = new Map<string, string>();
   private readonly dashboards = new Map<string, Set<Listener>>();
@@ -89,6 +92,18 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     this.db = new WorkshopStore(opts.dataDir);
     this.sweep = setInterval(() => void this.checkEveryone(), CHECK_EVERY_MS);
     this.sweep.unref();
+  }
+
+  /** Once the server listens: the addresses participants' machines can reach it at. */
+  listening(host: string, port: number): void {
+    const wildcard = host === '0.0.0.0' || host === '::';
+    const addrs = wildcard
+      ? Object.values(os.networkInterfaces())
+          .flat()
+          .filter((a): a is os.NetworkInterfaceInfo => !!a && !a.internal && (a.family === 'IPv4' || host === '::'))
+          .map((a) => (a.family === 'IPv6' ? `[${a.address}]` : a.address))
+      : [host.includes(':') ? `[${host}]` : host];
+    this.origins = addrs.filter((a) => !/^(127\.|\[?::1\]?$|localhost$)/.test(a)).map((a) => `http://${a}:${port}`);
   }
 
   // ---- shipped workshops ----
@@ -424,6 +439,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
       title: w.title,
       lab: w.lab,
       joinPath: `/join/${w.joinCode}`,
+      joinUrls: this.origins.map((o) => `${o}/join/${w.joinCode}`),
       createdAt: w.createdAt,
       participants: this.db.participants(w.id).length,
     };

@@ -73,7 +73,7 @@ export function Dashboard({ id, onView, onEnded }: { id: string; onView: (v: Wor
           End workshop
         </button>
       </div>
-      <JoinLink path={view.joinPath} />
+      <JoinLink path={view.joinPath} urls={view.joinUrls ?? []} />
       {error && (
         <p className="error" role="alert">
           {error}{' '}
@@ -90,8 +90,9 @@ export function Dashboard({ id, onView, onEnded }: { id: string; onView: (v: Wor
   );
 }
 
-function JoinLink({ path }: { path: string }) {
-  const link = joinLink(location.origin, path);
+/** The link participants open: at an address their machines reach (the server's), else this page's own. */
+function JoinLink({ path, urls }: { path: string; urls: string[] }) {
+  const link = urls[0] ?? joinLink(location.origin, path);
   const [copied, setCopied] = useState(false);
   const copy = async (input: HTMLInputElement | null) => {
     try {
@@ -116,6 +117,10 @@ function JoinLink({ path }: { path: string }) {
           {copied ? 'copied' : ''}
         </span>
       </div>
+      {urls.length === 0 && (
+        <p className="hint">nslab listens on this machine only: other machines cannot open this link (start it with --host 0.0.0.0).</p>
+      )}
+      {urls.length > 1 && <p className="hint">Also: {urls.slice(1).join(', ')}</p>}
     </div>
   );
 }
