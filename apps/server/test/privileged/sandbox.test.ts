@@ -156,6 +156,9 @@ describe.skipIf(!isRoot)('sandboxes: labs the kernel keeps apart', () => {
     }
     expect((await inA('ipcs', '-q')).stdout).toMatch(/0x[0-9a-f]+\s+\d+\s+root/);
     expect((await inB('ipcs', '-q')).stdout).not.toMatch(/0x[0-9a-f]+\s+\d+\s+root/);
+    // Its pseudo-terminals are its own instance (at most 64): the host's /dev/pts is out of sight and out of reach.
+    expect((await inA('ls', '/dev/pts')).stdout.trim()).toBe('ptmx');
+    expect((await inA('script', '-qc', 'tty', '/dev/null')).stdout).toMatch(/^\/dev\/pts\/\d+/m);
     // Run from a root terminal, a sandboxed command gets no terminal to push keystrokes into (TIOCSTI); the same probe outside does.
     const probe = ['sh', '-c', '(: </dev/tty) 2>/dev/null && echo TTY-OPEN || echo TTY-REFUSED'];
     const underTerminal = async (argv: string[]) => {
@@ -241,6 +244,22 @@ describe.skipIf(!isRoot)('sandboxes: labs the kernel keeps apart', () => {
     expect((await nslab('sandbox', 'rm', 'sbxt-b')).code).toBe(0);
     expect((await nslab('sandbox', 'rm', 'sbxt-c')).code).toBe(0);
     await guard!.expectRestored();
+  });
+
+  it('a lab of 20 namespaces deploys in a sandbox (one process per namespace there) and reads back as deployed', async () => {
+    const nodes = Array.from({ length: 20 }, (_, i) => `  n${i}: { kind: netns }`).join('\n');
+    const links = Array.from(
+      { length: 19 },
+      (_, i) =>
+        `  - endpoints: [{ node: n${i}, name: r${i}, addresses: [10.239.${i}.1/30] }, { node: n${i + 1}, name: l${i + 1}, addresses: [10.239.${i}.2/30] }]`,
+    ).join('\n');
+    const file = labFile(`name: sbxt-many\nnodes:\n${nodes}\nlinks:\n${links}\n`, 'sbxt-many');
+    const made = await nslab('deploy', '--sandbox', 'sbxt-c', file);
+    expect(made.code, made.stderr).toBe(0);
+    const status = await nslab('status', '--sandbox', 'sbxt-c', file);
+    expect([status.code, status.stdout.trim()]).toEqual([0, 'Deployed: the host matches lab sbxt-many']);
+    expect((await nslab('exec', '--sandbox', 'sbxt-c', 'sbxt-many', 'n7', '--', 'ping', '-c', '1', '-W', '2', '10.239.7.2')).code).toBe(0);
+    expect((await nslab('sandbox', 'rm', 'sbxt-c')).code).toBe(0);
   });
 
   it('refuses bad names and bad limits before anything is made', async () => {
