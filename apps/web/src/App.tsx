@@ -12,7 +12,7 @@ import { useShortcuts } from './shortcuts';
 import { useStore } from './store';
 import { StepsPanel } from './workshop/StepsPanel';
 import { Workshops } from './workshop/Workshops';
-import { isInstructor, participantOf, useMeSession, useWorkshop } from './workshop/useWorkshop';
+import { isInstructor, lastWorkshop, participantOf, useMeSession, useWorkshop } from './workshop/useWorkshop';
 
 export function App() {
   const lab = useStore((s) => s.lab);
@@ -104,11 +104,12 @@ export function App() {
 function TokenNeeded() {
   // A participant's secret stops working when their workshop ends or they are removed: the server token is not what they need.
   const participant = useWorkshop(participantOf);
-  if (participant)
+  const title = participant?.workshop.title ?? lastWorkshop();
+  if (title)
     return (
       <div className="token-needed" role="alert" aria-labelledby="token-needed-title">
         <h1 id="token-needed-title">You are no longer in the workshop</h1>
-        <p>"{participant.workshop.title}" has ended, or the instructor removed you. Ask for the join link to join again.</p>
+        <p>"{title}" has ended, or the instructor removed you. Ask for the join link to join again.</p>
       </div>
     );
   return (

@@ -18,12 +18,24 @@ interface WorkshopState {
   setOpen(open: boolean): void;
 }
 
+/** Remembered across reloads: the workshop a participant was in, so a page reloaded after it ended says so. */
+const LAST_WORKSHOP = 'nslab-last-workshop';
+
 export const useWorkshop = create<WorkshopState>()((set) => ({
   me: null,
   open: false,
-  setMe: (me) => set({ me }),
+  setMe: (me) => {
+    if (me?.role === 'participant') localStorage.setItem(LAST_WORKSHOP, me.workshop.title);
+    else if (me?.role === 'instructor') localStorage.removeItem(LAST_WORKSHOP);
+    set({ me });
+  },
   setOpen: (open) => set({ open }),
 }));
+
+/** The title of the workshop this browser last took part in, if it did. */
+export function lastWorkshop(): string | null {
+  return localStorage.getItem(LAST_WORKSHOP);
+}
 
 /** Selector: the participant this page is, or null (the instructor, or not known yet). */
 export const participantOf = (s: WorkshopState): ParticipantMe | null => (s.me?.role === 'participant' ? s.me : null);
