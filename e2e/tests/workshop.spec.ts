@@ -152,6 +152,11 @@ test.describe('workshops', () => {
       const table = instructor.getByRole('table', { name: 'Participants' });
       await expect(await stepCell(table, 'Ada', '1. A virtual cable')).toHaveText(/passed/, { timeout: 30_000 });
       await expect(await stepCell(table, 'Bob', '1. A virtual cable')).toHaveText(/not run|not yet/);
+      // NSLAB_SHOTS=DIR: the two views as a classroom sees them, for the docs.
+      if (process.env.NSLAB_SHOTS) {
+        await instructor.screenshot({ path: path.join(process.env.NSLAB_SHOTS, 'workshop-dashboard.png') });
+        await ada.page.screenshot({ path: path.join(process.env.NSLAB_SHOTS, 'workshop-participant.png') });
+      }
     });
 
     await test.step("Ada's secret opens her own terminal but not Bob's, nor the workshop administration", async () => {

@@ -46,7 +46,13 @@ export function StepsPanel({ me }: { me: ParticipantMe }) {
               {error}
             </p>
           )}
-          {workshop.description && <Markdown text={workshop.description} />}
+          {workshop.description && (
+            // Folded: the steps come first; the introduction is a click away.
+            <details className="workshop-about">
+              <summary>About this workshop</summary>
+              <Markdown text={workshop.description} />
+            </details>
+          )}
           <ol className="steps">
             {workshop.steps.map((step, i) => (
               <StepItem key={i} step={step} status={stepStatus(results, i)} now={now} />
