@@ -229,7 +229,19 @@ async function build(name: string, slot: number, limits: Limits, opts: SandboxOp
   for (const hidden of new Set([runDir(), dataDir(), ...(opts.hide ?? [])]))
     if (fs.existsSync(hidden)) await tmpfs('hidden', 'mode=0700,size=16k', hidden);
   // Its own pseudo-terminals (at most 64): opening /dev/ptmx cannot use up the host's.
-  await runOk(hostRunner, inMnt0(['mount', '-t', 'devpts', '-o', `newinstance,ptmxmode=0666,mode=0620,gid=${hostId + 5},max=64`, '--', 'nslab-devpts', '/dev/pts']));
+  await runOk(
+    hostRunner,
+    inMnt0([
+      'mount',
+      '-t',
+      'devpts',
+      '-o',
+      `newinstance,ptmxmode=0666,mode=0620,gid=${hostId + 5},max=64`,
+      '--',
+      'nslab-devpts',
+      '/dev/pts',
+    ]),
+  );
   await runOk(hostRunner, inMnt0(['mount', '--bind', '--', '/dev/pts/ptmx', '/dev/ptmx']));
   // Every place the host lets anyone write gets a small tmpfs of the sandbox's own: nothing it writes outlives it or reaches the host's disk.
   for (const shared of ['/tmp', '/var/tmp', '/dev/shm', '/run/lock'])
