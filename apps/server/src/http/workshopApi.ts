@@ -32,6 +32,7 @@ export function workshopRoutes<R extends PeopleRealm>(workshops: Workshops<R>, h
   const r = express.Router();
   // Only these routes' bodies are read here (small); every other body is the realm's to read.
   const json = express.json({ limit: '16kb' });
+  const withFile = express.json({ limit: '300kb' }); // a workshop file is at most 256 KiB
   const id = (req: Request) => String(req.params.id);
   const pid = (req: Request) => String(req.params.pid);
 
@@ -71,11 +72,16 @@ export function workshopRoutes<R extends PeopleRealm>(workshops: Workshops<R>, h
   );
   r.post(
     '/workshops',
-    json,
+    withFile,
     h((req) => {
-      const body = (req.body ?? {}) as { template?: unknown; title?: unknown; lab?: unknown };
+      const body = (req.body ?? {}) as { template?: unknown; title?: unknown; lab?: unknown; file?: unknown };
       const labText = typeof body.lab === 'string' && body.lab ? hostStore.get(body.lab).text : undefined;
-      return workshops.create({ template: body.template, title: body.title, ...(labText !== undefined ? { labText } : {}) });
+      return workshops.create({
+        template: body.template,
+        title: body.title,
+        ...(labText !== undefined ? { labText } : {}),
+        ...(body.file !== undefined ? { file: body.file } : {}),
+      });
     }, 201),
   );
   r.get(

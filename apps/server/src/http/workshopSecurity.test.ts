@@ -179,6 +179,19 @@ describe('making a workshop', () => {
     expect((await post({ template: 'mini', title: '<b>' })).status).toBe(400);
     expect((await post({ template: 'mini', lab: 'no-such-lab' })).status).toBe(404);
   });
+
+  it('from the instructor’s own workshop file; an invalid one is refused naming where', async () => {
+    const file = fs
+      .readFileSync(path.resolve(here, '../../test/fixtures/workshops/mini.yaml'), 'utf8')
+      .replace('Mini workshop (tests)', 'My own');
+    const made = await post({ file });
+    expect(made.status).toBe(201);
+    expect(((await made.json()) as WorkshopView).title).toBe('My own');
+    const bad = await post({ file: file.replace('{ from: red, ping: 10.237.1.2 }', '{ from: red }') });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/steps\.0\.checks\.0/);
+    expect((await post({ file: 42 })).status).toBe(400);
+  });
 });
 
 describe('listening beyond loopback', () => {

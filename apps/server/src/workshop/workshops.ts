@@ -129,14 +129,19 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
    * A workshop from a shipped one (its steps and lab; `labText` replaces the
    * lab), or from a saved lab alone: its own checks are the one step.
    */
-  create(body: { template?: unknown; title?: unknown; labText?: string }): WorkshopView {
+  create(body: { template?: unknown; title?: unknown; labText?: string; file?: unknown }): WorkshopView {
     if (body.title !== undefined && (typeof body.title !== 'string' || !DISPLAY_NAME.test(body.title.trim())))
       throw new NslabError('invalid', 'title: 1–40 printable characters');
     const start = body.labText === undefined ? undefined : parseTopology(body.labText);
     if (start && (!start.ok || !start.topology))
       throw new NslabError('invalid', 'the lab to start from is not valid; fix it in the designer first');
     let w: Workshop;
-    if (body.template === undefined || body.template === '') {
+    if (body.file !== undefined) {
+      // The instructor's own workshop file: their steps, their checks, their lab.
+      const r = typeof body.file === 'string' ? parseWorkshop(body.file) : { ok: false, errors: ['file: the text of a workshop file'] };
+      if (!r.ok || !r.workshop) throw new NslabError('invalid', `the workshop file is not valid:\n${r.errors.slice(0, 20).join('\n')}`);
+      w = r.workshop;
+    } else if (body.template === undefined || body.template === '') {
       const t = start?.topology;
       if (!t) throw new NslabError('invalid', 'name a workshop template, or a saved lab whose checks are the step');
       if (!t.checks?.length)

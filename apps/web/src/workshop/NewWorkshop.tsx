@@ -9,6 +9,8 @@ export function NewWorkshop({ onCreated, onCancel }: { onCreated: (v: WorkshopVi
   const [template, setTemplate] = useState('');
   const [title, setTitle] = useState('');
   const [lab, setLab] = useState('');
+  /** A workshop file of the instructor's own (its text), which replaces the choices above. */
+  const [file, setFile] = useState<{ name: string; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
@@ -24,12 +26,11 @@ export function NewWorkshop({ onCreated, onCancel }: { onCreated: (v: WorkshopVi
     setBusy(true);
     setError(null);
     try {
+      const named = title.trim() ? { title: title.trim() } : {};
       onCreated(
-        await workshops.create({
-          ...(template ? { template } : {}),
-          ...(title.trim() ? { title: title.trim() } : {}),
-          ...(lab ? { lab } : {}),
-        }),
+        await workshops.create(
+          file ? { file: file.text, ...named } : { ...(template ? { template } : {}), ...named, ...(lab ? { lab } : {}) },
+        ),
       );
     } catch (err) {
       setError((err as Error).message);
@@ -70,8 +71,26 @@ export function NewWorkshop({ onCreated, onCancel }: { onCreated: (v: WorkshopVi
           ))}
         </select>
       </div>
+      <div className="field">
+        <label htmlFor={`${id}-file`}>Or a workshop file</label>
+        <input
+          id={`${id}-file`}
+          type="file"
+          accept=".yaml,.yml"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (!f) return setFile(null);
+            void f.text().then((text) => setFile({ name: f.name, text }));
+          }}
+        />
+        <p className="hint">
+          {file
+            ? `${file.name}: its steps, checks and lab are used (docs/workshops.md)`
+            : 'Your own steps and checks: see docs/workshops.md'}
+        </p>
+      </div>
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy || (!template && !lab)}>
+        <button type="submit" className="primary" disabled={busy || (!template && !lab && !file)}>
           Create
         </button>
         <button type="button" onClick={onCancel}>
