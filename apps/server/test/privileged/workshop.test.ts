@@ -20,7 +20,7 @@ import type { JoinResult, MeView, WorkshopMessage, WorkshopView } from '@nslab/t
 import { listSandboxes, removeSandbox } from '../../src/sandbox/sandbox.js';
 import type { RunningServer } from '../../src/serve.js';
 import { fetch as instructorFetch, testServer, TEST_TOKEN, WebSocket as InstructorSocket } from '../client.js';
-import { fixtures, isRoot, labFromYaml } from './helpers.js';
+import { fixtures, isRoot, labFromYaml, sh } from './helpers.js';
 import { guardHost, type HostGuard } from './hostGuard.js';
 
 process.env.NSLAB_WORKSHOPS_DIR = path.join(fixtures, 'workshops');
@@ -227,6 +227,23 @@ describe.skipIf(!isRoot)('workshops: participants in sandboxes, one instructor v
       expect(out.match(new RegExp(`${tag}=(\\d+)`))![1], cmd).not.toBe('0');
     }
     expect(fs.existsSync('/etc/nslab-wst')).toBe(false);
+
+    // Bob, through his real terminal: a memory hog is killed at his sandbox's limit, and a fork bomb stops at its
+    // process limit while the host and Ada keep answering (the bomb runs until Bob is removed, below).
+    const bobTerm = terminal(B.socket(`${wsBase}/api/term?lab=wst-lab&node=red&cols=120&rows=40`));
+    await bobTerm.opened;
+    bobTerm.type('bash -c \'x=$(head -c 400M /dev/zero | tr "\\\\0" a); echo ${#x}\'; echo "hog=$?"\n');
+    const hog = await bobTerm.until(/hog=\d+/);
+    expect(hog.match(/hog=(\d+)/)![1]).not.toBe('0');
+    bobTerm.type('f() { f | f & }; f\n');
+    const bobPids = `/sys/fs/cgroup/pids/nslab/${meB.participant.sandbox}`;
+    await waitFor('the fork bomb to meet its limit', () =>
+      /max [1-9]/.test(fs.readFileSync(`${bobPids}/pids.events`, 'utf8')) ? true : undefined,
+    );
+    expect(Number(fs.readFileSync(`${bobPids}/pids.current`, 'utf8'))).toBeLessThanOrEqual(256);
+    expect((await sh(['ip', '-o', 'link', 'show', 'dev', 'lo'])).code).toBe(0);
+    term.type('echo ada-still-$((40+2))\n');
+    await term.until(/ada-still-42/);
 
     // The instructor watches Ada's terminal, then helps in it.
     const watch = terminal(
