@@ -156,3 +156,22 @@ describe('the list', () => {
     expect(toolInfo(stream('traceroute'))).toMatchObject({ name: 'traceroute', label: 'Traceroute', mode: 'stream', on: 'node' });
   });
 });
+
+describe('Ping all is bounded', () => {
+  it('refuses a lab whose namespaces × addresses pass 10 000 pings, before it runs anything', async () => {
+    const { pingAll } = await import('./tools.js');
+    const n = 110;
+    const nodes = Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { kind: 'netns' }]));
+    const links = Array.from({ length: n - 1 }, (_, i) => ({
+      endpoints: [
+        { node: `p${i}`, name: `a${i}`, addresses: [`10.${Math.floor(i / 60)}.${i % 60}.1/30`] },
+        { node: `p${i + 1}`, name: `b${i}`, addresses: [`10.${Math.floor(i / 60)}.${i % 60}.2/30`] },
+      ],
+    }));
+    const t = { name: 'many', nodes, links } as unknown as Topology;
+    const ran: string[][] = [];
+    const runner = { run: async (argv: readonly string[]) => (ran.push([...argv]), { code: 0, stdout: '', stderr: '' }) };
+    await expect(pingAll(runner, t)).rejects.toThrow(/at most 10000/);
+    expect(ran).toEqual([]);
+  });
+});

@@ -126,6 +126,25 @@ describe.skipIf(!isRoot)('terminals and live tools', () => {
     expect(sessionMembers(sid)).toEqual([]);
   });
 
+  it('a page that acknowledges output it never read cannot make the server hold it: the socket backlog pauses the shell', async () => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/term?lab=live-lab&node=lva&cols=100&rows=30`, { origin: base });
+    let prompt = false;
+    ws.on('message', (m, binary) => binary && /# $/.test(m.toString()) && (prompt = true));
+    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+    for (const end = Date.now() + 5000; !prompt && Date.now() < end;) await new Promise((r) => setTimeout(r, 25));
+    // Stop reading (the server's writes back up), start a flood, and claim to have read everything, over and over.
+    (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    ws.send(JSON.stringify({ type: 'input', data: 'yes nslab-flood\r' }));
+    const before = process.memoryUsage().rss;
+    for (const end = Date.now() + 3000; Date.now() < end; ) {
+      ws.send(JSON.stringify({ type: 'ack', bytes: 1e15 }));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    // Trusting those acks, the shell would have queued over a hundred MB here by now; paused, the server holds about the pty's watermark.
+    expect((process.memoryUsage().rss - before) / 2 ** 20).toBeLessThan(48);
+    ws.terminate();
+  });
+
   it('only namespaces the lab owns can be entered', async () => {
     const ws = new WebSocket(`${base.replace('http', 'ws')}/api/term?lab=live-lab&node=nope`, { origin: base });
     const msg = await new Promise<string>((r) => ws.on('message', (m) => r(String(m))));
