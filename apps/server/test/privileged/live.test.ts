@@ -136,7 +136,7 @@ describe.skipIf(!isRoot)('terminals and live tools', () => {
     (ws as unknown as { _socket: { pause(): void } })._socket.pause();
     ws.send(JSON.stringify({ type: 'input', data: 'yes nslab-flood\r' }));
     const before = process.memoryUsage().rss;
-    for (const end = Date.now() + 3000; Date.now() < end; ) {
+    for (const end = Date.now() + 3000; Date.now() < end;) {
       ws.send(JSON.stringify({ type: 'ack', bytes: 1e15 }));
       await new Promise((r) => setTimeout(r, 1));
     }
