@@ -14,11 +14,16 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDir } from '../../src/paths.js';
 import { spawnPty } from '../../src/runner.js';
-import { isRoot, labFile, nslab, repoRoot, sh, templateCopy } from './helpers.js';
+import { isRoot, labFile, labFromYaml, nslab, repoRoot, sh, templateCopy } from './helpers.js';
 import { guardHost, type HostGuard } from './hostGuard.js';
 
 const SANDBOXES = ['sbxt-a', 'sbxt-b', 'sbxt-c'];
-const nat = templateCopy('02-bridge-nat.yaml', 'sbxt-nat', 'sbxt-');
+/** The bridge-NAT template with host link names of its own, so the host guard claims only names no other test uses. */
+const nat = (() => {
+  const copy = templateCopy('02-bridge-nat.yaml', 'sbxt-nat', 'sbxt-');
+  const text = copy.text.replaceAll('cnio0', 'sbxt0').replace(/veth-(red|blue|orange)-br/g, 'sbxt-$1b');
+  return { text, topology: labFromYaml(text) };
+})();
 const pair = templateCopy('01-veth-pair.yaml', 'sbxt-pair', 'sbxt-');
 
 const inA = (...cmd: string[]) => nslab('exec', '--sandbox', 'sbxt-a', 'sbxt-nat', 'red', '--', ...cmd);
@@ -63,7 +68,7 @@ describe.skipIf(!isRoot)('sandboxes: labs the kernel keeps apart', () => {
     }
     // The seeds' commands, verbatim, inside: iptables and ip netns see the sandbox's own.
     const rules = await nslab('exec', '--sandbox', 'sbxt-a', 'sbxt-nat', 'host', '--', 'iptables-save', '-t', 'nat');
-    expect(rules.stdout).toMatch(/-A POSTROUTING -s 192\.168\.110\.0\/24 ! -o cnio0 .*nslab:sbxt-nat.* -j MASQUERADE/);
+    expect(rules.stdout).toMatch(/-A POSTROUTING -s 192\.168\.110\.0\/24 ! -o sbxt0 .*nslab:sbxt-nat.* -j MASQUERADE/);
     const names = await nslab('exec', '--sandbox', 'sbxt-a', 'sbxt-nat', 'host', '--', 'ip', 'netns', 'list');
     expect(
       names.stdout
@@ -101,7 +106,7 @@ describe.skipIf(!isRoot)('sandboxes: labs the kernel keeps apart', () => {
       '1',
       '-n',
       '-i',
-      'cnio0',
+      'sbxt0',
       'icmp',
     );
     await waitFor('tcpdump to listen', async () => {

@@ -27,12 +27,12 @@ process.env.NSLAB_WORKSHOPS_DIR = path.join(fixtures, 'workshops');
 
 const SOLVED = `name: wst-lab
 nodes:
-  red: { kind: netns }
-  blue: { kind: netns }
+  wst-red: { kind: netns }
+  wst-blue: { kind: netns }
 links:
   - endpoints:
-      - { node: red, name: eth0, addresses: [10.237.1.1/24] }
-      - { node: blue, name: eth0, addresses: [10.237.1.2/24] }
+      - { node: wst-red, name: eth0, addresses: [10.237.1.1/24] }
+      - { node: wst-blue, name: eth0, addresses: [10.237.1.2/24] }
 `;
 
 async function waitFor<T>(what: string, get: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
@@ -118,7 +118,7 @@ describe.skipIf(!isRoot)('workshops: participants in sandboxes, one instructor v
     expect(created.status).toBe(201);
     const ws0 = (await created.json()) as WorkshopView;
     expect(ws0.joinPath).toMatch(/^\/join\/[A-Za-z0-9_-]{22}$/);
-    expect(ws0.steps.map((s) => s.checks)).toEqual([['red can ping 10.237.1.2'], ['red has a route to default via 10.237.1.2']]);
+    expect(ws0.steps.map((s) => s.checks)).toEqual([['wst-red can ping 10.237.1.2'], ['wst-red has a route to default via 10.237.1.2']]);
 
     // The join page opens with the link alone; a wrong code does not.
     expect((await globalThis.fetch(`${base}${ws0.joinPath}`)).status).toBe(200);
@@ -175,7 +175,7 @@ describe.skipIf(!isRoot)('workshops: participants in sandboxes, one instructor v
       views.find((v) => v.people.find((p) => p.name === 'Ada')?.results[0]?.ok === true),
     );
     const adaRow = passed.people.find((p) => p.name === 'Ada')!;
-    expect(adaRow.results[0]!.detail).toEqual([expect.stringMatching(/^PASS red can ping 10\.237\.1\.2: reachable/)]);
+    expect(adaRow.results[0]!.detail).toEqual([expect.stringMatching(/^PASS wst-red can ping 10\.237\.1\.2: reachable/)]);
     expect(adaRow.results[1]?.ok).toBe(false); // no default route yet
     const bobRow = passed.people.find((p) => p.name === 'Bob')!;
     expect(bobRow.results.every((r) => !r.ok)).toBe(true);
@@ -191,10 +191,12 @@ describe.skipIf(!isRoot)('workshops: participants in sandboxes, one instructor v
     expect((await A.fetch(`${base}/api/workshops/${ws0.id}/people/${bob.participant.id}/lab`)).status).toBe(403);
     expect((await A.fetch(`${base}/api/workshops/${ws0.id}`, { method: 'DELETE' })).status).toBe(403);
     const wsBase = base.replace('http', 'ws');
-    expect(await upgradeStatus(A.socket(`${wsBase}/api/term?lab=wst-lab&node=red&participant=${bob.participant.id}&mode=help`))).toBe(403);
+    expect(await upgradeStatus(A.socket(`${wsBase}/api/term?lab=wst-lab&node=wst-red&participant=${bob.participant.id}&mode=help`))).toBe(
+      403,
+    );
     // Bob's capture (his lab deployed in his sandbox): its id is useless to Ada, and to the host's realm.
     expect((await B.fetch(`${base}/api/labs/wst-lab/deploy`, { method: 'POST' })).status).toBe(200);
-    const capture = B.socket(`${wsBase}/api/stream?lab=wst-lab&node=red&tool=tcpdump&iface=lo`);
+    const capture = B.socket(`${wsBase}/api/stream?lab=wst-lab&node=wst-red&tool=tcpdump&iface=lo`);
     let captureStart: string | undefined;
     capture.on('message', (d) => {
       const m = JSON.parse(String(d)) as { type: string; capture?: string };
@@ -207,7 +209,7 @@ describe.skipIf(!isRoot)('workshops: participants in sandboxes, one instructor v
     capture.close();
 
     // Ada's terminal is her sandbox's root: her namespaces, nothing outside.
-    const term = terminal(A.socket(`${wsBase}/api/term?lab=wst-lab&node=red&cols=120&rows=40`));
+    const term = terminal(A.socket(`${wsBase}/api/term?lab=wst-lab&node=wst-red&cols=120&rows=40`));
     await term.opened;
     term.type('id -u; ip -br addr show dev eth0; ip netns list\n');
     await term.until(/10\.237\.1\.1\/24/);
@@ -230,7 +232,7 @@ describe.skipIf(!isRoot)('workshops: participants in sandboxes, one instructor v
 
     // Bob, through his real terminal: a memory hog is killed at his sandbox's limit, and a fork bomb stops at its
     // process limit while the host and Ada keep answering (the bomb runs until Bob is removed, below).
-    const bobTerm = terminal(B.socket(`${wsBase}/api/term?lab=wst-lab&node=red&cols=120&rows=40`));
+    const bobTerm = terminal(B.socket(`${wsBase}/api/term?lab=wst-lab&node=wst-red&cols=120&rows=40`));
     await bobTerm.opened;
     bobTerm.type('bash -c \'x=$(head -c 400M /dev/zero | tr "\\\\0" a); echo ${#x}\'; echo "hog=$?"\n');
     const hog = await bobTerm.until(/hog=\d+/);
@@ -247,14 +249,14 @@ describe.skipIf(!isRoot)('workshops: participants in sandboxes, one instructor v
 
     // The instructor watches Ada's terminal, then helps in it.
     const watch = terminal(
-      new InstructorSocket(`${wsBase}/api/term?lab=wst-lab&node=red&participant=${ada.participant.id}&mode=watch`, ['nslab']),
+      new InstructorSocket(`${wsBase}/api/term?lab=wst-lab&node=wst-red&participant=${ada.participant.id}&mode=watch`, ['nslab']),
     );
     await watch.opened;
     term.type('echo seen-by-$((20+22))\n');
     await watch.until(/seen-by-42/);
     watch.type('echo typed-by-watcher\n'); // a watcher cannot type
     const help = terminal(
-      new InstructorSocket(`${wsBase}/api/term?lab=wst-lab&node=red&participant=${ada.participant.id}&mode=help`, ['nslab']),
+      new InstructorSocket(`${wsBase}/api/term?lab=wst-lab&node=wst-red&participant=${ada.participant.id}&mode=help`, ['nslab']),
     );
     await help.opened;
     help.type('echo help-$((1+1))\n');
