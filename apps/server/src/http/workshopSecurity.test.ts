@@ -187,7 +187,7 @@ describe('making a workshop', () => {
     const made = await post({ file });
     expect(made.status).toBe(201);
     expect(((await made.json()) as WorkshopView).title).toBe('My own');
-    const bad = await post({ file: file.replace('{ from: red, ping: 10.237.1.2 }', '{ from: red }') });
+    const bad = await post({ file: file.replace('{ from: wst-red, ping: 10.237.1.2 }', '{ from: wst-red }') });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/steps\.0\.checks\.0/);
     expect((await post({ file: 42 })).status).toBe(400);
