@@ -191,41 +191,16 @@ export interface FollowHandlers {
  * Returns a stop function.
  */
 export function follow(lab: string, h: FollowHandlers): () => void {
-  let ws: WebSocket | undefined;
-  let stopped = false;
-  let lost = false;
-  let delay = 250;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const open = () => {
-    let opened = false;
-    ws = openSocket('/api/ws', { lab });
-    ws.onopen = () => {
-      opened = true;
-      delay = 250;
-      h.onUp(lost);
-      lost = false;
-    };
-    ws.onmessage = (m) => {
-      const msg = JSON.parse(String(m.data)) as FollowMessage;
-      if (msg.type === 'error') h.onRefused(msg.message);
-      else h.onEvent(msg);
-    };
-    ws.onclose = () => {
-      if (stopped) return;
-      if (!lost) h.onDown();
-      // A refused websocket looks like a network error to the page: ask over HTTP, where a 401 is seen.
-      if (!opened) void call('GET', '/api/labs').catch(() => {});
-      lost = true;
-      timer = setTimeout(open, delay);
-      delay = Math.min(delay * 2, 4000);
-    };
-  };
-  open();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-    ws?.close();
-  };
+  return keepOpen<FollowMessage>(
+    '/api/ws',
+    { lab },
+    {
+      onMessage: (msg) => (msg.type === 'error' ? h.onRefused(msg.message) : h.onEvent(msg)),
+      onUp: h.onUp,
+      onDown: h.onDown,
+    },
+    '/api/labs',
+  );
 }
 
 export interface KeepOpenHandlers<T> {
@@ -237,12 +212,12 @@ export interface KeepOpenHandlers<T> {
 }
 
 /**
- * A websocket of JSON messages that reopens when lost, as `follow` does
- * (waiting longer each time, up to 4 s). A socket refused before it opened
- * is re-asked over HTTP (`GET /api/me`), where a 401 is seen. Returns a stop
- * function.
+ * A websocket of JSON messages that reopens when lost (a server restart, a
+ * network blip), waiting longer each time, up to 4 s. A socket refused before
+ * it opened looks like a network error to the page: `probe` is then asked
+ * over HTTP, where a 401 is seen. Returns a stop function.
  */
-export function keepOpen<T>(path: string, params: Record<string, string>, h: KeepOpenHandlers<T>): () => void {
+export function keepOpen<T>(path: string, params: Record<string, string>, h: KeepOpenHandlers<T>, probe = '/api/me'): () => void {
   let ws: WebSocket | undefined;
   let stopped = false;
   let lost = false;
@@ -269,7 +244,7 @@ export function keepOpen<T>(path: string, params: Record<string, string>, h: Kee
     ws.onclose = () => {
       if (stopped) return;
       if (!lost) h.onDown?.();
-      if (!opened) void call('GET', '/api/me').catch(() => {});
+      if (!opened) void call('GET', probe).catch(() => {});
       lost = true;
       timer = setTimeout(open, delay);
       delay = Math.min(delay * 2, 4000);

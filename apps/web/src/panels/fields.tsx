@@ -116,3 +116,12 @@ export const textList = (s: string) => {
   const l = s.split(/[\s,]+/).filter(Boolean);
   return l.length ? l : undefined;
 };
+
+/** A failure said where it happened, announced to screen readers; nothing when there is none. */
+export function Alert({ message }: { message: string | null | undefined }) {
+  return message ? (
+    <p className="error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}

@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { Alert } from '../panels/fields';
+import { Modal } from '../panels/Modal';
 
 /** An in-page "are you sure?": Confirm runs `action` and closes once it is done; a failure stays shown. */
 export function Confirm({ question, action, close }: { question: string; action: () => Promise<unknown>; close: () => void }) {
@@ -15,29 +17,17 @@ export function Confirm({ question, action, close }: { question: string; action:
     }
   };
   return (
-    <div className="modal">
-      <div
-        className="modal-body confirm"
-        role="alertdialog"
-        aria-modal="true"
-        aria-label={question}
-        onKeyDown={(e) => e.key === 'Escape' && close()}
-      >
-        <p>{question}</p>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" className="primary" disabled={busy} autoFocus onClick={() => void run()}>
-            Confirm
-          </button>
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-        </div>
+    <Modal className="confirm" role="alertdialog" label={question} close={close}>
+      <p>{question}</p>
+      <Alert message={error} />
+      <div className="actions">
+        <button type="button" className="primary" disabled={busy} autoFocus onClick={() => void run()}>
+          Confirm
+        </button>
+        <button type="button" onClick={close}>
+          Cancel
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

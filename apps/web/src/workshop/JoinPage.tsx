@@ -3,6 +3,7 @@ import { labPath } from '../address';
 import { ApiError, workshops } from '../api';
 import { setToken, token } from '../token';
 import { joinErrorText } from './joinError';
+import { Alert } from '../panels/fields';
 
 /** `/join/CODE`: a name in, the participant's own secret kept as the page's token, then their lab in the designer. */
 export function JoinPage({ code }: { code: string }) {
@@ -35,11 +36,7 @@ export function JoinPage({ code }: { code: string }) {
         <button type="submit" className="primary" disabled={busy}>
           Join
         </button>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <Alert message={error} />
         {hadToken && (
           <p className="hint">
             This browser already holds an nslab access token (from an earlier join, or the instructor's): joining replaces it.

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { workshops, type WorkshopTemplate, type WorkshopView } from '../api';
 import { useStore } from '../store';
+import { Alert } from '../panels/fields';
 
 /** Start a workshop from a shipped one, optionally with another title and one of the saved labs as everyone's start. */
 export function NewWorkshop({ onCreated, onCancel }: { onCreated: (v: WorkshopView) => void; onCancel: () => void }) {
@@ -97,11 +98,7 @@ export function NewWorkshop({ onCreated, onCancel }: { onCreated: (v: WorkshopVi
           Cancel
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
     </form>
   );
 }

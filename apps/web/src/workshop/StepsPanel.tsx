@@ -4,6 +4,7 @@ import { Markdown } from './Markdown';
 import { passedCount, relativeTime, stepStatus, type StepStatus } from './stepStatus';
 import { useNow } from './useNow';
 import { useWorkshop, type ParticipantMe } from './useWorkshop';
+import { Alert } from '../panels/fields';
 
 /** A participant's workshop: each step, what marks it done, how their lab stands against it, and "Check now". */
 export function StepsPanel({ me }: { me: ParticipantMe }) {
@@ -41,11 +42,7 @@ export function StepsPanel({ me }: { me: ParticipantMe }) {
               {busy ? 'Checking…' : 'Check now'}
             </button>
           </div>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <Alert message={error} />
           {workshop.description && (
             // Folded: the steps come first; the introduction is a click away.
             <details className="workshop-about">

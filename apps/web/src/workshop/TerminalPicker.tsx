@@ -1,7 +1,9 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { workshops, type ParticipantLab, type ParticipantView } from '../api';
 import { useDock } from '../live/dock';
 import { terminalNodes } from './terminalNodes';
+import { Alert } from '../panels/fields';
+import { Modal } from '../panels/Modal';
 
 /** Asks on which node to watch or help a participant, then opens that terminal in the dock. */
 export function TerminalPicker({
@@ -19,9 +21,6 @@ export function TerminalPicker({
   const [node, setNode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const id = useId();
-  // Focus moves into the dialog (it stays on the row's button otherwise), so Escape reaches it.
-  const dialog = useRef<HTMLFormElement>(null);
-  useEffect(() => dialog.current?.focus(), []);
   useEffect(() => {
     void workshops.lab(workshop, person.id).then(
       (l) => (setLab(l), setNode(terminalNodes(l.topology)[0] ?? '')),
@@ -37,17 +36,8 @@ export function TerminalPicker({
   };
   const title = `${mode === 'watch' ? 'Watch' : 'Help'} ${person.name}`;
   return (
-    <div className="modal">
-      <form
-        ref={dialog}
-        tabIndex={-1}
-        className="modal-body picker"
-        role="dialog"
-        aria-modal="true"
-        aria-label={title}
-        onSubmit={open}
-        onKeyDown={(e) => e.key === 'Escape' && close()}
-      >
+    <Modal className="picker" label={title} close={close}>
+      <form onSubmit={open}>
         <h2>{title}</h2>
         <p className="hint">
           {mode === 'watch'
@@ -66,11 +56,7 @@ export function TerminalPicker({
         </div>
         {lab && <p className="hint">Their lab: {lab.status}.</p>}
         {lab && nodes.length === 0 && <p className="hint">Their lab has no namespace yet.</p>}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <Alert message={error} />
         <div className="actions">
           <button type="submit" className="primary" disabled={!node}>
             Open
@@ -80,6 +66,6 @@ export function TerminalPicker({
           </button>
         </div>
       </form>
-    </div>
+    </Modal>
   );
 }

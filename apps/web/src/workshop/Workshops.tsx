@@ -3,6 +3,7 @@ import { workshops, type WorkshopSummary, type WorkshopView } from '../api';
 import { Dashboard } from './Dashboard';
 import { NewWorkshop } from './NewWorkshop';
 import { useWorkshop } from './useWorkshop';
+import { Alert } from '../panels/fields';
 
 /** The instructor's Workshops view, over the canvas (the dock stays below it, for Watch and Help terminals). */
 export function Workshops() {
@@ -67,11 +68,7 @@ export function Workshops() {
             ))}
           </ul>
           {list?.length === 0 && <p className="hint">No workshop is running.</p>}
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <Alert message={error} />
         </div>
         <div className="workshop-main">
           {creating ? (
