@@ -36,6 +36,18 @@ describe('parseWorkshop', () => {
     ['an invalid lab', MINI.replace('{ kind: netns }, b', '{ kind: moon }, b'), /^lab\.nodes\.a/],
     ['no title', MINI.replace('title: T\n', ''), /^title: /],
     ['a syntax error', 'title: [', /^syntax: /],
+    // Step checks follow the lab file's rule: what reaches ping, ip and a namespace path is checked first.
+    [
+      'a ping target that is no address (an option)',
+      MINI.replace('ping: 10.0.0.2', 'ping: "-f"'),
+      /^steps\.0\.checks\.0\.ping: .*not an IP address/,
+    ],
+    ['a node that is no node name (a path)', MINI.replace('from: a', 'from: "../../etc"'), /^steps\.0\.checks\.0\.from: .*not a node name/],
+    [
+      'a neighbour that is no address',
+      MINI.replace('{ from: a, ping: 10.0.0.2 }', '{ in: a, neighbor: "1.2.3.4; reboot", state: FAILED }'),
+      /^steps\.0\.checks\.0\.neighbor: /,
+    ],
   ])('refuses %s, naming where', (_what, text, error) => {
     const r = parseWorkshop(text);
     expect(r.ok).toBe(false);

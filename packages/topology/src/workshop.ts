@@ -10,9 +10,11 @@
  */
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { formatIssue, isError, type TopologyIssue } from './issues.js';
+import { formatIssue, IssueList, isError, type TopologyIssue } from './issues.js';
+import { NODE_NAME } from './names.js';
 import { parseTopologyData } from './parseTopology.js';
 import { checkSchema, type CheckSpec, type Topology } from './schema.js';
+import { validateCheckValues } from './validate/checks.js';
 
 export const WORKSHOP_LIMITS = { maxBytes: 256 * 1024, maxSteps: 30, maxChecksPerStep: 20, maxTextChars: 8000, maxTitleChars: 120 };
 
@@ -65,6 +67,19 @@ export function parseWorkshop(text: string): WorkshopParse {
 export function workshopFromData(data: unknown): WorkshopParse {
   const r = workshopSchema.safeParse(data);
   if (!r.success) return { ok: false, errors: r.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`) };
+  // A step's checks follow the lab file's rule: their values parse, and the nodes they name are names a node may have.
+  const checks = new IssueList();
+  r.data.steps.forEach((step, i) =>
+    step.checks.forEach((c, j) => {
+      const path = ['steps', i, 'checks', j];
+      const named: Array<[string, string[]]> = [['from' in c ? c.from : c.in, ['from' in c ? 'from' : 'in']]];
+      if ('listen' in c && c.listen) named.push([c.listen.node, ['listen', 'node']]);
+      for (const [node, at] of named)
+        if (!NODE_NAME.test(node)) checks.error('name.node', [...path, ...at], `${JSON.stringify(node).slice(0, 70)} is not a node name`);
+      validateCheckValues(c, path, checks);
+    }),
+  );
+  if (checks.items.length > 0) return { ok: false, errors: checks.items.map((i) => `${i.path.join('.')}: ${i.message}`) };
   const lab = parseTopologyData(r.data.lab);
   const labErrors = lab.issues.filter(isError).map((i: TopologyIssue) => `lab.${formatIssue(i)}`);
   if (!lab.ok || !lab.topology) return { ok: false, errors: labErrors.length ? labErrors : ['lab: not a lab'] };
