@@ -122,13 +122,7 @@ function sandboxOption(args: string[]): { sandbox?: string; rest: string[] } {
       break;
     }
     if (a === '--sandbox' || a.startsWith('--sandbox=')) {
-      sandbox = a === '--sandbox' ? args[++i] : a.slice('--sandbox='.length);
-      if (!sandbox) throw new Exit(1, '--sandbox needs a name');
-      try {
-        checkSandboxName(sandbox);
-      } catch (e) {
-        throw new Exit(1, (e as Error).message);
-      }
+      sandbox = checkedSandbox(a === '--sandbox' ? args[++i] : a.slice('--sandbox='.length), '--sandbox needs a name');
     } else rest.push(a);
   }
   return { ...(sandbox ? { sandbox } : {}), rest };
@@ -499,8 +493,9 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   },
 };
 
-function checkedSandbox(name: string | undefined): string {
-  if (!name) throw new Exit(1, 'name a sandbox: nslab sandbox rm NAME');
+/** A sandbox name from the command line, checked by the one rule (`checkSandboxName`); exit 1 naming what is wrong. */
+function checkedSandbox(name: string | undefined, missing = 'name a sandbox: nslab sandbox rm NAME'): string {
+  if (!name) throw new Exit(1, missing);
   try {
     return checkSandboxName(name);
   } catch (e) {

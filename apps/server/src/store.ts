@@ -16,6 +16,20 @@ export interface LabRecord extends LabSummary {
   text: string;
 }
 
+/**
+ * Opens (making its directory, 0700) one of nslab's SQLite files: WAL with
+ * synchronous=FULL, so a write that returned survives a crash of this
+ * process or of the machine; foreign keys on.
+ */
+export function openDatabase(dir: string, file: string): Database.Database {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const db = new Database(path.join(dir, file));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
 export class StoreError extends Error {
   constructor(
     readonly status: 400 | 404 | 409,
@@ -37,11 +51,7 @@ export class LabStore {
     dir: string,
     private readonly quota?: { maxLabs: number; maxBytes: number; keepRevisions: number },
   ) {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.db = new Database(path.join(dir, 'labs.sqlite'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
+    this.db = openDatabase(dir, 'labs.sqlite');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS labs (
         name TEXT PRIMARY KEY,

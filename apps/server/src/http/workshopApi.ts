@@ -95,8 +95,7 @@ export function workshopRoutes<R extends PeopleRealm>(workshops: Workshops<R>, h
   r.post(
     '/workshops/:id/people/:pid/check',
     h(async (req) => {
-      workshops.view(id(req)); // 404 for an unknown workshop before anything runs
-      await workshops.check(workshops.realmOwner(id(req), pid(req)));
+      await workshops.check(workshops.participant(id(req), pid(req)).id);
       return workshops.view(id(req));
     }),
   );

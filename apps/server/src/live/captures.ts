@@ -52,9 +52,10 @@ export class Captures {
     }
   }
 
-  remove(file: string): void {
-    for (const [id, f] of this.open) if (f === file) this.open.delete(id);
-    fs.rmSync(file, { force: true });
+  remove(id: string): void {
+    const file = this.open.get(id);
+    this.open.delete(id);
+    if (file) fs.rmSync(file, { force: true });
   }
 
   /** The file of an open capture, by id (`ID` or `ID.pcap`). */

@@ -50,7 +50,7 @@ export function startStream(
   }, 500);
   ws.once('close', () => {
     clearInterval(watch);
-    deps.captures.remove(file);
+    deps.captures.remove(id);
   });
 }
 

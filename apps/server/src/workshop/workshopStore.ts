@@ -1,14 +1,13 @@
 /**
  * Workshops, their participants and step results, in SQLite
- * (`<data dir>/workshops.sqlite`, WAL, synchronous=FULL as the lab store).
+ * (`<data dir>/workshops.sqlite`, opened as the lab store is: `openDatabase`).
  * A participant's secret is kept only as its SHA-256: the database never
  * holds a credential. Participants' labs live in their own LabStore.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { StepResult } from '@nslab/topology';
+import { openDatabase } from '../store.js';
 
 export interface WorkshopRow {
   id: string;
@@ -39,11 +38,7 @@ export class WorkshopStore {
   private readonly db: Database.Database;
 
   constructor(dir: string) {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.db = new Database(path.join(dir, 'workshops.sqlite'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
+    this.db = openDatabase(dir, 'workshops.sqlite');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS workshops (
         id TEXT PRIMARY KEY,

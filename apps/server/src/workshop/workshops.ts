@@ -193,7 +193,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
   }
 
   async removeParticipant(workshop: string, id: string, notify = true): Promise<void> {
-    const p = this.participantRow(workshop, id);
+    const p = this.participant(workshop, id);
     // Their secret stops working first; then their sandbox goes (whatever hangs in it with it), then their realm.
     this.db.removeParticipant(p.id);
     const realm = this.realms.get(p.id);
@@ -207,7 +207,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
 
   /** Destroys their lab and sets it back to the workshop's. */
   async reset(workshop: string, id: string): Promise<void> {
-    const p = this.participantRow(workshop, id);
+    const p = this.participant(workshop, id);
     const w = this.workshopRow(workshop);
     const realm = this.realmOf(p.id);
     await this.checking.get(p.id); // a run under way would write its passes back after the reset
@@ -219,21 +219,17 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     await this.check(p.id);
   }
 
-  /** A participant id that exists (any workshop). */
-  checkParticipant(id: string): string {
+  /** A participant of the workshop, or not-found (the id checked before it is looked up). */
+  participant(workshop: string, id: string): ParticipantRow {
     const p = WORKSHOP_ID.test(id) ? this.db.participant(id) : undefined;
-    if (!p) throw new NslabError('not-found', 'no such participant');
-    return p.id;
-  }
-
-  /** The participant's id, checked to be in the workshop. */
-  realmOwner(workshop: string, id: string): string {
-    return this.participantRow(workshop, id).id;
+    if (!p || p.workshop !== workshop)
+      throw new NslabError('not-found', `no participant ${JSON.stringify(id).slice(0, 30)} in this workshop`);
+    return p;
   }
 
   /** Their lab, for the instructor's view of their canvas. */
   async labOf(workshop: string, id: string): Promise<ParticipantLab> {
-    const p = this.participantRow(workshop, id);
+    const p = this.participant(workshop, id);
     const w = this.workshopRow(workshop);
     const realm = this.realmOf(p.id);
     if (!realm.store.has(w.lab)) return { name: w.lab, text: '', topology: null, status: 'No lab' };
@@ -475,13 +471,6 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     const w = WORKSHOP_ID.test(id) ? this.db.workshop(id) : undefined;
     if (!w) throw new NslabError('not-found', `no workshop ${JSON.stringify(id).slice(0, 30)}`);
     return w;
-  }
-
-  private participantRow(workshop: string, id: string): ParticipantRow {
-    const p = WORKSHOP_ID.test(id) ? this.db.participant(id) : undefined;
-    if (!p || p.workshop !== workshop)
-      throw new NslabError('not-found', `no participant ${JSON.stringify(id).slice(0, 30)} in this workshop`);
-    return p;
   }
 
   /** `<data dir>/people/<id>`: a participant's lab store (the id is checked: 12 hex-ish characters). */
