@@ -159,6 +159,28 @@ test.describe('workshops', () => {
       }
     });
 
+    await test.step("the instructor views Ada's canvas, then helps in a shell on her red", async () => {
+      const table = instructor.getByRole('table', { name: 'Participants' });
+      await table.getByRole('button', { name: 'View Ada' }).click();
+      const view = instructor.getByRole('dialog', { name: 'Lab of Ada' });
+      await expect(view.getByRole('region', { name: 'Canvas of Ada' })).toBeVisible();
+      await expect(view).toContainText('Deployed');
+      if (process.env.NSLAB_SHOTS) await instructor.screenshot({ path: path.join(process.env.NSLAB_SHOTS, 'workshop-view.png') });
+      await instructor.keyboard.press('Escape');
+      await expect(view).toHaveCount(0);
+      await table.getByRole('button', { name: 'Help Ada' }).click();
+      const picker = instructor.getByRole('dialog', { name: 'Help Ada' });
+      await picker.getByLabel('Node').selectOption('red');
+      await picker.getByRole('button', { name: 'Open' }).click();
+      const term = instructor.getByRole('region', { name: /Terminal red of Ada/ });
+      await expect(term).toContainText(':pods:red]', { timeout: 15_000 });
+      await term.click();
+      await instructor.keyboard.type('ip -br addr show dev veth-red; echo helped-$((6*7))\n');
+      await expect(term).toContainText('helped-42', { timeout: 10_000 });
+      await expect(term).toContainText('192.168.100.2/24');
+      if (process.env.NSLAB_SHOTS) await instructor.screenshot({ path: path.join(process.env.NSLAB_SHOTS, 'workshop-help.png') });
+    });
+
     await test.step("Ada's secret opens her own terminal but not Bob's, nor the workshop administration", async () => {
       const bobs = `/api/term?lab=pods&node=red&participant=${bob.who.id}&mode=help`;
       const protocols = ['nslab', `nslab.token.${ada.token}`];
