@@ -22,7 +22,7 @@ const LINK_PROBES: Array<[string, string]> = [
   ['wireguard', 'link add pwg type wireguard'],
 ];
 
-export const FEATURES = [...LINK_PROBES.map(([n]) => n), 'netem', 'iptables', 'iptables-nat', 'ip6tables'] as const;
+export const FEATURES = [...LINK_PROBES.map(([n]) => n), 'netem', 'htb', 'iptables', 'iptables-nat', 'ip6tables'] as const;
 
 export type Features = Record<string, boolean>;
 
@@ -52,6 +52,7 @@ export async function probeFeatures(runner: Runner, opts: { fresh?: boolean } = 
     LINK_PROBES.forEach(([name], i) => (features[name] = r.code === 0 || !failed.has(i)));
     const tc = await runner.run(inNetns(ns, ['tc', 'qdisc', 'add', 'dev', 'p0', 'root', 'netem', 'delay', '1ms']));
     features.netem = tc.code === 0;
+    features.htb = (await runner.run(inNetns(ns, ['tc', 'qdisc', 'add', 'dev', 'p1', 'root', 'handle', '1:', 'htb']))).code === 0;
     features.iptables = (await runner.run(inNetns(ns, ['iptables', '-S']))).code === 0;
     features['iptables-nat'] = (await runner.run(inNetns(ns, ['iptables', '-t', 'nat', '-S']))).code === 0;
     features.ip6tables = (await runner.run(inNetns(ns, ['ip6tables', '-S']))).code === 0;
@@ -69,7 +70,7 @@ export async function probeFeatures(runner: Runner, opts: { fresh?: boolean } = 
 
 /** The capabilities the topology package reasons about, from probed features. */
 export function capabilitySet(f: Features): Set<Capability> {
-  const caps: Capability[] = [...LINK_KINDS.map((k) => k.kind), 'iptables', 'ip6tables', 'iptables-nat'];
+  const caps: Capability[] = [...LINK_KINDS.map((k) => k.kind), 'iptables', 'ip6tables', 'iptables-nat', 'netem', 'htb'];
   return new Set(caps.filter((c) => f[c]));
 }
 

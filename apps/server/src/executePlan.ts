@@ -167,6 +167,7 @@ async function awaitTeardown(steps: Step[], runner: Runner): Promise<void> {
 async function runBatch(batch: Batch, opts: ExecOptions, force: boolean): Promise<BatchOutcome> {
   switch (batch.tool) {
     case 'ip':
+    case 'tc':
       return runIpBatch(opts.runner, batch, force);
     case 'sysctl':
     case 'iptables': {

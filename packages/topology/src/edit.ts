@@ -8,7 +8,7 @@ import { cidrContains, parseCidr } from './net.js';
 import { isIfName } from './names.js';
 import { resolveTopology, scopeKeyOf, type ResolvedTopology } from './resolveTopology.js';
 import { LIST_KINDS } from './kinds/index.js';
-import type { EndpointSpec, NamespaceNode, NodeSpec, Topology } from './schema.js';
+import type { EndpointSpec, LinkSpec, NamespaceNode, NodeSpec, Topology } from './schema.js';
 
 export type NodeKind = NodeSpec['kind'];
 export type Position = { x: number; y: number };
@@ -205,6 +205,13 @@ export function updateEndpoint(t: Topology, link: number, end: 0 | 1, patch: Par
   if (!l) return t;
   const endpoints = l.endpoints.map((e, i) => (i === end ? dropUndefined({ ...e, ...patch }) : e)) as typeof l.endpoints;
   return { ...t, links: t.links.map((x, i) => (i === link ? { ...x, endpoints } : x)) };
+}
+
+/** Changes a link's own fields (`impair`, `up`, `label`); undefined removes one. */
+export function updateLink(t: Topology, link: number, patch: Partial<Omit<LinkSpec, 'endpoints'>>): Topology {
+  const l = t.links[link];
+  if (!l) return t;
+  return { ...t, links: t.links.map((x, i) => (i === link ? (dropUndefined({ ...x, ...patch }) as LinkSpec) : x)) };
 }
 
 export function moveNodes(t: Topology, moves: Record<string, Position>): Topology {

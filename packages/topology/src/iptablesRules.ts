@@ -116,6 +116,8 @@ function savedValue(opt: string, value: string, negated: boolean): string | unde
     return ip ? ip.toString() : value;
   }
   if (opt === '--dst-type' || opt === '--src-type') return value.toUpperCase();
+  // The kernel keeps a probability in 1/2^31 steps: 0.05 prints as 0.04999999981.
+  if (opt === '--probability' && Number.isFinite(Number(value))) return String(Number(Number(value).toFixed(6)));
   return value;
 }
 

@@ -13,7 +13,9 @@ import { LINK_KINDS, LIST_KINDS } from './kinds/index.js';
 import type { NamespaceList, ToLabKit } from './kinds/kind.js';
 import { freeName, impliedPrefix, nodeNameOf } from './labFromState/names.js';
 import { cmp, settingsOf } from './labFromState/settings.js';
+import { impairSpecOf, type ImpairSpec } from './impair.js';
 import { netnsName } from './names.js';
+import { lossOfRule } from './tc.js';
 import { scopeLabel, type Netns } from './resolveTopology.js';
 import type { BridgeNode, LinkSpec, NamespaceNode, Topology } from './schema.js';
 import type { LabState, LinkState } from './state.js';
@@ -85,6 +87,27 @@ export function labFromState(state: LabState, opts: LabFromStateOptions = {}): {
   /** Node → the entries of its list kinds (`vxlans`, `macvlans`), by field. */
   const lists = new Map<string, Partial<Record<NamespaceList['field'], unknown[]>>>();
   const nodeOf = (netns: Netns): string | undefined => (netns === null ? ((needHost = true), hostNode) : namespaceNodes.get(netns));
+  // Loss done by iptables (tc.ts) is a veth end's impairment, not a rule of its namespace.
+  const lossAt = new Map<string, number>();
+  const settingsScope = (key: string) => {
+    const scope = state.scopes[key]!;
+    const rules = scope.rules.filter((r) => {
+      const loss = lossOfRule(r);
+      if (loss && scope.links[loss.dev]) lossAt.set(linkId(key, loss.dev), loss.loss);
+      return !(loss && scope.links[loss.dev]);
+    });
+    return { ...scope, rules };
+  };
+  const scopesForSettings = new Map(keys.map((k) => [k, settingsScope(k)]));
+  const egress = (l: LinkState, netns: Netns): { up?: false; impair?: ImpairSpec } => {
+    const impair = impairSpecOf({
+      delay: l.tc?.netem?.delay,
+      jitter: l.tc?.netem?.jitter,
+      loss: l.tc?.netem?.loss ?? lossAt.get(linkId(scopeKeyOf(netns), l.name)),
+      rate: l.tc?.rate,
+    });
+    return { ...(l.up ? {} : { up: false as const }), ...(impair ? { impair } : {}) };
+  };
   const inLab = (key: string) => {
     const netns = parseScopeKey(key);
     return netns === null || (netns !== undefined && namespaceNodes.has(netns));
@@ -106,6 +129,7 @@ export function labFromState(state: LabState, opts: LabFromStateOptions = {}): {
           bridgeOf: (ns, master) => bridges.get(linkId(scopeKeyOf(ns), master)),
           linkAt: (ns, n) => (inLab(scopeKeyOf(ns)) ? state.scopes[scopeKeyOf(ns)]?.links[n] : undefined),
           common: (x) => common(x, opts.fromHost ?? false),
+          egress,
           addBridge(node: BridgeNode) {
             // A bridge node's name is its interface name: two bridges of one name in two namespaces cannot both keep it.
             const nodeName = freeName(l.name, taken, MAX_BRIDGE);
@@ -141,7 +165,7 @@ export function labFromState(state: LabState, opts: LabFromStateOptions = {}): {
   const specs = new Map<string, NamespaceNode>();
   for (const key of keys.filter(inLab)) {
     const netns = parseScopeKey(key)!;
-    const settings = settingsOf(state.scopes[key]!, (m) => warn(scopeLabel(netns), m));
+    const settings = settingsOf(scopesForSettings.get(key)!, (m) => warn(scopeLabel(netns), m));
     if (netns === null && Object.keys(settings).length > 0) needHost = true;
     const node = netns === null ? hostNode : namespaceNodes.get(netns)!;
     const list = lists.get(node);

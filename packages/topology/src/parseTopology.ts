@@ -199,6 +199,12 @@ const KNOWN_KEYS = [
   'route',
   'x',
   'y',
+  'impair',
+  'up',
+  'delay',
+  'jitter',
+  'loss',
+  'rate',
   // The list kinds' own fields (macvlans: parent, mode, …).
 ];
 /** The list kinds' own fields (macvlans: parent, mode, …), read when first needed. */

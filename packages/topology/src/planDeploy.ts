@@ -9,6 +9,7 @@ import { planLinkChanges, planLinkRemovals } from './planDeploy/links.js';
 import { planRoutes } from './planDeploy/routes.js';
 import { planRules } from './planDeploy/rules.js';
 import { planSettings } from './planDeploy/settings.js';
+import { planTc } from './planDeploy/tc.js';
 
 export interface Plan {
   lab: string;
@@ -80,6 +81,7 @@ export function planDeploy(observed: ObservedState, desired: DesiredState): Plan
     planRoutes(ctx, key);
     planSettings(ctx, key);
     planRules(ctx, key);
+    planTc(ctx, key);
   }
   return { lab: desired.lab, steps: ctx.steps(), conflicts: [] };
 }

@@ -4,6 +4,7 @@
  * in validateTopology. Unknown keys are errors everywhere.
  */
 import { z } from 'zod';
+import { impairSchema } from './impair.js';
 import { NAMESPACE_LIST_FIELDS } from './kinds/index.js';
 
 const int = (min: number, max: number) => z.int().min(min).max(max);
@@ -76,10 +77,18 @@ export const endpointSchema = z.strictObject({
   addresses: z.array(z.string()).optional(),
   mac: z.string().optional(),
   mtu: int(68, 65535).optional(),
+  /** This interface's egress only; wins over the link's, field by field (impair.ts). */
+  impair: impairSchema.optional(),
+  /** false: administratively down; wins over the link's. */
+  up: z.boolean().optional(),
 });
 
 export const linkSchema = z.strictObject({
   endpoints: z.tuple([endpointSchema, endpointSchema]),
+  /** Both ends' egress. */
+  impair: impairSchema.optional(),
+  /** false: both ends administratively down. */
+  up: z.boolean().optional(),
   label: z.string().max(200).optional(),
 });
 
@@ -89,6 +98,8 @@ export const checkSchema = z.union([
     ping: z.string(),
     expect: z.enum(['reachable', 'unreachable']).default('reachable'),
     ttl: int(1, 255).optional(),
+    /** Extension: the ICMP payload in bytes (`ping -s`), sent with DF set so it is never fragmented: 1472 fills a 1500-byte MTU. */
+    size: int(0, 65507).optional(),
   }),
   z.strictObject({
     from: z.string(),

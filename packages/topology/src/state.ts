@@ -5,6 +5,7 @@
  */
 import type { Family } from './net.js';
 import type { Netns } from './resolveTopology.js';
+import type { TcState } from './tc.js';
 
 export interface LabState {
   lab: string;
@@ -51,7 +52,10 @@ export interface LinkState extends LinkKindFields {
   mtu?: number;
   /** CIDRs, normalised (`10.0.0.1/24`), sorted. */
   addresses: string[];
+  /** Administratively up (`ip link set … up`); a link or endpoint with `up: false` wants it down. */
   up: boolean;
+  /** Egress impairments as queueing disciplines (tc.ts); absent: none. */
+  tc?: TcState;
   /** Observed only: the lab made this host link but was killed before marking it. */
   unmarked?: boolean;
 }
@@ -67,7 +71,7 @@ export interface RouteState {
 
 export interface RuleState {
   family: Family;
-  table: 'nat' | 'filter';
+  table: 'nat' | 'filter' | 'mangle';
   chain: string;
   /** The rule's arguments after `-A CHAIN`, as iptables takes them. */
   args: string[];

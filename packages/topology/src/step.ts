@@ -7,6 +7,7 @@
 import type { Netns } from './resolveTopology.js';
 import type { Family } from './net.js';
 import type { RouteState, RuleState } from './state.js';
+import { classArgs, qdiscArgs, type Qdisc } from './tc.js';
 import { sysctlPath } from './names.js';
 import { kindOfStep } from './kinds/index.js';
 
@@ -53,6 +54,11 @@ export type CoreStep = StepBase &
     | { kind: 'rule.add'; rule: RuleState }
     | { kind: 'rule.del'; rule: RuleState }
     | { kind: 'policy.set'; family: Family; chain: string; policy: 'ACCEPT' | 'DROP'; from?: 'ACCEPT' | 'DROP'; hold?: HoldChange }
+    /** Puts a qdisc on `dev` (tc.ts); `fresh`: there was none of ours, so undoing it deletes the root qdisc. */
+    | { kind: 'qdisc.set'; dev: string; qdisc: Qdisc; fresh?: boolean }
+    /** Deletes `dev`'s root qdisc and everything under it (the interface falls back to the kernel's default). */
+    | { kind: 'qdisc.del'; dev: string }
+    | { kind: 'class.set'; dev: string; rate: number; from?: number }
   );
 
 export type Step = CoreStep | KindStep;
@@ -79,6 +85,7 @@ export type Command =
   | { tool: 'ip'; args: string[] }
   | { tool: 'sysctl'; key: string; value: string }
   | { tool: 'iptables'; family: Family; table: string; line: string[] }
+  | { tool: 'tc'; args: string[] }
   | { tool: 'none' };
 
 export function commandOf(step: Step): Command {
@@ -112,6 +119,12 @@ export function commandOf(step: Step): Command {
       return rule('-D', step.rule);
     case 'policy.set':
       return { tool: 'iptables', family: step.family, table: 'filter', line: ['-P', step.chain, step.policy] };
+    case 'qdisc.set':
+      return { tool: 'tc', args: qdiscArgs(step.dev, step.qdisc) };
+    case 'qdisc.del':
+      return { tool: 'tc', args: ['qdisc', 'del', 'dev', step.dev, 'root'] };
+    case 'class.set':
+      return { tool: 'tc', args: classArgs(step.dev, step.rate) };
     default:
       return unreachable(step);
   }
@@ -133,6 +146,8 @@ export function toArgv(step: Step): string[] {
       return step.netns === null ? ['ip', ...cmd.args] : ['ip', '-n', step.netns, ...cmd.args];
     case 'sysctl':
       return [...exec, 'sysctl', '-w', '--', `${cmd.key}=${cmd.value}`];
+    case 'tc':
+      return step.netns === null ? ['tc', ...cmd.args] : ['tc', '-n', step.netns, ...cmd.args];
     case 'iptables':
       return [...exec, cmd.family === 6 ? 'ip6tables' : 'iptables', '-t', cmd.table, ...cmd.line];
     case 'none':
@@ -188,8 +203,17 @@ export function inverseOf(step: Step): Step | undefined {
             hold: flip(step.hold),
             reason: `undo: restore ${step.chain} policy`,
           };
+    case 'qdisc.set':
+      return step.fresh && (step.qdisc.type === 'htb' || step.qdisc.parent === 'root')
+        ? { ...base, kind: 'qdisc.del', dev: step.dev, reason: `undo: remove the qdisc of ${step.dev}` }
+        : undefined;
+    case 'class.set':
+      return step.from === undefined
+        ? undefined
+        : { ...base, kind: 'class.set', dev: step.dev, rate: step.from, reason: `undo: restore the rate of ${step.dev}` };
     case 'netns.del':
     case 'link.del':
+    case 'qdisc.del':
       return undefined;
     default:
       return unreachable(step);
@@ -210,6 +234,7 @@ export function phaseOf(step: Step): Phase {
     case 'addr.del':
     case 'route.del':
     case 'rule.del':
+    case 'qdisc.del':
       return 0;
     case 'netns.del':
       return 1;
@@ -223,6 +248,8 @@ export function phaseOf(step: Step): Phase {
     case 'host.hold':
     case 'rule.add':
     case 'policy.set':
+    case 'qdisc.set':
+    case 'class.set':
       return 3;
     default:
       return unreachable(step);

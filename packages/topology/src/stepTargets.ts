@@ -1,6 +1,7 @@
 import { linkId, type DesiredState } from './desiredState.js';
 import { scopeKeyOf } from './resolveTopology.js';
 import { linksCreatedBy, type LinkRef, type Step } from './step.js';
+import { lossOfRule } from './tc.js';
 
 /**
  * The canvas element a step changes: a link (by index) for steps on veth
@@ -12,13 +13,19 @@ import { linksCreatedBy, type LinkRef, type Step } from './step.js';
  */
 export function stepTargets(step: Step, desired: DesiredState): { node?: string; link?: number } {
   const made = linksCreatedBy(step)[0];
-  const ref: LinkRef | undefined = made
+  let ref: LinkRef | undefined = made
     ? made
-    : step.kind === 'addr.add' || step.kind === 'addr.del'
+    : step.kind === 'addr.add' ||
+        step.kind === 'addr.del' ||
+        step.kind === 'qdisc.set' ||
+        step.kind === 'qdisc.del' ||
+        step.kind === 'class.set'
       ? { netns: step.netns, name: step.dev }
       : step.kind === 'link.set' || step.kind === 'link.del'
         ? { netns: step.netns, name: step.name }
         : undefined;
+  const lossDev = step.kind === 'rule.add' || step.kind === 'rule.del' ? lossOfRule(step.rule)?.dev : undefined;
+  if (lossDev) ref = { netns: step.netns, name: lossDev };
   if (ref && ref.name !== 'lo') {
     const path = desired.origins[linkId(scopeKeyOf(ref.netns), ref.name)]?.path;
     if (path?.[0] === 'links') return { link: path[1] as number };

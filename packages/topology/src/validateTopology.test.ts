@@ -98,6 +98,9 @@ const INVALID: Array<[string, Mutate, string]> = [
   ],
   ['[V13] route without via or dev', (t) => (t.nodes.a.routes = [{ to: '10.8.0.0/16' }]), 'nodes.a.routes[0]'],
   ['[V13] gateway not on a connected subnet', (t) => (t.nodes.a.routes = [{ to: 'default', via: '10.9.2.1' }]), 'nodes.a.routes[0].via'],
+  ['[V13] gateway only through a link set down', (t) => (t.links[0].up = false), 'nodes.a.routes[0].via'],
+  ['[V13] gateway only through an end set down', (t) => (t.links[0].endpoints[0].up = false), 'nodes.a.routes[0].via'],
+  ['[V13] a route on a device set down', (t) => (t.links[0].endpoints[1].up = false), 'nodes.host.routes[0].dev'],
   [
     '[V13] route dev that is not in the namespace',
     (t) => (t.nodes.a.routes = [{ to: '10.8.0.0/16', dev: 'veth-a' }]),
@@ -161,6 +164,8 @@ const INVALID: Array<[string, Mutate, string]> = [
   ['[V18] check from a missing node', (t) => (t.checks[0].from = 'ghost'), 'checks[0].from'],
   ['[V18] check from a bridge', (t) => (t.checks[0].from = 'br0'), 'checks[0].from'],
   ['[V18] ping check of a non-address', (t) => (t.checks[0].ping = 'ns2'), 'checks[0].ping'],
+  ['[V18] ping check of a size above 65507 bytes', (t) => (t.checks[0].size = 65508), 'checks[0].size'],
+  ['[V18] ping check of a negative size', (t) => (t.checks[0].size = -1), 'checks[0].size'],
 ];
 
 describe('validation: every invalid topology is reported at its path', () => {

@@ -6,6 +6,7 @@ import { validateLinks } from './validate/links.js';
 import { validateNames } from './validate/names.js';
 import { validateNamespaces } from './validate/namespaces.js';
 import { validateSegments } from './validate/segments.js';
+import { validateImpair } from './impair.js';
 
 /**
  * Every semantic problem of a well-shaped topology (rule ids in SPEC.md).
@@ -21,6 +22,7 @@ export function validateTopology(topology: Topology): TopologyIssue[] {
   const resolved = resolveTopology(topology);
   validateNames(topology, list);
   validateLinks(resolved, list);
+  topology.links.forEach((link, i) => validateImpair(link, i, list));
   validateSegments(resolved, list);
   validateNamespaces(resolved, list);
   validateChecks(resolved, list);

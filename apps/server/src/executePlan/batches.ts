@@ -14,7 +14,7 @@ export interface Item {
 }
 
 export interface Batch {
-  tool: 'ip' | 'sysctl' | 'iptables' | 'none';
+  tool: 'ip' | 'tc' | 'sysctl' | 'iptables' | 'none';
   netns: string | null;
   items: Item[];
 }
@@ -47,8 +47,9 @@ export function ipInput(b: Batch): string {
   return `${b.items.map((i) => (commandOf(i.step) as { args: string[] }).args.join(' ')).join('\n')}\n`;
 }
 
+/** An `ip` or `tc` batch (both take `-batch -` and report "Command failed -:N"). */
 export async function runIpBatch(runner: Runner, b: Batch, force: boolean): Promise<BatchOutcome> {
-  const argv = inNetns(b.netns, ['ip', ...(force ? ['-force'] : []), '-batch', '-']);
+  const argv = inNetns(b.netns, [b.tool === 'tc' ? 'tc' : 'ip', ...(force ? ['-force'] : []), '-batch', '-']);
   return ipOutcome(b, await runner.run(argv, { input: ipInput(b) }), force);
 }
 

@@ -26,7 +26,7 @@ import {
 } from '@nslab/topology';
 import type { ExecResult, StepEvent } from '../executePlan.js';
 import type { Place } from '../place.js';
-import { deployLab, destroyLab, LabRefusedError, planLab } from '../lab.js';
+import { deployLab, destroyLab, labDesiredState, LabRefusedError, planLab } from '../lab.js';
 import { readIntent } from '../intent.js';
 import { LabParser } from './labParser.js';
 import { observeHost } from '../observe.js';
@@ -269,7 +269,7 @@ export class LabService {
     });
     if (!this.canDeploy) return { ...base, ...all('not-deployed'), state: 'not-deployed', label: 'Plan only' };
     try {
-      const desired = desiredState(t);
+      const desired = await labDesiredState(t);
       const observed = await observeHost({
         runner: this.place.runner,
         lab: name,

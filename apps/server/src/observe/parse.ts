@@ -101,7 +101,7 @@ export interface SavedTables {
 }
 
 /** Parses iptables-save output; `keep` picks the rules (by their arguments) to return. */
-export function parseIptablesSave(text: string, family: Family, keep: (args: string[]) => boolean): SavedTables {
+export function parseIptablesSave(text: string, family: Family, keep: (args: string[], table: string) => boolean): SavedTables {
   const out: SavedTables = { rules: [], policies: {} };
   let table = '';
   for (const line of text.split('\n')) {
@@ -111,7 +111,8 @@ export function parseIptablesSave(text: string, family: Family, keep: (args: str
       if (policy === 'ACCEPT' || policy === 'DROP') out.policies[policyKey(family, chain!, table)] = policy;
     } else if (line.startsWith('-A ')) {
       const [, chain, ...args] = splitRuleLine(line);
-      if ((table === 'nat' || table === 'filter') && keep(args)) out.rules.push({ family, table, chain: chain!, args });
+      if ((table === 'nat' || table === 'filter' || table === 'mangle') && keep(args, table))
+        out.rules.push({ family, table, chain: chain!, args });
     }
   }
   return out;

@@ -15,7 +15,7 @@ function VethEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }
       <BaseEdge
         id={id}
         path={path}
-        className={`veth state-${state}${invalid ? ' invalid' : ''}${selected ? ' selected' : ''}${data?.active ? ' active' : ''}`}
+        className={`veth state-${state}${invalid ? ' invalid' : ''}${selected ? ' selected' : ''}${data?.active ? ' active' : ''}${data?.down ? ' down' : ''}`}
       />
       <EdgeLabelRenderer>
         <div className="end-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${a.x}px, ${a.y}px)` }}>
@@ -24,6 +24,15 @@ function VethEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }
         <div className="end-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${b.x}px, ${b.y}px)` }}>
           {data?.ends[1]}
         </div>
+        {(data?.badge || data?.down) && (
+          <div
+            className={`edge-impair nodrag nopan${data.down ? ' down' : ''}`}
+            title={data.down ? 'administratively down (up: false)' : 'impairments (delay, loss, rate)'}
+            style={{ transform: `translate(-50%, -50%) translate(${(a.x + b.x) / 2}px, ${(a.y + b.y) / 2 - 12}px)` }}
+          >
+            {[data.down ? 'down' : '', data.badge ?? ''].filter(Boolean).join(' · ')}
+          </div>
+        )}
         {data?.active && data.pps && (
           <div
             className="edge-pps nodrag nopan"

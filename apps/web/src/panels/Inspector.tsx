@@ -4,6 +4,7 @@ import {
   NODE_NAME,
   renameNode,
   updateEndpoint,
+  updateLink,
   updateNode,
   type NamespaceNode,
   type NodeSpec,
@@ -12,6 +13,7 @@ import {
 } from '@nslab/topology';
 import { nodeIsLive, useStore } from '../store';
 import { CheckField, issuesAt, listText, NumberField, Section, SelectField, TextField, textList } from './fields';
+import { ImpairFields } from './ImpairFields';
 import { NamespaceSettings } from './NamespaceSettings';
 import { ToolsSection } from '../live/ToolsSection';
 import { useDock } from '../live/dock';
@@ -149,6 +151,16 @@ function LinkInspector({ index, t, issues }: { index: number; t: Topology; issue
       <p className="hint">
         A veth pair: a virtual cable between {link.endpoints[0].node} and {link.endpoints[1].node}.
       </p>
+      <Section title="Impairments (both ends)">
+        <ImpairFields
+          impair={link.impair}
+          up={link.up ?? true}
+          path={['links', index]}
+          issues={issuesAt(issues, ['links', index]).filter((i) => i.path[2] !== 'endpoints')}
+          onImpair={(impair) => apply(updateLink(useStore.getState().topology, index, { impair }), { coalesce: `l${index}.impair` })}
+          onUp={(v) => apply(updateLink(useStore.getState().topology, index, { up: v ? undefined : false }))}
+        />
+      </Section>
       {link.endpoints.map((ep, end) => {
         const base = ['links', index, 'endpoints', end];
         const e = end as 0 | 1;
@@ -183,6 +195,15 @@ function LinkInspector({ index, t, issues }: { index: number; t: Topology; issue
               onChange={(v) => edit(e, { mtu: v }, 'mtu')}
               issues={issuesAt(issues, [...base, 'mtu'])}
               placeholder="(default 1500)"
+            />
+            <ImpairFields
+              impair={ep.impair}
+              inherited={link.impair}
+              up={ep.up ?? link.up ?? true}
+              path={base}
+              issues={issues}
+              onImpair={(impair) => edit(e, { impair }, 'impair')}
+              onUp={(v) => edit(e, { up: v === (link.up ?? true) ? undefined : v }, 'up')}
             />
             <CaptureButton node={ep.node} iface={ep.name} />
           </Section>

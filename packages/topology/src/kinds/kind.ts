@@ -7,6 +7,7 @@
  * registration (each module adds its step and state fields with `declare
  * module`) is tldraw's way of registering shape props.
  */
+import type { ImpairSpec } from '../impair.js';
 import type { IssueList, Path } from '../issues.js';
 import type { PlanContext } from '../planDeploy/context.js';
 import type { Netns, ResolvedAddress, ResolvedInterface, ResolvedScope, ResolvedTopology } from '../resolveTopology.js';
@@ -113,6 +114,8 @@ export interface ToLabKit {
   linkAt(netns: Netns, name: string): LinkState | undefined;
   /** `addresses`, `mac` and `mtu` as the format writes them (for a state read from a host, without what the kernel chose). */
   common(l: LinkState): { addresses?: string[]; mac?: string; mtu?: number };
+  /** A veth end's `up: false` and `impair` as the format writes them (impair.ts), its loss read from a rule or netem. */
+  egress(l: LinkState, netns: Netns): { up?: false; impair?: ImpairSpec };
   /** Adds the bridge node of this interface, named after it (renamed, with a warning, when that name is taken or is no node name); returns its name. */
   addBridge(node: BridgeNode): string | undefined;
   addLink(link: LinkSpec): void;

@@ -147,7 +147,7 @@ function vethEndpoint(l: LinkState, netns: Netns, kit: ToLabKit): EndpointSpec |
   if (l.master !== undefined && bridge === undefined)
     kit.warn(`${l.name} is plugged into ${l.master}, which is not a bridge of this lab; it is left unplugged`);
   const node = bridge ?? kit.nodeOf(netns);
-  return node === undefined ? undefined : { node, name: l.name, ...kit.common(l) };
+  return node === undefined ? undefined : { node, name: l.name, ...kit.common(l), ...kit.egress(l, netns) };
 }
 
 function vethEnd(end: VethEnd, from: Netns): string[] {

@@ -1,6 +1,7 @@
 /** Plain-English reasons for steps, for a learner reading a plan. */
 import type { Netns } from '../resolveTopology.js';
 import type { RouteState, RuleState } from '../state.js';
+import { lossOfRule } from '../tc.js';
 
 export function where(netns: Netns): string {
   return netns === null ? 'the host' : netns;
@@ -49,6 +50,9 @@ export function explainRule(rule: RuleState): string {
   };
   const neg = (o: string) => a[a.indexOf(o) - 1] === '!';
   const target = opt('-j');
+  const loss = lossOfRule(rule);
+  if (loss)
+    return `drop ${loss.loss}% of the packets leaving ${loss.dev}, at random (loss impairment: an iptables rule, for kernels without netem)`;
   if (target === 'MASQUERADE') {
     const out = opt('-o');
     const via = out ? (neg('-o') ? ` unless they leave through ${out}` : ` leaving through ${out}`) : '';

@@ -129,5 +129,7 @@ function planLinkSettings(ctx: PlanContext, key: string, d: LinkState, o: LinkSt
         reason: `give ${d.name} the address ${a}: ${where(netns)} reaches that subnet directly through it`,
       });
   }
-  if (!o?.up) set({ up: true }, o ? { up: false } : undefined, `bring ${d.name} up`);
+  // A new link starts down: only bringing it up is a step.
+  if (d.up && !o?.up) set({ up: true }, o ? { up: false } : undefined, `bring ${d.name} up`);
+  if (!d.up && o?.up) set({ up: false }, { up: true }, `take ${d.name} down (administratively: up: false in the lab)`);
 }

@@ -1,6 +1,7 @@
 import type { IssueList, Path } from '../issues.js';
 import { cidrContains, familyOf, networkOf, parseCidr, parseHostPort, parseIp, type Family } from '../net.js';
-import { interfacesOf, type ResolvedScope, type ResolvedTopology } from '../resolveTopology.js';
+import { interfacesOf, type ResolvedInterface, type ResolvedScope, type ResolvedTopology } from '../resolveTopology.js';
+import { endImpair } from '../impair.js';
 import type { NamespaceNode } from '../schema.js';
 import { LIST_KINDS, type NamespaceCheck } from '../kinds/index.js';
 import { isIfName, sysctlInterface, sysctlKeyProblem } from '../names.js';
@@ -82,6 +83,12 @@ function validateRoutes(node: NamespaceNode, ctx: Ctx): void {
           [...path, 'dev'],
           `no interface named "${route.dev}" in this namespace (it has: ${interfaceNames(ctx.scope)})`,
         );
+      else if (route.via === undefined && interfacesOf(ctx.scope).some((i) => i.name === route.dev && isDown(ctx, i)))
+        ctx.list.error(
+          'route.via-down',
+          [...path, 'dev'],
+          `${route.dev} is down (up: false): the kernel drops routes through a down interface, so deploy would fail; bring it up or leave this route out`,
+        );
     }
     const key = `${route.to === 'default' ? `default${family ?? 4}` : route.to}|${route.metric ?? 0}`;
     const first = seen.get(key);
@@ -95,6 +102,12 @@ function validateRoutes(node: NamespaceNode, ctx: Ctx): void {
   });
 }
 
+/** A veth end set down by the design (`up: false` on the link or the end). */
+function isDown(ctx: Ctx, i: ResolvedInterface): boolean {
+  const link = i.link ? ctx.r.topology.links[i.link.index] : undefined;
+  return !!link && !endImpair(link, i.link!.end).up;
+}
+
 function checkViaReachable(via: string, dev: string | undefined, path: Path, ctx: Ctx): void {
   const ip = parseIp(via)!;
   if (ip.kind() === 'ipv6' && ip.range() === 'linkLocal') {
@@ -102,7 +115,16 @@ function checkViaReachable(via: string, dev: string | undefined, path: Path, ctx
     return;
   }
   const ifaces = interfacesOf(ctx.scope).filter((i) => dev === undefined || i.name === dev);
-  const onSubnet = ifaces.some((i) => i.addresses.some((a) => a.cidr && cidrContains(a.cidr, via)));
+  const on = ifaces.filter((i) => i.addresses.some((a) => a.cidr && cidrContains(a.cidr, via)));
+  if (on.length > 0 && on.every((i) => isDown(ctx, i))) {
+    ctx.list.error(
+      'route.via-down',
+      path,
+      `gateway ${via} is reachable only through ${on.map((i) => i.name).join(', ')}, which is down (up: false): the kernel drops routes through a down interface, so deploy would fail; bring it up or leave this route out`,
+    );
+    return;
+  }
+  const onSubnet = on.length > 0;
   if (!onSubnet) {
     const where = dev ? `interface "${dev}"` : 'this namespace';
     ctx.list.error(
