@@ -22,15 +22,18 @@ import {
   renderPlanScript,
   stepLine,
   type Topology,
+  type TraceProto,
 } from '@nslab/topology';
 import { FEATURES, probeFeatures } from './capabilities.js';
 import { forgetDeployed, readDeployed } from './deployedRecord.js';
 import { PlanFailedError, type ExecResult, type StepEvent } from './executePlan.js';
 import { deployLab, destroyLab, findLabs, LabRefusedError, planLab } from './lab.js';
-import { listTemplates } from './templates.js';
+import { listTemplates, templateTexts } from './templates.js';
 import { discoverHost } from './discover.js';
 import { runChecks } from './live/runChecks.js';
 import { ownedScope } from './live/scope.js';
+import { tracePacket } from './packetTrace/index.js';
+import { formatTrace } from './packetTrace/format.js';
 import { terminalCommand } from './live/terminal.js';
 import { hostPlace, sandboxPlace, type Place } from './place.js';
 import { hostRunner, runInherited } from './runner.js';
@@ -61,12 +64,17 @@ const USAGE = `usage: nslab COMMAND [ARGS]
   token [--data-dir D]   print the running server's token (from <data dir>/token; root only)
   exec [--sandbox S] LAB NODE -- CMD [ARG...]   run CMD in NODE as its terminal would;
                          its output and exit code are passed through
+  trace [--sandbox S] LAB FROM TO [--proto icmp|tcp|udp] [--port P] [--json] [--no-probe]
+                         the path one packet takes from node FROM (or NODE:IF) to TO (a node
+                         or an address), hop by hop, from kernel state, then one real packet
+                         traced by netfilter (--no-probe: the model only); exit 0 delivered,
+                         1 dropped, 2 cannot trace
   sandbox list           workshop sandboxes: user-namespace isolated places for labs
   sandbox create S [--pids N] [--memory MIB]   make one with these limits (deploy
                          --sandbox makes one with the defaults on first use)
   sandbox rm S           remove a sandbox and everything in it (processes, labs, limits)
 
-deploy, destroy, status and check take --sandbox S: the lab then lives inside
+deploy, destroy, status, check and trace take --sandbox S: the lab then lives inside
 sandbox S, whose root is root only there; nothing unmarked changes on the host.
 
 exit codes: 0 ok, 1 invalid or refused (nothing ran), 2 failed (rolled back), 3 drift`;
@@ -164,8 +172,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   async validate([file]) {
     const text = readFile(file);
     if (/^steps:/m.test(text) && /^lab:/m.test(text)) {
-      // A workshop file (docs/workshops.md): its steps, its checks and the lab it starts from.
-      const r = parseWorkshop(text);
+      // A workshop file (docs/workshops.md): its steps, its checks, the lab it starts from and the templates steps start from.
+      const r = parseWorkshop(text, templateTexts(templatesDir()));
       if (!r.ok || !r.workshop) {
         r.errors.forEach((e) => out(e));
         throw new Exit(1);
@@ -288,7 +296,9 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const place = existingPlace(sandbox);
     if (!place) throw new Exit(1, `there is no sandbox ${sandbox}, so lab ${t.name} is not deployed there: every check fails`);
     const results = await runChecks(place.runner, t, (r) =>
-      out(`${r.ok ? 'PASS' : 'FAIL'}  ${describeCheck(r.check)}: ${r.observed}\n      ${r.explanation}`),
+      out(
+        `${r.ok ? 'PASS' : 'FAIL'}  ${describeCheck(r.check)}: ${r.observed}\n      ${r.explanation}${r.trace ? `\n      trace: ${r.trace}` : ''}`,
+      ),
     );
     const failed = results.filter((r) => !r.ok).length;
     out(failed === 0 ? `all ${results.length} checks pass` : `${failed} of ${results.length} checks failed`);
@@ -320,6 +330,47 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     // In a sandbox, the command gets pipes, never this terminal (see runInherited).
     const code = await runInherited(argv, lab, { ...env, TERM: process.env.TERM ?? 'dumb' }, place.runner.sandbox !== undefined);
     if (code !== 0) throw new Exit(code);
+  },
+
+  async trace(args) {
+    const usage = 'usage: nslab trace [--sandbox S] LAB FROM TO [--proto icmp|tcp|udp] [--port P] [--json] [--no-probe]';
+    const { sandbox, rest } = sandboxOption(args);
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { proto: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' }, 'no-probe': { type: 'boolean' } },
+      });
+    } catch (e) {
+      throw new Exit(2, `${(e as Error).message}\n${usage}`);
+    }
+    const [lab, from, to, ...extra] = parsed.positionals;
+    if (!lab || !from || !to || extra.length) throw new Exit(2, usage);
+    if (!LAB_NAME.test(lab)) throw new Exit(2, `${JSON.stringify(lab).slice(0, 40)} is not a lab name (lower-case letters, digits, "-")`);
+    const { proto, port } = parsed.values;
+    if (port !== undefined && !/^\d{1,5}$/.test(port))
+      throw new Exit(2, `--port: ${JSON.stringify(port).slice(0, 20)} is not a port number`);
+    requireRoot('trace');
+    const place = existingPlace(sandbox);
+    if (!place) throw new Exit(2, `there is no sandbox ${sandbox} (see: nslab sandbox list)`);
+    const design = readDeployed(place.dir, lab);
+    if (!design) throw new Exit(2, `lab ${lab} is not deployed${inSandbox(sandbox)}`);
+    let result;
+    try {
+      result = await tracePacket(place.runner, design, {
+        from,
+        to,
+        ...(proto !== undefined ? { proto: proto as TraceProto } : {}),
+        ...(port !== undefined ? { port: Number(port) } : {}),
+        live: !parsed.values['no-probe'],
+      });
+    } catch (e) {
+      throw new Exit(2, `cannot trace: ${(e as Error).message}`);
+    }
+    out(parsed.values.json ? JSON.stringify(result, null, 2) : formatTrace(result));
+    const verdict = result.live && result.live.verdict !== 'unknown' ? result.live.verdict : result.verdict;
+    if (verdict !== 'delivered') throw new Exit(verdict === 'dropped' ? 1 : 2);
   },
 
   async sandbox([sub, ...args]) {

@@ -8,7 +8,9 @@ import {
   commentOf,
   desiredState,
   type DesiredState,
+  type DesiredOptions,
   formatIssue,
+  labMark,
   labOfMark,
   planDeploy,
   planDestroy,
@@ -28,6 +30,7 @@ import { ownerOfLinks, type IpLink } from './observe/parse.js';
 import { hostPlace, type Place } from './place.js';
 import { hostRunner, runOk } from './runner.js';
 import { traced } from './trace.js';
+import { removeProbeRules } from './packetTrace/probe.js';
 
 export interface LabContext {
   /** Where the lab lives: the host (default) or a sandbox. */
@@ -43,6 +46,11 @@ export class LabRefusedError extends Error {
   }
 }
 
+/** The state the design asks of this host (loss by netem where the kernel has it). */
+export async function labDesiredState(topology: Topology): Promise<DesiredState> {
+  return desiredState(topology, { netem: (await probeFeatures(hostRunner)).netem === true });
+}
+
 /** The plan that would bring the host to the design now. */
 export async function planLab(topology: Topology, ctx: LabContext = {}): Promise<Plan> {
   return forLab(topology.name, () => plan(topology, ctx));
@@ -51,25 +59,33 @@ export async function planLab(topology: Topology, ctx: LabContext = {}): Promise
 async function plan(topology: Topology, ctx: LabContext): Promise<Plan> {
   const { runner, holds, dir } = ctx.place ?? hostPlace();
   // The kernel's features, probed on the host: a sandbox runs on the same kernel.
-  const missing = checkCapabilities(topology, capabilitySet(await traced('capabilities', () => probeFeatures(hostRunner))));
+  const has = capabilitySet(await traced('capabilities', () => probeFeatures(hostRunner)));
+  const missing = checkCapabilities(topology, has);
   if (missing.length > 0) throw new LabRefusedError(missing);
-  const desired = await traced('desired state', () => desiredState(topology));
+  const opts = { netem: has.has('netem') };
+  const desired = await traced('desired state', () => desiredState(topology, opts));
   ctx.onPhase?.('observing the host');
-  const rulesIn = await traced('rules hint', () => rulesHint(dir, desired, topology.name));
+  const { rulesIn, tcIn } = await traced('hints', () => observeHints(dir, desired, topology.name, opts));
   const observed = await traced('observe', () =>
-    observeHost({ runner, lab: topology.name, holds, desired, rulesIn, intent: readIntent(dir, topology.name) }),
+    observeHost({ runner, lab: topology.name, holds, desired, rulesIn, tcIn, intent: readIntent(dir, topology.name) }),
   );
   return traced('plan', () => planDeploy(observed, desired));
 }
 
-/** Lab namespaces that may hold iptables rules: in the design, or in the design last deployed. */
-function rulesHint(dir: string, desired: DesiredState, lab: string): ((key: string) => boolean) | undefined {
+type Hint = ((key: string) => boolean) | undefined;
+
+/** Lab namespaces that may hold iptables rules, and impairment qdiscs: in the design, or in the design last deployed. */
+function observeHints(dir: string, desired: DesiredState, lab: string, opts: DesiredOptions): { rulesIn: Hint; tcIn: Hint } {
   const previous = readDeployed(dir, lab);
-  if (!previous) return undefined; // no record: read them all
-  const before = desiredState(previous);
-  const has = (st: DesiredState, key: string) =>
+  if (!previous) return { rulesIn: undefined, tcIn: undefined }; // no record: read them all
+  const before = desiredState(previous, opts);
+  const hasRules = (st: DesiredState, key: string) =>
     (st.scopes[key]?.rules.length ?? 0) > 0 || Object.keys(st.scopes[key]?.policies ?? {}).length > 0;
-  return (key) => has(desired, key) || has(before, key);
+  const hasTc = (st: DesiredState, key: string) => Object.values(st.scopes[key]?.links ?? {}).some((l) => l.tc !== undefined);
+  return {
+    rulesIn: (key) => hasRules(desired, key) || hasRules(before, key),
+    tcIn: (key) => hasTc(desired, key) || hasTc(before, key),
+  };
 }
 
 export interface Outcome {
@@ -106,10 +122,13 @@ export async function destroyLab(lab: string, ctx: LabContext = {}): Promise<Out
 
 async function destroy(lab: string, ctx: LabContext): Promise<Outcome> {
   const { runner, holds, dir } = ctx.place ?? hostPlace();
-  const observed = await traced('observe', () => observeHost({ runner, lab, holds, rulesIn: () => false, intent: readIntent(dir, lab) }));
+  const observed = await traced('observe', () =>
+    observeHost({ runner, lab, holds, rulesIn: () => false, tcIn: () => false, intent: readIntent(dir, lab) }),
+  );
   const plan = planDestroy(observed);
   const result = await traced('execute', () => executePlan(plan, { runner, lab, holds, onEvent: ctx.onEvent }));
   if (result.ok) {
+    await removeProbeRules(runner, null, labMark(lab)); // a trace killed mid-probe: its rules in the lab's namespaces died with them
     forgetDeployed(dir, lab);
     clearIntent(dir, lab);
   }

@@ -7,6 +7,7 @@
  */
 import {
   emptyScope,
+  isProbeRule,
   hasV6,
   holdKey,
   HOST_KEY,
@@ -36,6 +37,7 @@ import {
   type IpRoute,
   type SavedTables,
 } from './observe/parse.js';
+import { htbDevices, tcStates, type TcQdisc } from './observe/tc.js';
 import { parallelism } from './paths.js';
 import { ipBatchEach } from './nsPool.js';
 import { inNetns, mapLimit, runOk, type Runner } from './runner.js';
@@ -60,6 +62,8 @@ export interface ObserveOptions {
    * last deployed). Absent: read them all. A hint for speed, never for ownership.
    */
   rulesIn?: (scopeKey: string) => boolean;
+  /** Which scopes may hold impairment qdiscs (as rulesIn; absent: read them all). */
+  tcIn?: (scopeKey: string) => boolean;
   /** Names a killed run of this lab created but may not have marked (see intent.ts). */
   intent?: { netns: string[]; hostLinks: string[] };
 }
@@ -216,9 +220,10 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
     const key = scopeKeyOf(r.netns);
     const d = opts.desired?.scopes[key];
     if (opts.rulesIn?.(key) ?? true) {
-      applyTables(s, await saveTables(runner, r.netns, 4, () => true));
-      if (v6) applyTables(s, await saveTables(runner, r.netns, 6, () => true));
+      applyTables(s, await saveTables(runner, r.netns, 4, (a, table) => !isProbeRule(a, table)));
+      if (v6) applyTables(s, await saveTables(runner, r.netns, 6, (a, table) => !isProbeRule(a, table)));
     }
+    if (opts.tcIn?.(key) ?? true) await readTc(runner, r.netns, s);
     const keys = Object.keys(d?.sysctls ?? {});
     if (keys.length > 0) s.sysctls = await readSysctls(runner, r.netns, keys);
     s.node = d?.node;
@@ -229,10 +234,11 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
   const hostScope = reading.scopeState(host, ownedHostLink);
   for (const l of host.links) if (hostScope.links[l.ifname] && labOfMark(l.ifalias) !== lab) hostScope.links[l.ifname]!.unmarked = true;
   const hostTables = [
-    await saveTables(runner, null, 4, (a) => hasComment(a, mark)),
-    await saveTables(runner, null, 6, (a) => hasComment(a, mark)),
+    await saveTables(runner, null, 4, (a, table) => hasComment(a, mark) && !isProbeRule(a, table)),
+    await saveTables(runner, null, 6, (a, table) => hasComment(a, mark) && !isProbeRule(a, table)),
   ];
   for (const t of hostTables) hostScope.rules.push(...t.rules);
+  if (Object.keys(hostScope.links).length > 0 && (opts.tcIn?.(HOST_KEY) ?? true)) await readTc(runner, null, hostScope);
   // The host settings the design or a hold mentions: their current values.
   const wanted: HoldRef[] = [
     ...Object.keys(opts.desired?.scopes[HOST_KEY]?.sysctls ?? {}).map((key): HoldRef => ({ type: 'sysctl', key })),
@@ -263,11 +269,21 @@ export function applyTables(s: ScopeState, t: SavedTables): void {
   }
 }
 
+/** Sets the tc state (impairments) of a scope's links: one `tc -j qdisc show`, and a class listing per htb root. */
+async function readTc(runner: Runner, netns: string | null, s: ScopeState): Promise<void> {
+  const r = await runner.run(inNetns(netns, ['tc', '-j', 'qdisc', 'show']));
+  if (r.code !== 0 || r.stdout.trim() === '') return; // no tc here: nothing of ours either
+  const qdiscs = (JSON.parse(r.stdout) as TcQdisc[]).filter((q) => q.dev !== undefined && Object.hasOwn(s.links, q.dev));
+  const classes: Record<string, string> = {};
+  for (const dev of htbDevices(qdiscs)) classes[dev] = (await runner.run(inNetns(netns, ['tc', 'class', 'show', 'dev', dev]))).stdout;
+  for (const [dev, tc] of Object.entries(tcStates(qdiscs, classes))) s.links[dev]!.tc = tc;
+}
+
 export async function saveTables(
   runner: Runner,
   netns: string | null,
   family: Family,
-  keep: (args: string[]) => boolean,
+  keep: (args: string[], table: string) => boolean,
 ): Promise<SavedTables> {
   const r = await runner.run(inNetns(netns, [family === 6 ? 'ip6tables-save' : 'iptables-save']));
   if (r.code !== 0) return { rules: [], policies: {} }; // no iptables on this host: nothing of ours either

@@ -67,12 +67,14 @@ export interface PlanView {
   live: boolean;
 }
 
-/** GET /api/templates: the seed labs. */
+/** GET /api/templates: the seed labs, then the break-it/fix-it exercises (`exercises/NAME`). */
 export interface Template {
   id: string;
   name: string;
   description: string;
   text: string;
+  /** A lab with one deliberate fault: its checks fail until the learner fixes it. */
+  exercise?: boolean;
 }
 
 /** POST /api/import-script; GET /api/discover adds the script it read. */
@@ -246,8 +248,8 @@ export interface ToolInfo {
 
 export interface ToolParamInfo {
   name: string;
-  /** `ip`: an IPv4/IPv6 address (the page's "Target"); `interface`: one of the node's interfaces. */
-  kind: 'ip' | 'integer' | 'interface' | 'filter' | 'choice' | 'flag' | 'lab';
+  /** `ip`: an IPv4/IPv6 address (the page's "Target"); `interface`: one of the node's interfaces; `target`: an address or a node of the lab. */
+  kind: 'ip' | 'integer' | 'interface' | 'filter' | 'choice' | 'flag' | 'lab' | 'target';
   required: boolean;
   default?: string | number;
   min?: number;
@@ -272,6 +274,8 @@ export interface WorkshopStepView {
   /** Each check as a sentence (describeCheck). */
   checks: string[];
   hint?: string;
+  /** The lab template this step starts from (`exercises/forward-drop`): the participant loads it into their lab (POST /api/me/steps/N/load). */
+  template?: string;
 }
 
 /** A step's result for one participant: passed when every check passed. */
@@ -344,4 +348,74 @@ export interface ParticipantLab {
   topology: Topology | null;
   /** Its status label ("Deployed", "Drift", "Not deployed", …, or "No lab"). */
   status: string;
+}
+
+/** What `nslab trace` and the canvas Trace follow: one packet from a node to an address. */
+export type TraceProto = 'icmp' | 'tcp' | 'udp';
+
+/**
+ * One place the packet passes, in order. `kind`: `send` (leaves the source),
+ * `forward` (routed by a namespace), `bridge` (switched by a bridge),
+ * `encap`/`decap` (a VXLAN tunnel's ends), `deliver` (reaches its
+ * destination), `drop` (dies here; `why` says how).
+ */
+export interface TraceHop {
+  kind: 'send' | 'forward' | 'bridge' | 'encap' | 'decap' | 'deliver' | 'drop';
+  /** The topology node (a bridge node for `bridge` hops; `?` outside the lab). */
+  node: string;
+  /** Interface it arrived on / leaves by. */
+  in?: string;
+  out?: string;
+  /** The route the kernel chose, as `ip route` prints it. */
+  route?: string;
+  /** The next hop's neighbour entry as the kernel holds it, and who answers ARP for it. */
+  neighbour?: { ip: string; state: string; answeredBy?: string };
+  /** A NAT rewrite applied here (`DNAT 10.0.0.1:8080 → 10.244.1.2:80`). */
+  nat?: string;
+  /** The firewall rule or chain policy that decided here. */
+  firewall?: string;
+  /** The packet's headers as it leaves this hop (or arrives, for deliver/drop). */
+  packet: { src: string; dst: string; ttl: number; sport?: number; dport?: number };
+  /** Index in the topology's `links` of the link crossed after this hop (to light it up). */
+  link?: number;
+  /** For a drop: the sentence that says why. */
+  why?: string;
+  /** Anything else worth a line. */
+  note?: string;
+  /** A hop of the reply's way back (ping's echo reply, TCP's SYN-ACK). */
+  reply?: boolean;
+}
+
+/** What one real packet did, from netfilter traces in every namespace it could reach. */
+export interface TraceLive {
+  verdict: 'delivered' | 'dropped' | 'unknown';
+  sentence: string;
+  /** Per node, in the order the packet met them: the chains it traversed and their verdicts. */
+  seen: Array<{ node: string; events: string[] }>;
+  /** The node where it was last seen. */
+  lastNode?: string;
+  /** The TTL it arrived with there. */
+  ttl?: number;
+  /** The probe's own output (ping or the TCP/UDP sender). */
+  probe: string;
+}
+
+/** `nslab trace --json`, `POST /api/labs/NAME/nodes/NODE/trace`. */
+export interface TraceResult {
+  lab: string;
+  from: string;
+  /** The destination address (resolved from a node name if one was given). */
+  to: string;
+  toNode?: string;
+  proto: TraceProto;
+  port?: number;
+  /** The model walk's verdict, from kernel state alone. */
+  verdict: 'delivered' | 'dropped' | 'cannot-trace';
+  sentence: string;
+  hops: TraceHop[];
+  /** The live probe, when asked for. */
+  live?: TraceLive;
+  /** Set when the model walk and the live probe disagree: what each said. */
+  disagreement?: string;
+  elapsedMs: { model: number; live?: number };
 }

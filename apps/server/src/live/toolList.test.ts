@@ -124,8 +124,21 @@ describe('one-shot tools', () => {
       'GET /labs/:name/nodes/:node/path',
       'GET /labs/:name/nodes/:node/show/:what',
       'POST /labs/:name/check',
+      'POST /labs/:name/nodes/:node/trace',
       'POST /labs/:name/pingall',
     ]);
+  });
+
+  it('trace: to is an address or a node of the lab, never anything else; proto and port are bounded', () => {
+    const trace = ONCE_TOOLS.find((t) => t.name === 'trace')!;
+    const parse = (q: Record<string, string>) => parseParams(trace.params, (k) => q[k], { topology, node: 'a' });
+    expect(parse({ to: '10.238.0.2' })).toEqual({ to: '10.238.0.2', proto: 'icmp', port: 0, live: false });
+    expect(parse({ to: 'b', proto: 'tcp', port: '80', live: '1' })).toEqual({ to: 'b', proto: 'tcp', port: 80, live: true });
+    for (const to of ['-f', '--help', 'b;reboot', '$(id)', '../b', 'toString', '__proto__', 'nosuchnode', ''])
+      expect(refusal(() => parse({ to })).message, to).toMatch(/^to: /);
+    expect(refusal(() => parse({ to: 'b', proto: 'sctp' })).message).toMatch(/^proto: give one of: icmp, tcp, udp/);
+    expect(refusal(() => parse({ to: 'b', port: '65536' })).message).toMatch(/^port: /);
+    expect(refusal(() => parse({ to: 'b', port: '-1' })).message).toMatch(/^port: /);
   });
 
   it('show: only the four views, never an object key', () => {

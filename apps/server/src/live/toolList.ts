@@ -4,11 +4,12 @@
  * the websocket or REST route, GET /api/tools and the page's buttons all
  * follow from the entry. Programs get user values only after `--`.
  */
-import type { CheckReply, DiscoverResult, LinkCounters, PathResult, PingMatrix, ShowResult } from '@nslab/topology';
+import type { CheckReply, DiscoverResult, LinkCounters, PathResult, PingMatrix, ShowResult, TraceResult } from '@nslab/topology';
+import { tracePacket } from '../packetTrace/index.js';
 import { discoverHost } from '../discover.js';
 import { runChecks } from './runChecks.js';
 import { onceTool, streamTool, type OnceTool, type StreamTool, type Tool } from './tool.js';
-import { choice, filter, flag, iface, integer, ip, labName } from './toolParams.js';
+import { choice, filter, flag, iface, integer, ip, labName, target } from './toolParams.js';
 import { linkCounters, pingAll, show, SHOW_VIEWS, tracePath } from './tools.js';
 
 export const TOOLS: readonly Tool[] = [
@@ -78,6 +79,16 @@ export const TOOLS: readonly Tool[] = [
     method: 'get',
     params: { to: ip() },
     run: async ({ runner, topology, scope }, v): Promise<PathResult> => ({ hops: await tracePath(runner, topology, scope, v.to) }),
+  }),
+  onceTool({
+    name: 'trace',
+    label: 'Trace',
+    description: 'where one packet goes, hop by hop, and why it stops: from kernel state, then (live) one real packet traced by netfilter',
+    on: 'node',
+    method: 'post',
+    params: { to: target(), proto: choice(['icmp', 'tcp', 'udp'], 'icmp'), port: integer(0, 65535, 0), live: flag() },
+    run: ({ runner, topology, scope }, v): Promise<TraceResult> =>
+      tracePacket(runner, topology, { from: scope.node, to: v.to, proto: v.proto, ...(v.port ? { port: v.port } : {}), live: v.live }),
   }),
   onceTool({
     name: 'check',

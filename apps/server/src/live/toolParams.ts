@@ -4,7 +4,7 @@
  * (`target: "-f" is not an IP address`), never passed on. Every checked
  * string that reaches an argv goes after `--` there as well.
  */
-import { isIfName, LAB_NAME, parseIp, resolveTopology, type ToolParamInfo, type Topology } from '@nslab/topology';
+import { isIfName, LAB_NAME, NODE_NAME, parseIp, resolveTopology, type ToolParamInfo, type Topology } from '@nslab/topology';
 import { NslabError } from '../errors.js';
 
 /** Where a tool runs: the lab and node it names (host tools have neither). */
@@ -52,13 +52,28 @@ export function integer(min: number, max: number, dflt: number): Param<number> {
   };
 }
 
-/** One of a fixed set of words. */
-export function choice<const C extends string>(choices: readonly C[]): Param<C> {
+/** One of a fixed set of words; `dflt` when not given (none: required). */
+export function choice<const C extends string>(choices: readonly C[], dflt?: C): Param<C> {
   return {
-    info: { kind: 'choice', required: true, choices: [...choices] },
+    info: { kind: 'choice', required: dflt === undefined, choices: [...choices], ...(dflt !== undefined ? { default: dflt } : {}) },
     parse(raw, name) {
+      if ((raw === undefined || raw === '') && dflt !== undefined) return dflt;
       if (raw === undefined || !(choices as readonly string[]).includes(raw)) throw invalid(name, `give one of: ${choices.join(', ')}`);
       return raw as C;
+    },
+  };
+}
+
+/** An IP address, or the name of a node of the lab (what a trace goes to). */
+export function target(): Param<string> {
+  return {
+    info: { kind: 'target', required: true },
+    parse(raw, name, ctx) {
+      if (!raw) throw invalid(name, 'give an IP address or a node of the lab');
+      if (parseIp(raw)) return raw;
+      if (!NODE_NAME.test(raw) || !ctx.topology || !Object.hasOwn(ctx.topology.nodes, raw))
+        throw invalid(name, `${quote(raw)} is neither an IP address nor a node of the lab`);
+      return raw;
     },
   };
 }
