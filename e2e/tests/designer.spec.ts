@@ -101,6 +101,17 @@ test.describe('editing', () => {
     expect(child!.y + child!.height).toBeLessThan(parent!.y + parent!.height + 1);
   });
 
+  test('the exercises are a group of their own in the Templates menu, and open as labs', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Templates' }).click();
+    const exercises = page.getByRole('group', { name: 'Exercises' });
+    await expect(exercises.getByRole('menuitem', { name: /forward-drop/ })).toBeVisible();
+    await expect(exercises.getByRole('menuitem', { name: /two-nodes/ })).toHaveCount(0);
+    await exercises.getByRole('menuitem', { name: /mtu-mismatch/ }).click();
+    await expect(page.getByRole('button', { name: /Labs: mtu-mismatch/ })).toBeVisible();
+    await expect(page.locator('.react-flow__node')).toHaveCount(3);
+  });
+
   test('every save is a revision that can be restored', async ({ page }) => {
     await openNewLab(page, 'e2e-history');
     await dropFromPalette(page, 'Namespace', 200, 100);

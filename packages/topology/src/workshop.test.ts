@@ -67,23 +67,84 @@ describe('parseWorkshop', () => {
   });
 });
 
+describe('steps that start from a lab template', () => {
+  const EXERCISE = `name: ex
+nodes: { a: { kind: netns }, b: { kind: netns } }
+checks: [{ from: a, ping: 10.9.0.2, size: 1472 }]
+`;
+  const templates = new Map([['exercises/ex', EXERCISE]]);
+  const STEP = MINI.replace('    checks: [{ from: a, ping: 10.0.0.2 }]\n', '    template: exercises/ex\n');
+
+  it('takes the template’s checks and keeps its text, to load into the participant’s lab', () => {
+    const r = parseWorkshop(STEP, templates);
+    expect(r.errors).toEqual([]);
+    expect(r.workshop?.steps[0]).toMatchObject({
+      template: 'exercises/ex',
+      templateText: EXERCISE,
+      checks: [{ from: 'a', ping: '10.9.0.2', expect: 'reachable', size: 1472 }],
+    });
+  });
+
+  it('keeps the step’s own checks when it has them', () => {
+    const r = parseWorkshop(MINI.replace('    checks:', '    template: exercises/ex\n    checks:'), templates);
+    expect(r.workshop?.steps[0]?.checks).toEqual([{ from: 'a', ping: '10.0.0.2', expect: 'reachable' }]);
+  });
+
+  it.each([
+    [
+      'a template not in the list',
+      STEP.replace('exercises/ex', 'exercises/nope'),
+      templates,
+      /^steps\.0\.template: no lab template "exercises\/nope"/,
+    ],
+    ['a template id that is a path', STEP.replace('exercises/ex', '../../etc/passwd'), templates, /^steps\.0\.template: no lab template/],
+    ['a template when none are known', STEP, new Map<string, string>(), /^steps\.0\.template: no lab template/],
+    ['an invalid template', STEP, new Map([['exercises/ex', 'name: 9bad\nnodes: {}\n']]), /^steps\.0\.template: .*not valid/],
+    [
+      'a template without checks, and none of the step’s',
+      STEP,
+      new Map([['exercises/ex', 'name: ex\nnodes: {}\n']]),
+      /^steps\.0\.checks: /,
+    ],
+    ['neither checks nor a template', MINI.replace('    checks: [{ from: a, ping: 10.0.0.2 }]\n', ''), templates, /^steps\.0\.checks: /],
+  ])('refuses %s, naming where', (_what, text, list, error) => {
+    const r = parseWorkshop(text, list);
+    expect(r.ok).toBe(false);
+    expect(
+      r.errors.some((e) => error.test(e)),
+      r.errors.join('\n'),
+    ).toBe(true);
+  });
+});
+
+/** The shipped lab templates by id, as the server lists them (labs/*.yaml, labs/exercises/*.yaml). */
+function shippedTemplates(): Map<string, string> {
+  const labs = path.join(repo, 'labs');
+  const read = (dir: string, prefix: string) =>
+    fs
+      .readdirSync(path.join(labs, dir))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f): [string, string] => [`${prefix}${f.slice(0, -5)}`, fs.readFileSync(path.join(labs, dir, f), 'utf8')]);
+  return new Map([...read('', ''), ...read('exercises', 'exercises/')]);
+}
+
 describe('the shipped workshops', () => {
   const dir = path.join(repo, 'workshops');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'));
 
-  it.each(files)('%s parses, and each step’s checks name nodes of that step’s solution lab', (file) => {
-    const r = parseWorkshop(fs.readFileSync(path.join(dir, file), 'utf8'));
+  it.each(files)('%s parses, and each step’s checks name nodes of that step’s solution lab (or of the template it starts from)', (file) => {
+    const r = parseWorkshop(fs.readFileSync(path.join(dir, file), 'utf8'), shippedTemplates());
     expect(r.errors).toEqual([]);
     const solutions = path.join(dir, file.replace(/\.yaml$/, ''));
     r.workshop!.steps.forEach((step, i) => {
-      const lab = parseTopology(fs.readFileSync(path.join(solutions, `step-${i + 1}.yaml`), 'utf8'));
-      expect(lab.ok, `${file} step-${i + 1}.yaml`).toBe(true);
+      const lab = parseTopology(step.templateText ?? fs.readFileSync(path.join(solutions, `step-${i + 1}.yaml`), 'utf8'));
+      expect(lab.ok, `${file} step-${i + 1}`).toBe(true);
       const nodes = new Set(Object.keys(lab.topology!.nodes));
       for (const c of step.checks) {
         const named = 'from' in c ? [c.from, ...('listen' in c && c.listen ? [c.listen.node] : [])] : [c.in];
         for (const n of named) expect(nodes.has(n), `${file} step ${i + 1}: ${n}`).toBe(true);
       }
-      expect(lab.topology!.name).toBe(r.workshop!.lab.name);
+      if (!step.template) expect(lab.topology!.name).toBe(r.workshop!.lab.name);
     });
   });
 });

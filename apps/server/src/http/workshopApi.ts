@@ -6,6 +6,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { MeView, WorkshopMessage } from '@nslab/topology';
+import { NslabError } from '../errors.js';
 import type { LabStore } from '../store.js';
 import type { Workshops, PeopleRealm } from '../workshop/workshops.js';
 import { apiErrors } from './api.js';
@@ -22,6 +23,13 @@ const h =
       .then(() => fn(req, res))
       .then((body) => res.status(status).json(body), next);
   };
+
+/** The participant the credential is; anyone else is refused (403) what only a participant has. */
+function participantOf(res: Response, what: string): string {
+  const who = whoOf(res);
+  if (who.role !== 'participant') throw new NslabError('forbidden', `only a workshop participant has ${what}`);
+  return who.id;
+}
 
 const instructorOnly = (_req: Request, res: Response, next: NextFunction) => {
   if (whoOf(res).role === 'instructor') return next();
@@ -46,14 +54,14 @@ export function workshopRoutes<R extends PeopleRealm>(workshops: Workshops<R>, h
   r.post(
     '/me/check',
     h(async (_req, res) => {
-      const who = whoOf(res);
-      if (who.role !== 'participant') {
-        res.status(403);
-        return { error: 'only a workshop participant has step checks' };
-      }
-      await workshops.check(who.id);
-      return workshops.me(who.id);
+      const id = participantOf(res, 'step checks');
+      await workshops.check(id);
+      return workshops.me(id);
     }),
+  );
+  r.post(
+    '/me/steps/:step/load',
+    h((req, res) => workshops.loadStep(participantOf(res, 'steps to load'), req.params.step)),
   );
   r.post(
     '/join/:code',

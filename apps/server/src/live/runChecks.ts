@@ -6,9 +6,11 @@
 import {
   describeCheck,
   explainPing,
+  familyOf,
   normaliseRouteTo,
   parseCidr,
   parseHostPort,
+  pingCheckArgs,
   resolveTopology,
   type CheckResult,
   type CheckSpec,
@@ -18,6 +20,7 @@ import {
 import { spawnAudited, type ChildProcess, type Runner } from '../runner.js';
 import { enter, ownedScope, spawnable, type NodeScope } from './scope.js';
 import { killSession } from './session.js';
+import { tracePacket } from '../packetTrace/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,12 +28,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TCP_CLIENT = `const s=require('net').connect({host:process.argv[1],port:+process.argv[2],timeout:2000});s.on('connect',()=>{console.log('open');process.exit(0)});s.on('timeout',()=>{console.log('timeout');process.exit(1)});s.on('error',e=>{console.log(e.code==='ECONNREFUSED'?'refused':e.code);process.exit(1)})`;
 const TCP_SERVER = `require('net').createServer(s=>s.end('nslab\\n')).listen(+process.argv[1],()=>console.log('listening'));setTimeout(()=>process.exit(0),30000)`;
 
-export async function runChecks(runner: Runner, t: Topology, onResult?: (r: CheckResult) => void): Promise<CheckResult[]> {
+/** `hints: false` leaves out the tracer's verdict on failures (workshop sweeps check everyone every 15 s: no one reads them). */
+export async function runChecks(
+  runner: Runner,
+  t: Topology,
+  onResult?: (r: CheckResult) => void,
+  opts: { hints?: boolean } = {},
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const [index, check] of (t.checks ?? []).entries()) {
     let r: CheckResult;
     try {
       r = await runCheck(runner, t, check, index);
+      if (!r.ok && opts.hints !== false) r = await withTrace(runner, t, r);
     } catch (e) {
       r = { index, check, ok: false, observed: 'not run', explanation: `could not run: ${(e as Error).message}` };
     }
@@ -38,6 +48,24 @@ export async function runChecks(runner: Runner, t: Topology, onResult?: (r: Chec
     onResult?.(r);
   }
   return results;
+}
+
+/** A failed ping or TCP check that should have got through gets the tracer's verdict on that packet: the hint. */
+async function withTrace(runner: Runner, t: Topology, r: CheckResult): Promise<CheckResult> {
+  const c = r.check;
+  const req =
+    'ping' in c && c.expect !== 'unreachable'
+      ? { from: c.from, to: c.ping }
+      : 'tcp' in c && c.expect !== 'closed'
+        ? { from: c.from, to: parseHostPort(c.tcp)?.ip ?? '', proto: 'tcp' as const, port: parseHostPort(c.tcp)?.port ?? 0 }
+        : undefined;
+  if (!req || req.to.includes(':')) return r;
+  try {
+    const trace = await tracePacket(runner, t, req);
+    return trace.verdict === 'delivered' ? r : { ...r, trace: trace.sentence };
+  } catch {
+    return r; // the check's own explanation stands
+  }
 }
 
 async function runCheck(runner: Runner, t: Topology, check: CheckSpec, index: number): Promise<CheckResult> {
@@ -52,15 +80,36 @@ async function ping(runner: Runner, t: Topology, c: Extract<CheckSpec, { ping: s
   let reached = false;
   let ttl: number | undefined;
   // Proxy ARP answers after up to 0.8 s, and any first ARP takes a moment: try a few times.
+  let said = '';
   for (let i = 0; i < 3 && !reached; i++) {
-    const r = await runner.run(enter(scope, ['ping', '-c', '1', '-W', '1', '--', c.ping]));
+    const r = await runner.run(enter(scope, ['ping', ...pingCheckArgs(c)]));
     reached = r.code === 0;
+    said = r.stdout + r.stderr;
+    // A path MTU the sender learned from an earlier failure is cached for minutes and refuses the packet locally,
+    // even once the path is fixed: forget it, and let the next try ask the path again.
+    if (c.size !== undefined && /message too long/.test(said))
+      await runner.run(enter(scope, ['ip', ...(familyOf(c.ping) === 6 ? ['-6'] : []), 'route', 'flush', 'cache']));
     const m = /ttl=(\d+)/.exec(r.stdout);
     if (m) ttl = Number(m[1]);
   }
-  const d = reached ? {} : await diagnose(runner, t, scope, c.ping);
+  const d = reached
+    ? {}
+    : { ...(await diagnose(runner, t, scope, c.ping)), ...(c.size !== undefined ? await sizeDiagnosis(runner, scope, c, said) : {}) };
   const ok = c.expect === 'reachable' ? reached && (!c.ttl || ttl === c.ttl) : !reached;
   return { index, check: c, ok, observed: reached ? `reachable, TTL ${ttl}` : 'unreachable', explanation: explainPing(c, reached, ttl, d) };
+}
+
+/** Why a sized ping got no answer: does a default-size one, and did the path name its MTU. */
+async function sizeDiagnosis(
+  runner: Runner,
+  scope: NodeScope,
+  c: Extract<CheckSpec, { ping: string }>,
+  said: string,
+): Promise<PingDiagnosis> {
+  const { size: _size, ...plain } = c;
+  const small = await runner.run(enter(scope, ['ping', ...pingCheckArgs(plain)]));
+  const mtu = /mtu ?= ?(\d+)/.exec(said)?.[1];
+  return { smallReached: small.code === 0, ...(mtu ? { mtu: Number(mtu) } : {}) };
 }
 
 /** Why a ping got no answer: the route it takes, and the next hop's neighbour state. */

@@ -16,6 +16,7 @@ import {
   describeCheck,
   parseTopology,
   parseWorkshop,
+  setLabName,
   type JoinResult,
   type MeView,
   type ParticipantLab,
@@ -30,9 +31,11 @@ import {
 } from '@nslab/topology';
 import { NslabError } from '../errors.js';
 import { runChecks } from '../live/runChecks.js';
+import { templatesDir } from '../paths.js';
 import { sandboxPlace, type Place } from '../place.js';
 import { ensureSandbox, removeSandbox } from '../sandbox/sandbox.js';
 import { LabStore } from '../store.js';
+import { templateTexts } from '../templates.js';
 import { WorkshopStore, type ParticipantRow, type WorkshopRow } from './workshopStore.js';
 
 export const WORKSHOP_ID = /^[a-z0-9]{12}$/;
@@ -65,6 +68,8 @@ export interface WorkshopsOptions<R extends PeopleRealm> {
   dataDir: string;
   /** Where the shipped workshop files are (workshops/*.yaml). */
   templatesDir: string;
+  /** Where the lab templates a step may start from are (labs/; default: the shipped ones). */
+  labsDir?: string;
   root: boolean;
   /** Makes a participant's realm over their own store and sandbox. */
   openRealm: (store: LabStore, place: Place) => R;
@@ -116,7 +121,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
       return [];
     }
     return files.sort().flatMap((f) => {
-      const r = parseWorkshop(fs.readFileSync(path.join(this.opts.templatesDir, f), 'utf8'));
+      const r = parseWorkshop(fs.readFileSync(path.join(this.opts.templatesDir, f), 'utf8'), this.labTemplates());
       if (!r.ok || !r.workshop) return [];
       const w = r.workshop;
       return [{ id: f.slice(0, -5), title: w.title, description: w.description ?? '', steps: w.steps.length, workshop: w }];
@@ -138,7 +143,10 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     let w: Workshop;
     if (body.file !== undefined) {
       // The instructor's own workshop file: their steps, their checks, their lab.
-      const r = typeof body.file === 'string' ? parseWorkshop(body.file) : { ok: false, errors: ['file: the text of a workshop file'] };
+      const r =
+        typeof body.file === 'string'
+          ? parseWorkshop(body.file, this.labTemplates())
+          : { ok: false, errors: ['file: the text of a workshop file'] };
       if (!r.ok || !r.workshop) throw new NslabError('invalid', `the workshop file is not valid:\n${r.errors.slice(0, 20).join('\n')}`);
       w = r.workshop;
     } else if (body.template === undefined || body.template === '') {
@@ -212,11 +220,28 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
     const realm = this.realmOf(p.id);
     await this.checking.get(p.id); // a run under way would write its passes back after the reset
     await realm.service.destroy(w.lab).catch(() => {});
-    if (realm.store.has(w.lab)) realm.store.save(w.lab, w.labText, { message: 'reset by the instructor' });
-    else realm.store.create(w.lab, w.labText, 'reset by the instructor');
-    realm.hub.publish({ type: 'saved', lab: w.lab, rev: realm.store.get(w.lab).rev });
+    this.putLab(realm, w.lab, w.labText, 'reset by the instructor');
     this.db.setResults(p.id, []);
     await this.check(p.id);
+  }
+
+  /**
+   * A step that starts from a template: its lab replaces the participant's
+   * design (under their lab's name); they deploy it. What was deployed stays
+   * until then, and the deploy reconciles it to the new design.
+   */
+  loadStep(id: string, rawStep: unknown): MeView {
+    const p = this.db.participant(id);
+    if (!p) throw new NslabError('not-found', 'you are not in a workshop any more');
+    const w = this.workshopRow(p.workshop);
+    const steps = (JSON.parse(w.spec) as Pick<Workshop, 'steps'>).steps;
+    const n = typeof rawStep === 'string' && /^\d{1,3}$/.test(rawStep) ? Number(rawStep) : -1;
+    const step = steps[n];
+    if (!step) throw new NslabError('not-found', `no step ${JSON.stringify(String(rawStep)).slice(0, 12)} in this workshop`);
+    if (!step.templateText) throw new NslabError('invalid', `step ${n + 1} does not start from a lab of its own`);
+    this.putLab(this.realmOf(p.id), w.lab, setLabName(step.templateText, w.lab), `step ${n + 1}: loaded ${step.template}`);
+    void this.check(p.id);
+    return this.me(p.id);
   }
 
   /** A participant of the workshop, or not-found (the id checked before it is looked up). */
@@ -366,7 +391,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
         results.push(kept);
         continue;
       }
-      const checks = await runChecks(realm.service.place.runner, { ...lab, checks: s.checks });
+      const checks = await runChecks(realm.service.place.runner, { ...lab, checks: s.checks }, undefined, { hints: false });
       const ok = checks.every((c) => c.ok);
       results.push({
         step,
@@ -434,6 +459,17 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
 
   // ---- helpers ----
 
+  private labTemplates(): Map<string, string> {
+    return templateTexts(this.opts.labsDir ?? templatesDir());
+  }
+
+  /** Saves a participant's lab (creating it if they deleted it) and tells their designer. */
+  private putLab(realm: R, lab: string, text: string, message: string): void {
+    if (realm.store.has(lab)) realm.store.save(lab, text, { message });
+    else realm.store.create(lab, text, message);
+    realm.hub.publish({ type: 'saved', lab, rev: realm.store.get(lab).rev });
+  }
+
   private summary(w: WorkshopRow): WorkshopSummary {
     return {
       id: w.id,
@@ -452,6 +488,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
       text: s.text,
       checks: s.checks.map(describeCheck),
       ...(s.hint ? { hint: s.hint } : {}),
+      ...(s.template ? { template: s.template } : {}),
     }));
   }
 

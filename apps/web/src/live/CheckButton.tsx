@@ -55,6 +55,7 @@ export function CheckButton() {
               <li key={r.index} className={r.ok ? 'pass' : 'fail'}>
                 <strong>{r.ok ? 'PASS' : 'FAIL'}</strong> {describeCheck(r.check)} — <em>{r.observed}</em>
                 <div className="why">{r.explanation}</div>
+                {r.trace && <div className="why trace-hint">Trace: {r.trace}</div>}
               </li>
             ))}
           </ul>

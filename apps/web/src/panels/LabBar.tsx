@@ -221,15 +221,37 @@ function TemplatesMenu({ open, toggle, onPick }: { open: boolean; toggle: () => 
       </button>
       {open && (
         <div className="dropdown wide" role="menu" aria-label="Templates">
-          {templates.map((t) => (
-            <button type="button" role="menuitem" key={t.id} onClick={() => onPick(t)} title={t.description}>
-              <strong>{t.name}</strong>
-              <span className="desc">{t.description.split('\n').join(' ').slice(0, 160)}</span>
-            </button>
-          ))}
+          {templates
+            .filter((t) => !t.exercise)
+            .map((t) => (
+              <TemplateItem key={t.id} t={t} onPick={onPick} />
+            ))}
+          {templates.some((t) => t.exercise) && (
+            // Break-it/fix-it labs: each has one fault, and its checks fail until it is fixed.
+            <div role="group" aria-labelledby="templates-exercises" className="menu-group">
+              <hr />
+              <span id="templates-exercises" className="menu-group-title">
+                Exercises
+              </span>
+              {templates
+                .filter((t) => t.exercise)
+                .map((t) => (
+                  <TemplateItem key={t.id} t={t} onPick={onPick} />
+                ))}
+            </div>
+          )}
         </div>
       )}
     </div>
+  );
+}
+
+function TemplateItem({ t, onPick }: { t: Template; onPick: (t: Template) => void }) {
+  return (
+    <button type="button" role="menuitem" onClick={() => onPick(t)} title={t.description}>
+      <strong>{t.name}</strong>
+      <span className="desc">{t.description.split('\n').join(' ').slice(0, 160)}</span>
+    </button>
   );
 }
 

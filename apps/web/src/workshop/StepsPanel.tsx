@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { workshops, type WorkshopStepView } from '../api';
+import { workshops, type MeView, type WorkshopStepView } from '../api';
 import { Markdown } from './Markdown';
 import { passedCount, relativeTime, stepStatus, type StepStatus } from './stepStatus';
 import { useNow } from './useNow';
@@ -13,11 +13,12 @@ export function StepsPanel({ me }: { me: ParticipantMe }) {
   const [error, setError] = useState<string | null>(null);
   const now = useNow(15_000);
   const { workshop, results } = me;
-  const check = async () => {
+  // Check now, or load a step's lab: either answers with the participant's view again.
+  const act = async (call: () => Promise<MeView>) => {
     setBusy(true);
     setError(null);
     try {
-      useWorkshop.getState().setMe(await workshops.checkMe());
+      useWorkshop.getState().setMe(await call());
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -38,7 +39,7 @@ export function StepsPanel({ me }: { me: ParticipantMe }) {
             <span>
               {passedCount(results, workshop.steps.length)} of {workshop.steps.length} steps done
             </span>
-            <button type="button" className="primary" disabled={busy} onClick={() => void check()}>
+            <button type="button" className="primary" disabled={busy} onClick={() => void act(workshops.checkMe)}>
               {busy ? 'Checking…' : 'Check now'}
             </button>
           </div>
@@ -52,7 +53,13 @@ export function StepsPanel({ me }: { me: ParticipantMe }) {
           )}
           <ol className="steps">
             {workshop.steps.map((step, i) => (
-              <StepItem key={i} step={step} status={stepStatus(results, i)} now={now} />
+              <StepItem
+                key={i}
+                step={step}
+                status={stepStatus(results, i)}
+                now={now}
+                onLoad={busy ? undefined : () => void act(() => workshops.loadStep(i))}
+              />
             ))}
           </ol>
         </div>
@@ -61,7 +68,18 @@ export function StepsPanel({ me }: { me: ParticipantMe }) {
   );
 }
 
-function StepItem({ step, status, now }: { step: WorkshopStepView; status: StepStatus; now: number }) {
+function StepItem({
+  step,
+  status,
+  now,
+  onLoad,
+}: {
+  step: WorkshopStepView;
+  status: StepStatus;
+  now: number;
+  /** Loads the lab the step starts from (a step with a template); undefined while busy. */
+  onLoad: (() => void) | undefined;
+}) {
   return (
     <li className={`step state-${status.state}`}>
       <h3>{step.title}</h3>
@@ -70,6 +88,18 @@ function StepItem({ step, status, now }: { step: WorkshopStepView; status: StepS
         {status.at && <span className="hint"> · checked {relativeTime(status.at, now)}</span>}
       </p>
       <Markdown text={step.text} />
+      {step.template && (
+        <p>
+          <button
+            type="button"
+            disabled={!onLoad}
+            onClick={onLoad}
+            title={`Replaces your lab's design with ${step.template}; then deploy it`}
+          >
+            Load this step's lab
+          </button>
+        </p>
+      )}
       <div className="step-checks">
         <h4>Done when</h4>
         <ul>
