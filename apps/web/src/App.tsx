@@ -12,6 +12,9 @@ import { useShortcuts } from './shortcuts';
 import { useStore } from './store';
 import { StepsPanel } from './workshop/StepsPanel';
 import { Workshops } from './workshop/Workshops';
+import { TracePanel } from './trace/TracePanel';
+import { useTrace } from './trace/useTrace';
+import { useTraceControls } from './trace/useTraceControls';
 import { isInstructor, lastWorkshop, participantOf, useMeSession, useWorkshop } from './workshop/useWorkshop';
 
 export function App() {
@@ -22,7 +25,9 @@ export function App() {
   const needsToken = useStore((s) => s.needsToken);
   const participant = useWorkshop(participantOf);
   const workshopsOpen = useWorkshop((s) => s.open && isInstructor(s));
+  const tracing = useTrace((s) => s.result !== null);
   useShortcuts();
+  useTraceControls();
   useMeSession(needsToken);
 
   useEffect(() => {
@@ -91,7 +96,7 @@ export function App() {
               <PlanPanel />
               <Dock />
             </div>
-            <Inspector />
+            {tracing ? <TracePanel /> : <Inspector />}
             {workshopsOpen && <Workshops />}
           </main>
         </div>

@@ -29,6 +29,8 @@ import type {
   ToolInfo,
   Topology,
   TopologyIssue,
+  TraceProto,
+  TraceResult,
   WorkshopSummary,
   WorkshopTemplate,
   WorkshopView,
@@ -131,6 +133,18 @@ export const tools = {
     call<ShowResult>('GET', `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/show/${what}${raw ? '?raw=1' : ''}`),
   path: (lab: string, node: string, to: string) =>
     call<PathResult>('GET', `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/path?to=${encodeURIComponent(to)}`),
+  /** One packet's path to an address or a node, hop by hop, and the verdict; `live` also sends a real one. */
+  trace: (lab: string, node: string, p: { to: string; proto: TraceProto; port?: number; live: boolean }) =>
+    call<TraceResult>(
+      'POST',
+      `/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/trace?${new URLSearchParams({
+        to: p.to,
+        proto: p.proto,
+        ...(p.port !== undefined ? { port: String(p.port) } : {}),
+        ...(p.live ? { live: '1' } : {}),
+      })}`,
+      {},
+    ),
   pingAll: (lab: string) => call<PingMatrix>('POST', `/api/labs/${encodeURIComponent(lab)}/pingall`, {}),
   counters: (lab: string) => call<Counters>('GET', `/api/labs/${encodeURIComponent(lab)}/counters`),
   check: (lab: string) => call<CheckReply>('POST', `/api/labs/${encodeURIComponent(lab)}/check`, {}),
@@ -149,6 +163,8 @@ const person = (id: string, pid: string) => `/api/workshops/${encodeURIComponent
 export const workshops = {
   me: () => call<MeView>('GET', '/api/me'),
   checkMe: () => call<MeView>('POST', '/api/me/check', {}),
+  /** Loads the lab a step starts from into the participant's lab (their design replaced; they deploy it). */
+  loadStep: (step: number) => call<MeView>('POST', `/api/me/steps/${step}/load`, {}),
   templates: () => call<WorkshopTemplate[]>('GET', '/api/workshop-templates'),
   list: () => call<WorkshopSummary[]>('GET', '/api/workshops'),
   get: (id: string) => call<WorkshopView>('GET', `/api/workshops/${encodeURIComponent(id)}`),

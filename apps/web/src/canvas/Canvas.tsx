@@ -21,6 +21,9 @@ import { EDGE_TYPES } from './VethEdge';
 import { NODE_TYPES } from './nodes';
 import { toFlow, type LinkData, type NodeData } from './toFlow';
 import { useTraffic } from '../live/useTraffic';
+import { TraceBanner } from '../trace/TraceBanner';
+import { lightUp, sourceLights, traceLights } from '../trace/traceLights';
+import { reducedMotion, useTrace } from '../trace/useTrace';
 
 export const DRAG_MIME = 'application/x-nslab-kind';
 
@@ -30,6 +33,8 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
 const PRO_OPTIONS = { hideAttribution: true };
 const MINIMAP_STYLE = { width: 150, height: 100 };
+// Room around a trace's path for the verdict written under the node where it ends.
+const TRACE_VIEW = { padding: { top: '40px', left: '40px', right: '150px', bottom: '150px' }, maxZoom: 1.2 } as const;
 
 /** The drawing: derived from the store's topology; every edit goes back through it. */
 export function Canvas() {
@@ -46,10 +51,14 @@ export function Canvas() {
   const traffic = useTraffic();
   const checkResults = useStore((s) => s.checkResults);
   const running = useStore((s) => s.progress?.running ?? false);
-  const derived = useMemo(
-    () => toFlow(topology, issues, status, running, traffic, checkResults),
-    [topology, issues, status, running, traffic, checkResults],
-  );
+  const trace = useTrace((s) => s.result);
+  const traceStep = useTrace((s) => s.step);
+  const picking = useTrace((s) => s.picking);
+  const derived = useMemo(() => {
+    const drawn = toFlow(topology, issues, status, running, traffic, checkResults);
+    const lights = trace ? traceLights(topology, trace, traceStep) : picking ? sourceLights(picking.from) : null;
+    return lightUp(drawn.nodes, drawn.edges, lights);
+  }, [topology, issues, status, running, traffic, checkResults, trace, traceStep, picking]);
   const [nodes, setNodes] = useState<Node<NodeData>[]>(derived.nodes);
   const [edges, setEdges] = useState<Edge<LinkData>[]>(derived.edges);
   // React Flow owns selection and measured sizes: carry them over when the topology changes…
@@ -73,6 +82,14 @@ export function Canvas() {
     }, 80);
     return () => clearTimeout(t);
   }, [lab]);
+
+  // A new trace: the view moves to its path.
+  useEffect(() => {
+    // The destination too: a packet dropped at its source has a path of one node.
+    const on = [...(trace?.hops.map((h) => h.node) ?? []), trace?.toNode ?? ''].filter((n) => n in useStore.getState().topology.nodes);
+    if (on.length === 0) return;
+    void flowRef.current.fitView({ ...TRACE_VIEW, nodes: [...new Set(on)].map((id) => ({ id })), duration: reducedMotion() ? 0 : 400 });
+  }, [trace]);
 
   const onNodesChange = useCallback((changes: NodeChange<Node<NodeData>>[]) => {
     // Drags, measurements and selection stay local; the topology changes on drag end; removals go through onDelete.
@@ -104,6 +121,18 @@ export function Canvas() {
     const next = { nodes: ns.map((n) => n.id), links: es.map((e) => (e.data as { index: number }).index).filter((i) => i >= 0) };
     const cur = useStore.getState().selection;
     if (JSON.stringify(next) !== JSON.stringify(cur)) useStore.getState().mirrorSelection(next);
+  }, []);
+
+  // Tracing: a click picks the destination, or shows the hop at that node; nothing is selected meanwhile.
+  const onNodeClick = useCallback((_e: unknown, n: Node) => {
+    const t = useTrace.getState();
+    if (t.picking) t.pick(n.id);
+    else if (t.result) {
+      // A node met twice (a router hairpin): each click shows its next hop.
+      const at = t.result.hops.flatMap((h, i) => (h.node === n.id ? [i] : []));
+      const i = at.find((k) => k > t.step) ?? at[0];
+      if (i !== undefined) t.show(i);
+    }
   }, []);
 
   const isValidConnection = useCallback((c: Connection | Edge) => !connectionProblem(useStore.getState().topology, c.source, c.target), []);
@@ -168,6 +197,8 @@ export function Canvas() {
         onEdgesChange={onEdgesChange}
         onNodeDragStop={onNodeDragStop}
         onSelectionChange={onSelectionChange}
+        onNodeClick={onNodeClick}
+        elementsSelectable={!picking && !trace}
         onConnect={onConnect}
         onDelete={onDelete}
         isValidConnection={isValidConnection}
@@ -181,6 +212,7 @@ export function Canvas() {
         <Controls />
         <MiniMap pannable zoomable style={MINIMAP_STYLE} />
       </ReactFlow>
+      <TraceBanner />
     </div>
   );
 }

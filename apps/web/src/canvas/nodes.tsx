@@ -27,6 +27,11 @@ function LabNode({ data, selected }: NodeProps<Node<NodeData>>) {
             {data.checks.fail ? `✗${data.checks.fail}` : `✓${data.checks.pass}`}
           </span>
         )}
+        {data.trace && data.trace.hops.length > 0 && (
+          <span className="trace-badge" title={`trace hop ${data.trace.hops.join(', ')}`}>
+            {data.trace.hops.join(' · ')}
+          </span>
+        )}
         {invalid && (
           <span className="node-errors" title={data.errors.join('\n')} aria-label={`${data.errors.length} error(s)`}>
             !{data.errors.length}
@@ -44,6 +49,12 @@ function LabNode({ data, selected }: NodeProps<Node<NodeData>>) {
         </ul>
       )}
       <Handle type="source" position={Position.Bottom} id="s" />
+      {data.trace?.sentence && (
+        <div className={`trace-sentence ${data.trace.state}`} role="note" aria-label={`Trace ends at ${data.name}`}>
+          {data.trace.state === 'drop' ? '✗ ' : '✓ '}
+          {data.trace.sentence}
+        </div>
+      )}
     </div>
   );
 }

@@ -1,7 +1,17 @@
 /** Canvas nodes and edges, derived from the topology (never stored separately). */
 import type { Edge, Node } from '@xyflow/react';
-import { formatIssue, LINK_KINDS, LIST_KINDS, listed, type CheckResult, type Topology, type TopologyIssue } from '@nslab/topology';
+import {
+  formatIssue,
+  linkMarks,
+  LINK_KINDS,
+  LIST_KINDS,
+  listed,
+  type CheckResult,
+  type Topology,
+  type TopologyIssue,
+} from '@nslab/topology';
 import type { ElementState, LabStatus } from '../api';
+import type { TraceMark } from '../trace/traceLights';
 
 export interface NodeData extends Record<string, unknown> {
   name: string;
@@ -12,6 +22,8 @@ export interface NodeData extends Record<string, unknown> {
   interfaces: Array<{ name: string; addresses: string[] }>;
   /** Results of the lab's checks run from this node: passed and failed. */
   checks?: { pass: number; fail: number };
+  /** Lit by the trace shown on the canvas. */
+  trace?: TraceMark;
 }
 
 export interface LinkData extends Record<string, unknown> {
@@ -20,6 +32,10 @@ export interface LinkData extends Record<string, unknown> {
   addresses: [string[], string[]];
   state?: ElementState;
   errors: string[];
+  /** Either end is administratively down (`up: false`). */
+  down?: boolean;
+  /** Its impairments in short (`50ms 5%`). */
+  badge?: string;
   /** Packets per second, a→b and b→a, while deployed. */
   pps?: [number, number];
   active?: boolean;
@@ -113,6 +129,7 @@ export function toFlow(
       addresses: [l.endpoints[0].addresses ?? [], l.endpoints[1].addresses ?? []],
       ...(busy ? { state: 'deploying' as const } : status?.links[index] ? { state: status.links[index] } : {}),
       errors: errorsOf(['links', index]),
+      ...linkMarks(l),
       ...(traffic[index]
         ? { pps: [traffic[index]!.aToB, traffic[index]!.bToA] as [number, number], active: traffic[index]!.aToB + traffic[index]!.bToA > 0 }
         : {}),

@@ -6,6 +6,7 @@ import { nodeIsLive, useStore } from '../store';
 import { useDock } from './dock';
 import { useStream, type StreamRequest } from './useStream';
 import { useTools } from './useTools';
+import { useTrace } from '../trace/useTrace';
 
 /** Every IPv4 address of the lab, with whose it is: targets to pick for ping and path. */
 export function labAddresses(t: Topology): Array<{ label: string; ip: string }> {
@@ -85,6 +86,14 @@ export function ToolsSection({ name }: { name: string }) {
         ))}
         <button type="button" disabled={disabled || !target} onClick={() => void path()}>
           Path
+        </button>
+        <button
+          type="button"
+          disabled={disabled}
+          title="Follow one packet from here, hop by hop, on the canvas"
+          onClick={() => useTrace.getState().start(lab, name)}
+        >
+          Trace
         </button>
       </div>
       {request && out && (
