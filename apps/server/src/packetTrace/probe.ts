@@ -209,11 +209,12 @@ async function settled(watched: Watched[]): Promise<void> {
   }
 }
 
-type ProbeOutcome = 'answered' | 'refused' | 'no answer';
+/** `failed`: the probe could not be sent (its source port taken, …): the live probe has no verdict. */
+type ProbeOutcome = 'answered' | 'refused' | 'no answer' | 'failed';
 
 // A TCP connect / UDP datagram from a fixed source port, run by this node binary inside the namespace (argv, no shell).
-const TCP_PROBE = `const s=require('net').connect({host:process.argv[1],port:+process.argv[2],localPort:+process.argv[3],timeout:1500});s.on('connect',()=>{console.log('answered');process.exit(0)});s.on('timeout',()=>{console.log('no answer');process.exit(1)});s.on('error',e=>{console.log(e.code==='ECONNREFUSED'?'refused':'no answer '+e.code);process.exit(1)})`;
-const UDP_PROBE = `const s=require('dgram').createSocket('udp4');s.bind(+process.argv[3],()=>{s.connect(+process.argv[2],process.argv[1],()=>{s.send('nslab trace');setTimeout(()=>{console.log('no answer');process.exit(1)},1500)})});s.on('message',()=>{console.log('answered');process.exit(0)});s.on('error',e=>{console.log(e.code==='ECONNREFUSED'?'refused':'no answer '+e.code);process.exit(1)})`;
+const TCP_PROBE = `const s=require('net').connect({host:process.argv[1],port:+process.argv[2],localPort:+process.argv[3],timeout:1500});s.on('connect',()=>{console.log('answered');process.exit(0)});s.on('timeout',()=>{console.log('no answer');process.exit(1)});s.on('error',e=>{console.log(e.code==='ECONNREFUSED'?'refused':['ETIMEDOUT','EHOSTUNREACH','ENETUNREACH'].includes(e.code)?'no answer '+e.code:'failed '+e.code);process.exit(1)})`;
+const UDP_PROBE = `const s=require('dgram').createSocket('udp4');s.bind(+process.argv[3],()=>{s.connect(+process.argv[2],process.argv[1],()=>{s.send('nslab trace');setTimeout(()=>{console.log('no answer');process.exit(1)},1500)})});s.on('message',()=>{console.log('answered');process.exit(0)});s.on('error',e=>{console.log(e.code==='ECONNREFUSED'?'refused':'failed '+e.code);process.exit(1)})`;
 
 async function send(runner: Runner, scope: NodeScope, pkt: TracePacket, iface?: string): Promise<{ probe: string; outcome: ProbeOutcome }> {
   const argv =
@@ -223,7 +224,8 @@ async function send(runner: Runner, scope: NodeScope, pkt: TracePacket, iface?: 
   const res = await runner.run(enter(scope, argv), { timeoutMs: COMMAND_MS });
   const probe = (res.stdout + res.stderr).trim();
   if (pkt.proto === 'icmp') return { probe, outcome: res.code === 0 ? 'answered' : 'no answer' };
-  return { probe, outcome: /^answered/m.test(res.stdout) ? 'answered' : /^refused/m.test(res.stdout) ? 'refused' : 'no answer' };
+  const said = /^(answered|refused|failed)/m.exec(res.stdout)?.[1] as ProbeOutcome | undefined;
+  return { probe, outcome: said ?? 'no answer' };
 }
 
 function judge(
@@ -271,6 +273,7 @@ function judge(
   );
   const ttl = arrivals.at(-1)?.packet.ttl;
   const base = { seen, probe, ...(lastNode ? { lastNode } : {}), ...(ttl ? { ttl } : {}) };
+  if (outcome === 'failed') return { ...base, verdict: 'unknown', sentence: `${what} could not be sent: ${probe}` };
   if (outcome === 'answered')
     return { ...base, verdict: 'delivered', sentence: `${what} was answered: the real packet went there and back` };
   if (outcome === 'refused')

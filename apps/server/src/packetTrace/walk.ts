@@ -323,7 +323,7 @@ export class ModelWalk {
       return {
         hops: [],
         firstLink: start.link?.index,
-        fail: `never left ${node}: no ARP reply for ${ip} on ${dev} (neighbour ${n?.state ?? 'none yet'}) — nothing answers for that address on this link${peer}; a /32 peer needs proxy ARP or a route via the host`,
+        fail: `never left ${node}: no ARP reply for ${ip} on ${dev} (${n ? `neighbour ${n.state}` : 'no neighbour entry yet'}) — nothing answers for that address on this link${peer}; a /32 peer needs proxy ARP or a route via the host`,
       };
     }
     answeredBy ??= `${target.iface.name} in ${this.nodeOf(target.scope)}`;
