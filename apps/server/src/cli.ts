@@ -144,6 +144,17 @@ function existingPlace(sandbox: string | undefined): Place | undefined {
 
 const inSandbox = (sandbox: string | undefined) => (sandbox ? ` in sandbox ${sandbox}` : '');
 
+/** The design of a lab deployed in a place (exec, trace): a checked name, root, the sandbox, the lab; else exit `code`. */
+function deployedDesign(cmd: string, lab: string, sandbox: string | undefined, code: number): { place: Place; design: Topology } {
+  if (!LAB_NAME.test(lab)) throw new Exit(code, `${JSON.stringify(lab).slice(0, 40)} is not a lab name (lower-case letters, digits, "-")`);
+  requireRoot(cmd);
+  const place = existingPlace(sandbox);
+  if (!place) throw new Exit(code, `there is no sandbox ${sandbox} (see: nslab sandbox list)`);
+  const design = readDeployed(place.dir, lab);
+  if (!design) throw new Exit(code, `lab ${lab} is not deployed${inSandbox(sandbox)}`);
+  return { place, design };
+}
+
 function requireRoot(what: string): void {
   if (process.getuid?.() !== 0)
     throw new Exit(1, `nslab ${what} changes the host's network and must run as root (try: sudo nslab ${what} …)`);
@@ -313,13 +324,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (dash >= 0 && extra.length > 0)
       throw new Exit(1, `unexpected ${extra[0]} before --\nusage: nslab exec [--sandbox S] LAB NODE -- CMD [ARG...]`);
     if (!lab || !node || command.length === 0) throw new Exit(1, 'usage: nslab exec [--sandbox S] LAB NODE -- CMD [ARG...]');
-    if (!LAB_NAME.test(lab)) throw new Exit(1, `${JSON.stringify(lab).slice(0, 40)} is not a lab name (lower-case letters, digits, "-")`);
     if (!NODE_NAME.test(node)) throw new Exit(1, `${JSON.stringify(node).slice(0, 70)} is not a node name`);
-    requireRoot('exec');
-    const place = existingPlace(sandbox);
-    if (!place) throw new Exit(1, `there is no sandbox ${sandbox} (see: nslab sandbox list)`);
-    const design = readDeployed(place.dir, lab);
-    if (!design) throw new Exit(1, `lab ${lab} is not deployed${inSandbox(sandbox)}`);
+    const { place, design } = deployedDesign('exec', lab, sandbox, 1);
     let scope;
     try {
       scope = await ownedScope(place.runner, design, node);
@@ -347,15 +353,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     }
     const [lab, from, to, ...extra] = parsed.positionals;
     if (!lab || !from || !to || extra.length) throw new Exit(2, usage);
-    if (!LAB_NAME.test(lab)) throw new Exit(2, `${JSON.stringify(lab).slice(0, 40)} is not a lab name (lower-case letters, digits, "-")`);
     const { proto, port } = parsed.values;
     if (port !== undefined && !/^\d{1,5}$/.test(port))
       throw new Exit(2, `--port: ${JSON.stringify(port).slice(0, 20)} is not a port number`);
-    requireRoot('trace');
-    const place = existingPlace(sandbox);
-    if (!place) throw new Exit(2, `there is no sandbox ${sandbox} (see: nslab sandbox list)`);
-    const design = readDeployed(place.dir, lab);
-    if (!design) throw new Exit(2, `lab ${lab} is not deployed${inSandbox(sandbox)}`);
+    const { place, design } = deployedDesign('trace', lab, sandbox, 2);
     let result;
     try {
       result = await tracePacket(place.runner, design, {

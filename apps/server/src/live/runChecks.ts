@@ -20,12 +20,12 @@ import {
 import { spawnAudited, type ChildProcess, type Runner } from '../runner.js';
 import { enter, ownedScope, spawnable, type NodeScope } from './scope.js';
 import { killSession } from './session.js';
+import { TCP_CLIENT } from './tcpClient.js';
 import { tracePacket } from '../packetTrace/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// Tiny TCP client and server, run by this very node binary inside a namespace (argv, no shell).
-const TCP_CLIENT = `const s=require('net').connect({host:process.argv[1],port:+process.argv[2],timeout:2000});s.on('connect',()=>{console.log('open');process.exit(0)});s.on('timeout',()=>{console.log('timeout');process.exit(1)});s.on('error',e=>{console.log(e.code==='ECONNREFUSED'?'refused':e.code);process.exit(1)})`;
+// A tiny TCP server (the client is tcpClient.ts), run by this very node binary inside a namespace (argv, no shell).
 const TCP_SERVER = `require('net').createServer(s=>s.end('nslab\\n')).listen(+process.argv[1],()=>console.log('listening'));setTimeout(()=>process.exit(0),30000)`;
 
 /** `hints: false` leaves out the tracer's verdict on failures (workshop sweeps check everyone every 15 s: no one reads them). */

@@ -124,7 +124,7 @@ export async function tracePacket(runner: Runner, t: Topology, req: TraceRequest
       { reply: true, nat: request.nat },
     );
   }
-  const model = verdictOf(q, request, reply, walker, start);
+  const model = verdictOf(q, request, reply, start);
   const result: TraceResult = {
     lab: t.name,
     from: req.from,
@@ -157,7 +157,6 @@ function verdictOf(
   q: { dst: string; toNode?: string; proto: TraceProto; port?: number },
   request: WalkResult,
   reply: WalkResult | undefined,
-  walker: ModelWalk,
   start: ResolvedScope,
 ): { verdict: TraceResult['verdict']; sentence: string } {
   if (request.outcome === 'outside') return { verdict: 'cannot-trace', sentence: request.hops.at(-1)?.note ?? 'the packet leaves the lab' };
@@ -172,7 +171,6 @@ function verdictOf(
   if (request.end?.scope === start) return { verdict: 'delivered', sentence: `delivered to ${where}: its own address` };
   if (reply?.outcome === 'dropped')
     return { verdict: 'dropped', sentence: `${where} receives it ${how}, but the reply ${dropSentence(reply.hops.at(-1)!, true)}` };
-  void walker;
   return { verdict: 'delivered', sentence: `delivered to ${where} ${how}, TTL ${p.ttl}` };
 }
 

@@ -25,6 +25,7 @@ import {
 import { spawnAudited, type ChildProcess, type Runner } from '../runner.js';
 import { enter, spawnable, type NodeScope } from '../live/scope.js';
 import { killSession } from '../live/session.js';
+import { TCP_CLIENT } from '../live/tcpClient.js';
 import { NslabError } from '../errors.js';
 import type { ModelWalk } from './walk.js';
 
@@ -111,6 +112,12 @@ function rank(onPath: string[], node: string): number {
   return i < 0 ? onPath.length : i;
 }
 
+/** The IPv4 addresses the probe's packets carry on the model's path, both ways (a DNAT range is not one). */
+function probeAddresses(pkt: TracePacket, hops: TraceHop[]): Set<string> {
+  const all = [pkt.src, pkt.dst, ...hops.flatMap((h) => [h.packet.src, h.packet.dst])];
+  return new Set(all.filter((a) => !!a && parseIp(a)?.kind() === 'ipv4'));
+}
+
 /**
  * The probe's rules, as iptables-restore input: TRACE in raw PREROUTING and
  * OUTPUT flags the probe's packets both ways (by ports for tcp and udp, by
@@ -121,11 +128,7 @@ export function traceRules(pkt: TracePacket, hops: TraceHop[], mark: string): { 
   const comment = ['-m', 'comment', '--comment', mark];
   const matches: string[][] = [];
   if (pkt.proto === 'icmp') {
-    // Only addresses: hop packets carry what iptables-save said (a DNAT range is not an address).
-    const addrs = new Set(
-      [pkt.src, pkt.dst, ...hops.flatMap((h) => [h.packet.src, h.packet.dst])].filter((a) => !!a && parseIp(a)?.kind() === 'ipv4'),
-    );
-    for (const a of addrs) matches.push(['-p', 'icmp', '-s', a], ['-p', 'icmp', '-d', a]);
+    for (const a of probeAddresses(pkt, hops)) matches.push(['-p', 'icmp', '-s', a], ['-p', 'icmp', '-d', a]);
   } else {
     matches.push(['-p', pkt.proto, '--sport', String(pkt.sport)], ['-p', pkt.proto, '--dport', String(pkt.sport)]);
   }
@@ -212,20 +215,23 @@ async function settled(watched: Watched[]): Promise<void> {
 /** `failed`: the probe could not be sent (its source port taken, …): the live probe has no verdict. */
 type ProbeOutcome = 'answered' | 'refused' | 'no answer' | 'failed';
 
-// A TCP connect / UDP datagram from a fixed source port, run by this node binary inside the namespace (argv, no shell).
-const TCP_PROBE = `const s=require('net').connect({host:process.argv[1],port:+process.argv[2],localPort:+process.argv[3],timeout:1500});s.on('connect',()=>{console.log('answered');process.exit(0)});s.on('timeout',()=>{console.log('no answer');process.exit(1)});s.on('error',e=>{console.log(e.code==='ECONNREFUSED'?'refused':['ETIMEDOUT','EHOSTUNREACH','ENETUNREACH'].includes(e.code)?'no answer '+e.code:'failed '+e.code);process.exit(1)})`;
+// A UDP datagram from a fixed source port, run by this node binary inside the namespace (argv, no shell); TCP is the checks' client.
 const UDP_PROBE = `const s=require('dgram').createSocket('udp4');s.bind(+process.argv[3],()=>{s.connect(+process.argv[2],process.argv[1],()=>{s.send('nslab trace');setTimeout(()=>{console.log('no answer');process.exit(1)},1500)})});s.on('message',()=>{console.log('answered');process.exit(0)});s.on('error',e=>{console.log(e.code==='ECONNREFUSED'?'refused':'failed '+e.code);process.exit(1)})`;
 
 async function send(runner: Runner, scope: NodeScope, pkt: TracePacket, iface?: string): Promise<{ probe: string; outcome: ProbeOutcome }> {
   const argv =
     pkt.proto === 'icmp'
       ? ['ping', '-c', '1', '-W', '2', '-n', ...(iface ? ['-I', iface] : []), '--', pkt.dst]
-      : [process.execPath, '-e', pkt.proto === 'tcp' ? TCP_PROBE : UDP_PROBE, pkt.dst, String(pkt.dport), String(pkt.sport)];
+      : [process.execPath, '-e', pkt.proto === 'tcp' ? TCP_CLIENT : UDP_PROBE, pkt.dst, String(pkt.dport), String(pkt.sport)];
   const res = await runner.run(enter(scope, argv), { timeoutMs: COMMAND_MS });
   const probe = (res.stdout + res.stderr).trim();
   if (pkt.proto === 'icmp') return { probe, outcome: res.code === 0 ? 'answered' : 'no answer' };
-  const said = /^(answered|refused|failed)/m.exec(res.stdout)?.[1] as ProbeOutcome | undefined;
-  return { probe, outcome: said ?? 'no answer' };
+  const said = res.stdout.trim().split('\n').at(-1) ?? '';
+  // The TCP client says open/refused/timeout or an error code; the UDP probe answered/refused/no answer/failed CODE.
+  if (said === 'open' || said === 'answered') return { probe, outcome: 'answered' };
+  if (said === 'refused') return { probe, outcome: 'refused' };
+  if (/^(timeout|no answer|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)/.test(said) || said === '') return { probe, outcome: 'no answer' };
+  return { probe, outcome: 'failed' };
 }
 
 function judge(
@@ -237,7 +243,7 @@ function judge(
 ): TraceLive {
   const steps = new Map<string, MonitorStep[]>();
   // Only this probe's packets: a host namespace's monitor also sees other labs' traces, and a user may be pinging.
-  const addrs = new Set([o.pkt.src, o.pkt.dst, ...o.hops.flatMap((h) => [h.packet.src, h.packet.dst])]);
+  const addrs = probeAddresses(o.pkt, o.hops);
   const belongs = (s: MonitorStep) =>
     o.pkt.proto === 'icmp'
       ? addrs.has(s.packet.src ?? '') && addrs.has(s.packet.dst ?? '')

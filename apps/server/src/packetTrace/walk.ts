@@ -9,6 +9,7 @@
  */
 import {
   evaluateChain,
+  parseIp,
   ruleText,
   type Decision,
   type ResolvedInterface,
@@ -134,8 +135,8 @@ export class ModelWalk {
           natNote = `REDIRECT ${hostPort(pkt.dst, pkt.dport)} → ${hostPort(to.ip, to.port)} (${d.chain} rule ${d.position}): to ${node} itself`;
           nat.push({ scopeKey: pos.scope.key, type: 'dnat', from: { ip: pkt.dst, ...port(pkt.dport) }, to });
           pkt = { ...pkt, dst: to.ip, ...port(to.port, 'dport') };
-        } else if (d.verdict === 'DNAT' && d.to) {
-          const to = splitHostPort(d.to, pkt.dport);
+        } else if (d.verdict === 'DNAT' && d.to && natTarget(d.to, pkt.dport)) {
+          const to = natTarget(d.to, pkt.dport)!;
           nat.push({ scopeKey: pos.scope.key, type: 'dnat', from: { ip: pkt.dst, ...port(pkt.dport) }, to });
           natNote = `DNAT ${hostPort(pkt.dst, pkt.dport)} → ${hostPort(to.ip, to.port)} (${d.chain} rule ${d.position})`;
           pkt = { ...pkt, dst: to.ip, ...port(to.port, 'dport') };
@@ -181,7 +182,7 @@ export class ModelWalk {
       if (!dev) return drop(node, `the route to ${pkt.dst} names no interface`);
 
       let firewall: string | undefined;
-      const out0 = v.ifaces.get(dev);
+      const out = v.ifaces.get(dev);
       if (local) {
         const out = judge('filter', 'OUTPUT', pkt, { out: dev, state });
         if (blocks(out)) return drop(node, firewallText(out, pkt), { firewall: firewallText(out, pkt), out: dev });
@@ -195,7 +196,7 @@ export class ModelWalk {
         const switched =
           natNote?.startsWith('DNAT') &&
           dev === pos.iif &&
-          out0?.kind === 'bridge' &&
+          out?.kind === 'bridge' &&
           v.sysctl['net.bridge.bridge-nf-call-iptables'] === '1';
         if (switched) natNote += `; back out on bridge ${dev}, br_netfilter switches it (not routed: TTL unchanged)`;
         else {
@@ -213,7 +214,7 @@ export class ModelWalk {
         }
       } else {
         const s = judge('nat', 'POSTROUTING', pkt, { out: dev, state });
-        const to = s.verdict === 'MASQUERADE' ? primaryAddress(v, dev) : s.verdict === 'SNAT' && s.to ? splitHostPort(s.to).ip : undefined;
+        const to = s.verdict === 'MASQUERADE' ? primaryAddress(v, dev) : s.verdict === 'SNAT' && s.to ? natTarget(s.to)?.ip : undefined;
         if (to) {
           nat.push({ scopeKey: pos.scope.key, type: 'snat', from: { ip: pkt.src }, to: { ip: to } });
           natNote = `${s.verdict} ${pkt.src} → ${to} (${s.chain} rule ${s.position})`;
@@ -221,7 +222,6 @@ export class ModelWalk {
         }
       }
 
-      const out = out0;
       const nextHop = route.gateway ?? pkt.dst;
       const sent = hop({
         kind: local ? 'send' : 'forward',
@@ -512,11 +512,17 @@ function primaryAddress(v: NsView, dev: string): string | undefined {
     ?.split('/')[0];
 }
 
-function splitHostPort(text: string, keepPort?: number): { ip: string; port?: number } {
-  const m = /^\[?([^\]]+?)\]?(?::(\d+)(?:-\d+)?)?$/.exec(text);
-  const ip = m?.[1] ?? text;
-  const port = m?.[2] ? Number(m[2]) : keepPort;
-  return { ip, ...(port ? { port } : {}) };
+/**
+ * A NAT target as iptables-save prints it (`IP`, `IP:PORT`, ranges
+ * `IP-IP:P-P`): its first IPv4 address and port, or undefined when it is not
+ * one — nothing unparsed goes on to `ip route get`.
+ */
+export function natTarget(text: string, keepPort?: number): { ip: string; port?: number } | undefined {
+  const [addr = '', ports] = text.split(':');
+  const ip = parseIp(addr.split('-')[0]!);
+  const port = ports === undefined ? keepPort : Number(ports.split('-')[0]);
+  if (ip?.kind() !== 'ipv4' || (port !== undefined && !(port >= 1 && port <= 65535))) return undefined;
+  return { ip: ip.toString(), ...(port ? { port } : {}) };
 }
 
 function hostPort(ip: string, p?: number): string {

@@ -28,6 +28,7 @@ const pair = templateCopy('01-veth-pair.yaml', 'sbxt-pair', 'sbxt-');
 
 const inA = (...cmd: string[]) => nslab('exec', '--sandbox', 'sbxt-a', 'sbxt-nat', 'red', '--', ...cmd);
 const inB = (...cmd: string[]) => nslab('exec', '--sandbox', 'sbxt-b', 'sbxt-nat', 'red', '--', ...cmd);
+const onHostA = (...cmd: string[]) => nslab('exec', '--sandbox', 'sbxt-a', 'sbxt-nat', 'host', '--', ...cmd);
 
 async function waitFor(what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -67,9 +68,9 @@ describe.skipIf(!isRoot)('sandboxes: labs the kernel keeps apart', () => {
       expect([status.code, status.stdout.trim()]).toEqual([0, 'Deployed: the host matches lab sbxt-nat']);
     }
     // The seeds' commands, verbatim, inside: iptables and ip netns see the sandbox's own.
-    const rules = await nslab('exec', '--sandbox', 'sbxt-a', 'sbxt-nat', 'host', '--', 'iptables-save', '-t', 'nat');
+    const rules = await onHostA('iptables-save', '-t', 'nat');
     expect(rules.stdout).toMatch(/-A POSTROUTING -s 192\.168\.110\.0\/24 ! -o sbxt0 .*nslab:sbxt-nat.* -j MASQUERADE/);
-    const names = await nslab('exec', '--sandbox', 'sbxt-a', 'sbxt-nat', 'host', '--', 'ip', 'netns', 'list');
+    const names = await onHostA('ip', 'netns', 'list');
     expect(
       names.stdout
         .split('\n')
@@ -78,39 +79,11 @@ describe.skipIf(!isRoot)('sandboxes: labs the kernel keeps apart', () => {
         .sort(),
     ).toEqual(['sbxt-blue', 'sbxt-orange', 'sbxt-red']);
     // nsenter into its own namespaces, and tcpdump as the seeds type it (it drops to its own user: mapped too).
-    const own = await nslab(
-      'exec',
-      '--sandbox',
-      'sbxt-a',
-      'sbxt-nat',
-      'host',
-      '--',
-      'nsenter',
-      '--net=/run/netns/sbxt-blue',
-      'ip',
-      '-br',
-      'addr',
-    );
+    const own = await onHostA('nsenter', '--net=/run/netns/sbxt-blue', 'ip', '-br', 'addr');
     expect(own.stdout).toMatch(/veth-blue\S*\s+UP\s+192\.168\.110\.3\/24/);
-    const capture = nslab(
-      'exec',
-      '--sandbox',
-      'sbxt-a',
-      'sbxt-nat',
-      'host',
-      '--',
-      'timeout',
-      '10',
-      'tcpdump',
-      '-c',
-      '1',
-      '-n',
-      '-i',
-      'sbxt0',
-      'icmp',
-    );
+    const capture = onHostA('timeout', '10', 'tcpdump', '-c', '1', '-n', '-i', 'sbxt0', 'icmp');
     await waitFor('tcpdump to listen', async () => {
-      const ps = await nslab('exec', '--sandbox', 'sbxt-a', 'sbxt-nat', 'host', '--', 'pgrep', '-x', 'tcpdump');
+      const ps = await onHostA('pgrep', '-x', 'tcpdump');
       return ps.code === 0;
     });
     expect((await inA('ping', '-c', '1', '-W', '2', '192.168.110.3')).code).toBe(0);

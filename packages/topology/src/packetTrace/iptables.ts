@@ -251,7 +251,12 @@ function icmpTypeMatches(spec: string, type: number | undefined): boolean | 'unk
 
 /** A rule as a person reads it: its arguments without the nslab comment. */
 export function ruleText(rule: Rule): string {
-  return rule.text.replace(/\s+-m comment --comment ("[^"]*"|\S+)/, '');
+  return withoutComment(rule.text);
+}
+
+/** A rule line without its `-m comment --comment …` (nslab's mark says nothing to a learner). */
+export function withoutComment(line: string): string {
+  return line.replace(/\s+-m comment --comment ("[^"]*"|\S+)/, '');
 }
 
 /**

@@ -7,6 +7,7 @@
  * PACKET: 2 206d2582 IN=veth0 OUT=veth1 SRC=10.0.1.2 DST=10.0.2.2 LEN=84 TTL=63 …
  *  TRACE: 2 206d2582 filter:FORWARD:policy:DROP
  */
+import { withoutComment } from './iptables.js';
 
 export interface MonitorPacket {
   in?: string;
@@ -81,11 +82,6 @@ function packetFields(text: string): MonitorPacket {
   return out;
 }
 
-/** The verdict that ended a packet's trace in one namespace: the last ACCEPT/DROP/REJECT step, if any. */
-export function finalVerdict(steps: MonitorStep[]): MonitorStep | undefined {
-  return steps.filter((s) => s.verdict && ['ACCEPT', 'DROP', 'REJECT'].includes(s.verdict)).at(-1);
-}
-
 /** One line per step, as the tracer shows it: `filter/FORWARD policy DROP (in veth0, out veth1)`. */
 export function describeStep(s: MonitorStep): string {
   const where = [s.packet.in && `in ${s.packet.in}`, s.packet.out && `out ${s.packet.out}`].filter(Boolean).join(', ');
@@ -94,6 +90,6 @@ export function describeStep(s: MonitorStep): string {
       ? `policy ${s.verdict ?? ''}`
       : s.kind === 'return'
         ? 'return'
-        : `${s.verdict ?? 'rule'}: ${(s.rule ?? '').replace(/\s+-m comment --comment ("[^"]*"|\S+)/, '')}`;
+        : `${s.verdict ?? 'rule'}: ${withoutComment(s.rule ?? '')}`;
   return `${s.table}/${s.chain} ${what.trim()}${where ? ` (${where})` : ''}`;
 }
