@@ -82,6 +82,16 @@ export function Canvas() {
     }, 80);
     return () => clearTimeout(t);
   }, [lab]);
+  // Also when the whole drawing is replaced under the same name (a restored revision, a workshop step's lab): no node of it is left.
+  const drawn = useRef<string[]>([]);
+  useEffect(() => {
+    const names = Object.keys(topology.nodes);
+    const replaced = names.length > 1 && !names.some((n) => drawn.current.includes(n));
+    drawn.current = names;
+    if (!replaced) return;
+    const t = setTimeout(() => void flowRef.current.fitView(FIT_VIEW_OPTIONS), 80);
+    return () => clearTimeout(t);
+  }, [topology]);
 
   // A new trace: the view moves to its path.
   useEffect(() => {
