@@ -30,6 +30,7 @@ import { PlanFailedError, type ExecResult, type StepEvent } from './executePlan.
 import { deployLab, destroyLab, findLabs, LabRefusedError, planLab } from './lab.js';
 import { listTemplates, templateTexts } from './templates.js';
 import { discoverHost } from './discover.js';
+import { readHostInterfaces } from './hostInterfaces.js';
 import { runChecks } from './live/runChecks.js';
 import { ownedScope } from './live/scope.js';
 import { tracePacket } from './packetTrace/index.js';
@@ -453,7 +454,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
             .replace(/^[^a-z]+/, '')
             .slice(0, 24)) ??
       'imported';
-    const r = importScript(text, name || 'imported');
+    const host = await readHostInterfaces(hostRunner);
+    const r = importScript(text, name || 'imported', host ? { host } : {});
     for (const w of r.warnings) err(`${positionals[0]}:${w.line}: warning: ${w.message}\n    ${w.text}`);
     if (r.skipped.length)
       err(

@@ -11,14 +11,20 @@ import { parseCidr } from './net.js';
 import { parseTopologyData } from './parseTopology.js';
 import type { TopologyIssue } from './issues.js';
 import type { Topology } from './schema.js';
+import { hostInterfaceWarnings, type HostInterfaces } from './importScript/hostInterfaces.js';
 import { scriptLines, splitWords, type ScriptLine } from './importScript/lines.js';
 import { ScriptModel, type Ns } from './importScript/model.js';
+import { pingChecks, pingTarget, readPingOutput, type ScriptPing } from './importScript/pings.js';
+
+export type { HostInterfaces } from './importScript/hostInterfaces.js';
 
 export interface ImportNote {
   /** The script's line; 0 when the note is not about a line (discover: `text` says where). */
   line: number;
   text: string;
   message: string;
+  /** A host interface the script names that this host lacks, and the one to use instead (its default route's). */
+  replace?: { from: string; to: string };
 }
 
 export interface ImportResult {
@@ -30,6 +36,11 @@ export interface ImportResult {
   /** Validation issues of the rebuilt lab. */
   issues: TopologyIssue[];
   yaml: string;
+}
+
+export interface ImportOptions {
+  /** This host's interfaces, and the one its default route leaves by: the script's host interfaces that are not here are warnings. */
+  host?: HostInterfaces;
 }
 
 const READ_ONLY = new Set([
@@ -58,26 +69,92 @@ const READ_ONLY = new Set([
 const IGNORED = new Set(['modprobe', 'cd', 'clear', 'exit', 'set']);
 
 /**
+ * One lab from the whole text: everything the script does, in order (a
+ * document's later parts build on, or clean up, its earlier ones). Its pings
+ * become the lab's checks. `importDocument` splits a write-up into scenarios.
+ *
  * @example
  * importScript('ip netns add red\nip netns add blue\nip link add veth-red type veth peer name veth-blue\n…', 'demo').yaml
  */
-export function importScript(text: string, name = 'imported'): ImportResult {
-  const model = new ScriptModel();
-  const warnings: ImportNote[] = [];
-  const skipped: ImportNote[] = [];
+export function importScript(text: string, name = 'imported', opts: ImportOptions = {}): ImportResult {
+  return labOf(readScript(scriptLines(text), false)[0]!, name, opts);
+}
+
+/** What reading some lines built: one lab's worth. */
+export interface ScriptRun {
+  model: ScriptModel;
+  warnings: ImportNote[];
+  skipped: ImportNote[];
+  pings: ScriptPing[];
+  lines: ScriptLine[];
+  /** What the line that began this run made again ("namespace ns_pod"), when a name was reused. */
+  reused?: string;
+}
+
+/**
+ * Reads lines into runs. With `split`, a line that makes again what the run
+ * already has (a namespace, or an interface in the same place) starts a new
+ * run: a document showing the same setup twice, or on a second machine.
+ */
+export function readScript(lines: ScriptLine[], split: boolean): ScriptRun[] {
+  const fresh = (reused?: string): ScriptRun => ({
+    model: new ScriptModel(),
+    warnings: [],
+    skipped: [],
+    pings: [],
+    lines: [],
+    ...(reused ? { reused } : {}),
+  });
+  const runs = [fresh()];
   let nsenter: Ns | undefined; // inside an `nsenter --net=…` block, up to `exit`
-  for (const l of scriptLines(text)) {
-    const warn = (message: string) => warnings.push({ line: l.line, text: l.text, message });
-    const skip = (message: string) => skipped.push({ line: l.line, text: l.text, message });
-    if (l.output) {
-      skip('output shown in a transcript');
+  let lastPing: ScriptPing | undefined;
+  for (let k = 0; k < lines.length; k++) {
+    const l = lines[k]!;
+    const r = runs.at(-1)!;
+    const skip = (message: string) => r.skipped.push({ line: l.line, text: l.text, message });
+    if (l.diagram) {
+      skip('a diagram: left out');
+      r.lines.push(l);
       continue;
     }
-    run(l.words, nsenter ?? '', { warn, skip, enter: (ns) => (nsenter = ns), leave: () => (nsenter = undefined), line: l }, model);
+    if (l.output) {
+      if (lastPing) readPingOutput(lastPing, l.text);
+      else skip('output shown in a transcript');
+      r.lines.push(l);
+      continue;
+    }
+    lastPing = undefined;
+    let reused: string | undefined;
+    const ctx: Ctx = {
+      warn: (message) => r.warnings.push({ line: l.line, text: l.text, message }),
+      skip,
+      enter: (ns) => (nsenter = ns),
+      leave: () => (nsenter = undefined),
+      ping: (ns, target) => r.pings.push((lastPing = { line: l.line, ns, target })),
+      reused: (what) => split && r.lines.length > 0 && (reused = what) !== undefined,
+      line: l,
+    };
+    run(l.words, nsenter ?? '', ctx, r.model);
+    if (reused !== undefined) {
+      runs.push(fresh(reused));
+      nsenter = undefined;
+      k--;
+      continue;
+    }
+    r.lines.push(l);
   }
-  const topology = model.toTopology(name);
-  const r = parseTopologyData(topology);
-  return { topology: r.topology ?? topology, warnings, skipped, issues: r.issues, yaml: formatTopology(r.topology ?? topology) };
+  return runs;
+}
+
+/** The lab a run built, named `name`, with its pings as checks and its host interfaces checked against this host. */
+export function labOf(r: ScriptRun, name: string, opts: ImportOptions = {}): ImportResult {
+  const built = r.model.toTopology(name);
+  const checks = pingChecks(r.pings, built);
+  const topology = checks.length ? { ...built, checks } : built;
+  const p = parseTopologyData(topology);
+  const t = p.topology ?? topology;
+  const warnings = [...r.warnings, ...(opts.host ? hostInterfaceWarnings(t, opts.host, r.lines) : [])];
+  return { topology: t, warnings, skipped: r.skipped, issues: p.issues, yaml: formatTopology(t) };
 }
 
 interface Ctx {
@@ -85,6 +162,9 @@ interface Ctx {
   skip(m: string): void;
   enter(ns: Ns): void;
   leave(): void;
+  ping(ns: Ns, target: string): void;
+  /** The line makes `what` again: true when the caller starts a new run with it (and this one stops). */
+  reused(what: string): boolean;
   line: ScriptLine;
 }
 
@@ -106,6 +186,10 @@ function run(words: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
   if (cmd === 'iptables' || cmd === 'ip6tables') return iptables(args, ns, ctx, m, cmd === 'ip6tables' ? 6 : 4);
   if (cmd === 'route') return netToolsRoute(args, ns, ctx, m);
   if (cmd === 'bridge' && (args.includes('show') || args.length <= 2)) return ctx.skip('shows the forwarding table');
+  if (cmd === 'ping' || cmd === 'ping6') {
+    const target = pingTarget(args);
+    if (target) ctx.ping(ns, target);
+  }
   if (READ_ONLY.has(cmd) || cmd.startsWith('./')) return ctx.skip(`${cmd} only looks (or runs a program): left out`);
   if (IGNORED.has(cmd))
     return ctx.skip(
@@ -164,7 +248,7 @@ function netToolsRoute(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
   const gw = args[args.indexOf('gw') + 1];
   const to = args[1] === 'default' ? 'default' : args[1] === '-net' ? args[2] : undefined;
   if (!gw || !to) return ctx.warn('route add: only "default gw IP" and "-net CIDR gw IP" are understood');
-  m.ns(ns).routes.push({ to, via: gw });
+  pushOnce(m.ns(ns).routes, { to, via: gw }, ctx);
 }
 
 function ip(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
@@ -180,15 +264,16 @@ function ip(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
   const [obj, verb, ...rest] = a;
   const show = verb === undefined || ['show', 'list', 'ls', 'get', 'identify', 'list-id', 'monitor'].includes(verb);
   if (obj === 'netns') {
-    if (verb === 'add' && rest[0]) return m.addNamespace(rest[0]);
+    if (verb === 'add' && rest[0]) {
+      if (m.made(rest[0]) && ctx.reused(`namespace ${rest[0]}`)) return;
+      return m.addNamespace(rest[0], true);
+    }
     if (verb === 'exec' && rest[0]) {
       m.addNamespace(rest[0]);
       return run(rest.slice(1), rest[0], ctx, m);
     }
     if ((verb === 'del' || verb === 'delete') && rest[0]) {
-      m.namespaces.delete(rest[0]);
-      for (const i of m.ifaces.filter((x) => x.ns === rest[0])) m.remove(i);
-      return;
+      return m.deleteNamespace(rest[0]);
     }
     if (show) return ctx.skip('lists namespaces');
     return ctx.warn(`ip netns ${verb}: not understood`);
@@ -212,6 +297,7 @@ function ipLink(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel):
         : head.find((x, i) => !['link', 'name'].includes(x) && !['link', 'name'].includes(head[i - 1] ?? ''))!;
     const opts = rest.slice(typeAt + 2);
     const here = head.includes('netns') ? head[head.indexOf('netns') + 1]! : ns;
+    if (m.find(here, name) && ctx.reused(`${name}${here ? ` in ${here}` : ''}`)) return;
     // Each kind reads its own `ip link add … type KIND` (kinds/<kind>.ts).
     if (!type || !isLinkKind(type))
       return ctx.warn(`${type ?? 'this'} links are not part of the lab format (nslab draws ${LINK_KINDS.map((k) => k.kind).join(', ')})`);
@@ -287,12 +373,13 @@ function ipRoute(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel)
   const dev = val('dev');
   if (dev && !m.find(ns, dev)) return ctx.warn(`route through "${dev}", which was not created above: left out`);
   const metric = val('metric');
-  m.ns(ns).routes.push({
+  const route = {
     to: to === 'default' ? 'default' : to,
     ...(via ? { via } : {}),
     ...(dev ? { dev } : {}),
     ...(metric ? { metric: Number(metric) } : {}),
-  });
+  };
+  pushOnce(m.ns(ns).routes, route, ctx);
 }
 
 function iptables(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel, family: 4 | 6): void {
@@ -316,12 +403,12 @@ function iptables(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel, family: 4 | 
   const i = val('-i', '--in-interface');
   const o = val('-o', '--out-interface');
   if (table === 'nat' && chain === 'POSTROUTING' && target === 'MASQUERADE') {
-    m.ns(ns).nat.push({
-      type: 'masquerade',
+    const rule = {
+      type: 'masquerade' as const,
       source: s ?? (family === 6 ? '::/0' : '0.0.0.0/0'),
       ...(o ? (negated('-o') ? { notOutInterface: o } : { outInterface: o }) : {}),
-    });
-    return;
+    };
+    return pushOnce(m.ns(ns).nat, rule, ctx);
   }
   if (table === 'nat' && (chain === 'PREROUTING' || chain === 'OUTPUT') && target === 'DNAT') {
     const to = val('--to-destination', '--to');
@@ -335,16 +422,31 @@ function iptables(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel, family: 4 | 
     return;
   }
   if (table === 'filter' && chain === 'FORWARD' && (target === 'ACCEPT' || target === 'DROP')) {
-    m.ns(ns).forward.push({
+    const rule = {
       ...(i ? { in: i } : {}),
       ...(o ? { out: o } : {}),
       ...(s ? { source: s } : {}),
       ...(d ? { destination: d } : {}),
-      action: target === 'ACCEPT' ? 'accept' : 'drop',
-    });
-    return;
+      action: target === 'ACCEPT' ? ('accept' as const) : ('drop' as const),
+    };
+    return pushOnce(m.ns(ns).forward, rule, ctx);
   }
   ctx.warn(
     `iptables -t ${table} ${chain} -j ${target ?? '?'}: not part of the lab format (masquerade, DNAT port publishing, FORWARD rules)`,
   );
 }
+
+/** A rule or route given twice (a document repeating its setup) is one: the second is listed as skipped. */
+function pushOnce<T extends object>(list: T[], item: T, ctx: Ctx): void {
+  let seen = seenIn.get(list);
+  if (!seen) seenIn.set(list, (seen = new Set(list.map((x) => JSON.stringify(x)))));
+  const key = JSON.stringify(item);
+  if (seen.has(key)) return ctx.skip('the same as one above: left out');
+  seen.add(key);
+  list.push(item);
+}
+const seenIn = new WeakMap<object[], Set<string>>();
+
+export { replaceHostInterface } from './importScript/hostInterfaces.js';
+export { importDocument, labNameOf, type DocumentImport, type DocumentOptions, type ImportScenario } from './importScript/document.js';
+export { matchTemplate, type TemplateRef } from './importScript/template.js';

@@ -428,3 +428,48 @@ describe('bounded work', () => {
     expect((await raw({ method: 'DELETE', path: '/api/labs/sec-large', headers: auth() })).status).toBe(200);
   });
 });
+
+describe('the script importer', () => {
+  const auth = () => ({ authorization: `Bearer ${srv.token}`, 'content-type': 'application/json' });
+  const post = (body: string, headers: Record<string, string> = auth()) =>
+    raw({ method: 'POST', path: '/api/import-script', headers, body });
+
+  it('needs the token', async () => {
+    const r = await post(JSON.stringify({ text: 'ip netns add a' }), { 'content-type': 'application/json' });
+    expect(r.status).toBe(401);
+    expect(r.body).not.toContain('scenarios');
+  });
+
+  it('refuses a text that is no string, a bad name, and a text over the size limit', async () => {
+    for (const body of [{ text: 7 }, { text: ['ip netns add a'] }, { text: { __proto__: { x: 1 } } }, {}])
+      expect((await post(JSON.stringify(body))).status, JSON.stringify(body)).toBe(400);
+    for (const name of ['__proto__', '../x', 'A', 'x'.repeat(25), 7])
+      expect((await post(JSON.stringify({ text: 'ip netns add a', name }))).status, String(name)).toBe(400);
+    expect((await post(JSON.stringify({ text: `ip netns add a\n${'#'.repeat(1_100_000)}` }))).status).toBe(413);
+  });
+
+  it('reads prototype keys in the body and the document as plain data', async () => {
+    const body =
+      '{"text":"## __proto__\\n```\\nip netns add a\\n```\\n## constructor\\n```\\nip netns add b\\n```\\n","__proto__":{"polluted":1},"name":"constructor"}';
+    const r = await post(body);
+    expect(r.status).toBe(200);
+    const { scenarios } = JSON.parse(r.body) as { scenarios: Array<{ title: string; name: string }> };
+    expect(scenarios.map((s) => [s.title, s.name])).toEqual([
+      ['__proto__', 'proto'],
+      ['constructor', 'constructor'],
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('answers health while a 1 MB document of 20000 sections is read', async () => {
+    const doc = Array.from({ length: 20_000 }, (_, i) => `## s${i}\n\`\`\`\nip netns add n${i % 7}\n\`\`\``)
+      .join('\n')
+      .slice(0, 900_000);
+    const reading = post(JSON.stringify({ text: doc }));
+    const answered = await raw({ path: '/api/health', headers: { authorization: `Bearer ${srv.token}` } });
+    expect(answered.status).toBe(200);
+    const r = await reading;
+    expect(r.status).toBe(200);
+    expect((JSON.parse(r.body) as { scenarios: unknown[] }).scenarios).toHaveLength(1);
+  });
+});

@@ -1,87 +1,213 @@
 import { useState } from 'react';
-import { formatTopology, type ImportResult } from '@nslab/topology';
+import { formatIssue, formatTopology, isError, LAB_NAME, replaceHostInterface, type ImportScenario } from '@nslab/topology';
 import { api, ApiError } from '../api';
 import { autoLayout } from '../layout';
 import { useStore } from '../store';
+import { importLab } from './labActions';
+import { Modal } from './Modal';
+import { useTemplates } from './useTemplates';
+import './importScript.css';
 
-/** Paste shell commands (a seed's blocks, or a whole seed document) and get the lab, drawn. */
+/**
+ * Paste shell commands, a transcript, or a whole write-up: each scenario the
+ * server finds becomes a lab of its own, with its warnings, its checks (from
+ * the document's pings) and the template it matches. A lab with errors can
+ * still be created, and its button says so: a paste is often one placeholder
+ * (`<Node 2 IP>`) away from right, and the designer shows each error on its field.
+ */
 export function ImportScript({ onClose, freeName }: { onClose: () => void; freeName: (base: string) => string }) {
   const [text, setText] = useState('');
   const [name, setName] = useState(freeName('imported'));
-  const [result, setResult] = useState<ImportResult | null>(null);
+  const [scenarios, setScenarios] = useState<ImportScenario[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const single = scenarios?.length === 1 ? scenarios[0] : undefined;
   const preview = async () => {
     try {
-      setResult(await api.importScript(text, name));
+      const r = await api.importScript(text, LAB_NAME.test(name) ? name : 'imported');
+      setScenarios(r.scenarios.map((s) => (r.scenarios.length === 1 ? s : { ...s, name: freeName(s.name) })));
       setError(null);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
   };
-  const create = async () => {
-    if (!result) return;
-    const laid = await autoLayout({ ...result.topology, name });
-    await useStore.getState().createLab(formatTopology(laid));
-    onClose();
-  };
+  const replace = (i: number, next: ImportScenario) => setScenarios((list) => list && list.map((s, k) => (k === i ? next : s)));
   return (
-    <div className="modal" role="dialog" aria-label="Import script">
-      <div className="modal-body">
-        <div className="panel-head">
-          <h2>Import script</h2>
-          <button type="button" aria-label="Close" onClick={onClose}>
-            ×
-          </button>
-        </div>
+    <Modal label="Import script" className="import-script" close={onClose}>
+      <div className="panel-head">
+        <h2>Import script</h2>
+        <button type="button" aria-label="Close" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      {(!scenarios || single) && (
         <div className="field">
           <label htmlFor="import-name">Lab name</label>
           <input id="import-name" className="mono" value={name} onChange={(e) => setName(e.target.value)} />
         </div>
-        <div className="field">
-          <label htmlFor="import-text">Shell commands</label>
-          <textarea
-            id="import-text"
-            rows={14}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            placeholder={'ip netns add red\nip netns add blue\nip link add veth-red type veth peer name veth-blue\n…'}
-            spellCheck={false}
-          />
-        </div>
-        <div className="actions">
-          <button type="button" onClick={() => void preview()} disabled={!text.trim()}>
-            Read commands
-          </button>
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void create().catch((e: Error) => setError(e.message))}
-            disabled={!result}
-          >
+      )}
+      <div className="field">
+        <label htmlFor="import-text">Shell commands</label>
+        <textarea
+          id="import-text"
+          rows={scenarios ? 6 : 14}
+          value={text}
+          onChange={(e) => (setText(e.target.value), setScenarios(null))}
+          placeholder={
+            'ip netns add red\nip netns add blue\nip link add veth-red type veth peer name veth-blue\n…\n\nor paste a whole write-up: each scenario becomes a lab'
+          }
+          spellCheck={false}
+        />
+      </div>
+      <div className="actions">
+        <button type="button" onClick={() => void preview()} disabled={!text.trim()}>
+          Read commands
+        </button>
+        {!scenarios && (
+          <button type="button" className="primary" disabled>
             Create lab
           </button>
-        </div>
-        {error && <p className="error">{error}</p>}
-        {result && (
-          <div className="import-result">
-            <p>
-              {Object.keys(result.topology.nodes).length} nodes, {result.topology.links.length} links; {result.warnings.length} warning(s),{' '}
-              {result.skipped.length} command(s) skipped because they only look.
-            </p>
-            {result.warnings.length > 0 && (
-              <ul className="issues" aria-label="Import warnings">
-                {result.warnings.map((w, i) => (
-                  <li key={i}>
-                    {w.line > 0 ? `line ${w.line}: ` : ''}
-                    {w.message} — <code>{w.text}</code>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <pre className="tool-out">{result.yaml}</pre>
-          </div>
         )}
       </div>
-    </div>
+      {error && <p className="error">{error}</p>}
+      {single && <ScenarioView s={{ ...single, name }} onChange={(s) => replace(0, s)} onCreated={onClose} onError={setError} />}
+      {scenarios && !single && (
+        <>
+          <p className="import-count">{scenarios.length} scenarios in this document: each can be its own lab.</p>
+          <ul className="import-scenarios" aria-label="Scenarios">
+            {scenarios.map((s, i) => (
+              <li key={`${i}-${s.title}`}>
+                <ScenarioView s={s} onChange={(x) => replace(i, x)} onError={setError} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Modal>
+  );
+}
+
+/** One scenario: what it holds, what went wrong, and its Create button (`onCreated` unset: several scenarios, the dialog stays open). */
+function ScenarioView(props: {
+  s: ImportScenario;
+  onChange: (s: ImportScenario) => void;
+  onCreated?: () => void;
+  onError: (message: string) => void;
+}) {
+  const { s } = props;
+  const [created, setCreated] = useState<string | null>(null);
+  const templates = useTemplates(s.template !== undefined);
+  const errors = s.issues.filter(isError);
+  const nodes = Object.keys(s.topology.nodes).length;
+  const checks = s.topology.checks?.length ?? 0;
+  const labs = useStore((x) => x.labs);
+  const nameProblem = !LAB_NAME.test(s.name)
+    ? 'lower-case letters, digits and "-", starting with a letter, at most 24 characters'
+    : created === null && labs.some((l) => l.name === s.name)
+      ? `a lab named "${s.name}" exists already`
+      : null;
+  const nameOk = nameProblem === null;
+  const create = async () => {
+    const laid = await autoLayout({ ...s.topology, name: s.name });
+    await useStore.getState().createLab(formatTopology(laid));
+    setCreated(s.name);
+    props.onCreated?.();
+  };
+  const template = s.template && templates.find((t) => t.id === s.template!.id);
+  const id = `import-${s.lines[0]}`;
+  const body = (
+    <>
+      <p className="import-summary">
+        {nodes} nodes, {s.topology.links.length} links; {s.warnings.length} warning(s), {s.skipped.length} command(s) skipped because they
+        only look.{checks > 0 && ` ${checks} check(s) from its pings.`}
+      </p>
+      {s.template && (
+        <p className="import-template">
+          This is the template <strong>{s.template.name}</strong> ({s.template.id}): the same nodes and links.{' '}
+          {template && (
+            <button
+              type="button"
+              onClick={() => void importLab(template.text, s.template!.id).catch((e: Error) => props.onError(e.message))}
+            >
+              Open the template instead
+            </button>
+          )}
+        </p>
+      )}
+      {s.warnings.length > 0 && (
+        <ul className="issues import-warnings" aria-label="Import warnings">
+          {s.warnings.map((w, i) => (
+            <li key={i}>
+              {w.line > 0 ? `line ${w.line}: ` : ''}
+              {w.message} — <code>{w.text}</code>
+              {w.replace && (
+                <button type="button" onClick={() => props.onChange(replaceHostInterface(s, w.replace!.from, w.replace!.to))}>
+                  Use {w.replace.to} for {w.replace.from}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {errors.length > 0 && (
+        <ul className="issues" aria-label="Lab errors">
+          {errors.map((e, i) => (
+            <li key={i}>{formatIssue(e)}</li>
+          ))}
+        </ul>
+      )}
+      <details>
+        <summary>YAML</summary>
+        <pre className="tool-out">{s.yaml}</pre>
+      </details>
+    </>
+  );
+  const button = (
+    <button
+      type="button"
+      className="primary"
+      onClick={() => void create().catch((e: Error) => props.onError(e.message))}
+      disabled={nodes === 0 || !nameOk || created !== null}
+      title={nodes === 0 ? 'Nothing in it nslab can draw' : undefined}
+    >
+      {created !== null
+        ? `Created ${created}`
+        : errors.length > 0
+          ? `Create lab (has ${errors.length} error${errors.length > 1 ? 's' : ''})`
+          : 'Create lab'}
+    </button>
+  );
+  if (props.onCreated)
+    return (
+      <div className="import-result">
+        {body}
+        <div className="actions">{button}</div>
+        {!nameOk && <p className="error">Lab name: {nameProblem}</p>}
+      </div>
+    );
+  return (
+    <section className="import-scenario" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{s.title}</h3>
+      <p className="import-lines">
+        lines {s.lines[0]}–{s.lines[1]}
+      </p>
+      <div className="field">
+        <label htmlFor={`${id}-name`}>Lab name</label>
+        <input
+          id={`${id}-name`}
+          className="mono"
+          value={s.name}
+          aria-invalid={!nameOk || undefined}
+          aria-describedby={nameOk ? undefined : `${id}-problem`}
+          onChange={(e) => props.onChange({ ...s, name: e.target.value })}
+        />
+        {!nameOk && (
+          <p className="error" id={`${id}-problem`}>
+            {nameProblem}
+          </p>
+        )}
+      </div>
+      {body}
+      <div className="actions">{button}</div>
+    </section>
   );
 }

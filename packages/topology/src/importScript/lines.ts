@@ -1,10 +1,14 @@
 /**
- * Turns pasted text into commands: markdown code fences are unwrapped (blocks
- * marked `console` are output), backslash continuations joined, comments
- * dropped, and each command split into words the way a shell would for
- * these simple commands (quotes, no expansion). A block with prompts
- * (`root@host:~# ip addr`, or `# ip netns list`) is a transcript: the
- * prompted lines are its commands, the rest is their output.
+ * Turns pasted text into commands: markdown code fences are unwrapped,
+ * backslash continuations joined, comments dropped, and each command split
+ * into words the way a shell would for these simple commands (quotes, no
+ * expansion). A line after a prompt (`root@host:~# ip addr`, or `# ip netns
+ * list`) is a command; so is an unprompted line that starts like one (`ip`,
+ * `iptables`, `sysctl`, …), since people paste plain commands around a
+ * prompted one. In a block with prompts (or marked `console`), the rest is
+ * output: what cannot be a command (ping's replies, `ip addr`'s listing).
+ * Diagrams (box drawing, `[a]---[b]` art) are left out quietly: a fenced
+ * block with no command in it and art in it, or a run of art lines.
  */
 export interface ScriptLine {
   line: number;
@@ -12,11 +16,43 @@ export interface ScriptLine {
   words: string[];
   /** Output shown in a transcript, not a command. */
   output?: boolean;
+  /** The first line of a diagram, left out (with the lines of art after it). */
+  diagram?: boolean;
 }
 
+/** First words of lines that are commands with or without a prompt: output never starts with one of them (ping's starts with PING). */
+const COMMANDS = new Set([
+  'sudo',
+  'ip',
+  'iptables',
+  'ip6tables',
+  'sysctl',
+  'bridge',
+  'echo',
+  'nsenter',
+  'route',
+  'modprobe',
+  'tc',
+  'ping',
+  'ping6',
+  'bash',
+  'sh',
+  'exit',
+]);
 const PROMPT =
   /^(?:[\w.-]+@[\w.-]+:\S*\s*[#$]|#|\$)\s+((?:sudo|ip|ping|ethtool|bridge|iptables|sysctl|tcpdump|nsenter|lsns|curl|route|cat|echo|pgrep|ls)\b.*)$/;
 const USER_PROMPT = /^[\w.-]+@[\w.-]+:\S*\s*[#$]\s*(.*)$/;
+const BOX = /[\u2500-\u257f]/;
+/** Art: box drawing anywhere, or a line that starts with a bracket or a wire and is not a command. */
+const ART = /^(?:[[|\\/+]|[-<>=.*\s]+$)/;
+
+export function isCommandLike(text: string): boolean {
+  return COMMANDS.has(text.split(/\s+/, 1)[0] ?? '');
+}
+
+function isArt(text: string): boolean {
+  return text !== '' && !isCommandLike(text) && (BOX.test(text) || ART.test(text));
+}
 
 export function scriptLines(input: string): ScriptLine[] {
   const raw = input.replace(/\r\n/g, '\n').split('\n');
@@ -35,16 +71,34 @@ export function scriptLines(input: string): ScriptLine[] {
   });
   const out: ScriptLine[] = [];
   for (const b of blocks) {
-    const transcript = b.output || b.lines.some((l) => PROMPT.test(l.text) || USER_PROMPT.test(l.text));
+    const prompted = (text: string) => PROMPT.exec(text) ?? USER_PROMPT.exec(text);
+    const first = b.lines.find((l) => l.text !== '');
+    if (fenced && first && b.lines.some((l) => isArt(l.text)) && !b.lines.some((l) => prompted(l.text) || isCommandLike(l.text))) {
+      out.push({ line: first.n, text: first.text, words: [], diagram: true });
+      continue;
+    }
+    const transcript = b.output || b.lines.some((l) => prompted(l.text));
     let pending: { line: number; text: string } | undefined;
+    let inArt = false;
     for (const { n, text } of b.lines) {
-      if (transcript) {
-        const m = PROMPT.exec(text) ?? USER_PROMPT.exec(text);
-        if (m && m[1]) out.push({ line: n, text: m[1], words: splitWords(m[1]) });
-        else if (text !== '' && !m) out.push({ line: n, text, words: [], output: true });
+      const m = pending ? null : prompted(text);
+      if (m) {
+        // A prompt alone (`root@host:~# `) is an empty command line.
+        if (m[1]) pending = { line: n, text: '' };
+        else continue;
+      }
+      const body = m ? m[1]!.trim() : text;
+      if (!pending && !m && isArt(body)) {
+        if (!inArt) out.push({ line: n, text: body, words: [], diagram: true });
+        inArt = true;
         continue;
       }
-      const joined = pending ? `${pending.text} ${text}` : text;
+      inArt = false;
+      if (!pending && transcript && !isCommandLike(body)) {
+        if (body !== '' && !body.startsWith('#')) out.push({ line: n, text: body, words: [], output: true });
+        continue;
+      }
+      const joined = pending?.text ? `${pending.text} ${body}` : body;
       const start = pending?.line ?? n;
       if (joined.endsWith('\\')) {
         pending = { line: start, text: joined.slice(0, -1).trim() };
@@ -54,7 +108,7 @@ export function scriptLines(input: string): ScriptLine[] {
       if (joined === '' || joined.startsWith('#')) continue;
       out.push({ line: start, text: joined, words: splitWords(joined.replace(/\s+#.*$/, '')) });
     }
-    if (pending) out.push({ line: pending.line, text: pending.text, words: splitWords(pending.text) });
+    if (pending?.text) out.push({ line: pending.line, text: pending.text, words: splitWords(pending.text) });
   }
   return out;
 }

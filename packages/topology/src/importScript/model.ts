@@ -5,6 +5,7 @@
  */
 import { LIST_KINDS } from '../kinds/index.js';
 import type { ScriptIface } from '../kinds/kind.js';
+import type { LinkKindFields } from '../state.js';
 import type { ForwardRuleSpec, NatSpec, RouteSpec, Topology } from '../schema.js';
 
 /** '' is the host (root) namespace. */
@@ -25,6 +26,7 @@ export class ScriptModel {
   readonly namespaces = new Map<Ns, NsState>([['', emptyNs()]]);
   readonly ifaces: Iface[] = [];
   private hostUsed = false;
+  private readonly madeNs = new Set<string>();
 
   ns(name: Ns): NsState {
     if (name === '') this.hostUsed = true;
@@ -33,8 +35,21 @@ export class ScriptModel {
     return s;
   }
 
-  addNamespace(name: string): void {
+  /** `explicit`: made by `ip netns add` (not just entered): making it again is a reuse of the name. */
+  addNamespace(name: string, explicit = false): void {
     this.ns(name);
+    if (explicit) this.madeNs.add(name);
+  }
+
+  /** Made by `ip netns add` before, or deleted (which says it was there). */
+  made(name: string): boolean {
+    return this.madeNs.has(name);
+  }
+
+  deleteNamespace(name: string): void {
+    this.namespaces.delete(name);
+    this.madeNs.add(name);
+    for (const i of this.ifaces.filter((x) => x.ns === name)) this.remove(i);
   }
 
   find(ns: Ns, name: string): Iface | undefined {
@@ -65,6 +80,8 @@ export class ScriptModel {
       bridgeNames.set(`${b.ns}/${b.name}`, node);
     }
     const nodeOf = (ns: Ns) => (ns === '' ? 'host' : ns);
+    // A renamed bridge is a renamed interface: every mention of it in its namespace follows.
+    const ifname = (ns: Ns, n: string) => bridgeNames.get(`${ns}/${n}`) ?? n;
     const hasHostStuff =
       this.hostUsed && (this.ifaces.some((i) => i.ns === '' && i.kind !== 'bridge') || hasContent(this.namespaces.get('')!));
     for (const [ns, s] of this.namespaces) {
@@ -79,23 +96,24 @@ export class ScriptModel {
               addresses: i.addresses,
               mac: i.mac,
               mtu: i.mtu,
-              fields: i.fields ?? {},
+              fields: renamedFields(i.fields ?? {}, (n) => ifname(ns, n)),
               ...(i.master ? { bridge: bridgeNode(i.ns, i.master) } : {}),
               hostNode: (n) => bridgeNames.get(`/${n}`),
             }),
           );
         return entries.length ? [[k.list!.field, entries] as const] : [];
       });
+      const r = renamedState(s, (n) => ifname(ns, n));
       nodes[nodeOf(ns)] = {
         kind: ns === '' ? 'host' : 'netns',
-        ...(s.routes.length ? { routes: s.routes } : {}),
-        ...(Object.keys(s.sysctls).length ? { sysctls: s.sysctls } : {}),
-        ...(s.nat.length ? { nat: s.nat } : {}),
-        ...(s.forward.length || s.forwardPolicy
+        ...(r.routes.length ? { routes: r.routes } : {}),
+        ...(Object.keys(r.sysctls).length ? { sysctls: r.sysctls } : {}),
+        ...(r.nat.length ? { nat: r.nat } : {}),
+        ...(r.forward.length || r.forwardPolicy
           ? {
               firewall: {
-                ...(s.forwardPolicy ? { forwardPolicy: s.forwardPolicy } : {}),
-                ...(s.forward.length ? { forward: s.forward } : {}),
+                ...(r.forwardPolicy ? { forwardPolicy: r.forwardPolicy } : {}),
+                ...(r.forward.length ? { forward: r.forward } : {}),
               },
             }
           : {}),
@@ -124,6 +142,30 @@ export class ScriptModel {
     }
     return { name, nodes, links };
   }
+}
+
+/** A namespace's routes, rules and sysctls with its interface names passed through `rename` (a bridge renamed to keep node names apart). */
+function renamedState(s: NsState, rename: (ifname: string) => string): NsState {
+  const opt = (k: string, v: string | undefined) => (v === undefined ? {} : { [k]: rename(v) });
+  return {
+    ...s,
+    routes: s.routes.map((r) => ({ ...r, ...opt('dev', r.dev) })),
+    sysctls: Object.fromEntries(
+      Object.entries(s.sysctls).map(([k, v]) => [
+        k.replace(/^(net\.ipv[46]\.(?:conf|neigh)\.)([^.]+)\./, (_, a: string, n: string) => `${a}${rename(n)}.`),
+        v,
+      ]),
+    ),
+    nat: s.nat.map((n) =>
+      n.type === 'masquerade' ? { ...n, ...opt('outInterface', n.outInterface), ...opt('notOutInterface', n.notOutInterface) } : n,
+    ),
+    forward: s.forward.map((f) => ({ ...f, ...opt('in', f.in), ...opt('out', f.out) })),
+  };
+}
+
+/** A list kind's own fields with the interface it stands on (a vxlan's `dev`) renamed. */
+function renamedFields(f: LinkKindFields, rename: (ifname: string) => string): LinkKindFields {
+  return f.vxlan?.dev ? { ...f, vxlan: { ...f.vxlan, dev: rename(f.vxlan.dev) } } : f;
 }
 
 function emptyNs(): NsState {
