@@ -62,6 +62,7 @@ test.describe('the page never tells a state that is not true', () => {
       await expect(page.getByRole('button', { name: 'Destroy', exact: true })).toBeEnabled();
 
       await page.getByRole('button', { name: 'Destroy', exact: true }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Destroy lab' }).click();
       await expect(status).toHaveText('Not deployed', { timeout: 60_000 });
       await expect(page.getByRole('button', { name: 'Deploy', exact: true })).toBeEnabled();
       expect(host('ip', 'netns', 'list')).not.toMatch(/e2e-lg-/);

@@ -17,7 +17,7 @@ import { createStore } from './store/createStore';
 
 export type { Progress } from './progress';
 export type { Selection, Store } from './store/types';
-export { labIsLive, nodeIsLive } from './store/selectors';
+export { hostConflicts, labIsLive, nodeIsLive, shownIssues } from './store/selectors';
 
 export const useStore = createStore();
 

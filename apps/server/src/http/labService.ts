@@ -27,6 +27,7 @@ import {
 import type { ExecResult, StepEvent } from '../executePlan.js';
 import type { Place } from '../place.js';
 import { deployLab, destroyLab, labDesiredState, LabRefusedError, planLab } from '../lab.js';
+import { readDeployed } from '../deployedRecord.js';
 import { readIntent } from '../intent.js';
 import { LabParser } from './labParser.js';
 import { observeHost } from '../observe.js';
@@ -128,6 +129,37 @@ export class LabService {
 
   isBusy(name: string): boolean {
     return this.busy.has(name);
+  }
+
+  /**
+   * Whether the lab has anything on the host, or an operation under way: what
+   * keeps it from being deleted or renamed. A deploy that was refused, or
+   * failed and was rolled back, left nothing: its "Failed" is only news.
+   */
+  async onHost(name: string): Promise<'nothing' | 'something' | 'unknown'> {
+    const s = await this.status(name);
+    if (s.state === 'unknown') return 'unknown';
+    const left = s.state === 'not-deployed' || (s.state === 'failed' && s.present.length === 0 && s.differences.length === 0);
+    return left ? 'nothing' : 'something';
+  }
+
+  /** The newest of the last 50 revisions whose design (positions aside) is the one last deployed; none once destroyed. */
+  async deployedRev(name: string): Promise<number | undefined> {
+    const deployed = readDeployed(this.place.dir, name);
+    if (!deployed) return undefined;
+    const key = designKey(deployed);
+    for (const r of this.store.revisions(name).slice(0, 50)) {
+      const { topology } = await this.parser.parse(this.store.revision(name, r.rev).text);
+      if (topology && designKey(topology) === key) return r.rev;
+    }
+    return undefined;
+  }
+
+  /** The lab is gone from the store: a lab made later under its name starts with no old failure. */
+  forget(name: string): void {
+    this.failures.delete(name);
+    this.lastStatus.delete(name);
+    this.invalidate(name);
   }
 
   /**
@@ -358,6 +390,14 @@ export class LabService {
     }
     this.parser.close();
   }
+}
+
+/** A design to compare: where its nodes are drawn is no part of it. Both sides come from parseTopology, so their keys are in the same order. */
+function designKey(t: Topology): string {
+  return JSON.stringify({
+    ...t,
+    nodes: Object.fromEntries(Object.entries(t.nodes).map(([n, spec]) => [n, { ...spec, position: undefined }])),
+  });
 }
 
 /** The nodes whose namespace holds something of the lab now: the host node with any of it, netns nodes with theirs, bridges with their interface. */

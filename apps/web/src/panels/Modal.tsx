@@ -1,9 +1,11 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 
 /**
  * A modal dialog over the page. It takes focus when it opens, unless a
  * control inside took it (autoFocus), so Escape reaches it from the start;
- * Escape closes it.
+ * Escape closes it. Drawn into the body, whoever opens it: a dialog opened
+ * from the inspector is no part of the inspector's form, nor of its styles.
  */
 export function Modal(props: {
   label: string;
@@ -16,7 +18,7 @@ export function Modal(props: {
   useEffect(() => {
     if (!body.current?.contains(document.activeElement)) body.current?.focus();
   }, []);
-  return (
+  return createPortal(
     <div className="modal">
       <div
         ref={body}
@@ -29,6 +31,7 @@ export function Modal(props: {
       >
         {props.children}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -2,8 +2,18 @@ import { useState } from 'react';
 import { Alert } from '../panels/fields';
 import { Modal } from '../panels/Modal';
 
-/** An in-page "are you sure?": Confirm runs `action` and closes once it is done; a failure stays shown. */
-export function Confirm({ question, action, close }: { question: string; action: () => Promise<unknown>; close: () => void }) {
+/** An in-page "are you sure?": Confirm (or `confirm`, the button's own word) runs `action` and closes once it is done; a failure stays shown. */
+export function Confirm({
+  question,
+  action,
+  close,
+  confirm = 'Confirm',
+}: {
+  question: string;
+  action: () => Promise<unknown>;
+  close: () => void;
+  confirm?: string;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = async () => {
@@ -22,7 +32,7 @@ export function Confirm({ question, action, close }: { question: string; action:
       <Alert message={error} />
       <div className="actions">
         <button type="button" className="primary" disabled={busy} autoFocus onClick={() => void run()}>
-          Confirm
+          {confirm}
         </button>
         <button type="button" onClick={close}>
           Cancel

@@ -1,0 +1,27 @@
+/** Lab actions shared by the lab bar and the first screen: a lab from a text (a template, a file), a blank lab. */
+import { formatTopology, parseTopology, setLabName } from '@nslab/topology';
+import { autoLayout } from '../layout';
+import { useStore } from '../store';
+import { freeName } from './labWords';
+
+/** A free lab name near `base`, among the labs there are now. */
+export function freeLabName(base: string): string {
+  return freeName(
+    base,
+    useStore.getState().labs.map((l) => l.name),
+  );
+}
+
+/** Makes a lab of `text` (under a free name: its own, or `fallbackName`), laid out if it has no positions, and opens it. */
+export async function importLab(text: string, fallbackName: string): Promise<void> {
+  const r = parseTopology(text);
+  if (!r.topology) throw new Error(r.issues.map((i) => i.message).join('; '));
+  const name = freeLabName(r.topology.name || fallbackName);
+  const laid = await autoLayout(r.topology);
+  await useStore.getState().createLab(laid === r.topology ? setLabName(text, name) : formatTopology({ ...laid, name }));
+}
+
+/** Makes an empty lab named `name` and opens it. */
+export function createBlankLab(name: string): Promise<void> {
+  return useStore.getState().createLab(formatTopology({ name, nodes: {}, links: [] }));
+}
