@@ -72,7 +72,7 @@ test.describe('the access token', () => {
       const page = await context.newPage();
       await page.goto(`/?lab=sec-e2e-login&token=${TOKEN}`);
       await expect(page.getByRole('button', { name: 'Labs: sec-e2e-login' })).toBeVisible();
-      await expect(page).toHaveURL((url) => url.searchParams.get('lab') === 'sec-e2e-login' && !url.searchParams.has('token'));
+      await expect(page).toHaveURL((url) => url.pathname === '/labs/sec-e2e-login' && !url.searchParams.has('token'));
       expect(page.url()).not.toContain(TOKEN);
 
       await page.goto('/?lab=sec-e2e-login');

@@ -13,6 +13,7 @@ import type { LabService } from './http/labService.js';
 import { createRealm, type Realm } from './http/realm.js';
 import { Security, type Principal } from './http/security.js';
 import { refuseUpgrade, routeUpgrades, type UpgradeHandler } from './http/upgrades.js';
+import { viewKeyOpens, viewRoutes } from './http/viewApi.js';
 import { workshopRoutes, workshopSocket } from './http/workshopApi.js';
 import { Workshops } from './workshop/workshops.js';
 import { pruneCaptures } from './live/captures.js';
@@ -66,6 +67,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...(opts.remoteToken ? { remoteToken: true } : {}),
     participant: (secret): string | undefined => workshops.participantBySecret(secret),
     joinCode: (code) => workshops.byJoinCode(code) !== undefined,
+    viewKey: (lab, key) => viewKeyOpens(store, lab, key),
   });
   const data = opts.dataDir ?? dataDir();
   const store = new LabStore(data);
@@ -127,6 +129,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   app.use(security.headers());
   app.use(security.middleware());
+  app.use('/api', viewRoutes(store, host.service.parser));
   app.use('/api', workshopRoutes(workshops, store));
   app.use('/api', (req, res, next) => realmOf(res.locals.who as Principal).api(req, res, next));
   const web = path.resolve(here, '../../web/dist');

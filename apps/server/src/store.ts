@@ -5,6 +5,7 @@
  * process or of the machine. Labs are keyed by their name (the topology's
  * `name`), which is also their identity on the host.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -65,6 +66,10 @@ export class LabStore {
         message TEXT NOT NULL DEFAULT '',
         text TEXT NOT NULL,
         PRIMARY KEY (lab, rev)
+      );
+      CREATE TABLE IF NOT EXISTS view_keys (
+        lab TEXT PRIMARY KEY REFERENCES labs(name) ON DELETE CASCADE ON UPDATE CASCADE,
+        key TEXT NOT NULL
       );
     `);
   }
@@ -164,9 +169,28 @@ export class LabStore {
     this.db.transaction(() => {
       this.get(from);
       if (this.has(to)) throw new StoreError(409, `a lab named "${to}" already exists`);
+      this.unshare(from); // a view link names the lab: the old one must not open it under its new name
       this.db.prepare('UPDATE labs SET name = ? WHERE name = ?').run(to, from);
     })();
     return this.save(to, text, { message: `renamed from ${from}` });
+  }
+
+  /** The key of the lab's read-only view link (docs/security.md), or undefined when it is not shared. */
+  viewKey(name: string): string | undefined {
+    const row = this.db.prepare('SELECT key FROM view_keys WHERE lab = ?').get(name) as { key: string } | undefined;
+    return row?.key;
+  }
+
+  /** Shares the lab read-only: its view key, made (random) unless it has one. Gone with the lab, or by `unshare`. */
+  share(name: string): string {
+    this.get(name);
+    this.db.prepare('INSERT OR IGNORE INTO view_keys (lab, key) VALUES (?, ?)').run(name, crypto.randomBytes(24).toString('base64url'));
+    return this.viewKey(name)!;
+  }
+
+  /** Stops sharing: every view link given out for the lab stops working. */
+  unshare(name: string): void {
+    this.db.prepare('DELETE FROM view_keys WHERE lab = ?').run(name);
   }
 
   delete(name: string): void {

@@ -7,9 +7,9 @@ import type {
   ApiErrorBody,
   CheckReply,
   DiscoverResult,
+  DocumentImport,
   FollowMessage,
   Health,
-  ImportResult,
   JoinResult,
   LabEvent,
   LabStatus,
@@ -24,6 +24,9 @@ import type {
   PingMatrix,
   PlanView,
   RevisionSummary,
+  RevisionText,
+  SharedLab,
+  ShareState,
   ShowResult,
   Template,
   ToolInfo,
@@ -115,13 +118,21 @@ export const api = {
   rename: (name: string, to: string) => call<LabView>('POST', `/api/labs/${encodeURIComponent(name)}/rename`, { to }),
   duplicate: (name: string, to: string) => call<LabView>('POST', `/api/labs/${encodeURIComponent(name)}/duplicate`, { to }),
   revisions: (name: string) => call<Revision[]>('GET', `/api/labs/${encodeURIComponent(name)}/revisions`),
+  revision: (name: string, rev: number) => call<RevisionText>('GET', `/api/labs/${encodeURIComponent(name)}/revisions/${rev}`),
+  /** The lab's read-only view key (docs/security.md): `share` makes it, `unshare` stops every link given out. */
+  shareState: (name: string) => call<ShareState>('GET', `/api/labs/${encodeURIComponent(name)}/share`),
+  share: (name: string) => call<ShareState>('POST', `/api/labs/${encodeURIComponent(name)}/share`),
+  unshare: (name: string) => call<ShareState>('DELETE', `/api/labs/${encodeURIComponent(name)}/share`),
+  /** A shared lab, with its view key and not the token: a view link's page has none. */
+  view: (name: string, key: string) =>
+    call<SharedLab>('GET', `/api/view/${encodeURIComponent(name)}?key=${encodeURIComponent(key)}`, undefined, { anonymous: true }),
   restore: (name: string, rev: number) => call<LabView>('POST', `/api/labs/${encodeURIComponent(name)}/revisions/${rev}/restore`, {}),
   plan: (name: string, topology: Topology) => call<PlanView>('POST', `/api/labs/${encodeURIComponent(name)}/plan`, { topology }),
   deploy: (name: string) => call<OperationResult>('POST', `/api/labs/${encodeURIComponent(name)}/deploy`, {}),
   destroy: (name: string) => call<OperationResult>('POST', `/api/labs/${encodeURIComponent(name)}/destroy`, {}),
   status: (name: string) => call<LabStatus>('GET', `/api/labs/${encodeURIComponent(name)}/status`),
   templates: () => call<Template[]>('GET', '/api/templates'),
-  importScript: (text: string, name: string) => call<ImportResult>('POST', '/api/import-script', { text, name }),
+  importScript: (text: string, name: string) => call<DocumentImport>('POST', '/api/import-script', { text, name }),
   discover: (all: boolean, name: string) =>
     call<DiscoverResult>('GET', `/api/discover?all=${all ? 1 : 0}&name=${encodeURIComponent(name)}`),
 };

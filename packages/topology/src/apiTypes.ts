@@ -47,11 +47,25 @@ export interface LabView extends LabSummary {
   busy: boolean;
 }
 
+/** GET /api/view/NAME?key=K: a shared lab, to look at — its design and nothing else (no text history, no status). */
+export interface SharedLab {
+  name: string;
+  /** Null when the saved text does not parse. */
+  topology: Topology | null;
+}
+
+/** GET, POST and DELETE /api/labs/NAME/share: the lab's view key, or null when it is not shared. */
+export interface ShareState {
+  key: string | null;
+}
+
 /** GET /api/labs/NAME/revisions */
 export interface RevisionSummary {
   rev: number;
   createdAt: string;
   message: string;
+  /** The newest revision whose design (positions aside) is the one deployed on the host now; on one revision at most. */
+  deployed?: boolean;
 }
 
 /** GET /api/labs/NAME/revisions/REV */
@@ -77,7 +91,7 @@ export interface Template {
   exercise?: boolean;
 }
 
-/** POST /api/import-script; GET /api/discover adds the script it read. */
+/** GET /api/discover: the host as a lab, with the script it read (POST /api/import-script answers a `DocumentImport`). */
 export type DiscoverResult = ImportResult & { script: string };
 
 export type DeployState = 'not-deployed' | 'deploying' | 'destroying' | 'deployed' | 'drift' | 'failed' | 'unknown';

@@ -6,13 +6,14 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import {
   formatTopology,
-  importScript,
+  importDocument,
   NODE_NAME,
+  parseTopology,
   parseTopologyData,
   setLabName,
   type ApiErrorBody,
+  type DocumentImport,
   type Health,
-  type ImportResult,
   type LabStatus,
   type LabSummary,
   type LabView,
@@ -25,6 +26,7 @@ import {
   type Topology,
 } from '@nslab/topology';
 import { NslabError, type NslabErrorReason } from '../errors.js';
+import { readHostInterfaces } from '../hostInterfaces.js';
 import { BadLabName, checkLabName } from '../paths.js';
 import { StoreError, type LabStore } from '../store.js';
 import { listTemplates } from '../templates.js';
@@ -163,12 +165,10 @@ export function createApi(deps: ApiDeps): express.Router {
     '/labs/:name',
     h(async (req): Promise<Ok> => {
       const name = nameOf(req);
-      if (deps.mode.root) {
-        const status = await service.status(name);
-        if (status.state !== 'not-deployed' && status.state !== 'unknown')
-          throw new HttpError(409, `lab "${name}" is deployed; destroy it first`);
-      }
+      if (deps.mode.root && (await service.onHost(name)) === 'something')
+        throw new HttpError(409, `lab "${name}" is deployed; destroy it first`);
       store.delete(name);
+      service.forget(name);
       return { ok: true };
     }),
   );
@@ -178,9 +178,10 @@ export function createApi(deps: ApiDeps): express.Router {
     h(async (req) => {
       const from = nameOf(req);
       const to = checkLabName((req.body as { to?: unknown }).to);
-      if (deps.mode.root && (await service.status(from)).state !== 'not-deployed')
+      if (deps.mode.root && (await service.onHost(from)) !== 'nothing')
         throw new HttpError(409, `lab "${from}" is deployed: its name is on the host; destroy it before renaming`);
       store.rename(from, to, setLabName(store.get(from).text, to));
+      service.forget(from);
       return view(to);
     }),
   );
@@ -198,7 +199,12 @@ export function createApi(deps: ApiDeps): express.Router {
 
   api.get(
     '/labs/:name/revisions',
-    h((req): RevisionSummary[] => store.revisions(nameOf(req))),
+    h(async (req): Promise<RevisionSummary[]> => {
+      const name = nameOf(req);
+      const revisions = store.revisions(name);
+      const deployed = deps.mode.root ? await service.deployedRev(name) : undefined;
+      return revisions.map((r) => (r.rev === deployed ? { ...r, deployed: true } : r));
+    }),
   );
   api.get(
     '/labs/:name/revisions/:rev',
@@ -246,15 +252,21 @@ export function createApi(deps: ApiDeps): express.Router {
     h((): Template[] => listTemplates(deps.templatesDir)),
   );
 
-  /** A block of shell commands (or a seed document) → a lab, with the warnings and skipped lines. */
+  /** A block of shell commands, or a whole write-up → its scenarios, a lab each, with the warnings and skipped lines; checked against this host's interfaces and the templates. */
   api.post(
     '/import-script',
-    h((req): ImportResult => {
+    h(async (req): Promise<DocumentImport> => {
       const { text, name } = (req.body ?? {}) as { text?: unknown; name?: unknown };
       if (typeof text !== 'string') throw new HttpError(400, 'send { "text": "<shell commands>" }');
       if (Buffer.byteLength(text) > service.parser.limits.maxBytes)
         throw new HttpError(413, `the script is larger than ${service.parser.limits.maxBytes} bytes`);
-      return importScript(text, typeof name === 'string' && name ? checkLabName(name) : 'imported');
+      const labName = name === undefined || name === '' ? 'imported' : checkLabName(name);
+      const templates = listTemplates(deps.templatesDir).flatMap((t) => {
+        const topology = t.exercise ? undefined : parseTopology(t.text).topology;
+        return topology ? [{ id: t.id, name: t.name, topology }] : [];
+      });
+      const host = await readHostInterfaces(service.place.runner);
+      return importDocument(text, { name: labName, templates, ...(host ? { host } : {}) });
     }),
   );
 

@@ -29,6 +29,8 @@ export interface SecurityOptions {
   participant?: (secret: string) => string | undefined;
   /** Whether a join code opens a workshop now. */
   joinCode?: (code: string) => boolean;
+  /** Whether `key` is the view key of lab `lab` (a read-only view link, docs/security.md). */
+  viewKey?: (lab: string, key: string) => boolean;
   /**
    * Accept the token from other machines when listening beyond loopback.
    * Off by default: plain http on a classroom network shows the token (root)
@@ -43,10 +45,14 @@ export interface SecurityOptions {
  * the host's own designer), one workshop participant (their secret), or
  * someone holding a workshop's join link (its app pages and the join call only).
  */
-export type Principal = { role: 'instructor' } | { role: 'participant'; id: string } | { role: 'joiner'; code: string };
+export type Principal =
+  { role: 'instructor' } | { role: 'participant'; id: string } | { role: 'joiner'; code: string } | { role: 'viewer'; lab: string };
 
 /** `/join/CODE` (the page) and `/api/join/CODE` (the call): where a join code is a credential. */
 const JOIN_PATH = /^(?:\/api)?\/join\/([A-Za-z0-9_-]{22})$/;
+
+/** `/view/LAB?key=K` (the page) and `/api/view/LAB?key=K` (its one call): where a lab's view key is a credential. */
+const VIEW_PATH = /^(?:\/api)?\/view\/([^/]{1,64})$/;
 
 /** Tokens nslab accepts: long enough to guess never, and safe in a header and a websocket subprotocol. */
 export const TOKEN_RULE = /^[A-Za-z0-9._~-]{16,512}$/;
@@ -156,7 +162,24 @@ export class Security {
     if (this.token && access === 'app' && this.hasAppCookie(req)) return { role: 'instructor' }; // static files only
     const join = JOIN_PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
     if (join && this.opts.joinCode?.(join[1]!)) return { role: 'joiner', code: join[1]! };
+    const view = access !== 'upgrade' ? this.viewer(req) : undefined;
+    if (view) return view;
     return this.token ? undefined : { role: 'instructor' };
+  }
+
+  /** A view link's holder: the path names a lab and `?key=` is its view key. */
+  private viewer(req: IncomingMessage): Principal | undefined {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const lab = VIEW_PATH.exec(url.pathname)?.[1];
+    const key = url.searchParams.get('key');
+    if (lab === undefined || key === null || !this.opts.viewKey) return undefined;
+    let name: string;
+    try {
+      name = decodeURIComponent(lab);
+    } catch {
+      return undefined;
+    }
+    return this.opts.viewKey(name, key) ? { role: 'viewer', lab: name } : undefined;
   }
 
   /** The credentials a request carries, where its kind of access may carry them. */
@@ -233,7 +256,11 @@ export class Security {
         res.status(403).json({ error: 'a join link opens only the join page: join first' });
         return;
       }
-      if (!isApi && this.token && (req.query.token !== undefined || who.role === 'joiner')) {
+      if (isApi && who.role === 'viewer' && !(req.method === 'GET' && VIEW_PATH.test(req.path))) {
+        res.status(403).json({ error: 'a view link opens only its lab, to look at' });
+        return;
+      }
+      if (!isApi && this.token && (req.query.token !== undefined || who.role === 'joiner' || who.role === 'viewer')) {
         // Logged in: static files from now on without the token. Not the token itself, so other ports of this host learn nothing from it.
         res.cookie(APP_COOKIE, this.appCookie, { httpOnly: true, sameSite: 'strict', path: '/' });
       }
@@ -260,7 +287,8 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function safeEqual(a: string, b: string): boolean {
+/** Compares secrets in a time that does not depend on where they differ. */
+export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && crypto.timingSafeEqual(x, y);

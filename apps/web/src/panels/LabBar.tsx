@@ -1,12 +1,22 @@
-import { useEffect, useRef, useState } from 'react';
-import { formatTopology, parseTopology, setLabName } from '@nslab/topology';
-import { api, type Revision, type Template } from '../api';
+import { useRef, useState } from 'react';
+import { formatTopology, parseTopology } from '@nslab/topology';
+import { api, type Template } from '../api';
 import { autoLayout } from '../layout';
-import { useStore } from '../store';
+import { hostConflicts, useStore } from '../store';
 import { PingAll } from '../live/PingAll';
 import { ImportScript } from './ImportScript';
 import { CheckButton } from '../live/CheckButton';
 import { WhoAmI, WorkshopsButton } from '../workshop/WorkshopBar';
+import { Confirm } from '../workshop/Confirm';
+import { FailureDialog } from './FailureDialog';
+import { HistoryDialog } from './HistoryDialog';
+import { createBlankLab, freeLabName, importLab } from './labActions';
+import { clashNode, deployBlocker, destroySummary, labNameProblem } from './labWords';
+import { NameDialog } from './NameDialog';
+import { useTemplates } from './useTemplates';
+import './labs.css';
+import { labFileName, readUpload, saveFile } from '../share/labFile';
+import { ShareDialog } from '../share/ShareDialog';
 
 /** The top bar: lab picker and lab actions, templates, import, history, status, Deploy and Destroy. */
 export function LabBar() {
@@ -18,30 +28,26 @@ export function LabBar() {
   const saving = useStore((s) => s.saving);
   const issues = useStore((s) => s.issues);
   const store = useStore.getState;
-  const [menu, setMenu] = useState<'labs' | 'templates' | 'history' | 'import' | null>(null);
+  const [menu, setMenu] = useState<'labs' | 'templates' | 'history' | 'import' | 'share' | null>(null);
+  // In-page dialogs, never window.prompt/confirm: they block the page, and tests and screen readers see them badly.
+  const [dialog, setDialog] = useState<'new' | 'rename' | 'duplicate' | 'delete' | 'destroy' | 'failure' | null>(null);
+  const conflicts = useStore(hostConflicts);
   const connection = useStore((s) => s.connection);
   const busy = (progress?.running ?? false) || connection === 'down';
-  const hasErrors = issues.some((i) => i.severity !== 'warning');
+  const blocker = deployBlocker({ root: !!health?.root, issues, conflicts });
+  const taken = labs.map((l) => l.name);
   const guard = (p: Promise<unknown>) => p.catch((e: Error) => store().say(e.message));
 
-  const freeName = (base: string) => {
-    const taken = new Set(labs.map((l) => l.name));
-    const stem = base.slice(0, 20);
-    if (!taken.has(stem)) return stem;
-    for (let i = 2; ; i++) if (!taken.has(`${stem}-${i}`)) return `${stem}-${i}`;
-  };
-  const newLab = () => {
-    const name = window.prompt('Name of the new lab (lower-case letters, digits, "-")', freeName('lab'));
-    if (name) void guard(store().createLab(formatTopology({ name, nodes: {}, links: [] })));
-  };
-  const importText = async (text: string, fallbackName: string) => {
-    const r = parseTopology(text);
-    if (!r.topology) throw new Error(r.issues.map((i) => i.message).join('; '));
-    const name = freeName(r.topology.name || fallbackName);
-    const laid = await autoLayout(r.topology);
-    await store().createLab(laid === r.topology ? setLabName(text, name) : formatTopology({ ...laid, name }));
-  };
+  const freeName = freeLabName;
   const fileInput = useRef<HTMLInputElement>(null);
+  /** A lab file (Download lab's, or any lab YAML/JSON): created under a free name, with what validation says. */
+  const upload = async (f: File) => {
+    const u = readUpload(await f.text(), f.name, freeName);
+    const t = parseTopology(u.text).topology!;
+    const laid = await autoLayout(t);
+    await store().createLab(laid === t ? u.text : formatTopology(laid));
+    store().say(u.message);
+  };
 
   return (
     <header className="labbar">
@@ -65,48 +71,40 @@ export function LabBar() {
               </button>
             ))}
             <hr />
-            <button type="button" role="menuitem" onClick={() => (setMenu(null), newLab())}>
+            <button type="button" role="menuitem" onClick={() => (setMenu(null), setDialog('new'))}>
               New lab…
             </button>
             {lab && (
               <>
-                <button
-                  type="button"
-                  role="menuitem"
-                  onClick={() => {
-                    setMenu(null);
-                    const to = window.prompt('Rename lab to', lab);
-                    if (to && to !== lab) void guard(store().renameLab(to));
-                  }}
-                >
+                <button type="button" role="menuitem" onClick={() => (setMenu(null), setDialog('rename'))}>
                   Rename…
                 </button>
-                <button
-                  type="button"
-                  role="menuitem"
-                  onClick={() => {
-                    setMenu(null);
-                    const to = window.prompt('Name of the copy', freeName(`${lab}-copy`));
-                    if (to) void guard(store().duplicateLab(to));
-                  }}
-                >
+                <button type="button" role="menuitem" onClick={() => (setMenu(null), setDialog('duplicate'))}>
                   Duplicate…
                 </button>
-                <button
-                  type="button"
-                  role="menuitem"
-                  onClick={() => {
-                    setMenu(null);
-                    if (window.confirm(`Delete lab ${lab} and its history?`)) void guard(store().deleteLab());
-                  }}
-                >
+                <button type="button" role="menuitem" onClick={() => (setMenu(null), setDialog('delete'))}>
                   Delete…
                 </button>
               </>
             )}
             <hr />
+            {lab && (
+              <>
+                <button
+                  type="button"
+                  role="menuitem"
+                  title="the lab as one file, positions and descriptions included"
+                  onClick={() => (setMenu(null), saveFile(store().text, 'application/yaml', labFileName(lab)))}
+                >
+                  Download lab
+                </button>
+                <button type="button" role="menuitem" onClick={() => setMenu('share')}>
+                  Share view link…
+                </button>
+              </>
+            )}
             <button type="button" role="menuitem" onClick={() => (setMenu(null), fileInput.current?.click())}>
-              Import .yaml…
+              Upload lab…
             </button>
             <button type="button" role="menuitem" onClick={() => setMenu('import')}>
               Import script…
@@ -130,28 +128,83 @@ export function LabBar() {
         <input
           ref={fileInput}
           type="file"
-          accept=".yaml,.yml,.json"
+          accept=".nslab.yaml,.yaml,.yml,.json"
           hidden
-          aria-label="Import file"
+          aria-label="Upload lab file"
           onChange={(e) => {
             const f = e.target.files?.[0];
-            if (f) void guard(f.text().then((t) => importText(t, f.name.replace(/\.[^.]+$/, '').toLowerCase())));
+            if (f) void guard(upload(f));
             e.target.value = '';
           }}
         />
       </div>
       {menu === 'import' && <ImportScript onClose={() => setMenu(null)} freeName={freeName} />}
+      {menu === 'share' && lab && <ShareDialog lab={lab} close={() => setMenu(null)} />}
       <TemplatesMenu
         open={menu === 'templates'}
         toggle={() => setMenu(menu === 'templates' ? null : 'templates')}
-        onPick={(t) => (setMenu(null), void guard(importText(t.text, t.id)))}
+        onPick={(t) => (setMenu(null), void guard(importLab(t.text, t.id.replace(/^.*\//, ''))))}
       />
       {lab && (
-        <HistoryMenu
-          lab={lab}
-          open={menu === 'history'}
-          toggle={() => setMenu(menu === 'history' ? null : 'history')}
-          onPick={(rev) => (setMenu(null), void guard(store().restore(rev)))}
+        <button type="button" aria-haspopup="dialog" onClick={() => setMenu('history')}>
+          History
+        </button>
+      )}
+      {menu === 'history' && lab && <HistoryDialog lab={lab} close={() => setMenu(null)} />}
+      {dialog === 'new' && (
+        <NameDialog
+          title="New lab"
+          label="Lab name"
+          submit="Create"
+          initial={freeName('lab')}
+          problem={(n) => labNameProblem(n, taken)}
+          action={createBlankLab}
+          close={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'rename' && lab && (
+        <NameDialog
+          title={`Rename lab ${lab}`}
+          label="New name"
+          submit="Rename"
+          initial={lab}
+          problem={(n) => (n === lab ? 'that is its name now' : labNameProblem(n, taken))}
+          action={(n) => store().renameLab(n)}
+          close={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'duplicate' && lab && (
+        <NameDialog
+          title={`Duplicate lab ${lab}`}
+          label="Name of the copy"
+          submit="Duplicate"
+          initial={freeName(`${lab}-copy`)}
+          problem={(n) => labNameProblem(n, taken)}
+          action={(n) => store().duplicateLab(n)}
+          close={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'delete' && lab && (
+        <Confirm
+          question={`Delete lab ${lab} and its history?`}
+          confirm="Delete"
+          action={() => store().deleteLab()}
+          close={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'destroy' && lab && (
+        <Confirm
+          question={destroySummary(store().topology, status?.present ?? [])}
+          confirm="Destroy lab"
+          action={() => store().destroy()}
+          close={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'failure' && (progress?.error ?? status?.error) && (
+        <FailureDialog
+          title={`${progress?.op === 'destroy' ? 'Destroy' : 'Deploy'} failed`}
+          error={(progress?.error ?? status?.error)!}
+          close={() => setDialog(null)}
         />
       )}
       <WorkshopsButton />
@@ -183,24 +236,39 @@ export function LabBar() {
               </span>
             </span>
           )}
+          {!progress?.running && (progress?.error ?? status?.error) && (
+            <button type="button" className="error-details" aria-haspopup="dialog" onClick={() => setDialog('failure')}>
+              Error details
+            </button>
+          )}
           <CheckButton />
           <PingAll />
           <button
             type="button"
             className="primary"
-            disabled={busy || !health?.root || hasErrors}
-            title={
-              !health?.root
-                ? 'plan-only mode: the server is not root'
-                : hasErrors
-                  ? 'fix the errors first'
-                  : 'make the host match this design'
-            }
+            disabled={busy || blocker !== null}
+            title={blocker ?? 'make the host match this design'}
+            aria-describedby={blocker && conflicts.length > 0 ? 'deploy-blocker' : undefined}
             onClick={() => void guard(store().deploy())}
           >
             Deploy
           </button>
-          <button type="button" disabled={busy || !health?.root} onClick={() => void guard(store().destroy())}>
+          {conflicts.length > 0 && !busy && (
+            <button
+              type="button"
+              id="deploy-blocker"
+              className="deploy-blocker"
+              title={conflicts.map((c) => c.message).join('\n')}
+              onClick={() => {
+                // The clash's node, where its fixes are; or the lab settings, for a clash on no node.
+                const at = conflicts.map((c) => clashNode(c, store().topology)).find((n) => n !== undefined);
+                store().select({ nodes: at ? [at] : [], links: [] });
+              }}
+            >
+              Name clash: fix…
+            </button>
+          )}
+          <button type="button" disabled={busy || !health?.root} onClick={() => setDialog('destroy')}>
             Destroy
           </button>
         </>
@@ -210,10 +278,7 @@ export function LabBar() {
 }
 
 function TemplatesMenu({ open, toggle, onPick }: { open: boolean; toggle: () => void; onPick: (t: Template) => void }) {
-  const [templates, setTemplates] = useState<Template[]>([]);
-  useEffect(() => {
-    if (open && templates.length === 0) void api.templates().then(setTemplates);
-  }, [open, templates.length]);
+  const templates = useTemplates(open);
   return (
     <div className="menu">
       <button type="button" aria-expanded={open} onClick={toggle}>
@@ -248,40 +313,9 @@ function TemplatesMenu({ open, toggle, onPick }: { open: boolean; toggle: () => 
 
 function TemplateItem({ t, onPick }: { t: Template; onPick: (t: Template) => void }) {
   return (
-    <button type="button" role="menuitem" onClick={() => onPick(t)} title={t.description}>
+    <button type="button" role="menuitem" onClick={() => onPick(t)}>
       <strong>{t.name}</strong>
-      <span className="desc">{t.description.split('\n').join(' ').slice(0, 160)}</span>
+      <span className="desc">{t.description}</span>
     </button>
-  );
-}
-
-function HistoryMenu({ lab, open, toggle, onPick }: { lab: string; open: boolean; toggle: () => void; onPick: (rev: number) => void }) {
-  const [revs, setRevs] = useState<Revision[]>([]);
-  const rev = useStore((s) => s.rev);
-  useEffect(() => {
-    if (open) void api.revisions(lab).then(setRevs);
-  }, [open, lab, rev]);
-  return (
-    <div className="menu">
-      <button type="button" aria-expanded={open} onClick={toggle}>
-        History
-      </button>
-      {open && (
-        <div className="dropdown wide" role="menu" aria-label="Revisions">
-          {revs.map((r) => (
-            <div className="rev" key={r.rev}>
-              <span>
-                #{r.rev} {new Date(r.createdAt).toLocaleString()} {r.message}
-              </span>
-              {r.rev !== rev && (
-                <button type="button" role="menuitem" onClick={() => onPick(r.rev)}>
-                  Restore #{r.rev}
-                </button>
-              )}
-            </div>
-          ))}
-        </div>
-      )}
-    </div>
   );
 }

@@ -1,4 +1,5 @@
 import { desiredState, emptyObserved, formatIssue, isError, planDeploy, renderPlanScript } from '@nslab/topology';
+import { saveFile } from '../share/labFile';
 import { useStore } from '../store';
 
 /** The lab as YAML. Edit here and the canvas follows; edit the canvas and this follows. */
@@ -9,17 +10,11 @@ export function YamlPanel() {
   const lab = useStore((s) => s.lab);
   const topology = useStore((s) => s.topology);
   const valid = useStore((s) => !s.issues.some(isError));
-  const download = (body: string, type: string, file: string) => {
-    const url = URL.createObjectURL(new Blob([body], { type }));
-    const a = Object.assign(document.createElement('a'), { href: url, download: file });
-    a.click();
-    URL.revokeObjectURL(url);
-  };
-  const exportFile = () => download(text, 'application/yaml', `${lab ?? 'lab'}.yaml`);
+  // The lab's own file is "Download lab" in the Labs menu (share/labFile.ts).
   /** A standalone bash script that builds the lab on a machine without nslab (same as nslab export-script). */
   const exportScript = () => {
     const plan = planDeploy(emptyObserved(topology.name), desiredState(topology));
-    download(
+    saveFile(
       renderPlanScript(plan, { header: `builds lab "${topology.name}" on a host without nslab (exported by nslab)`, strict: true }),
       'text/x-shellscript',
       `${lab ?? 'lab'}.sh`,
@@ -30,9 +25,6 @@ export function YamlPanel() {
       <div className="panel-head">
         <h2>YAML</h2>
         <span className="actions">
-          <button type="button" onClick={exportFile}>
-            Export .yaml
-          </button>
           <button
             type="button"
             onClick={exportScript}

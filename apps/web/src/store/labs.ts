@@ -1,5 +1,6 @@
 /** The labs on the server: the list, the one open, and creating, renaming, duplicating, deleting and restoring them. */
 import { formatTopology } from '@nslab/topology';
+import { addressFor, parseAddress, showLab } from '../address';
 import { api, type LabSummary, type LabView } from '../api';
 import { EMPTY } from './editing';
 import type { Selection, SliceCreator } from './types';
@@ -27,10 +28,16 @@ export const createLabsSlice: SliceCreator<LabsSlice> = (set, get) => ({
 
   async init() {
     // The lab named in the URL loads alongside the rest: first render is what the user waits for.
-    const named = new URLSearchParams(location.search).get('lab');
+    const at = parseAddress(location.href);
+    const named = at.page === 'designer' ? at.lab : null;
     const [health, labs, view] = await Promise.all([api.health(), api.labs(), named ? api.lab(named).catch(() => undefined) : undefined]);
     set({ health, labs });
     if (view) return get().openLab(view.name, view);
+    if (named) {
+      // An address naming no lab here (deleted, renamed, mistyped): said, and not kept in history.
+      history.replaceState(null, '', addressFor(location.href, '/'));
+      get().say(`there is no lab "${named}" here`);
+    }
     if (labs[0]) await get().openLab(labs[0].name);
   },
 
@@ -63,9 +70,7 @@ export const createLabsSlice: SliceCreator<LabsSlice> = (set, get) => ({
       ...(same ? {} : { status: null, progress: null, checkResults: null }),
       saving: 'saved',
     }));
-    const url = new URL(location.href);
-    url.searchParams.set('lab', name);
-    history.replaceState(null, '', url);
+    showLab(name);
   },
 
   async createLab(text, name) {

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { Background, Controls, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { Background, ConnectionMode, Controls, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import type { Topology } from '@nslab/topology';
 import { EDGE_TYPES } from '../canvas/VethEdge';
 import { NODE_TYPES } from '../canvas/nodes';
@@ -26,6 +26,8 @@ export function ReadOnlyCanvas({ topology, label }: { topology: Topology; label:
           edgeTypes={EDGE_TYPES}
           nodesDraggable={false}
           nodesConnectable={false}
+          // Links end on interface handles, which are all of one type (as in the designer's canvas).
+          connectionMode={ConnectionMode.Loose}
           elementsSelectable={false}
           deleteKeyCode={null}
           fitView

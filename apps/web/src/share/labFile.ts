@@ -1,0 +1,60 @@
+/**
+ * A lab as one file: `NAME.nslab.yaml` is the lab's YAML as saved — nodes
+ * with their positions, descriptions, checks — so uploading it draws the
+ * same diagram. Upload is the one import of a lab file (YAML or JSON).
+ */
+import { formatIssue, isError, parseTopology, setLabName } from '@nslab/topology';
+
+/** The file name a lab downloads as. */
+export function labFileName(lab: string): string {
+  return `${lab}.nslab.yaml`;
+}
+
+/** Saves `text` as a file called `file` (the browser's download). */
+export function saveFile(text: string, type: string, file: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: file });
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+/** A lab's name guessed from a file's name when its text names none: `Pods Lab.nslab.yaml` → `pods-lab`. */
+export function nameFromFile(file: string): string {
+  const stem = file
+    .replace(/(\.nslab)?\.(ya?ml|json)$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+|-+$/g, '');
+  return stem.slice(0, 20) || 'uploaded';
+}
+
+export interface Upload {
+  /** The text to create the lab from, under `name`. */
+  text: string;
+  name: string;
+  /** What to tell the user: the name it got and why, and what validation says. */
+  message: string;
+}
+
+/**
+ * What uploading `text` (from `file`) creates: under its own name, or a free
+ * one (`free`) when that is taken; refused with every problem when it does not parse.
+ *
+ * @example readUpload('name: a\nnodes: {}\nlinks: []\n', 'a.nslab.yaml', (n) => `${n}-2`).name // → 'a-2'
+ */
+export function readUpload(text: string, file: string, free: (base: string) => string): Upload {
+  const r = parseTopology(text);
+  if (!r.topology) throw new Error(`${file} is not a lab: ${r.issues.map(formatIssue).join('; ')}`);
+  const wanted = r.topology.name || nameFromFile(file);
+  const name = free(wanted);
+  const errors = r.issues.filter(isError);
+  const renamed = name !== wanted ? ` (a lab named "${wanted}" exists)` : '';
+  const verdict = errors.length
+    ? `; it has ${errors.length} error${errors.length > 1 ? 's' : ''} to fix before it can be deployed: ${errors.slice(0, 3).map(formatIssue).join('; ')}`
+    : '; it is valid';
+  return {
+    text: name === r.topology.name ? text : setLabName(text, name),
+    name,
+    message: `uploaded ${file} as lab "${name}"${renamed}${verdict}`,
+  };
+}
