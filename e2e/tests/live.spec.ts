@@ -63,6 +63,9 @@ test.describe('live tools on a deployed lab', () => {
     await page.getByRole('button', { name: 'Path', exact: true }).click();
     await expect(page.getByRole('list', { name: 'Path' })).toContainText('delivers to 10.235.0.2 on the same segment');
     await page.getByRole('button', { name: 'ip route' }).click();
+    // Readable text first, as `ip route` prints it; the JSON on demand.
+    await expect(page.getByLabel('ip route')).toContainText('10.235.0.0/24 dev eth0');
+    await page.getByRole('checkbox', { name: 'JSON' }).check();
     await expect(page.getByLabel('ip route')).toContainText('"dst": "10.235.0.0/24"');
 
     await page.locator('.react-flow__edge-veth').first().click({ force: true });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { resolveTopology, interfacesOf, type Topology } from '@nslab/topology';
 import { tools, type Hop, type ToolInfo } from '../api';
 import { Section } from '../panels/fields';
@@ -7,6 +7,8 @@ import { useDock } from './dock';
 import { useStream, type StreamRequest } from './useStream';
 import { useTools } from './useTools';
 import { useTrace } from '../trace/useTrace';
+import { memorize, recall } from '../share/designerMemory';
+import { usePath } from './pathLights';
 
 /** Every IPv4 address of the lab, with whose it is: targets to pick for ping and path. */
 export function labAddresses(t: Topology): Array<{ label: string; ip: string }> {
@@ -41,7 +43,8 @@ export function ToolsSection({ name }: { name: string }) {
   const targets = labAddresses(topology);
   const [target, setTarget] = useState(targets.find((x) => !x.label.startsWith(`${name} `))?.ip ?? '');
   const [hops, setHops] = useState<Hop[] | null>(null);
-  const [view, setView] = useState<{ what: string; raw: boolean; body: string } | null>(null);
+  // An ip view: readable text (`ip addr`) unless JSON is asked for.
+  const [view, setView] = useState<{ what: string; json: boolean; body: string } | null>(null);
   const disabled = !root || !deployed;
   const streamTools = targetTools(useTools());
   // One tool at a time: a new run, or leaving the section, closes the last socket (the server ends the program).
@@ -51,9 +54,23 @@ export function ToolsSection({ name }: { name: string }) {
     setRequest({ lab, node: name, tool: tool.name, label: tool.label, params: paramsFor(tool, target), run: Date.now() });
   const out = [...stream.lines, ...(stream.error ? [`error: ${stream.error}`] : [])].join('\n');
   const say = (e: Error) => useStore.getState().say(e.message); // the server's reason (a 403, a limit)
-  const path = () => tools.path(lab, name, target).then((r) => setHops(r.hops), say);
-  const showIt = (what: string, raw: boolean) =>
-    tools.show(lab, name, what, raw).then((r) => setView({ what, raw, body: 'text' in r ? r.text : JSON.stringify(r.json, null, 1) }), say);
+  // The path is lit on the canvas too, while this node's tools are shown.
+  const path = () =>
+    tools.path(lab, name, target).then((r) => {
+      setHops(r.hops);
+      usePath.getState().show(lab, name, useStore.getState().topology, r.hops);
+    }, say);
+  useEffect(() => () => usePath.getState().clear(), [lab, name]);
+  const showIt = (what: string, json: boolean) =>
+    tools.show(lab, name, what, !json).then((r) => {
+      setView({ what, json, body: 'text' in r ? r.text : JSON.stringify(r.json, null, 1) });
+      memorize(lab, { tool: { node: name, what, json } }); // open again after a reload
+    }, say);
+  // The ip view this node had open before a reload.
+  useEffect(() => {
+    const had = recall(lab)?.tool;
+    if (had?.node === name && !disabled) void showIt(had.what, had.json);
+  }, [lab, name, disabled]); // eslint-disable-line react-hooks/exhaustive-deps -- once per node, when its tools work
   return (
     <Section title="Tools">
       {disabled && <p className="hint">{root ? 'Deploy the lab to use these.' : 'Plan-only mode: no tools.'}</p>}
@@ -62,7 +79,7 @@ export function ToolsSection({ name }: { name: string }) {
           Open terminal
         </button>
         {['addr', 'route', 'neigh', 'link'].map((w) => (
-          <button type="button" key={w} disabled={disabled} onClick={() => void showIt(w, view?.raw ?? false)}>
+          <button type="button" key={w} disabled={disabled} onClick={() => void showIt(w, view?.json ?? false)}>
             ip {w}
           </button>
         ))}
@@ -102,7 +119,7 @@ export function ToolsSection({ name }: { name: string }) {
         </pre>
       )}
       {hops && (
-        <ol className="hops" aria-label="Path">
+        <ol className="hops" aria-label="Path" title="lit on the canvas: each namespace numbered in order">
           {hops.map((h, i) => (
             <li key={i}>
               <strong>{h.node}</strong> {h.dev ? `out ${h.dev}` : ''} {h.via ? `via ${h.via}` : ''} {h.note ?? ''}
@@ -113,7 +130,15 @@ export function ToolsSection({ name }: { name: string }) {
       {view && (
         <div>
           <label className="field check">
-            <input type="checkbox" checked={view.raw} onChange={(e) => void showIt(view.what, e.target.checked)} /> Raw text
+            <input
+              type="checkbox"
+              checked={view.json}
+              onChange={(e) => {
+                setView({ ...view, json: e.target.checked }); // the box follows the click; the text when it comes
+                void showIt(view.what, e.target.checked);
+              }}
+            />{' '}
+            JSON
           </label>
           <pre className="tool-out" aria-label={`ip ${view.what}`}>
             {view.body}

@@ -8,6 +8,22 @@ import { labIsLive, useStore } from '../store';
 
 export type Traffic = Record<number, { aToB: number; bToA: number }>;
 
+/**
+ * A link's traffic as the canvas writes it, and the title that says what is
+ * counted: packets per second each way, read from each end's transmit counter.
+ *
+ * @example ppsLabel([12, 3], ['red veth-red', 'blue veth-blue']).text // → '→12 ←3 packets/s'
+ */
+export function ppsLabel(pps: [number, number], ends: [string, string]): { text: string; title: string } {
+  const [ab, ba] = pps.map((n) => Math.round(n));
+  return {
+    text: `→${ab} ←${ba} packets/s`,
+    title:
+      `Packets per second on this link, each way, over the last second (the kernel's counters):\n` +
+      `→ ${ab} sent by ${ends[0]} to ${ends[1]}\n← ${ba} sent by ${ends[1]} to ${ends[0]}`,
+  };
+}
+
 export function useTraffic(): Traffic {
   const lab = useStore((s) => s.lab);
   const live = useStore(labIsLive);

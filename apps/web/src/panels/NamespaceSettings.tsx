@@ -2,6 +2,7 @@
 import { LIST_KINDS, updateNode, type NamespaceNode, type NatSpec, type Topology, type TopologyIssue } from '@nslab/topology';
 import { useStore } from '../store';
 import { KindListSection } from './KindListSection';
+import { RouteDraft } from './RouteDraft';
 import { CheckField, issuesAt, NumberField, Section, SelectField, TextField } from './fields';
 
 type Node = NamespaceNode;
@@ -67,11 +68,7 @@ export function NamespaceSettings({ name, node, t, issues }: { name: string; nod
 
       <Section
         title="Routes"
-        action={
-          <button type="button" onClick={() => patch({ routes: [...routes, { to: 'default' }] }, 'routes.add')}>
-            Add route
-          </button>
-        }
+        action={<RouteDraft name={name} node={node} t={t} add={(r) => patch({ routes: [...routes, r] }, 'routes.add')} />}
       >
         {routes.map((r, i) => {
           const p = [...base, 'routes', i];
