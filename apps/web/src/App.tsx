@@ -12,9 +12,13 @@ import { useShortcuts } from './shortcuts';
 import { useStore } from './store';
 import { StepsPanel } from './workshop/StepsPanel';
 import { Workshops } from './workshop/Workshops';
+import { RevisionView } from './share/RevisionView';
+import { DesignerMemory } from './share/DesignerMemory';
 import { TracePanel } from './trace/TracePanel';
 import { useTrace } from './trace/useTrace';
 import { useTraceControls } from './trace/useTraceControls';
+import { RefitOnResize } from './workspace/RefitOnResize';
+import { Workspace } from './workspace/Workspace';
 import { isInstructor, lastWorkshop, participantOf, useMeSession, useWorkshop } from './workshop/useWorkshop';
 
 export function App() {
@@ -34,7 +38,7 @@ export function App() {
     const s = useStore.getState();
     s.init()
       .then(async () => {
-        // A first visit gets a lab to draw in straight away.
+        // A first visit gets a lab to draw in straight away (the side panel offers the templates while it is empty).
         if (!useStore.getState().lab && useStore.getState().labs.length === 0)
           await s.createLab(formatTopology({ name: 'lab1', nodes: {}, links: [] }));
       })
@@ -89,16 +93,21 @@ export function App() {
         )}
         <div className="work-row">
           {participant && <StepsPanel me={participant} />}
-          <main className="workspace">
-            <Palette />
-            <Canvas />
-            <div className="bottom">
-              <PlanPanel />
-              <Dock />
-            </div>
-            {tracing ? <TracePanel /> : <Inspector />}
-            {workshopsOpen && <Workshops />}
-          </main>
+          <Workspace
+            palette={<Palette />}
+            canvas={<Canvas />}
+            plan={<PlanPanel />}
+            dock={<Dock />}
+            side={tracing ? <TracePanel /> : <Inspector />}
+            over={
+              <>
+                {workshopsOpen && <Workshops />}
+                <RevisionView />
+                <DesignerMemory />
+              </>
+            }
+          />
+          <RefitOnResize />
         </div>
       </div>
     </ReactFlowProvider>

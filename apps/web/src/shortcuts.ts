@@ -1,7 +1,16 @@
-/** Keyboard shortcuts: undo/redo, copy/paste, select all, clear selection. Delete is React Flow's. */
+/**
+ * Keyboard shortcuts: undo/redo, copy/paste, select all, clear selection,
+ * presentation mode (Alt+P). Escape undoes one thing: a maximised dock first,
+ * then presentation, then the selection. Delete is React Flow's.
+ */
 import { useEffect } from 'react';
 import { duplicateNodes, removeElements } from '@nslab/topology';
+import { useDock } from './live/dock';
 import { useStore } from './store';
+import { usePresenting } from './workspace/presenting';
+
+/** The shortcut that enters and leaves presentation mode (aria-keyshortcuts syntax). */
+export const PRESENT_KEYS = 'Alt+P';
 
 export function useShortcuts(): void {
   useEffect(() => {
@@ -11,7 +20,13 @@ export function useShortcuts(): void {
       const s = useStore.getState();
       const mod = e.ctrlKey || e.metaKey;
       const key = e.key.toLowerCase();
-      if (mod && key === 'z' && !e.shiftKey) s.undo();
+      const dock = useDock.getState();
+      const presenting = usePresenting.getState();
+      // e.code: Alt+P types another character on some layouts (π on a Mac).
+      if (e.altKey && !mod && e.code === 'KeyP') presenting.present(!presenting.on);
+      else if (key === 'escape' && dock.maximised) dock.maximise(false);
+      else if (key === 'escape' && presenting.on) presenting.present(false);
+      else if (mod && key === 'z' && !e.shiftKey) s.undo();
       else if (mod && (key === 'y' || (key === 'z' && e.shiftKey))) s.redo();
       else if (mod && key === 'c' && s.selection.nodes.length) s.setClipboard({ topology: s.topology, names: s.selection.nodes });
       else if (mod && key === 'x' && s.selection.nodes.length) {

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { tools } from '../api';
+import { parseCaptureLine } from './captureLine';
 import { useStream } from './useStream';
 
 /**
@@ -12,6 +13,8 @@ export function CaptureView({ lab, node, iface, filter }: { lab: string; node: s
   const request = useMemo(() => ({ lab, node, tool: 'tcpdump', params: { iface, filter } }), [lab, node, iface, filter]);
   const { lines, dropped, capture, running, error: streamError, stop } = useStream(request);
   const [downloadError, setDownloadError] = useState<string | null>(null);
+  const [showMacs, setShowMacs] = useState(false);
+  const parsed = useMemo(() => lines.map(parseCaptureLine), [lines]);
   const error = downloadError ?? streamError;
   const download = async () => {
     try {
@@ -27,6 +30,9 @@ export function CaptureView({ lab, node, iface, filter }: { lab: string; node: s
           tcpdump -i {iface} on {node}
           {filter ? ` ${filter}` : ''}
         </span>
+        <label className="show-macs">
+          <input type="checkbox" checked={showMacs} onChange={(e) => setShowMacs(e.target.checked)} /> Show MACs
+        </label>
         {dropped > 0 && <span className="dropped">{dropped} lines dropped (too fast to show)</span>}
         <button type="button" disabled={!running} onClick={stop}>
           Stop
@@ -42,7 +48,20 @@ export function CaptureView({ lab, node, iface, filter }: { lab: string; node: s
           </span>
         )}
       </div>
-      <pre className="capture-lines">{lines.join('\n')}</pre>
+      <pre className="capture-lines">
+        {parsed.map((l, i) => (
+          <span key={i} className={l.time ? 'capture-line packet' : 'capture-line'}>
+            {l.time && (
+              <>
+                <span className="packet-time">{l.time}</span>{' '}
+                <span className={`packet-proto proto-${l.proto.toLowerCase()}`}>{l.proto.padEnd(6)}</span>{' '}
+              </>
+            )}
+            {l.text}
+            {l.time && showMacs && <span className="packet-macs">{`  [${l.macs}]`}</span>}
+          </span>
+        ))}
+      </pre>
     </div>
   );
 }

@@ -5,6 +5,12 @@ import '@xterm/xterm/css/xterm.css';
 import type { StreamMessage, TerminalCommand } from '@nslab/topology';
 import { openSocket } from '../api';
 import type { TerminalGuest } from './dock';
+import { terminalFontSize, usePresenting } from '../workspace/presenting';
+
+/** DejaVu Sans Mono first: Debian has it, and it draws box-drawing, arrows and the symbols `ip` and `ss` print. */
+export const MONO_FONTS = '"DejaVu Sans Mono", ui-monospace, "Liberation Mono", monospace';
+/** The terminal's colours, the same in a light or dark page (a terminal reads best light on dark). */
+const THEME = { background: '#0f1420', foreground: '#e4e8ef', cursor: '#f8fafc', selectionBackground: '#3b4a66' };
 
 /** A text frame from the server (only `exit` and `error` on a terminal), as a line in the terminal: the shell's exit dim, a refusal (a limit reached) in red. */
 function describe(text: string): string {
@@ -45,14 +51,18 @@ export function TerminalView({
   const mode = participant?.mode;
   const box = useRef<HTMLDivElement>(null);
   const fitRef = useRef<(() => void) | null>(null);
+  const termRef = useRef<Terminal | null>(null);
+  const presenting = usePresenting((s) => s.on);
   useEffect(() => {
     const term = new Terminal({
-      fontSize: 13,
+      fontSize: terminalFontSize(usePresenting.getState().on),
       cursorBlink: true,
       scrollback: 5000,
-      fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace',
+      fontFamily: MONO_FONTS,
+      theme: THEME,
       disableStdin: mode === 'watch',
     });
+    termRef.current = term;
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(box.current!);
@@ -93,6 +103,11 @@ export function TerminalView({
   useEffect(() => {
     if (visible) fitRef.current?.();
   }, [visible]);
+  useEffect(() => {
+    if (!termRef.current) return;
+    termRef.current.options.fontSize = terminalFontSize(presenting);
+    fitRef.current?.();
+  }, [presenting]);
   const name = participant ? `Terminal ${node} of ${participant.name} (${participant.mode})` : `Terminal ${node}`;
   return <div className="term" ref={box} role="region" aria-label={name} />;
 }
