@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import {
   Background,
   Controls,
+  ControlButton,
   MiniMap,
   ReactFlow,
   applyEdgeChanges,
@@ -15,8 +16,9 @@ import {
   type NodeChange,
   type OnSelectionChangeParams,
 } from '@xyflow/react';
-import { addNode, connect, connectionProblem, moveNodes, removeElements, type NodeKind } from '@nslab/topology';
-import { useStore } from '../store';
+import { addNode, connect, connectionProblem, moveNodes, removeElements, type NodeKind, type Topology } from '@nslab/topology';
+import { useShallow } from 'zustand/react/shallow';
+import { shownIssues, useStore } from '../store';
 import { EDGE_TYPES } from './VethEdge';
 import { NODE_TYPES } from './nodes';
 import { toFlow, type LinkData, type NodeData } from './toFlow';
@@ -24,6 +26,10 @@ import { useTraffic } from '../live/useTraffic';
 import { TraceBanner } from '../trace/TraceBanner';
 import { lightUp, sourceLights, traceLights } from '../trace/traceLights';
 import { reducedMotion, useTrace } from '../trace/useTrace';
+import { recall } from '../share/designerMemory';
+import { usePath } from '../live/pathLights';
+import { autoLayout } from '../layout';
+import { parentOf } from './geometry';
 
 export const DRAG_MIME = 'application/x-nslab-kind';
 
@@ -33,13 +39,15 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
 const PRO_OPTIONS = { hideAttribution: true };
 const MINIMAP_STYLE = { width: 150, height: 100 };
+const MINIMAP_FROM = 12;
 // Room around a trace's path for the verdict written under the node where it ends.
 const TRACE_VIEW = { padding: { top: '40px', left: '40px', right: '150px', bottom: '150px' }, maxZoom: 1.2 } as const;
 
 /** The drawing: derived from the store's topology; every edit goes back through it. */
 export function Canvas() {
   const topology = useStore((s) => s.topology);
-  const issues = useStore((s) => s.issues);
+  // Host-name clashes (the status's conflicts) mark their node like validation errors do.
+  const issues = useStore(useShallow(shownIssues));
   const status = useStore((s) => s.status);
   const focus = useStore((s) => s.focus);
   const apply = useStore((s) => s.apply);
@@ -54,11 +62,13 @@ export function Canvas() {
   const trace = useTrace((s) => s.result);
   const traceStep = useTrace((s) => s.step);
   const picking = useTrace((s) => s.picking);
+  const path = usePath((s) => s.shown);
+  const laid = useLaidOut(topology, wrapper);
   const derived = useMemo(() => {
-    const drawn = toFlow(topology, issues, status, running, traffic, checkResults);
-    const lights = trace ? traceLights(topology, trace, traceStep) : picking ? sourceLights(picking.from) : null;
+    const drawn = toFlow(topology, issues, status, running, traffic, checkResults, laid);
+    const lights = trace ? traceLights(topology, trace, traceStep) : picking ? sourceLights(picking.from) : (path?.lights ?? null);
     return lightUp(drawn.nodes, drawn.edges, lights);
-  }, [topology, issues, status, running, traffic, checkResults, trace, traceStep, picking]);
+  }, [topology, issues, status, running, traffic, checkResults, laid, trace, traceStep, picking, path]);
   const [nodes, setNodes] = useState<Node<NodeData>[]>(derived.nodes);
   const [edges, setEdges] = useState<Edge<LinkData>[]>(derived.edges);
   // React Flow owns selection and measured sizes: carry them over when the topology changes…
@@ -77,21 +87,33 @@ export function Canvas() {
   flowRef.current = flow;
   useEffect(() => {
     const t = setTimeout(() => {
+      // The view this lab had (share/designerMemory.ts), else the whole drawing.
+      const had = lab ? recall(lab)?.viewport : undefined;
       if (Object.keys(useStore.getState().topology.nodes).length === 0) void flowRef.current.setViewport({ x: 0, y: 0, zoom: 1 });
-      else void flowRef.current.fitView(FIT_VIEW_OPTIONS);
+      else void (had ? flowRef.current.setViewport(had) : flowRef.current.fitView(FIT_VIEW_OPTIONS));
     }, 80);
     return () => clearTimeout(t);
   }, [lab]);
   // Also when the whole drawing is replaced under the same name (a restored revision, a workshop step's lab): no node of it is left.
   const drawn = useRef<string[]>([]);
+  const drawnLab = useRef<string | null>(null);
   useEffect(() => {
     const names = Object.keys(topology.nodes);
-    const replaced = names.length > 1 && !names.some((n) => drawn.current.includes(n));
+    const sameLab = drawnLab.current === useStore.getState().lab; // another lab opened: the effect above places it
+    const replaced = sameLab && names.length > 1 && !names.some((n) => drawn.current.includes(n));
     drawn.current = names;
+    drawnLab.current = useStore.getState().lab;
     if (!replaced) return;
     const t = setTimeout(() => void flowRef.current.fitView(FIT_VIEW_OPTIONS), 80);
     return () => clearTimeout(t);
   }, [topology]);
+  // And when a lab without positions has been laid out (elk answers after the lab opened).
+  const laidSome = Object.keys(laid).length > 0;
+  useEffect(() => {
+    if (!laidSome) return;
+    const t = setTimeout(() => void flowRef.current.fitView(FIT_VIEW_OPTIONS), 50);
+    return () => clearTimeout(t);
+  }, [laidSome, lab]);
 
   // A new trace: the view moves to its path.
   useEffect(() => {
@@ -122,10 +144,21 @@ export function Canvas() {
   const onNodeDragStop = useCallback(
     (_e: unknown, _node: Node, dragged: Node[]) => {
       const t = useStore.getState().topology;
-      apply(moveNodes(t, Object.fromEntries(dragged.map((n) => [n.id, n.position]))));
+      // Nodes shown where the auto-layout put them are kept there too: moving one never reshuffles the rest.
+      const shown = flow.getNodes().filter((n) => !t.nodes[n.id]?.position && !parentOf(t, n.id));
+      apply(moveNodes(t, Object.fromEntries([...shown, ...dragged].map((n) => [n.id, n.position]))));
     },
-    [apply],
+    [apply, flow],
   );
+
+  const tidy = useCallback(async () => {
+    const t = useStore.getState().topology;
+    const box = wrapper.current?.getBoundingClientRect();
+    const next = await autoLayout(t, { all: true, ...(box && box.width > 0 ? { view: { width: box.width, height: box.height } } : {}) });
+    if (useStore.getState().topology !== t) return; // edited meanwhile
+    apply(next);
+    setTimeout(() => void flowRef.current.fitView(FIT_VIEW_OPTIONS), 50);
+  }, [apply]);
 
   const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
     const next = { nodes: ns.map((n) => n.id), links: es.map((e) => (e.data as { index: number }).index).filter((i) => i >= 0) };
@@ -219,13 +252,50 @@ export function Canvas() {
         proOptions={PRO_OPTIONS}
       >
         <Background gap={20} />
-        <Controls />
-        <MiniMap pannable zoomable style={MINIMAP_STYLE} />
+        <Controls fitViewOptions={FIT_VIEW_OPTIONS}>
+          <ControlButton
+            aria-label="Auto layout"
+            title="Auto layout: lay the drawing out again (layered, bridges inside their namespaces)"
+            onClick={() => void tidy().catch((e: Error) => say(e.message))}
+          >
+            <svg viewBox="0 0 20 20" aria-hidden="true">
+              <path d="M3 3h5v5H3zM12 12h5v5h-5zM3 12h5v5H3zM5.5 8v4M8 14.5h4" fill="none" stroke="currentColor" strokeWidth="1.6" />
+            </svg>
+          </ControlButton>
+        </Controls>
+        {/* A small lab fits the canvas: the map would only cover part of it. */}
+        {nodes.length > MINIMAP_FROM && <MiniMap pannable zoomable style={MINIMAP_STYLE} />}
       </ReactFlow>
       <TraceBanner />
     </div>
   );
 }
+
+/**
+ * Positions for the nodes the lab has none for (a lab made by the API, a
+ * workshop's lab, a line added to the YAML): the auto-layout, shown and not
+ * saved until the user moves a node.
+ */
+function useLaidOut(t: Topology, wrapper: React.RefObject<HTMLDivElement | null>): Record<string, { x: number; y: number }> {
+  const [laid, setLaid] = useState<Record<string, { x: number; y: number }>>({});
+  const unplaced = Object.keys(t.nodes).filter((n) => !t.nodes[n]!.position && !parentOf(t, n));
+  const key = unplaced.join('\n');
+  useEffect(() => {
+    if (!key) return;
+    let live = true;
+    const box = wrapper.current?.getBoundingClientRect();
+    void autoLayout(t, box && box.width > 0 ? { view: { width: box.width, height: box.height } } : {}).then((r) => {
+      if (live) setLaid(Object.fromEntries(key.split('\n').map((n) => [n, r.nodes[n]!.position!])));
+    });
+    return () => {
+      live = false;
+    };
+    // Laid out again only when the set of nodes without a position changes, not on every edit.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return key ? laid : EMPTY_LAID;
+}
+const EMPTY_LAID = {};
 
 /** Keeps what React Flow learned about elements (selection; measured size, so it need not measure again). */
 function carryOver<T extends { id: string; selected?: boolean; measured?: unknown }>(next: T[], prev: T[]): T[] {

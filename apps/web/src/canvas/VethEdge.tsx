@@ -1,13 +1,32 @@
 import { memo } from 'react';
-import { BaseEdge, EdgeLabelRenderer, getStraightPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, type Edge, type EdgeProps } from '@xyflow/react';
 import type { LinkData } from './toFlow';
+import { ppsLabel } from '../live/useTraffic';
 
-/** A veth pair: a straight cable with each end's interface name near its node. */
-function VethEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }: EdgeProps<Edge<LinkData>>) {
-  const [path] = getStraightPath({ sourceX, sourceY, targetX, targetY });
-  const at = (f: number) => ({ x: sourceX + (targetX - sourceX) * f, y: sourceY + (targetY - sourceY) * f });
-  const a = at(0.2);
-  const b = at(0.8);
+/** A veth pair: a cable routed in right angles between its two interface rows (each row names its end). */
+function VethEdgeView({
+  id,
+  source,
+  target,
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  sourcePosition,
+  targetPosition,
+  data,
+  selected,
+}: EdgeProps<Edge<LinkData>>) {
+  const [path, x, y] = getSmoothStepPath({
+    sourceX,
+    sourceY,
+    targetX,
+    targetY,
+    sourcePosition,
+    targetPosition,
+    offset: 24,
+    borderRadius: 10,
+  });
   const state = data?.state ?? 'none';
   const invalid = (data?.errors.length ?? 0) > 0;
   return (
@@ -18,17 +37,11 @@ function VethEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }
         className={`veth state-${state}${invalid ? ' invalid' : ''}${selected ? ' selected' : ''}${data?.active ? ' active' : ''}${data?.down ? ' down' : ''}`}
       />
       <EdgeLabelRenderer>
-        <div className="end-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${a.x}px, ${a.y}px)` }}>
-          {data?.ends[0]}
-        </div>
-        <div className="end-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${b.x}px, ${b.y}px)` }}>
-          {data?.ends[1]}
-        </div>
         {(data?.badge || data?.down) && (
           <div
             className={`edge-impair nodrag nopan${data.down ? ' down' : ''}`}
             title={data.down ? 'administratively down (up: false)' : 'impairments (delay, loss, rate)'}
-            style={{ transform: `translate(-50%, -50%) translate(${(a.x + b.x) / 2}px, ${(a.y + b.y) / 2 - 12}px)` }}
+            style={{ transform: `translate(-50%, -100%) translate(${x}px, ${y - 4}px)` }}
           >
             {[data.down ? 'down' : '', data.badge ?? ''].filter(Boolean).join(' · ')}
           </div>
@@ -36,17 +49,17 @@ function VethEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }
         {data?.active && data.pps && (
           <div
             className="edge-pps nodrag nopan"
-            title="packets per second, each way"
-            style={{ transform: `translate(-50%, -50%) translate(${(a.x + b.x) / 2}px, ${(a.y + b.y) / 2 + 12}px)` }}
+            title={ppsLabel(data.pps, [`${source} ${data.ends[0]}`, `${target} ${data.ends[1]}`]).title}
+            style={{ transform: `translate(-50%, 0) translate(${x}px, ${y + 4}px)` }}
           >
-            {Math.round(data.pps[0])}→ ←{Math.round(data.pps[1])} pps
+            {ppsLabel(data.pps, [`${source} ${data.ends[0]}`, `${target} ${data.ends[1]}`]).text}
           </div>
         )}
         {invalid && (
           <div
             className="edge-error nodrag nopan"
             title={data!.errors.join('\n')}
-            style={{ transform: `translate(-50%, -50%) translate(${(a.x + b.x) / 2}px, ${(a.y + b.y) / 2}px)` }}
+            style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }}
           >
             !{data!.errors.length}
           </div>

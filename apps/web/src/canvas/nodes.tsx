@@ -1,24 +1,54 @@
 /** Custom canvas nodes: memoised, registered once at module scope. */
 import { memo } from 'react';
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
-import type { NodeData } from './toFlow';
+import { useStore } from '../store';
+import { Icon } from './icons';
+import { ifHandle, SIDE, type NodeData } from './toFlow';
+import './canvas.css';
 
 function StateDot({ state }: { state?: string }) {
   return <span className={`state-dot state-${state ?? 'none'}`} title={state ? `state: ${state}` : 'state: not deployed'} />;
+}
+
+/** Deploy recreates what is missing: the node's namespace, its links, addresses and routes. */
+function RepairButton({ name }: { name: string }) {
+  const busy = useStore((s) => s.progress?.running ?? false);
+  return (
+    <button
+      type="button"
+      className="node-repair nodrag"
+      disabled={busy}
+      title={`${name} is gone from the host: Deploy recreates it`}
+      onClick={(e) => {
+        e.stopPropagation();
+        void useStore.getState().deploy();
+      }}
+    >
+      Repair
+    </button>
+  );
 }
 
 function LabNode({ data, selected }: NodeProps<Node<NodeData>>) {
   const invalid = data.errors.length > 0;
   return (
     <div
-      className={`lab-node kind-${data.kind}${invalid ? ' invalid' : ''}${selected ? ' selected' : ''}`}
+      className={`lab-node kind-${data.kind}${data.container ? ' container' : ''}${invalid ? ' invalid' : ''}${selected ? ' selected' : ''}${data.missing ? ' missing' : ''}`}
       data-kind={data.kind}
       data-state={data.state ?? 'none'}
+      {...(data.missing ? { 'data-missing': 'true' } : {})}
     >
+      {/* The handles a new link is drawn from and to. */}
       <Handle type="target" position={Position.Top} id="t" />
       <div className="node-head">
-        <StateDot state={data.state} />
+        <Icon kind={data.icon} />
         <strong className="node-name">{data.name}</strong>
+        <StateDot state={data.state} />
+        {data.badges.map((b) => (
+          <span key={b.key} className={`l3-badge badge-${b.key}`} title={b.title} aria-label={b.title}>
+            {b.text}
+          </span>
+        ))}
         {data.checks && (
           <span
             className={`node-checks ${data.checks.fail ? 'fail' : 'pass'}`}
@@ -38,12 +68,31 @@ function LabNode({ data, selected }: NodeProps<Node<NodeData>>) {
           </span>
         )}
       </div>
-      {data.label && <div className="node-label">{data.label}</div>}
+      {data.missing && (
+        <div className="node-missing" role="note">
+          <span title={`${data.name} is gone from the host`}>missing</span> <RepairButton name={data.name} />
+        </div>
+      )}
+      {data.label && (
+        <div className="node-label" title={data.label}>
+          {data.label}
+        </div>
+      )}
+      {data.lines.length > 0 && (
+        <ul className={data.kind === 'bridge' ? 'node-addrs' : 'node-routes'} aria-label={data.kind === 'bridge' ? 'addresses' : 'routes'}>
+          {data.lines.map((l) => (
+            <li key={l}>{l}</li>
+          ))}
+        </ul>
+      )}
       {data.interfaces.length > 0 && (
-        <ul className="node-ifaces">
+        <ul className="node-ifaces" aria-label="interfaces">
           {data.interfaces.map((i) => (
-            <li key={i.name}>
-              <span className="ifname">{i.name}</span> {i.addresses.join(' ')}
+            <li key={i.name} className={`iface side-${i.side} iface-${i.kind}`} {...(i.note ? { title: `${i.name}: ${i.note}` } : {})}>
+              {i.kind === 'vxlan' && <Icon kind="vxlan" size={14} />}
+              <span className="ifname">{i.name}</span>
+              {i.addresses.length > 0 && <span className="ifaddr">{i.addresses.join(' ')}</span>}
+              <Handle type="source" position={SIDE[i.side]} id={ifHandle(i.name)} isConnectable={false} className="if-handle" />
             </li>
           ))}
         </ul>

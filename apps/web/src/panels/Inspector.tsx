@@ -11,7 +11,11 @@ import {
   type Topology,
   type TopologyIssue,
 } from '@nslab/topology';
-import { nodeIsLive, useStore } from '../store';
+import { useShallow } from 'zustand/react/shallow';
+import { nodeIsLive, shownIssues, useStore } from '../store';
+import { ClashFixes } from './ClashFixes';
+import { LabSettings } from './LabSettings';
+import { Welcome } from './Welcome';
 import { CheckField, issuesAt, listText, NumberField, Section, SelectField, TextField, textList } from './fields';
 import { ImpairFields } from './ImpairFields';
 import { NamespaceSettings } from './NamespaceSettings';
@@ -22,14 +26,19 @@ import { useDock } from '../live/dock';
 export function Inspector() {
   const selection = useStore((s) => s.selection);
   const topology = useStore((s) => s.topology);
-  const issues = useStore((s) => s.issues);
+  // Host-name clashes show on their node's Name field too.
+  const issues = useStore(useShallow(shownIssues));
   const { nodes, links } = selection;
   let body;
   if (nodes.length + links.length === 0)
     body = (
-      <p className="hint">
-        Select a node or a link to edit it. Drag items from the palette; connect two nodes by dragging from one's handle to another's.
-      </p>
+      <>
+        <p className="hint">
+          Select a node or a link to edit it. Drag items from the palette; connect two nodes by dragging from one's handle to another's.
+        </p>
+        <Welcome />
+        <LabSettings />
+      </>
     );
   else if (nodes.length === 1 && links.length === 0 && topology.nodes[nodes[0]!])
     body = <NodeInspector key={nodes[0]} name={nodes[0]!} t={topology} issues={issues} />;
@@ -69,6 +78,7 @@ function NodeInspector({ name, t, issues }: { name: string; t: Topology; issues:
   return (
     <form className="node-inspector" aria-label={`${name} settings`} onSubmit={(e) => e.preventDefault()}>
       <TextField label="Name" value={name} onChange={rename} issues={issuesAt(issues, base).filter((i) => i.path.length === 2)} mono />
+      <ClashFixes node={name} />
       <TextField label="Label" value={node.label ?? ''} onChange={(v) => patch({ label: v || undefined }, 'label')} />
       {node.kind === 'bridge' ? (
         <>
