@@ -95,13 +95,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const tokenFile = security.token ? writeTokenFile(data, security.token) : removeTokenFile(data);
   const app = express();
   app.disable('x-powered-by');
+  // `/API/labs` is no `/api/labs`: paths are judged as written (Security decides what is API access by the same rule).
+  app.set('case sensitive routing', true);
   const server = http.createServer(app);
   // Slow clients may not hold connections open forever.
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   // The host's realm: the server token's labs, on the host. Each participant has a realm of their own, in their sandbox.
   const host = createRealm({ store, place: hostPlace(opts.runner ?? hostRunner), root, token: !!security.token, ...watch });
-  const realmOf = (who: Principal) => (who.role === 'participant' ? workshops.realmOf(who.id) : host);
+  // The host's realm is root's: the token holder's only. Anyone else (a view link, a join link, the app cookie) has none.
+  const realmOf = (who: Principal): Realm | undefined => {
+    if (who.role === 'participant') return workshops.realmOf(who.id);
+    return who.role === 'instructor' ? host : undefined;
+  };
   const upgrade =
     (path: '/api/ws' | '/api/term' | '/api/stream'): UpgradeHandler =>
     (req, socket, head, url, who) => {
@@ -118,7 +124,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         }
         return realm.live.upgrade(req, socket, head, url, who);
       }
-      realmOf(who).upgrades[path](req, socket, head, url, who);
+      const realm = realmOf(who);
+      if (!realm) return refuseUpgrade(socket, { status: 403, message: 'this address needs the token' });
+      realm.upgrades[path](req, socket, head, url, who);
     };
   routeUpgrades(server, security, {
     '/api/ws': upgrade('/api/ws'),
@@ -131,7 +139,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   app.use(security.middleware());
   app.use('/api', viewRoutes(store, host.service.parser));
   app.use('/api', workshopRoutes(workshops, store));
-  app.use('/api', (req, res, next) => realmOf(res.locals.who as Principal).api(req, res, next));
+  app.use('/api', (req, res, next) => {
+    const realm = realmOf(res.locals.who as Principal);
+    if (realm) realm.api(req, res, next);
+    else res.status(403).json({ error: 'this address needs the token' });
+  });
   const web = path.resolve(here, '../../web/dist');
   app.use(
     express.static(web, {

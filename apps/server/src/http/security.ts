@@ -46,7 +46,20 @@ export interface SecurityOptions {
  * someone holding a workshop's join link (its app pages and the join call only).
  */
 export type Principal =
-  { role: 'instructor' } | { role: 'participant'; id: string } | { role: 'joiner'; code: string } | { role: 'viewer'; lab: string };
+  | { role: 'instructor' }
+  | { role: 'participant'; id: string }
+  | { role: 'joiner'; code: string }
+  | { role: 'viewer'; lab: string }
+  | { role: 'visitor' };
+
+/**
+ * Whether a path is the API's. Case-insensitive, as Express's mounting may
+ * be: whatever reaches the API router must be judged as API access, never
+ * as a page (where the app cookie counts).
+ */
+export function isApiPath(path: string): boolean {
+  return /^\/api(?:\/|$)/i.test(path);
+}
 
 /** `/join/CODE` (the page) and `/api/join/CODE` (the call): where a join code is a credential. */
 const JOIN_PATH = /^(?:\/api)?\/join\/([A-Za-z0-9_-]{22})$/;
@@ -159,7 +172,8 @@ export class Security {
         const id = TOKEN_RULE.test(p) ? this.opts.participant(p) : undefined;
         if (id) return { role: 'participant', id };
       }
-    if (this.token && access === 'app' && this.hasAppCookie(req)) return { role: 'instructor' }; // static files only
+    // The app cookie: the page's static files, nothing else (not an instructor: no realm, no API).
+    if (this.token && access === 'app' && this.hasAppCookie(req)) return { role: 'visitor' };
     const join = JOIN_PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
     if (join && this.opts.joinCode?.(join[1]!)) return { role: 'joiner', code: join[1]! };
     const view = access !== 'upgrade' ? this.viewer(req) : undefined;
@@ -244,7 +258,7 @@ export class Security {
   middleware() {
     return (req: Request, res: Response, next: NextFunction) => {
       const changes = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
-      const isApi = req.path === '/api' || req.path.startsWith('/api/');
+      const isApi = isApiPath(req.path);
       const { who, refusal: why } = this.check(req, isApi ? 'api' : 'app', changes);
       if (why || !who) {
         if (isApi) res.status(why!.status).json({ error: why!.message });
@@ -252,6 +266,10 @@ export class Security {
         return;
       }
       res.locals.who = who;
+      if (isApi && who.role === 'visitor') {
+        res.status(401).json({ error: 'the API needs the token' }); // unreachable: the cookie counts for pages only
+        return;
+      }
       if (isApi && who.role === 'joiner' && !(req.method === 'POST' && req.path.startsWith('/api/join/'))) {
         res.status(403).json({ error: 'a join link opens only the join page: join first' });
         return;

@@ -20,7 +20,8 @@ export function routeUpgrades(server: Server, security: Security, routes: Record
     const { who, refusal } = security.check(req, 'upgrade', true);
     if (refusal || !who) return refuseUpgrade(socket, refusal ?? { status: 401, message: 'no credential' });
     if (who.role === 'joiner') return refuseUpgrade(socket, { status: 403, message: 'a join link opens only the join page: join first' });
-    if (who.role === 'viewer') return refuseUpgrade(socket, { status: 403, message: 'a view link opens only its lab, to look at' });
+    if (who.role === 'viewer' || who.role === 'visitor')
+      return refuseUpgrade(socket, { status: 403, message: 'a view link opens only its lab, to look at' });
     route(req, socket, head, url, who);
   });
 }

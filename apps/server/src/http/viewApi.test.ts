@@ -116,6 +116,26 @@ describe('a view link', () => {
     expect((await view('moved-2', movedKey)).status).toBe(401);
   });
 
+  it('gives its page a cookie that opens static files only: not the API under another spelling, not a socket', async () => {
+    const key = await share('shown');
+    const page = await fetch(`${base}/view/shown?key=${key}`);
+    const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
+    const withCookie = (method: string, p: string, body?: unknown) =>
+      fetch(`${base}${p}`, {
+        method,
+        headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    expect((await withCookie('GET', '/')).status).toBe(200); // the app's files: what the cookie is for
+    for (const p of ['/api/labs', '/API/labs', '/Api/labs/shown', '/aPi/labs/shown/status', '/API/health', '/api/LABS'])
+      expect((await withCookie('GET', p)).status, p).toBe(401);
+    expect((await withCookie('POST', '/API/labs', { text: lab('sneaked') })).status).toBe(401);
+    expect((await withCookie('POST', '/API/labs/shown/share')).status).toBe(401);
+    expect((await withCookie('DELETE', '/API/labs/shown')).status).toBe(401);
+    expect((await asInstructor('GET', '/api/labs/sneaked')).status).toBe(404);
+    expect((await asInstructor('GET', '/api/labs/shown')).status).toBe(200);
+  });
+
   it('is made and stopped by the token’s holder only', async () => {
     for (const method of ['GET', 'POST', 'DELETE']) {
       expect((await fetch(`${base}/api/labs/shown/share`, { method })).status).toBe(401);
