@@ -117,7 +117,9 @@ test.describe('editing', () => {
     await dropFromPalette(page, 'Namespace', 200, 100);
     await expect(page.getByText('saved', { exact: true })).toBeVisible();
     await page.getByRole('button', { name: 'History', exact: true }).click();
-    await page.getByRole('menuitem', { name: 'Restore #1' }).click();
+    const history = page.getByRole('dialog', { name: 'History' });
+    await history.getByRole('list', { name: 'Revisions' }).getByRole('button', { name: /^#1/ }).click();
+    await history.getByRole('button', { name: 'Restore #1' }).click();
     await expect(page.locator('.react-flow__node')).toHaveCount(0);
   });
 

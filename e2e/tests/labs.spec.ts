@@ -109,14 +109,18 @@ test.describe('recovering from trouble', () => {
   test.beforeAll(cleanUp);
   test.afterAll(cleanUp);
 
-  test('Destroy asks first, naming what it removes; Cancel keeps the lab', async ({ page }) => {
+  test('Destroy asks first when it would close open terminals, naming what it removes; otherwise it just destroys', async ({ page }) => {
     test.skip(!isRoot, 'deploying needs root');
     await deployOwner(page);
     await openLab(page, 'h14d-one');
     await expect(status(page)).toHaveText('Deployed');
+    await node(page, 'ns1').click();
+    await page.getByRole('button', { name: 'Open terminal' }).click();
+    await expect(page.getByRole('tab', { name: /ns1/ })).toBeVisible();
     await page.getByRole('button', { name: 'Destroy', exact: true }).click();
     const confirm = page.getByRole('alertdialog');
     await expect(confirm).toContainText('Destroy lab h14d-one: removes 2 namespaces (h14d-e-ns1, h14d-e-ns2)');
+    await expect(confirm).toContainText('Its open terminals and captures close.');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await expect(confirm).toHaveCount(0);
     await expect(status(page)).toHaveText('Deployed');
@@ -126,6 +130,14 @@ test.describe('recovering from trouble', () => {
     await page.getByRole('alertdialog').getByRole('button', { name: 'Destroy lab' }).click();
     await expect(status(page)).toHaveText('Not deployed', { timeout: 20_000 });
     expect(host('ip', 'netns', 'list')).not.toMatch(/^h14d-e-ns[12]\b/m);
+
+    // Nothing open that Deploy could not give back: Destroy does not ask.
+    await page.getByRole('button', { name: 'Close terminal ns1' }).click();
+    await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await expect(status(page)).toHaveText('Deployed', { timeout: 20_000 });
+    await page.getByRole('button', { name: 'Destroy', exact: true }).click();
+    await expect(status(page)).toHaveText('Not deployed', { timeout: 20_000 });
+    await expect(page.getByRole('alertdialog')).toHaveCount(0);
   });
 
   test('the whole kernel error of a failed deploy can be read, and the lab deleted', async ({ page }) => {

@@ -4,6 +4,7 @@ import { api, type Template } from '../api';
 import { autoLayout } from '../layout';
 import { hostConflicts, useStore } from '../store';
 import { PingAll } from '../live/PingAll';
+import { useDock } from '../live/dock';
 import { ImportScript } from './ImportScript';
 import { CheckButton } from '../live/CheckButton';
 import { WhoAmI, WorkshopsButton } from '../workshop/WorkshopBar';
@@ -194,7 +195,7 @@ export function LabBar() {
       )}
       {dialog === 'destroy' && lab && (
         <Confirm
-          question={destroySummary(store().topology, status?.present ?? [])}
+          question={`${destroySummary(store().topology, status?.present ?? [])} Its open terminals and captures close.`}
           confirm="Destroy lab"
           action={() => store().destroy()}
           close={() => setDialog(null)}
@@ -268,7 +269,15 @@ export function LabBar() {
               Name clash: fix…
             </button>
           )}
-          <button type="button" disabled={busy || !health?.root} onClick={() => setDialog('destroy')}>
+          <button
+            type="button"
+            disabled={busy || !health?.root}
+            onClick={() => {
+              // Deploy builds a destroyed lab again in a second; what it cannot give back is a shell or a capture in it: ask then.
+              if (useDock.getState().tabs.some((t) => t.lab === lab)) setDialog('destroy');
+              else void guard(store().destroy());
+            }}
+          >
             Destroy
           </button>
         </>
