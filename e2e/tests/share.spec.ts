@@ -108,6 +108,53 @@ test.describe('lab addresses', () => {
   });
 });
 
+test.describe('lab addresses after a delete or a rename', () => {
+  test('Back never lands on a deleted or renamed lab; an address of a lab gone since is replaced by the open one', async ({ page }) => {
+    for (const gone of ['h14e-hist-b', 'h14e-hist-b2', 'h14e-hist-c']) await page.request.delete(`/api/labs/${gone}`, { headers: auth });
+    await create(page, routed('h14e-hist-a'));
+    await create(page, routed('h14e-hist-b'));
+    await create(page, routed('h14e-hist-c'));
+    await page.goto('/labs/h14e-hist-a');
+    await expect(page.getByRole('button', { name: 'Labs: h14e-hist-a' })).toBeVisible();
+    await openFromMenu(page, 'h14e-hist-a', 'h14e-hist-b');
+
+    // Renamed: its address is replaced, not pushed.
+    await page.getByRole('button', { name: 'Labs: h14e-hist-b' }).click();
+    await page.getByRole('menuitem', { name: 'Rename…' }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename lab h14e-hist-b' });
+    await rename.getByLabel('New name').fill('h14e-hist-b2');
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    await expect(page.getByRole('button', { name: 'Labs: h14e-hist-b2' })).toBeVisible();
+    await expect(page).toHaveURL(/\/labs\/h14e-hist-b2$/);
+
+    // Deleted: the lab opened next takes its address's place.
+    await page.getByRole('button', { name: 'Labs: h14e-hist-b2' }).click();
+    await page.getByRole('menuitem', { name: 'Delete…' }).click();
+    await page
+      .getByRole('alertdialog', { name: 'Delete lab h14e-hist-b2 and its history?' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await expect(page.getByRole('button', { name: 'Labs: h14e-hist-b2' })).toHaveCount(0);
+    const next = ((await page.getByRole('button', { name: /^Labs: / }).textContent()) ?? '').replace('Labs: ', '');
+    await expect(page).toHaveURL(new RegExp(`/labs/${next}$`));
+
+    // Back: the lab before, not the old names.
+    await page.goBack();
+    await expect(page).toHaveURL(/\/labs\/h14e-hist-a$/);
+    await expect(page.getByRole('button', { name: 'Labs: h14e-hist-a' })).toBeVisible();
+
+    // A lab deleted elsewhere since it was opened: Forward to it says so, and the address is the open lab's again.
+    await openFromMenu(page, 'h14e-hist-a', 'h14e-hist-c');
+    await page.goBack();
+    await expect(page.getByRole('button', { name: 'Labs: h14e-hist-a' })).toBeVisible();
+    expect((await page.request.delete('/api/labs/h14e-hist-c', { headers: auth })).status()).toBe(200);
+    await page.goForward();
+    await expect(page.getByRole('alert').filter({ hasText: 'no lab named "h14e-hist-c"' })).toBeVisible();
+    await expect(page).toHaveURL(/\/labs\/h14e-hist-a$/);
+    await expect(page.getByRole('button', { name: 'Labs: h14e-hist-a' })).toBeVisible();
+  });
+});
+
 test.describe('view links', () => {
   test('a view link shows the diagram to a browser without the token, and nothing to edit', async ({ page, browser }) => {
     await create(page, routed('h14e-view'));
@@ -118,6 +165,8 @@ test.describe('view links', () => {
     await dialog.getByRole('button', { name: 'Make a view link' }).click();
     const link = await dialog.getByRole('textbox', { name: 'View link' }).inputValue();
     expect(link).toMatch(/\/view\/h14e-view\?key=[A-Za-z0-9_-]{32}$/);
+    // This server listens on loopback only: the link is the page's own, and the dialog says who can open it.
+    await expect(dialog).toContainText('other machines cannot open this link');
     const token = await page.evaluate(() => localStorage.getItem('nslab-token'));
     expect(link).not.toContain(token);
 
@@ -142,6 +191,29 @@ test.describe('view links', () => {
     } finally {
       await stranger.close();
     }
+  });
+
+  test('the view link is at the addresses the server names, the first one shown, the others listed', async ({ page }) => {
+    await create(page, routed('h14e-view'));
+    // The addresses a server on 0.0.0.0 would name (this one listens on loopback): the page shows what the server says.
+    await page.route('**/api/labs/h14e-view/share', async (route) => {
+      const answer = await route.fetch();
+      const { key } = (await answer.json()) as { key: string | null };
+      const urls = key ? ['192.0.2.7', '198.51.100.9'].map((a) => `http://${a}:8080/view/h14e-view?key=${key}`) : [];
+      await route.fulfill({ response: answer, json: { key, urls } });
+    });
+    await page.goto('/labs/h14e-view');
+    await page.getByRole('button', { name: 'Labs: h14e-view' }).click();
+    await page.getByRole('menuitem', { name: 'Share view link…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share a view of h14e-view' });
+    const make = dialog.getByRole('button', { name: 'Make a view link' });
+    if (await make.isVisible()) await make.click();
+    await expect(dialog.getByRole('textbox', { name: 'View link' })).toHaveValue(/^http:\/\/192\.0\.2\.7:8080\/view\/h14e-view\?key=/);
+    await expect(dialog.getByRole('list', { name: 'Also at' })).toHaveText(/^http:\/\/198\.51\.100\.9:8080\/view\/h14e-view\?key=/);
+    await expect(dialog).not.toContainText('other machines cannot open this link');
+    await expect(dialog).not.toContainText('127.0.0.1');
+    await dialog.getByRole('button', { name: 'Stop sharing' }).click();
+    await expect(make).toBeVisible();
   });
 });
 

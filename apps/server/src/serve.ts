@@ -137,7 +137,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   app.use(security.headers());
   app.use(security.middleware());
-  app.use('/api', viewRoutes(store, host.service.parser));
+  app.use(
+    '/api',
+    viewRoutes(store, host.service.parser, () => workshops.reachable),
+  );
   app.use('/api', workshopRoutes(workshops, store));
   app.use('/api', (req, res, next) => {
     const realm = realmOf(res.locals.who as Principal);

@@ -57,6 +57,12 @@ export interface SharedLab {
 /** GET, POST and DELETE /api/labs/NAME/share: the lab's view key, or null when it is not shared. */
 export interface ShareState {
   key: string | null;
+  /**
+   * The view link at each address other machines reach the server at (as a
+   * workshop's `joinUrls`); empty when it is not shared, or the server listens
+   * on loopback only.
+   */
+  urls: string[];
 }
 
 /** GET /api/labs/NAME/revisions */

@@ -164,11 +164,7 @@ export function createApi(deps: ApiDeps): express.Router {
   api.delete(
     '/labs/:name',
     h(async (req): Promise<Ok> => {
-      const name = nameOf(req);
-      if (deps.mode.root && (await service.onHost(name)) === 'something')
-        throw new HttpError(409, `lab "${name}" is deployed; destroy it first`);
-      store.delete(name);
-      service.forget(name);
+      await service.remove(nameOf(req));
       return { ok: true };
     }),
   );
@@ -178,10 +174,7 @@ export function createApi(deps: ApiDeps): express.Router {
     h(async (req) => {
       const from = nameOf(req);
       const to = checkLabName((req.body as { to?: unknown }).to);
-      if (deps.mode.root && (await service.onHost(from)) !== 'nothing')
-        throw new HttpError(409, `lab "${from}" is deployed: its name is on the host; destroy it before renaming`);
-      store.rename(from, to, setLabName(store.get(from).text, to));
-      service.forget(from);
+      await service.rename(from, to);
       return view(to);
     }),
   );

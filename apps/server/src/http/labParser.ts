@@ -44,10 +44,12 @@ export class LabParser {
   /** One text at a time in the worker: the rest queue behind it. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  async parse(text: string): Promise<ParseResult> {
+  /** `keep: false` reads a text without keeping it (old revisions): the texts being edited and polled stay cached. */
+  async parse(text: string, { keep = true }: { keep?: boolean } = {}): Promise<ParseResult> {
     const hit = this.cache.get(text);
     if (hit) return hit;
     const result = text.length <= INLINE_BYTES ? parseTopology(text, { limits: this.limits }) : await this.inWorker(text);
+    if (!keep) return result;
     if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(text, result);
     return result;

@@ -3,12 +3,14 @@
  * host, deploy and destroy it one operation at a time per lab, and work out
  * its status — for the lab, each node and each link — to publish to browsers.
  */
+import crypto from 'node:crypto';
 import {
   desiredState,
   emptyObserved,
   formatIssue,
   isError,
   planDeploy,
+  setLabName,
   stepTargets,
   toArgv,
   type DeployState,
@@ -21,13 +23,14 @@ import {
   type OperationResult,
   type Plan,
   type PlanView,
+  type RevisionSummary,
   type Topology,
   type TopologyIssue,
 } from '@nslab/topology';
 import type { ExecResult, StepEvent } from '../executePlan.js';
 import type { Place } from '../place.js';
 import { deployLab, destroyLab, labDesiredState, LabRefusedError, planLab } from '../lab.js';
-import { readDeployed } from '../deployedRecord.js';
+import { forgetDeployed, readDeployed } from '../deployedRecord.js';
 import { readIntent } from '../intent.js';
 import { LabParser } from './labParser.js';
 import { observeHost } from '../observe.js';
@@ -61,8 +64,17 @@ interface Running {
   done: Promise<unknown>;
 }
 
+/** History looks this far back for the deployed revision. */
+const DEPLOYED_SCAN = 20;
+/** Design keys kept, per revision (revisions never change): GET /revisions reads each old text once, not on every call. */
+const DESIGN_KEYS = 2000;
+
 export class LabService {
   private readonly busy = new Map<string, Running>();
+  /** Labs being deleted or renamed, and which: they hold the lab's operation slot as a deploy does. */
+  private readonly held = new Map<string, { doing: string; done: Promise<unknown> }>();
+  /** A hash of each revision's design key, by lab, revision and its time (a lab made again under a name starts over at 1). */
+  private readonly designKeys = new Map<string, string>();
   private readonly failures = new Map<string, string>();
   private readonly lastStatus = new Map<string, string>();
   /** Operation ids: this server's start, then a counter, so a page never mistakes a restarted server's operation for an old one. */
@@ -132,33 +144,109 @@ export class LabService {
   }
 
   /**
-   * Whether the lab has anything on the host, or an operation under way: what
-   * keeps it from being deleted or renamed. A deploy that was refused, or
-   * failed and was rolled back, left nothing: its "Failed" is only news.
+   * Deletes the lab from the store, with its deployed record. Refused (409)
+   * unless the lab has nothing on the host: its namespaces would stay there,
+   * owned by no lab the page shows. The check and the delete hold the lab's
+   * operation slot, so no deploy starts between them.
    */
-  async onHost(name: string): Promise<'nothing' | 'something' | 'unknown'> {
-    const s = await this.status(name);
-    if (s.state === 'unknown') return 'unknown';
-    const left = s.state === 'not-deployed' || (s.state === 'failed' && s.present.length === 0 && s.differences.length === 0);
-    return left ? 'nothing' : 'something';
+  async remove(name: string): Promise<void> {
+    this.store.get(name); // no such lab: 404, not "cannot tell"
+    await this.holding(name, 'deleted', async () => {
+      await this.requireNothingOnHost(name, 'deleting');
+      this.store.delete(name);
+      this.forget(name);
+    });
   }
 
-  /** The newest of the last 50 revisions whose design (positions aside) is the one last deployed; none once destroyed. */
+  /** Renames the lab, on the same terms as `remove`: a deployed lab's name is on the host. */
+  async rename(from: string, to: string): Promise<void> {
+    this.store.get(from);
+    await this.holding(from, 'renamed', async () => {
+      await this.requireNothingOnHost(from, 'renaming');
+      this.store.rename(from, to, setLabName(this.store.get(from).text, to));
+      this.forget(from);
+    });
+  }
+
+  /**
+   * Refuses (409) unless the lab has nothing on the host, and no operation
+   * runs. A deploy that was refused, or failed and was rolled back, left
+   * nothing: its "Failed" is only news. A status that cannot tell (the host
+   * did not answer, the text did not parse) refuses too.
+   */
+  private async requireNothingOnHost(name: string, doing: 'deleting' | 'renaming'): Promise<void> {
+    this.invalidate(name); // a look begun before the lab was held could predate a deploy that ended since
+    const s = await this.status(name);
+    if (s.state === 'unknown')
+      throw new HttpError(409, `cannot tell whether lab "${name}" has anything on the host: ${s.error ?? 'no answer'}; destroy it first`);
+    const nothing = s.state === 'not-deployed' || (s.state === 'failed' && s.present.length === 0 && s.differences.length === 0);
+    if (!nothing) throw new HttpError(409, `lab "${name}" is deployed: its name is on the host; destroy it before ${doing} it`);
+  }
+
+  /**
+   * Runs `fn` holding the lab's operation slot: refused (409) while a deploy
+   * or destroy of the lab runs, and a deploy or destroy asked before `fn`
+   * ends is refused in turn.
+   */
+  private holding<T>(lab: string, doing: string, fn: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new HttpError(503, 'nslab serve is shutting down');
+    this.refuseIfBusy(lab);
+    const entry = { doing, done: Promise.resolve() as Promise<unknown> };
+    this.held.set(lab, entry); // before anything is awaited
+    const run = (async () => {
+      try {
+        return await fn();
+      } finally {
+        this.held.delete(lab);
+      }
+    })();
+    entry.done = run.catch(() => {});
+    return run;
+  }
+
+  /** 409 when the lab's operation slot is taken: a deploy or destroy running, or a delete or rename. */
+  private refuseIfBusy(lab: string): void {
+    const current = this.busy.get(lab);
+    if (current) throw new HttpError(409, `lab "${lab}" is already being ${current.info.op === 'deploy' ? 'deployed' : 'destroyed'}`);
+    const held = this.held.get(lab);
+    if (held) throw new HttpError(409, `lab "${lab}" is being ${held.doing}`);
+  }
+
+  /**
+   * The newest of the last 20 revisions whose design (positions aside) is the
+   * one last deployed — only while the host has the lab (Deployed or Drift):
+   * the record alone is no proof, the host is. Each revision's design is read
+   * once: revisions never change.
+   */
   async deployedRev(name: string): Promise<number | undefined> {
     const deployed = readDeployed(this.place.dir, name);
     if (!deployed) return undefined;
-    const key = designKey(deployed);
-    for (const r of this.store.revisions(name).slice(0, 50)) {
-      const { topology } = await this.parser.parse(this.store.revision(name, r.rev).text);
-      if (topology && designKey(topology) === key) return r.rev;
-    }
+    const { state } = await this.status(name);
+    if (state !== 'deployed' && state !== 'drift') return undefined;
+    const key = hashKey(deployed);
+    for (const r of this.store.revisions(name).slice(0, DEPLOYED_SCAN)) if ((await this.revisionKey(name, r)) === key) return r.rev;
     return undefined;
   }
 
-  /** The lab is gone from the store: a lab made later under its name starts with no old failure. */
+  private async revisionKey(name: string, r: RevisionSummary): Promise<string | undefined> {
+    const id = `${name}\0${r.rev}\0${r.createdAt}`;
+    const known = this.designKeys.get(id);
+    if (known !== undefined) return known;
+    const { topology } = await this.parser.parse(this.store.revision(name, r.rev).text, { keep: false });
+    if (!topology) return undefined; // not kept: a time limit may pass next time
+    if (this.designKeys.size >= DESIGN_KEYS) this.designKeys.delete(this.designKeys.keys().next().value!);
+    const key = hashKey(topology);
+    this.designKeys.set(id, key);
+    return key;
+  }
+
+  /** The lab is gone from the store (deleted, renamed): a lab made later under its name starts with no old failure, record or history. */
   forget(name: string): void {
     this.failures.delete(name);
     this.lastStatus.delete(name);
+    for (const id of this.designKeys.keys()) if (id.startsWith(`${name}\0`)) this.designKeys.delete(id);
+    // Nothing of it is on the host (remove and rename make sure): the record of what was deployed under the name is stale.
+    if (this.canDeploy) forgetDeployed(this.place.dir, name);
     this.invalidate(name);
   }
 
@@ -177,8 +265,9 @@ export class LabService {
   ): Promise<OperationResult> {
     if (!this.canDeploy) throw new HttpError(403, 'plan-only mode: nslab serve is not running as root, so it cannot change the host');
     if (this.closed) throw new HttpError(503, 'nslab serve is shutting down');
-    const current = this.busy.get(lab);
-    if (current) throw new HttpError(409, `lab "${lab}" is already being ${current.info.op === 'deploy' ? 'deployed' : 'destroyed'}`);
+    this.refuseIfBusy(lab);
+    // Deleted or renamed while its text was read: nothing of it may reach the host now (no await from here to `busy`).
+    if (op === 'deploy' && !this.store.has(lab)) throw new HttpError(404, `lab "${lab}" was deleted or renamed meanwhile`);
     const running: Running = { info: { id: `${this.boot}-${++this.seq}`, op, done: 0, total: 0 }, done: Promise.resolve() };
     this.busy.set(lab, running); // before anything is published: a status asked from here on says busy
     const done = this.runOperation(lab, running.info, t, run);
@@ -385,8 +474,12 @@ export class LabService {
   async close(): Promise<void> {
     this.closed = true;
     this.stopWatch();
-    while (this.busy.size > 0 || this.looking.size > 0) {
-      await Promise.all([...[...this.busy.values()].map((r) => r.done), ...[...this.looking].map((p) => p.catch(() => {}))]);
+    while (this.busy.size > 0 || this.held.size > 0 || this.looking.size > 0) {
+      await Promise.all([
+        ...[...this.busy.values()].map((r) => r.done),
+        ...[...this.held.values()].map((h) => h.done),
+        ...[...this.looking].map((p) => p.catch(() => {})),
+      ]);
     }
     this.parser.close();
   }
@@ -398,6 +491,11 @@ function designKey(t: Topology): string {
     ...t,
     nodes: Object.fromEntries(Object.entries(t.nodes).map(([n, spec]) => [n, { ...spec, position: undefined }])),
   });
+}
+
+/** A short digest of a design key: kept per revision, so the cache's size does not grow with the labs'. */
+function hashKey(t: Topology): string {
+  return crypto.createHash('sha256').update(designKey(t)).digest('base64url');
 }
 
 /** The nodes whose namespace holds something of the lab now: the host node with any of it, netns nodes with theirs, bridges with their interface. */

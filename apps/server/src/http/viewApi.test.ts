@@ -4,10 +4,14 @@
  * stopped or other lab's key is refused the same way whether the lab exists
  * or not; only the token's holder shares and stops sharing.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShareState, SharedLab } from '@nslab/topology';
-import type { RunningServer } from '../serve.js';
-import { AUTH, testServer } from '../../test/client.js';
+import { startServer, type RunningServer } from '../serve.js';
+import { reachableOrigins } from '../origins.js';
+import { AUTH, TEST_TOKEN, testServer } from '../../test/client.js';
 
 let srv: RunningServer;
 let base: string;
@@ -100,15 +104,15 @@ describe('a view link', () => {
   it('stops working when sharing stops, the lab is deleted, or renamed; a new lab of the same name is not shared', async () => {
     const key = await share('other');
     expect((await view('other', key)).status).toBe(200);
-    expect(await (await asInstructor('DELETE', '/api/labs/other/share')).json()).toEqual({ key: null });
+    expect(await (await asInstructor('DELETE', '/api/labs/other/share')).json()).toEqual({ key: null, urls: [] });
     expect((await view('other', key)).status).toBe(401);
-    expect(await (await asInstructor('GET', '/api/labs/other/share')).json()).toEqual({ key: null });
+    expect(await (await asInstructor('GET', '/api/labs/other/share')).json()).toEqual({ key: null, urls: [] });
 
     const goneKey = await share('gone');
     expect((await asInstructor('DELETE', '/api/labs/gone')).status).toBe(200);
     expect((await asInstructor('POST', '/api/labs', { text: lab('gone') })).status).toBe(201);
     expect((await view('gone', goneKey)).status).toBe(401);
-    expect(await (await asInstructor('GET', '/api/labs/gone/share')).json()).toEqual({ key: null });
+    expect(await (await asInstructor('GET', '/api/labs/gone/share')).json()).toEqual({ key: null, urls: [] });
 
     const movedKey = await share('moved');
     expect((await asInstructor('POST', '/api/labs/moved/rename', { to: 'moved-2' })).status).toBe(200);
@@ -140,6 +144,54 @@ describe('a view link', () => {
     for (const method of ['GET', 'POST', 'DELETE']) {
       expect((await fetch(`${base}/api/labs/shown/share`, { method })).status).toBe(401);
       expect((await asInstructor(method, '/api/labs/nosuchlab/share')).status).toBe(404);
+    }
+  });
+});
+
+describe('the view link’s addresses', () => {
+  it('are none from a server on loopback only: the page says other machines cannot open it', async () => {
+    const r = (await (await asInstructor('POST', '/api/labs/shown/share')).json()) as ShareState;
+    expect(r).toEqual({ key: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/), urls: [] });
+    expect(reachableOrigins('127.0.0.1', 8080)).toEqual([]);
+    expect(reachableOrigins('localhost', 8080)).toEqual([]);
+    expect(reachableOrigins('::1', 8080)).toEqual([]);
+    expect(reachableOrigins('192.0.2.7', 8080)).toEqual(['http://192.0.2.7:8080']);
+    expect(reachableOrigins('2001:db8::7', 8080)).toEqual(['http://[2001:db8::7]:8080']);
+  });
+
+  const remote = Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+
+  it.skipIf(!remote)('name the addresses other machines reach, never the loopback the instructor is on, as join links do', async () => {
+    const wide = await startServer({
+      port: 0,
+      host: '0.0.0.0',
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-wide-view-')),
+      planOnly: true,
+      watchMs: 0,
+      token: TEST_TOKEN,
+    });
+    try {
+      const port = Number(new URL(wide.url).port);
+      const at = (method: string, url: string, body?: unknown) =>
+        fetch(`http://127.0.0.1:${port}${url}`, {
+          method,
+          headers: { ...AUTH, 'content-type': 'application/json' },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        });
+      expect((await at('POST', '/api/labs', { text: lab('wide') })).status).toBe(201);
+      const shared = (await (await at('POST', '/api/labs/wide/share')).json()) as ShareState;
+      expect(shared.urls).toContain(`http://${remote}:${port}/view/wide?key=${shared.key}`);
+      expect(shared.urls.some((u) => u.includes('127.0.0.1'))).toBe(false);
+      // The same origins as a workshop's join links: one function makes both.
+      expect(shared.urls.map((u) => new URL(u).origin)).toEqual(reachableOrigins('0.0.0.0', port));
+      expect(await (await at('GET', '/api/labs/wide/share')).json()).toEqual(shared);
+      // Opened from another machine's address, without the token.
+      expect((await fetch(shared.urls.find((u) => u.includes(remote!))!.replace('/view/', '/api/view/'))).status).toBe(200);
+      expect(await (await at('DELETE', '/api/labs/wide/share')).json()).toEqual({ key: null, urls: [] });
+    } finally {
+      await wide.close();
     }
   });
 });

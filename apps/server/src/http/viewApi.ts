@@ -21,13 +21,20 @@ export function viewKeyOpens(store: LabStore, lab: string, key: string): boolean
   return known !== undefined && same;
 }
 
+/** A shared lab's state: its key, and its view link at each of `origins` (where other machines reach this server). */
+function shareState(origins: readonly string[], lab: string, key: string | null): ShareState {
+  if (key === null) return { key, urls: [] };
+  return { key, urls: origins.map((o) => `${o}/view/${encodeURIComponent(lab)}?key=${encodeURIComponent(key)}`) };
+}
+
 const h = (fn: (req: Request, res: Response) => Promise<unknown> | unknown) => (req: Request, res: Response, next: NextFunction) => {
   Promise.resolve()
     .then(() => fn(req, res))
     .then((body) => res.json(body), next);
 };
 
-export function viewRoutes(store: LabStore, parser: LabParser): express.Router {
+/** `origins`: where other machines reach this server now (none on loopback only), as for workshop join links. */
+export function viewRoutes(store: LabStore, parser: LabParser, origins: () => readonly string[]): express.Router {
   const r = express.Router();
   checkNameParams(r);
   const instructor = (res: Response) => {
@@ -50,15 +57,17 @@ export function viewRoutes(store: LabStore, parser: LabParser): express.Router {
     '/labs/:name/share',
     h((req, res): ShareState => {
       instructor(res);
-      store.get(String(req.params.name));
-      return { key: store.viewKey(String(req.params.name)) ?? null };
+      const name = String(req.params.name);
+      store.get(name);
+      return shareState(origins(), name, store.viewKey(name) ?? null);
     }),
   );
   r.post(
     '/labs/:name/share',
     h((req, res): ShareState => {
       instructor(res);
-      return { key: store.share(String(req.params.name)) };
+      const name = String(req.params.name);
+      return shareState(origins(), name, store.share(name));
     }),
   );
   r.delete(
@@ -67,7 +76,7 @@ export function viewRoutes(store: LabStore, parser: LabParser): express.Router {
       instructor(res);
       store.get(String(req.params.name));
       store.unshare(String(req.params.name));
-      return { key: null };
+      return shareState(origins(), String(req.params.name), null);
     }),
   );
   r.use(apiErrors);

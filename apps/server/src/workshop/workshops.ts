@@ -9,7 +9,6 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import {
@@ -30,6 +29,7 @@ import {
   type WorkshopView,
 } from '@nslab/topology';
 import { NslabError } from '../errors.js';
+import { reachableOrigins } from '../origins.js';
 import { runChecks } from '../live/runChecks.js';
 import { templatesDir } from '../paths.js';
 import { sandboxPlace, type Place } from '../place.js';
@@ -86,6 +86,10 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
   private joining: Promise<unknown> = Promise.resolve();
   /** Where other machines reach this server (`listening`); none when it listens on loopback only. */
   private origins: string[] = [];
+  /** Where other machines reach this server, as `listening` found: the origins of every link handed to other people. */
+  get reachable(): readonly string[] {
+    return this.origins;
+  }
   /** Each participant's lab status label, as their last check run found it (the dashboard never observes sandboxes itself). */
   private readonly labels = new Map<string, string>();
   private readonly dashboards = new Map<string, Set<Listener>>();
@@ -101,14 +105,7 @@ export class Workshops<R extends PeopleRealm = PeopleRealm> {
 
   /** Once the server listens: the addresses participants' machines can reach it at. */
   listening(host: string, port: number): void {
-    const wildcard = host === '0.0.0.0' || host === '::';
-    const addrs = wildcard
-      ? Object.values(os.networkInterfaces())
-          .flat()
-          .filter((a): a is os.NetworkInterfaceInfo => !!a && !a.internal && (a.family === 'IPv4' || host === '::'))
-          .map((a) => (a.family === 'IPv6' ? `[${a.address}]` : a.address))
-      : [host.includes(':') ? `[${host}]` : host];
-    this.origins = addrs.filter((a) => !/^(127\.|\[?::1\]?$|localhost$)/.test(a)).map((a) => `http://${a}:${port}`);
+    this.origins = reachableOrigins(host, port);
   }
 
   // ---- shipped workshops ----

@@ -105,3 +105,69 @@ describe.skipIf(!isRoot)('deleting a lab whose deploy failed', () => {
     expect((await globalThis.fetch(`${base}/api/labs/h14d-owner`, { method: 'DELETE' })).status).toBe(401);
   });
 });
+
+/** A lab of this describe's own (h14f-, 10.251.64.0/20). */
+const pair = (name: string) => `name: ${name}
+prefix: h14f-
+nodes:
+  a: { kind: netns }
+  b: { kind: netns }
+links:
+  - endpoints: [{ node: a, name: eth0, addresses: [10.251.64.1/24] }, { node: b, name: eth0, addresses: [10.251.64.2/24] }]
+`;
+
+describe.skipIf(!isRoot)('deleting a lab: the host decides, under the lab’s operation slot', () => {
+  let srv: RunningServer;
+  let base: string;
+  const post = (url: string, body: unknown = {}) =>
+    fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const del = (lab: string) => fetch(`${base}/api/labs/${lab}`, { method: 'DELETE' });
+  const deployedRevs = async (lab: string) =>
+    ((await (await fetch(`${base}/api/labs/${lab}/revisions`)).json()) as Array<{ rev: number; deployed?: boolean }>)
+      .filter((r) => r.deployed)
+      .map((r) => r.rev);
+  const netns = async () => (await sh(['ip', 'netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith('h14f-'));
+
+  beforeAll(async () => {
+    await removeLabs(['h14f-gone', 'h14f-race']);
+    srv = await testServer('h14f-delete');
+    base = srv.url.replace(/\/$/, '');
+  });
+  afterAll(async () => {
+    await srv?.close();
+    for (const lab of ['h14f-gone', 'h14f-race']) await destroyQuietly(lab);
+    expect(await netns()).toEqual([]);
+  });
+
+  it('namespaces removed by hand, then Delete, then the same lab again: no revision is marked deployed', async () => {
+    expect((await post('/api/labs', { text: pair('h14f-gone') })).status).toBe(201);
+    expect((await post('/api/labs/h14f-gone/deploy')).status).toBe(200);
+    expect(await deployedRevs('h14f-gone')).toEqual([1]);
+    expect((await del('h14f-gone')).status).toBe(409);
+
+    for (const ns of ['h14f-a', 'h14f-b']) expect((await sh(['ip', 'netns', 'del', ns])).code).toBe(0);
+    // The deployed record is still there, but the host has nothing: History marks nothing.
+    expect(await deployedRevs('h14f-gone')).toEqual([]);
+    expect((await del('h14f-gone')).status).toBe(200);
+    expect((await post('/api/labs', { text: pair('h14f-gone') })).status).toBe(201);
+    expect(await deployedRevs('h14f-gone')).toEqual([]);
+    expect((await del('h14f-gone')).status).toBe(200);
+  });
+
+  it('a deploy and a delete at once: never a deleted lab with namespaces left on the host', async () => {
+    for (let i = 0; i < 5; i++) {
+      expect((await post('/api/labs', { text: pair('h14f-race') })).status).toBe(201);
+      const [deploy, remove] = await Promise.all([post('/api/labs/h14f-race/deploy'), del('h14f-race')]);
+      if (remove.status === 200) {
+        expect([404, 409], await deploy.text()).toContain(deploy.status);
+        expect(await netns()).toEqual([]);
+      } else {
+        expect(remove.status).toBe(409);
+        expect((await fetch(`${base}/api/labs/h14f-race`)).status).toBe(200);
+        if (deploy.status === 200) expect((await post('/api/labs/h14f-race/destroy')).status).toBe(200);
+        expect((await del('h14f-race')).status).toBe(200);
+      }
+      expect(await netns()).toEqual([]);
+    }
+  });
+});

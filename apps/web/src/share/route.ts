@@ -5,7 +5,7 @@
  * going back to the current design is a new history entry.
  */
 import { create } from 'zustand';
-import { go, labPath, parseAddress, revPath } from '../address';
+import { addressFor, go, labPath, parseAddress, revPath } from '../address';
 import { useStore } from '../store';
 
 interface Route {
@@ -28,13 +28,24 @@ export function closeRevision(): void {
   useRoute.setState({ revision: null });
 }
 
-/** Makes the page show what the address names: the lab (opened if it is not), and the revision if any. */
+/**
+ * Makes the page show what the address names: the lab (opened if it is not),
+ * and the revision if any. An address naming a lab that is gone (Back to a
+ * lab deleted or renamed since) is said, and replaced by the open lab's: the
+ * address never names one lab while the designer shows another.
+ */
 export function followAddress(): void {
   const at = parseAddress(location.href);
   if (at.page !== 'designer') return;
   useRoute.setState({ revision: at.lab && at.rev !== null ? { lab: at.lab, rev: at.rev } : null });
   const s = useStore.getState();
-  if (at.lab && at.lab !== s.lab) void s.openLab(at.lab).catch((e: Error) => s.say(e.message));
+  if (at.lab && at.lab !== s.lab)
+    void s.openLab(at.lab).catch((e: Error) => {
+      const open = useStore.getState().lab;
+      history.replaceState(null, '', addressFor(location.href, open ? labPath(open) : '/'));
+      useRoute.setState({ revision: null });
+      s.say(e.message);
+    });
 }
 
 /** Runs once at startup: the revision in the first address, and Back/Forward from then on. */

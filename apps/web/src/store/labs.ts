@@ -1,6 +1,6 @@
 /** The labs on the server: the list, the one open, and creating, renaming, duplicating, deleting and restoring them. */
 import { formatTopology } from '@nslab/topology';
-import { addressFor, parseAddress, showLab } from '../address';
+import { addressFor, labPath, parseAddress, showLab } from '../address';
 import { api, type LabSummary, type LabView } from '../api';
 import { EMPTY } from './editing';
 import type { Selection, SliceCreator } from './types';
@@ -84,6 +84,8 @@ export const createLabsSlice: SliceCreator<LabsSlice> = (set, get) => ({
     if (!lab) return;
     await get().flushSave();
     await api.rename(lab, to);
+    // The old name is no lab any more: its address is replaced, not left behind for Back.
+    history.replaceState(null, '', addressFor(location.href, labPath(to)));
     await get().refreshLabs();
     await get().openLab(to);
   },
@@ -102,6 +104,8 @@ export const createLabsSlice: SliceCreator<LabsSlice> = (set, get) => ({
     if (!lab) return;
     get().cancelSave();
     await api.remove(lab);
+    // The deleted lab's address is replaced (the next lab opened replaces it again), not left behind for Back.
+    history.replaceState(null, '', addressFor(location.href, '/'));
     set({ lab: null, topology: EMPTY, text: formatTopology(EMPTY), issues: [], status: null, saving: 'saved' });
     await get().refreshLabs();
     const next = get().labs[0];
