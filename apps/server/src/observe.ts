@@ -237,7 +237,7 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
     await saveTables(runner, null, 4, (a, table) => hasComment(a, mark) && !isProbeRule(a, table)),
     await saveTables(runner, null, 6, (a, table) => hasComment(a, mark) && !isProbeRule(a, table)),
   ];
-  for (const t of hostTables) hostScope.rules.push(...t.rules);
+  for (const t of hostTables) for (const r of t.rules) hostScope.rules.push(r); // no spread: a host may hold 150k rules
   if (Object.keys(hostScope.links).length > 0 && (opts.tcIn?.(HOST_KEY) ?? true)) await readTc(runner, null, hostScope);
   // The host settings the design or a hold mentions: their current values.
   const wanted: HoldRef[] = [
@@ -262,7 +262,7 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
 
 /** Adds a namespace's rules and its FORWARD policies (the only chain policies a lab sets) to its state. */
 export function applyTables(s: ScopeState, t: SavedTables): void {
-  s.rules.push(...t.rules);
+  for (const r of t.rules) s.rules.push(r); // no spread: a namespace may hold more rules than a call has arguments
   for (const [k, p] of Object.entries(t.policies)) {
     const ref = parsePolicyKey(k);
     if (ref?.table === 'filter' && ref.chain === 'FORWARD') s.policies[k] = p;

@@ -153,8 +153,16 @@ export function labOf(r: ScriptRun, name: string, opts: ImportOptions = {}): Imp
   const topology = checks.length ? { ...built, checks } : built;
   const p = parseTopologyData(topology);
   const t = p.topology ?? topology;
-  const warnings = [...r.warnings, ...(opts.host ? hostInterfaceWarnings(t, opts.host, r.lines) : [])];
-  return { topology: t, warnings, skipped: r.skipped, issues: p.issues, yaml: formatTopology(t) };
+  const warnings = [...atMost(r.warnings, 'warnings'), ...(opts.host ? hostInterfaceWarnings(t, opts.host, r.lines) : [])];
+  return { topology: t, warnings, skipped: atMost(r.skipped, 'skipped lines'), issues: p.issues, yaml: formatTopology(t) };
+}
+
+/** More notes than this in one list are counted, not listed: a pasted megabyte of one mistake stays a small reply. */
+const MAX_NOTES = 200;
+
+function atMost(notes: ImportNote[], what: string): ImportNote[] {
+  if (notes.length <= MAX_NOTES) return notes;
+  return [...notes.slice(0, MAX_NOTES), { line: 0, text: '', message: `and ${notes.length - MAX_NOTES} more ${what}` }];
 }
 
 interface Ctx {
@@ -169,8 +177,9 @@ interface Ctx {
 }
 
 function run(words: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
-  let w = words;
-  while (w[0] === 'sudo') w = w.slice(1).filter((x, i) => !(i === 0 && x.startsWith('-')));
+  let from = 0; // past `sudo` and `sudo -E`, as often as they come
+  while (words[from] === 'sudo') from += words[from + 1]?.startsWith('-') ? 2 : 1;
+  const w = from ? words.slice(from) : words;
   if (w.length === 0) return ctx.skip('sudo -i: a root shell');
   const [cmd, ...args] = w as [string, ...string[]];
   if (cmd === 'exit') return ns !== '' ? ctx.leave() : undefined;
@@ -252,16 +261,16 @@ function netToolsRoute(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
 }
 
 function ip(args: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
-  let a = args;
+  let at = 0;
   let scope = ns;
-  while (a[0]?.startsWith('-')) {
-    const opt = a[0];
+  while (args[at]?.startsWith('-')) {
+    const opt = args[at];
     if (opt === '-n' || opt === '-netns' || opt === '--netns') {
-      scope = a[1]!;
-      a = a.slice(2);
-    } else a = a.slice(1); // -4, -6, -br, -json, -d …: no effect on what is built
+      scope = args[at + 1]!;
+      at += 2;
+    } else at += 1; // -4, -6, -br, -json, -d …: no effect on what is built
   }
-  const [obj, verb, ...rest] = a;
+  const [obj, verb, ...rest] = args.slice(at);
   const show = verb === undefined || ['show', 'list', 'ls', 'get', 'identify', 'list-id', 'monitor'].includes(verb);
   if (obj === 'netns') {
     if (verb === 'add' && rest[0]) {

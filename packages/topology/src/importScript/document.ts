@@ -53,13 +53,26 @@ export function markdownHeadings(text: string): Heading[] {
   lines.forEach((l, i) => {
     if (/^\s*```/.test(l)) fence = !fence;
     if (fence || /^\s*```/.test(l)) return;
-    const atx = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(l);
+    const atx = atxHeading(l);
     const under = /^\s*(=+|-+)\s*$/.exec(lines[i + 1] ?? '');
-    if (atx) out.push({ line: i + 1, level: atx[1]!.length, title: atx[2]! });
+    if (atx) out.push({ line: i + 1, ...atx });
     else if (under && l.trim() && !/^\s*([-*+]\s|\||>)/.test(l) && !/^\s*(=+|-+)\s*$/.test(l))
       out.push({ line: i + 1, level: under[1]!.startsWith('=') ? 1 : 2, title: l.trim() });
   });
   return out;
+}
+
+/** `## Title ##`: one to six #, whitespace, the title, maybe closing #s. Read by hand: a regex for it backtracks on long runs of spaces. */
+function atxHeading(l: string): { level: number; title: string } | undefined {
+  let level = 0;
+  while (l[level] === '#') level++;
+  if (level < 1 || level > 6 || !/\s/.test(l[level] ?? '')) return undefined;
+  let title = l.slice(level).trimStart().trimEnd();
+  let end = title.length;
+  while (end > 0 && title[end - 1] === '#') end--;
+  title = title.slice(0, end).trimEnd();
+  // `.` in a heading does not cross a line break (a lone \r, U+2028): such a line is no heading.
+  return /[\r\u2028\u2029]/.test(title) ? undefined : { level, title };
 }
 
 type Kind = 'make' | 'delete' | 'look';
@@ -105,7 +118,9 @@ function sections(text: string, lines: ScriptLine[], headings: Heading[]): Secti
     const at = firstAtLeast(making, s.from);
     return at < making.length && making[at]! <= s.to;
   };
-  const title = headings.find((h) => h.level === Math.min(...headings.map((x) => x.level)))?.title ?? '';
+  let top: Heading | undefined;
+  for (const h of headings) if (!top || h.level < top.level) top = h;
+  const title = top?.title ?? '';
   for (const level of [...new Set(headings.map((h) => h.level))].sort()) {
     const at = headings.filter((h) => h.level === level);
     if (at.length < 2) continue;
@@ -157,8 +172,8 @@ export function labNameOf(title: string, suffix = ''): string {
   };
   const tail = suffix ? fit(words(suffix), 10) : '';
   const head = words(title);
-  while (head.length && !/^[a-z]/.test(head[0]!)) head.shift();
-  const name = [fit(head, 20 - (tail ? tail.length + 1 : 0)), tail].filter(Boolean).join('-');
+  const first = head.findIndex((w) => /^[a-z]/.test(w));
+  const name = [fit(first < 0 ? [] : head.slice(first), 20 - (tail ? tail.length + 1 : 0)), tail].filter(Boolean).join('-');
   return LAB_NAME.test(name) ? name : 'imported';
 }
 
@@ -168,7 +183,8 @@ function withoutCleanUp(r: ScriptRun): ScriptRun {
   while (end > 0 && (r.lines[end - 1]!.words.length === 0 || commandKind(r.lines[end - 1]!.words) !== 'make')) end--;
   const tail = r.lines.slice(end).filter((l) => l.words.length > 0 && commandKind(l.words) === 'delete');
   if (tail.length === 0) return r;
-  const kept = r.lines.filter((l) => !tail.includes(l));
+  const dropped = new Set(tail);
+  const kept = r.lines.filter((l) => !dropped.has(l));
   const again = readScript(kept, false)[0]!;
   for (const l of tail)
     again.skipped.push({ line: l.line, text: l.text, message: "the scenario's clean-up: the lab is what was built before it" });
@@ -230,11 +246,12 @@ export function importDocument(text: string, opts: DocumentOptions = {}): Docume
     taken.add(name);
     const r = labOf(run, name, opts);
     const template = opts.templates ? matchTemplate(r.topology, opts.templates) : undefined;
-    const at = run.lines.map((l) => l.line);
-    const scenario: ImportScenario = { ...r, title, name, lines: [Math.min(...at), Math.max(...at)] };
+    let [from, to] = [Infinity, -Infinity];
+    for (const l of run.lines) [from, to] = [Math.min(from, l.line), Math.max(to, l.line)];
+    const scenario: ImportScenario = { ...r, title, name, lines: [from, to] };
     if (run.reused)
       scenario.skipped = [
-        { line: at[0]!, text: run.lines[0]!.text, message: `makes ${run.reused} again: a new scenario` },
+        { line: run.lines[0]!.line, text: run.lines[0]!.text, message: `makes ${run.reused} again: a new scenario` },
         ...scenario.skipped,
       ];
     return template ? { ...scenario, template } : scenario;

@@ -4,7 +4,7 @@
  * another host they are often called something else, and a rule on a missing
  * interface matches nothing, silently. Each one this host lacks is a warning
  * naming the likely replacement: the interface the host's default route
- * leaves by. The importer is pure: the server reads the host's list.
+ * leaves by (the first 20; the rest are counted in one more). The importer is pure: the server reads the host's list.
  */
 import { formatTopology } from '../labText.js';
 import { parseTopologyData } from '../parseTopology.js';
@@ -44,6 +44,11 @@ function mentions(node: NamespaceNode): Array<{ name: string; set(to: string): v
 
 const hostNodeOf = (t: Topology) => Object.values(t.nodes).find((n): n is NamespaceNode & { kind: 'host' } => n.kind === 'host');
 
+/** At most this many warnings name a missing interface each; the rest are counted in one more. */
+const MAX_WARNINGS = 20;
+/** At most this many of the host's interfaces are listed. */
+const MAX_LISTED = 20;
+
 /** Warnings for the host interfaces `t` names that are neither the lab's own nor this host's; see the top of this file. */
 export function hostInterfaceWarnings(t: Topology, host: HostInterfaces, lines: ScriptLine[]): ImportNote[] {
   const node = hostNodeOf(t);
@@ -52,12 +57,25 @@ export function hostInterfaceWarnings(t: Topology, host: HostInterfaces, lines: 
   const own = new Set(scope ? interfacesOf(scope).map((i) => i.name) : []);
   const here = new Set(host.interfaces);
   const missing = [...new Set(mentions(node).map((m) => m.name))].filter((n) => !own.has(n) && !here.has(n));
-  return missing.map((name) => {
-    const line = lines.find((l) => l.words.includes(name));
-    const to = host.defaultRoute;
+  if (missing.length === 0) return [];
+  const shown = missing.slice(0, MAX_WARNINGS);
+  // The first line naming each: one pass over the words.
+  const lineOf = new Map<string, ScriptLine>();
+  const wanted = new Set(shown);
+  for (const l of lines) for (const w of l.words) if (wanted.has(w) && !lineOf.has(w)) lineOf.set(w, l);
+  const to = host.defaultRoute;
+  const others = host.interfaces.filter((i) => i !== 'lo');
+  const list =
+    others.length === 0
+      ? 'no other interface'
+      : others.slice(0, MAX_LISTED).join(', ') + (others.length > MAX_LISTED ? ` and ${others.length - MAX_LISTED} more` : '');
+  const notes: ImportNote[] = shown.map((name, k) => {
+    const line = lineOf.get(name);
     const instead = to
       ? `this host's default route leaves by ${to}: use ${to}`
-      : `this host has ${host.interfaces.filter((i) => i !== 'lo').join(', ') || 'no other interface'}`;
+      : k === 0
+        ? `this host has ${list}`
+        : `this host's interfaces are listed with ${shown[0]}`;
     return {
       line: line?.line ?? 0,
       text: line?.text ?? name,
@@ -65,6 +83,12 @@ export function hostInterfaceWarnings(t: Topology, host: HostInterfaces, lines: 
       ...(to ? { replace: { from: name, to } } : {}),
     };
   });
+  const more = missing.length - shown.length;
+  if (more > 0) {
+    const names = missing.slice(MAX_WARNINGS, MAX_WARNINGS + MAX_LISTED).join(', ') + (more > MAX_LISTED ? ', …' : '');
+    notes.push({ line: 0, text: '', message: `and ${more} more interfaces this host lacks: ${names}` });
+  }
+  return notes;
 }
 
 /**

@@ -78,13 +78,14 @@ export function scriptLines(input: string): ScriptLine[] {
       continue;
     }
     const transcript = b.output || b.lines.some((l) => prompted(l.text));
-    let pending: { line: number; text: string } | undefined;
+    // A command continued with backslashes: its parts are joined once, at its last line.
+    let pending: { line: number; parts: string[] } | undefined;
     let inArt = false;
     for (const { n, text } of b.lines) {
       const m = pending ? null : prompted(text);
       if (m) {
         // A prompt alone (`root@host:~# `) is an empty command line.
-        if (m[1]) pending = { line: n, text: '' };
+        if (m[1]) pending = { line: n, parts: [] };
         else continue;
       }
       const body = m ? m[1]!.trim() : text;
@@ -98,19 +99,31 @@ export function scriptLines(input: string): ScriptLine[] {
         if (body !== '' && !body.startsWith('#')) out.push({ line: n, text: body, words: [], output: true });
         continue;
       }
-      const joined = pending?.text ? `${pending.text} ${body}` : body;
       const start = pending?.line ?? n;
-      if (joined.endsWith('\\')) {
-        pending = { line: start, text: joined.slice(0, -1).trim() };
+      if (body.endsWith('\\')) {
+        const part = body.slice(0, -1).trim();
+        pending = { line: start, parts: pending?.parts ?? [] };
+        if (part) pending.parts.push(part);
         continue;
       }
+      const joined = pending?.parts.length ? `${pending.parts.join(' ')} ${body}` : body;
       pending = undefined;
       if (joined === '' || joined.startsWith('#')) continue;
-      out.push({ line: start, text: joined, words: splitWords(joined.replace(/\s+#.*$/, '')) });
+      out.push({ line: start, text: joined, words: splitWords(withoutComment(joined)) });
     }
-    if (pending?.text) out.push({ line: pending.line, text: pending.text, words: splitWords(pending.text) });
+    if (pending?.parts.length) {
+      const text = pending.parts.join(' ');
+      out.push({ line: pending.line, text, words: splitWords(text) });
+    }
   }
   return out;
+}
+
+/** `text` up to a comment: a `#` after whitespace, and the whitespace before it. */
+export function withoutComment(text: string): string {
+  for (let at = text.indexOf('#', 1); at >= 0; at = text.indexOf('#', at + 1))
+    if (/\s/.test(text[at - 1]!)) return text.slice(0, at).trimEnd();
+  return text;
 }
 
 export function splitWords(s: string): string[] {

@@ -32,7 +32,7 @@ export function pingTarget(args: string[]): string | undefined {
 
 /** Reads one line of a ping's output into what it says of the ping. */
 export function readPingOutput(p: ScriptPing, text: string): void {
-  const received = /(\d+) (?:packets )?received/.exec(text);
+  const received = /(?<!\d)(\d+) (?:packets )?received/.exec(text); // (?<!\d): not retried inside a long run of digits
   if (received) p.reached = Number(received[1]) > 0;
   if (/Unreachable|100% packet loss/.test(text)) p.reached = false;
   const ttl = /\bttl=(\d+)/.exec(text);
