@@ -84,6 +84,8 @@ export class LabService {
   private stopWatch = () => {};
   /** Called when a deploy or destroy ends, however it ended (a workshop re-runs the participant's checks). */
   onOperationEnd?: (lab: string) => void;
+  /** Called as a destroy starts, before anything is removed (the lab's terminals and streams end). */
+  onDestroyStart?: (lab: string) => void;
 
   constructor(
     private readonly store: LabStore,
@@ -136,7 +138,10 @@ export class LabService {
 
   async destroy(name: string): Promise<OperationResult> {
     const t = this.store.has(name) ? await this.saved(name).catch(() => undefined) : undefined;
-    return this.operate(name, 'destroy', t, (onEvent) => destroyLab(name, { place: this.place, onEvent }));
+    return this.operate(name, 'destroy', t, (onEvent) => {
+      this.onDestroyStart?.(name);
+      return destroyLab(name, { place: this.place, onEvent });
+    });
   }
 
   isBusy(name: string): boolean {

@@ -30,6 +30,8 @@ export class LiveEndpoints {
   private readonly limits: Limits;
   /** Open terminals by `lab/node`, oldest first: what an instructor may watch or help in. */
   private readonly terminals = new Map<string, TerminalSession[]>();
+  /** Every terminal's and stream's socket, by lab: what `endLab` closes. */
+  private readonly byLab = new Map<string, Set<WebSocket>>();
 
   /** `caps`: how many terminals, streams and captures this realm may hold (a participant's are fewer than the host's). */
   constructor(
@@ -63,6 +65,12 @@ export class LiveEndpoints {
         return;
       }
       ws.once('close', () => this.limits.give(kind, client));
+      const mine = this.byLab.get(lab) ?? new Set<WebSocket>();
+      this.byLab.set(lab, mine.add(ws));
+      ws.once('close', () => {
+        mine.delete(ws);
+        if (mine.size === 0 && this.byLab.get(lab) === mine) this.byLab.delete(lab);
+      });
       // What the page sends before the terminal or tool is attached (typed at once) is kept and replayed, not lost.
       const early: Array<[RawData, boolean]> = [];
       const keep = (data: RawData, isBinary: boolean) => early.length < 64 && early.push([data, isBinary]);
@@ -152,6 +160,18 @@ export class LiveEndpoints {
     });
     r.use(apiErrors);
     return r;
+  }
+
+  /**
+   * Ends every terminal and stream of a lab (closing a socket kills its
+   * process session): before its namespaces are deleted, so no shell keeps
+   * one alive, unnamed, after a destroy.
+   */
+  endLab(lab: string, why: string): void {
+    for (const ws of this.byLab.get(lab) ?? []) {
+      send(ws, { type: 'error', message: why });
+      ws.close(1000, why.slice(0, 120));
+    }
   }
 
   close(): void {

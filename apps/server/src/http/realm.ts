@@ -48,6 +48,7 @@ export function createRealm(opts: RealmOptions): Realm {
   hub.onFollow = (lab) => void service.publishStatus(lab);
   if (opts.watchMs !== 0) service.watch(opts.watchMs ?? 5000);
   const live = new LiveEndpoints(service, opts.live);
+  service.onDestroyStart = (lab) => live.endLab(lab, `lab ${lab} was destroyed: its terminals and streams ended`);
   const api = express.Router();
   api.use(live.routes());
   api.use(createApi({ store, service, hub, templatesDir: templatesDir(), mode: { root, token: opts.token } }));

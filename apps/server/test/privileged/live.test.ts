@@ -1,4 +1,5 @@
 /** Terminals and live tools over websockets, against a real server and real namespaces. */
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionMembers } from '../../src/live/session.js';
 import { type RunningServer } from '../../src/serve.js';
@@ -212,5 +213,57 @@ describe.skipIf(!isRoot)('terminals and live tools', () => {
     const after = await (await fetch(`${base}/api/labs/live-lab/counters`)).json();
     expect(after.links[0][0].txPackets - before.links[0][0].txPackets).toBeGreaterThanOrEqual(3);
     expect(after.links[0][1].rxPackets - before.links[0][1].rxPackets).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe.skipIf(!isRoot)('destroying a lab with terminals open', () => {
+  const lab = `name: live-end
+prefix: lend-
+nodes:
+  a: { kind: netns }
+  b: { kind: netns }
+links:
+  - endpoints: [{ node: a, name: eth0, addresses: [10.251.80.1/24] }, { node: b, name: eth0, addresses: [10.251.80.2/24] }]
+`;
+  let srv: RunningServer;
+  let base: string;
+  beforeAll(async () => {
+    await removeLabs(['live-end']);
+    srv = await testServer('live-end');
+    base = srv.url.replace(/\/$/, '');
+    const post = (u: string, b: unknown) =>
+      fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    expect((await post('/api/labs', { text: lab })).status).toBe(201);
+    expect((await (await post('/api/labs/live-end/deploy', {})).json()).ok).toBe(true);
+  });
+  afterAll(async () => {
+    await srv?.close();
+    await destroyQuietly('live-end');
+  });
+
+  it('ends its shells and streams first, so no process keeps a namespace alive after it', async () => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/term?lab=live-end&node=a&cols=100&rows=30`, { origin: base });
+    let out = '';
+    const messages: string[] = [];
+    ws.on('message', (m, binary) => (binary ? (out += m.toString()) : messages.push(String(m))));
+    const closed = new Promise<number>((r) => ws.once('close', r));
+    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+    for (const end = Date.now() + 5000; Date.now() < end && !/\] \/# $/.test(out);) await new Promise((r) => setTimeout(r, 25));
+    ws.send(JSON.stringify({ type: 'input', data: 'sleep 300 & echo "sid=$$"\r' }));
+    for (const end = Date.now() + 5000; Date.now() < end && !/sid=\d+/.test(out);) await new Promise((r) => setTimeout(r, 25));
+    const sid = Number(/sid=(\d+)/.exec(out)![1]);
+    expect(sessionMembers(sid).length).toBeGreaterThanOrEqual(2);
+
+    const r = await fetch(`${base}/api/labs/live-end/destroy`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(((await r.json()) as { ok: boolean }).ok).toBe(true);
+    expect(await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(-1), 10_000))])).toBe(1000);
+    expect(messages.join('\n')).toContain('lab live-end was destroyed');
+    for (const end = Date.now() + 3000; Date.now() < end && sessionMembers(sid).length > 0;) await new Promise((r) => setTimeout(r, 50));
+    expect(sessionMembers(sid)).toEqual([]);
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toMatch(/^lend-/m);
   });
 });
