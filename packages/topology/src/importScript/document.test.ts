@@ -268,6 +268,7 @@ describe('[I6] template matching', () => {
     const list = importDocument(script, { templates }).scenarios; // its `# …` comments are no headings
     expect(list).toHaveLength(1);
     expect(list[0]!.template?.id).toBe(t.id);
+    expect(list[0]!.template?.sameAddresses).toBe(true);
   });
 
   it('a lab of another shape matches nothing; a lab without links matches nothing', () => {
@@ -344,6 +345,8 @@ describe.skipIf(!hasSeeds)('[I2] whole seed documents, split into scenarios', ()
     const [a, b, ...more] = read(seed('04'));
     expect(more).toEqual([]);
     expect([a!.template?.id, b!.template?.id]).toEqual(['01-veth-pair', '02-bridge-nat']);
+    // bridge-nat is numbered 192.168.110.0/24, the seed 192.168.100.0/24: drawn alike, not the same lab.
+    expect(b!.template?.sameAddresses).toBe(false);
     expect(a!.topology.links).toHaveLength(1);
     expect(a!.skipped.find((s) => s.text === 'ip netns exec red ip link delete veth-red')?.message).toBe(
       "the scenario's clean-up: the lab is what was built before it",

@@ -22,7 +22,7 @@ export interface ImportScenario extends ImportResult {
   /** Its first and last line in the document. */
   lines: [number, number];
   /** The template with its shape and most of its names and features. */
-  template?: { id: string; name: string };
+  template?: { id: string; name: string; sameAddresses: boolean };
 }
 
 export interface DocumentImport {

@@ -66,26 +66,36 @@ function traits(t: Topology): Set<string> {
   return out;
 }
 
+/** Every address a lab gives its interfaces and bridges, sorted: what a handout's commands and a template must share to be the same lab. */
+function addresses(t: Topology): string {
+  const out: string[] = [];
+  for (const node of Object.values(t.nodes)) if (node.kind === 'bridge') out.push(...(node.addresses ?? []));
+  for (const l of t.links) for (const e of l.endpoints) out.push(...(e.addresses ?? []));
+  return out.sort().join(',');
+}
+
 /**
- * The template `t` is, if one has its shape.
+ * The template `t` is, if one has its shape; `sameAddresses` when it also
+ * numbers its interfaces alike (otherwise it is drawn like it, and a class
+ * following the document needs the document's addresses).
  *
  * @example
  * matchTemplate(importScript(seed04part1).topology, templates)?.id // '01-veth-pair'
  */
-export function matchTemplate(t: Topology, templates: TemplateRef[]): { id: string; name: string } | undefined {
+export function matchTemplate(t: Topology, templates: TemplateRef[]): { id: string; name: string; sameAddresses: boolean } | undefined {
   // Shapes are compared only against templates of the same size: a 2000-link import costs nothing here.
   const size = (x: Topology) => `${x.links.length}/${graph(x).labels.size}`;
   const candidates = t.links.length === 0 ? [] : templates.filter((x) => size(x.topology) === size(t));
   if (candidates.length === 0) return undefined;
   const s = shape(t);
   const mine = traits(t);
-  let best: { id: string; name: string; score: number } | undefined;
+  let best: { x: TemplateRef; score: number } | undefined;
   for (const x of candidates) {
     if (shape(x.topology) !== s) continue;
     const theirs = traits(x.topology);
     const shared = [...mine].filter((k) => theirs.has(k)).length;
     const score = shared / (mine.size + theirs.size - shared || 1);
-    if (!best || score > best.score) best = { id: x.id, name: x.name, score };
+    if (!best || score > best.score) best = { x, score };
   }
-  return best && { id: best.id, name: best.name };
+  return best && { id: best.x.id, name: best.x.name, sameAddresses: addresses(best.x.topology) === addresses(t) };
 }
