@@ -38,6 +38,13 @@ describe('picking and running a trace', () => {
     expect(useTrace.getState()).toMatchObject({ picking: null, step: 0, playing: true });
   });
 
+  it('starts with the destination the Tools Target names, or none', () => {
+    useTrace.getState().start('lab1', 'ns1', '10.0.0.2');
+    expect(useTrace.getState().form.to).toBe('10.0.0.2');
+    useTrace.getState().start('lab1', 'ns1');
+    expect(useTrace.getState().form.to).toBe('');
+  });
+
   it('a TCP trace waits for its port: the click only fills the destination', () => {
     useTrace.getState().start('lab1', 'ns1');
     useTrace.getState().setForm({ proto: 'tcp' });

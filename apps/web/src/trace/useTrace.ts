@@ -20,8 +20,8 @@ interface TraceState {
   step: number;
   /** Stepping through the hops by itself, after a result arrives (not with reduced motion). */
   playing: boolean;
-  /** Pick mode from `from` (the canvas selection is cleared: clicks pick, they do not select). */
-  start(lab: string, from: string): void;
+  /** Pick mode from `from` (the canvas selection is cleared: clicks pick, they do not select); `to` prefills the destination. */
+  start(lab: string, from: string, to?: string): void;
   /** Leaves pick mode, back to the node it started from. */
   cancel(): void;
   setForm(p: Partial<TraceForm>): void;
@@ -59,10 +59,10 @@ export const useTrace = create<TraceState>()((set, get) => ({
   step: 0,
   playing: false,
 
-  start(lab, from) {
+  start(lab, from, to = '') {
     seq++;
     useStore.getState().select({ nodes: [], links: [] });
-    set((s) => ({ picking: { lab, from }, form: { ...s.form, to: '' }, running: false, error: null, result: null, playing: false }));
+    set((s) => ({ picking: { lab, from }, form: { ...s.form, to }, running: false, error: null, result: null, playing: false }));
   },
 
   cancel() {
