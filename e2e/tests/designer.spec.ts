@@ -145,7 +145,7 @@ test.describe('editing', () => {
         ].join('\n'),
       );
     await dialog.getByRole('button', { name: 'Read commands' }).click();
-    await expect(dialog).toContainText('2 nodes, 1 links; 1 warning(s), 1 command(s) skipped');
+    await expect(dialog).toContainText('2 nodes, 1 link; 1 warning, 1 command skipped');
     await expect(dialog.getByRole('list', { name: 'Import warnings' })).toContainText('line 9');
     await dialog.getByRole('button', { name: 'Create lab' }).click();
     await expect(page.getByRole('button', { name: 'Labs: e2e-imported' })).toBeVisible();

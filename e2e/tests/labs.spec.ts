@@ -227,6 +227,11 @@ test.describe('recovering from trouble', () => {
     await labs.click();
     await page.getByRole('menuitem', { name: 'Rename…' }).click();
     dialog = page.getByRole('dialog', { name: 'Rename lab h14d-new' });
+    // It opens on the current name, quietly: no error until the name is changed, and Rename off while it is the same.
+    await expect(dialog.getByLabel('New name')).toHaveValue('h14d-new');
+    await expect(dialog.getByLabel('New name')).not.toHaveAttribute('aria-invalid');
+    await expect(dialog).not.toContainText('that is its name now');
+    await expect(dialog.getByRole('button', { name: 'Rename' })).toBeDisabled();
     await dialog.getByLabel('New name').fill('h14d-renamed');
     await dialog.getByRole('button', { name: 'Rename' }).click();
     await expect(page.getByRole('button', { name: 'Labs: h14d-renamed' })).toBeVisible();
@@ -296,6 +301,24 @@ test.describe('the first screen', () => {
       await page.getByRole('button', { name: 'Namespace', exact: true }).click();
       await expect(page.locator('.react-flow__node')).toHaveCount(1);
       await expect(welcome).toHaveCount(0);
+
+      // Deleting the last lab leaves a fresh empty one open, at its own address: never a page with no lab.
+      for (const lab of ['lab1', 'two-nodes']) {
+        await page.getByRole('button', { name: `Labs: ${lab}` }).click();
+        await page.getByRole('menuitem', { name: 'Delete…' }).click();
+        await page
+          .getByRole('alertdialog', { name: `Delete lab ${lab} and its history?` })
+          .getByRole('button', { name: 'Delete' })
+          .click();
+        await expect(page.getByRole('button', { name: `Labs: ${lab}` })).toHaveCount(0);
+      }
+      await expect(page.getByRole('button', { name: 'Labs: lab1' })).toBeVisible();
+      await expect(page).toHaveURL(/\/labs\/lab1$/);
+      await expect(page.getByRole('textbox', { name: 'Lab YAML' })).toHaveValue(/^name: lab1$/m);
+      await expect(page.locator('.react-flow__node')).toHaveCount(0);
+      await page.reload();
+      await expect(page.getByRole('button', { name: 'Labs: lab1' })).toBeVisible();
+      await expect(page.getByText('there is no lab')).toHaveCount(0);
     } finally {
       await context.close();
       await own.kill('SIGTERM');

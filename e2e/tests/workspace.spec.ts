@@ -227,6 +227,13 @@ test.describe('terminals and captures in the dock', () => {
     await page.keyboard.press('Escape');
     await expect(page.getByRole('button', { name: 'Maximise dock' })).toBeVisible();
     await expect(node(page, 'h14b-wa')).toBeVisible();
+    // Maximise, Escape, Restore again: the page stays where it is, header and all.
+    await page.getByRole('button', { name: 'Maximise dock' }).click();
+    await page.keyboard.press('Escape');
+    const restore = page.getByRole('button', { name: 'Restore dock' });
+    if (await restore.isVisible()) await restore.click();
+    await expect(page.getByRole('button', { name: 'Maximise dock' })).toBeVisible();
+    expect(await page.locator('.labbar').evaluate((el) => el.getBoundingClientRect().top)).toBe(0);
 
     await page.setViewportSize({ width: 1920, height: 1080 });
     await expect.poll(async () => (await terminalSize(page, term)).cols).toBeGreaterThan(docked.cols);
@@ -268,6 +275,21 @@ test.describe('terminals and captures in the dock', () => {
     await expect(echo).not.toContainText(/[0-9a-f]{2}(:[0-9a-f]{2}){5}/);
     await capture.getByLabel('Show MACs').check();
     await expect(echo).toHaveText(/ICMP echo request.*\[[0-9a-f]{2}(:[0-9a-f]{2}){5} > [0-9a-f]{2}(:[0-9a-f]{2}){5}\]$/);
+
+    // At the bottom, new packets stay in sight; scrolled up, the pane stays where the reader is.
+    const lines = capture.locator('.capture-lines');
+    const fromBottom = () => lines.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    host('ip', 'netns', 'exec', 'h14b-wa', 'ping', '-c', '30', '-i', '0.02', '10.251.16.2');
+    await expect(capture.locator('.capture-line').filter({ hasText: 'seq 30,' })).toHaveCount(2, { timeout: 10_000 });
+    expect(await lines.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+    expect(await fromBottom()).toBeLessThanOrEqual(4);
+    await lines.evaluate((el) => el.scrollTo({ top: 0 }));
+    await expect.poll(() => lines.evaluate((el) => el.scrollTop)).toBe(0);
+    const replies = capture.locator('.capture-line').filter({ hasText: 'ICMP echo reply' });
+    const seen = await replies.count();
+    host('ip', 'netns', 'exec', 'h14b-wa', 'ping', '-c', '2', '-i', '0.2', '10.251.16.2');
+    await expect(replies).toHaveCount(seen + 2, { timeout: 10_000 });
+    expect(await lines.evaluate((el) => el.scrollTop)).toBe(0);
 
     // The right pane can show another tab; the terminal still types there.
     await page.getByRole('combobox', { name: 'Right pane' }).selectOption({ label: 'YAML' });

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { tools } from '../api';
 import { parseCaptureLine } from './captureLine';
 import { useStream } from './useStream';
+import { useStickToBottom } from './useStickToBottom';
 
 /**
  * tcpdump on one link end: decoded lines, bounded; stop; download the .pcap.
@@ -16,6 +17,7 @@ export function CaptureView({ lab, node, iface, filter }: { lab: string; node: s
   const [showMacs, setShowMacs] = useState(false);
   const parsed = useMemo(() => lines.map(parseCaptureLine), [lines]);
   const error = downloadError ?? streamError;
+  const follow = useStickToBottom<HTMLPreElement>(lines);
   const download = async () => {
     try {
       saveBlob(await tools.capture(capture!), `capture-${capture!.slice(0, 8)}.pcap`);
@@ -48,7 +50,7 @@ export function CaptureView({ lab, node, iface, filter }: { lab: string; node: s
           </span>
         )}
       </div>
-      <pre className="capture-lines">
+      <pre className="capture-lines" ref={follow.ref} onScroll={follow.onScroll}>
         {parsed.map((l, i) => (
           <span key={i} className={l.time ? 'capture-line packet' : 'capture-line'}>
             {l.time && (

@@ -44,7 +44,13 @@ export function Dock() {
                 ))}
             </select>
           )}
-          <button type="button" aria-pressed={split} disabled={tabs.length === 0} onClick={toggleSplit} title="Show two tabs side by side">
+          <button
+            type="button"
+            aria-pressed={split && tabs.length > 0}
+            disabled={tabs.length === 0}
+            onClick={toggleSplit}
+            title="Show two tabs side by side"
+          >
             Split
           </button>
           <button

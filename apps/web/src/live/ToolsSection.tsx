@@ -6,6 +6,7 @@ import { nodeIsLive, useStore } from '../store';
 import { useDock } from './dock';
 import { useStream, type StreamRequest } from './useStream';
 import { useTools } from './useTools';
+import { useStickToBottom } from './useStickToBottom';
 import { useTrace } from '../trace/useTrace';
 import { memorize, recall } from '../share/designerMemory';
 import { usePath } from './pathLights';
@@ -53,6 +54,7 @@ export function ToolsSection({ name }: { name: string }) {
   const run = (tool: ToolInfo) =>
     setRequest({ lab, node: name, tool: tool.name, label: tool.label, params: paramsFor(tool, target), run: Date.now() });
   const out = [...stream.lines, ...(stream.error ? [`error: ${stream.error}`] : [])].join('\n');
+  const follow = useStickToBottom<HTMLPreElement>(out);
   const say = (e: Error) => useStore.getState().say(e.message); // the server's reason (a 403, a limit)
   // The path is lit on the canvas too, while this node's tools are shown.
   const path = () =>
@@ -108,13 +110,13 @@ export function ToolsSection({ name }: { name: string }) {
           type="button"
           disabled={disabled}
           title="Follow one packet from here, hop by hop, on the canvas"
-          onClick={() => useTrace.getState().start(lab, name)}
+          onClick={() => useTrace.getState().start(lab, name, target.trim())}
         >
           Trace
         </button>
       </div>
       {request && out && (
-        <pre className="tool-out" aria-label={`${request.label} output`}>
+        <pre className="tool-out" ref={follow.ref} onScroll={follow.onScroll} aria-label={`${request.label} output`}>
           {out}
         </pre>
       )}

@@ -4,6 +4,7 @@ import { api, type Revision } from '../api';
 import { openRevision } from '../share/route';
 import { useStore } from '../store';
 import { Alert } from './fields';
+import { onlyPositionsDiffer } from './labWords';
 import { diffHunks, lineDiff } from './lineDiff';
 import { Modal } from './Modal';
 import './labs.css';
@@ -44,6 +45,7 @@ export function HistoryDialog({ lab, close }: { lab: string; close: () => void }
   const base = against === 'open' ? text : before === undefined ? '' : texts[before];
   // Against the open design, the diff says what restoring would change: from the open text to the picked one.
   const parts = useMemo(() => (after === undefined || base === undefined ? null : diffHunks(lineDiff(base, after))), [after, base]);
+  const onlyLayout = useMemo(() => after !== undefined && base !== undefined && onlyPositionsDiffer(base, after), [after, base]);
   const restore = async (r: number) => {
     await useStore.getState().restore(r);
     close();
@@ -101,6 +103,8 @@ export function HistoryDialog({ lab, close }: { lab: string; close: () => void }
           )}
           {parts === null ? (
             <p className="hint">{picked == null ? 'No revisions yet.' : 'Loading…'}</p>
+          ) : onlyLayout ? (
+            <p className="hint">Only positions changed (the layout).</p>
           ) : parts.every((p) => 'skipped' in p) ? (
             <p className="hint">No changes.</p>
           ) : (

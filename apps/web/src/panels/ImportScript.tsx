@@ -4,6 +4,7 @@ import { api, ApiError } from '../api';
 import { autoLayout } from '../layout';
 import { useStore } from '../store';
 import { importLab } from './labActions';
+import { count } from './labWords';
 import { Modal } from './Modal';
 import { useTemplates } from './useTemplates';
 import './importScript.css';
@@ -117,18 +118,28 @@ function ScenarioView(props: {
   const body = (
     <>
       <p className="import-summary">
-        {nodes} nodes, {s.topology.links.length} links; {s.warnings.length} warning(s), {s.skipped.length} command(s) skipped because they
-        only look.{checks > 0 && ` ${checks} check(s) from its pings.`}
+        {count(nodes, 'node', 'nodes')}, {count(s.topology.links.length, 'link', 'links')};{' '}
+        {count(s.warnings.length, 'warning', 'warnings')}, {count(s.skipped.length, 'command', 'commands')} skipped because{' '}
+        {s.skipped.length === 1 ? 'it only looks' : 'they only look'}.{checks > 0 && ` ${count(checks, 'check', 'checks')} from its pings.`}
       </p>
       {s.template && (
         <p className="import-template">
-          This is the template <strong>{s.template.name}</strong> ({s.template.id}): the same nodes and links.{' '}
+          {s.template.sameAddresses ? (
+            <>
+              This is the template <strong>{s.template.name}</strong> ({s.template.id}): the same nodes, links and addresses.
+            </>
+          ) : (
+            <>
+              Drawn like the template <strong>{s.template.name}</strong> ({s.template.id}): the same nodes and links, but its addresses
+              differ from this document's.
+            </>
+          )}{' '}
           {template && (
             <button
               type="button"
               onClick={() => void importLab(template.text, s.template!.id).catch((e: Error) => props.onError(e.message))}
             >
-              Open the template instead
+              {s.template.sameAddresses ? 'Open the template instead' : 'Open the template (its own addresses)'}
             </button>
           )}
         </p>

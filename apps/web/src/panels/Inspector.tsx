@@ -11,6 +11,7 @@ import {
   type Topology,
   type TopologyIssue,
 } from '@nslab/topology';
+import { useLayoutEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { nodeIsLive, shownIssues, useStore } from '../store';
 import { ClashFixes } from './ClashFixes';
@@ -29,6 +30,12 @@ export function Inspector() {
   // Host-name clashes show on their node's Name field too.
   const issues = useStore(useShallow(shownIssues));
   const { nodes, links } = selection;
+  // Another node or link selected: its inspector starts at its top, not where the last one was scrolled to.
+  const panel = useRef<HTMLElement>(null);
+  const shown = `${nodes.join('\n')}|${links.join(',')}`;
+  useLayoutEffect(() => {
+    if (panel.current) panel.current.scrollTop = 0;
+  }, [shown]);
   let body;
   if (nodes.length + links.length === 0)
     body = (
@@ -51,7 +58,7 @@ export function Inspector() {
       </p>
     );
   return (
-    <aside className="inspector" aria-label="Inspector">
+    <aside className="inspector" aria-label="Inspector" ref={panel}>
       <h2>Inspector</h2>
       {body}
     </aside>
@@ -129,7 +136,7 @@ function Interfaces({ name, t, issues }: { name: string; t: Topology; issues: To
   return (
     <Section title="Interfaces">
       {ends.map(({ e, i, end, peer }) => (
-        <div className="iface" key={`${i}-${end}`}>
+        <div className="inspector-iface" key={`${i}-${end}`}>
           <div className="iface-title mono">
             {e.name} ↔ {peer.name} ({peer.node})
           </div>

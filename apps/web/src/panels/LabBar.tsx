@@ -71,7 +71,7 @@ export function LabBar() {
                 {l.name}
               </button>
             ))}
-            <hr />
+            {labs.length > 0 && <hr />}
             <button type="button" role="menuitem" onClick={() => (setMenu(null), setDialog('new'))}>
               New lab…
             </button>
@@ -189,6 +189,7 @@ export function LabBar() {
         <Confirm
           question={`Delete lab ${lab} and its history?`}
           confirm="Delete"
+          danger
           action={() => store().deleteLab()}
           close={() => setDialog(null)}
         />
@@ -197,6 +198,7 @@ export function LabBar() {
         <Confirm
           question={`${destroySummary(store().topology, status?.present ?? [])} Its open terminals and captures close.`}
           confirm="Destroy lab"
+          danger
           action={() => store().destroy()}
           close={() => setDialog(null)}
         />

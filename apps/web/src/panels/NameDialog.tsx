@@ -23,6 +23,8 @@ export function NameDialog(props: {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const problem = props.problem(name);
+  // Said once the name is typed: the name it opens with (a rename's current one) keeps the button off, quietly.
+  const said = name !== props.initial && name !== '' ? problem : null;
   const run = async (e: FormEvent) => {
     e.preventDefault();
     if (problem) return;
@@ -48,13 +50,13 @@ export function NameDialog(props: {
             autoFocus
             onFocus={(e) => e.target.select()}
             spellCheck={false}
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={problem ? `${id}-e` : undefined}
+            aria-invalid={said ? true : undefined}
+            aria-describedby={said ? `${id}-e` : undefined}
             onChange={(e) => (setName(e.target.value), setError(null))}
           />
-          {problem && name !== '' && (
+          {said && (
             <ul className="field-errors" id={`${id}-e`}>
-              <li className="error">{problem}</li>
+              <li className="error">{said}</li>
             </ul>
           )}
         </div>

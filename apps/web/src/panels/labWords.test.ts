@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseTopology, type Topology, type TopologyIssue } from '@nslab/topology';
-import { clashNode, clashPrefix, deployBlocker, destroySummary, freeName, freeNodeName, labNameProblem, nodeNameProblem } from './labWords';
+import {
+  clashNode,
+  clashPrefix,
+  deployBlocker,
+  destroySummary,
+  freeName,
+  freeNodeName,
+  labNameProblem,
+  nodeNameProblem,
+  onlyPositionsDiffer,
+} from './labWords';
 
 const lab = (text: string): Topology => parseTopology(text).topology!;
 const demo = lab(`name: demo
@@ -97,7 +107,7 @@ describe('deployBlocker', () => {
 describe('destroySummary', () => {
   it('names the namespaces and bridges on the host, and host settings going back', () => {
     expect(destroySummary(demo, ['host', 'ns1', 'ns2', 'br0'])).toBe(
-      'Destroy lab demo: removes 2 namespaces (ns1, ns2), 1 bridge (br0) and every interface, route and rule it made; host settings it changed go back to what they were. Terminals and captures in it end.',
+      'Destroy lab demo: removes 2 namespaces (ns1, ns2), 1 bridge (br0) and every interface, route and rule it made; host settings it changed go back to what they were.',
     );
   });
   it('names namespaces as the host does, prefix and all', () => {
@@ -106,12 +116,22 @@ describe('destroySummary', () => {
   it('counts only what is there, and cuts a long list', () => {
     const big = lab(`name: big\nnodes:\n${Array.from({ length: 6 }, (_, i) => `  n${i}: { kind: netns }`).join('\n')}\nlinks: []\n`);
     expect(destroySummary(big, ['n0', 'n1', 'n2', 'n3', 'n4', 'gone'])).toBe(
-      'Destroy lab big: removes 5 namespaces (n0, n1, n2, n3, …) and every interface, route and rule it made. Terminals and captures in it end.',
+      'Destroy lab big: removes 5 namespaces (n0, n1, n2, n3, …) and every interface, route and rule it made.',
     );
   });
   it('with nothing present, still says what kind of thing goes', () => {
-    expect(destroySummary(demo, [])).toBe(
-      'Destroy lab demo: removes every interface, route and rule it made. Terminals and captures in it end.',
-    );
+    expect(destroySummary(demo, [])).toBe('Destroy lab demo: removes every interface, route and rule it made.');
+  });
+});
+
+describe('onlyPositionsDiffer', () => {
+  const at = (x: number) => `name: demo\nnodes:\n  ns1: { kind: netns, position: { x: ${x}, y: 10 } }\nlinks: []\n`;
+  it('is true when only where the nodes are drawn changed', () => {
+    expect(onlyPositionsDiffer(at(10), at(200))).toBe(true);
+  });
+  it('is false for the same text, a real change, or a text that does not parse', () => {
+    expect(onlyPositionsDiffer(at(10), at(10))).toBe(false);
+    expect(onlyPositionsDiffer(at(10), at(200).replace('netns', 'bridge'))).toBe(false);
+    expect(onlyPositionsDiffer('nodes: [', at(10))).toBe(false);
   });
 });

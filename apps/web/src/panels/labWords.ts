@@ -3,7 +3,17 @@
  * prefix that ends a name clash, why Deploy would fail, a free lab name.
  * Pure, so the sentences are tested without a page.
  */
-import { formatIssue, isError, LAB_NAME, netnsName, NODE_NAME, PREFIX, type Topology, type TopologyIssue } from '@nslab/topology';
+import {
+  formatIssue,
+  isError,
+  LAB_NAME,
+  netnsName,
+  NODE_NAME,
+  parseTopology,
+  PREFIX,
+  type Topology,
+  type TopologyIssue,
+} from '@nslab/topology';
 
 /** The lab name `base` (cut to fit), or `base-2`, `base-3`…: the first one no lab has. */
 export function freeName(base: string, taken: Iterable<string>): string {
@@ -66,7 +76,8 @@ export function deployBlocker(opts: { root: boolean; issues: TopologyIssue[]; co
 }
 
 const listed = (names: string[]) => (names.length > 4 ? `${names.slice(0, 4).join(', ')}, …` : names.join(', '));
-const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** `n` things, in the right number: "1 link", "2 links". */
+export const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * What Destroy removes, for its confirmation: the namespaces and bridges of
@@ -86,5 +97,23 @@ export function destroySummary(t: Topology, present: string[]): string {
   const what =
     parts.length > 0 ? `${parts.join(', ')} and every interface, route and rule it made` : 'every interface, route and rule it made';
   const host = of('host').length > 0 ? '; host settings it changed go back to what they were' : '';
-  return `Destroy lab ${t.name}: removes ${what}${host}. Terminals and captures in it end.`;
+  return `Destroy lab ${t.name}: removes ${what}${host}.`;
+}
+
+/**
+ * Whether two texts of a lab differ, but only in where their nodes are drawn
+ * (an Auto layout, a drag): History says so rather than show the numbers.
+ * False when either text does not parse.
+ */
+export function onlyPositionsDiffer(a: string, b: string): boolean {
+  if (a === b) return false;
+  const design = (text: string) => {
+    const t = parseTopology(text).topology;
+    return (
+      t &&
+      JSON.stringify({ ...t, nodes: Object.fromEntries(Object.entries(t.nodes).map(([n, spec]) => [n, { ...spec, position: undefined }])) })
+    );
+  };
+  const x = design(a);
+  return x !== undefined && x === design(b);
 }

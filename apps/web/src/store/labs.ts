@@ -110,6 +110,8 @@ export const createLabsSlice: SliceCreator<LabsSlice> = (set, get) => ({
     await get().refreshLabs();
     const next = get().labs[0];
     if (next) await get().openLab(next.name);
+    // The last lab gone: a fresh empty one to draw in, as on a first visit (its address replaces the deleted one's).
+    else await get().createLab(formatTopology({ ...EMPTY, name: 'lab1' }));
   },
 
   async restore(rev) {
