@@ -59,18 +59,21 @@ export function LabBar() {
           Labs{lab ? `: ${lab}` : ''}
         </button>
         {menu === 'labs' && (
-          <div className="dropdown" role="menu" aria-label="Labs">
-            {labs.map((l) => (
-              <button
-                type="button"
-                role="menuitem"
-                key={l.name}
-                className={l.name === lab ? 'current' : ''}
-                onClick={() => (setMenu(null), void guard(store().openLab(l.name)))}
-              >
-                {l.name}
-              </button>
-            ))}
+          <div className="dropdown labs-menu" role="menu" aria-label="Labs">
+            {/* Many labs scroll here: the actions below stay in the window. */}
+            <div className="menu-scroll">
+              {labs.map((l) => (
+                <button
+                  type="button"
+                  role="menuitem"
+                  key={l.name}
+                  className={l.name === lab ? 'current' : ''}
+                  onClick={() => (setMenu(null), void guard(store().openLab(l.name)))}
+                >
+                  {l.name}
+                </button>
+              ))}
+            </div>
             {labs.length > 0 && <hr />}
             <button type="button" role="menuitem" onClick={() => (setMenu(null), setDialog('new'))}>
               New lab…
