@@ -193,6 +193,25 @@ test.describe('view links', () => {
     }
   });
 
+  test('a lab drawn without positions is laid out on the view page as in the designer: no node over another', async ({ page, browser }) => {
+    await create(page, routed('h14e-view-bare').replace(/ position: \{[^}]*\},/g, ''));
+    const shared = await page.request.post('/api/labs/h14e-view-bare/share', { headers: auth });
+    const { key } = (await shared.json()) as { key: string };
+    const stranger = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    try {
+      const view = await stranger.newPage();
+      await view.goto(`/view/h14e-view-bare?key=${key}`);
+      const nodes = view.getByRole('region', { name: 'Diagram of h14e-view-bare' }).locator('.react-flow__node');
+      await expect(nodes).toHaveCount(3);
+      const boxes = await Promise.all([0, 1, 2].map(async (i) => (await nodes.nth(i).boundingBox())!));
+      for (const [i, a] of boxes.entries())
+        for (const b of boxes.slice(i + 1))
+          expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
+    } finally {
+      await stranger.close();
+    }
+  });
+
   test('the view link is at the addresses the server names, the first one shown, the others listed', async ({ page }) => {
     await create(page, routed('h14e-view'));
     // The addresses a server on 0.0.0.0 would name (this one listens on loopback): the page shows what the server says.
@@ -207,6 +226,8 @@ test.describe('view links', () => {
     await page.getByRole('menuitem', { name: 'Share view link…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Share a view of h14e-view' });
     const make = dialog.getByRole('button', { name: 'Make a view link' });
+    // The dialog first asks whether the lab is shared: wait for its answer (a link, or the button to make one).
+    await expect(make.or(dialog.getByRole('textbox', { name: 'View link' }))).toBeVisible();
     if (await make.isVisible()) await make.click();
     await expect(dialog.getByRole('textbox', { name: 'View link' })).toHaveValue(/^http:\/\/192\.0\.2\.7:8080\/view\/h14e-view\?key=/);
     await expect(dialog.getByRole('list', { name: 'Also at' })).toHaveText(/^http:\/\/198\.51\.100\.9:8080\/view\/h14e-view\?key=/);

@@ -1,6 +1,5 @@
 import { useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
-import { formatTopology } from '@nslab/topology';
 import { api, ApiError, follow } from './api';
 import { Canvas } from './canvas/Canvas';
 import { Inspector } from './panels/Inspector';
@@ -37,11 +36,8 @@ export function App() {
   useEffect(() => {
     const s = useStore.getState();
     s.init()
-      .then(async () => {
-        // A first visit gets a lab to draw in straight away (the side panel offers the templates while it is empty).
-        if (!useStore.getState().lab && useStore.getState().labs.length === 0)
-          await s.createLab(formatTopology({ name: 'lab1', nodes: {}, links: [] }));
-      })
+      // A first visit gets a lab to draw in straight away (the side panel offers the templates while it is empty).
+      .then(() => s.firstLab())
       .catch((e: Error) => {
         if (!(e instanceof ApiError && e.status === 401)) s.say(`cannot reach the nslab server: ${e.message}`);
       });

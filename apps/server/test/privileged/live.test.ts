@@ -81,18 +81,22 @@ async function streamLines(
   return { lines, start };
 }
 
+/** A test server of its own with lab `name` (its text `text`) made and deployed on it. */
+async function serveDeployed(server: string, name: string, text: string): Promise<{ srv: RunningServer; base: string }> {
+  await removeLabs([name]);
+  const srv = await testServer(server);
+  const base = srv.url.replace(/\/$/, '');
+  const post = (u: string, b: unknown) =>
+    fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+  expect((await post('/api/labs', { text })).status).toBe(201);
+  expect((await (await post(`/api/labs/${name}/deploy`, {})).json()).ok).toBe(true);
+  return { srv, base };
+}
+
 describe.skipIf(!isRoot)('terminals and live tools', () => {
   let srv: RunningServer;
   let base: string;
-  beforeAll(async () => {
-    await removeLabs(['live-lab']);
-    srv = await testServer('live');
-    base = srv.url.replace(/\/$/, '');
-    const post = (u: string, b: unknown) =>
-      fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
-    expect((await post('/api/labs', { text: LAB })).status).toBe(201);
-    expect((await (await post('/api/labs/live-lab/deploy', {})).json()).ok).toBe(true);
-  });
+  beforeAll(async () => ({ srv, base } = await serveDeployed('live', 'live-lab', LAB)));
   afterAll(async () => {
     await srv?.close();
     await destroyQuietly('live-lab');
@@ -227,15 +231,7 @@ links:
 `;
   let srv: RunningServer;
   let base: string;
-  beforeAll(async () => {
-    await removeLabs(['live-end']);
-    srv = await testServer('live-end');
-    base = srv.url.replace(/\/$/, '');
-    const post = (u: string, b: unknown) =>
-      fetch(`${base}${u}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
-    expect((await post('/api/labs', { text: lab })).status).toBe(201);
-    expect((await (await post('/api/labs/live-end/deploy', {})).json()).ok).toBe(true);
-  });
+  beforeAll(async () => ({ srv, base } = await serveDeployed('live-end', 'live-end', lab)));
   afterAll(async () => {
     await srv?.close();
     await destroyQuietly('live-end');

@@ -18,6 +18,8 @@ export interface LabsSlice {
   renameLab(to: string): Promise<void>;
   duplicateLab(to: string): Promise<void>;
   deleteLab(): Promise<void>;
+  /** A lab to draw in when there is none at all (a first visit, the last lab deleted): an empty `lab1`. */
+  firstLab(): Promise<void>;
   restore(rev: number): Promise<void>;
 }
 
@@ -111,7 +113,11 @@ export const createLabsSlice: SliceCreator<LabsSlice> = (set, get) => ({
     const next = get().labs[0];
     if (next) await get().openLab(next.name);
     // The last lab gone: a fresh empty one to draw in, as on a first visit (its address replaces the deleted one's).
-    else await get().createLab(formatTopology({ ...EMPTY, name: 'lab1' }));
+    else await get().firstLab();
+  },
+
+  async firstLab() {
+    if (!get().lab && get().labs.length === 0) await get().createLab(formatTopology({ ...EMPTY, name: 'lab1' }));
   },
 
   async restore(rev) {

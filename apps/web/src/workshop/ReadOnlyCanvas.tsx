@@ -1,9 +1,10 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Background, ConnectionMode, Controls, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import type { Topology } from '@nslab/topology';
 import { EDGE_TYPES } from '../canvas/VethEdge';
 import { NODE_TYPES } from '../canvas/nodes';
 import { toFlow } from '../canvas/toFlow';
+import { autoLayout } from '../layout';
 
 // Props React Flow copies into its store whenever their identity changes: keep them constant.
 const FIT_VIEW_OPTIONS = { maxZoom: 1.2 };
@@ -15,7 +16,18 @@ const PRO_OPTIONS = { hideAttribution: true };
  * connect, select or delete.
  */
 export function ReadOnlyCanvas({ topology, label }: { topology: Topology; label: string }) {
-  const { nodes, edges } = useMemo(() => toFlow(topology, [], null, false), [topology]);
+  // A lab drawn without positions (made by the API, from a template) is laid out as the designer shows it.
+  const [laid, setLaid] = useState<{ from: Topology; to: Topology } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void autoLayout(topology).then((to) => live && setLaid({ from: topology, to }));
+    return () => {
+      live = false;
+    };
+  }, [topology]);
+  const shown = laid?.from === topology ? laid.to : null;
+  const { nodes, edges } = useMemo(() => (shown ? toFlow(shown, [], null, false) : { nodes: [], edges: [] }), [shown]);
+  if (!shown) return <div className="readonly-canvas" role="region" aria-label={label} aria-busy="true" />;
   return (
     <div className="readonly-canvas" role="region" aria-label={label}>
       <ReactFlowProvider>
