@@ -3,6 +3,7 @@ import { tools } from '../api';
 import { parseCaptureLine } from './captureLine';
 import { useStream } from './useStream';
 import { useStickToBottom } from './useStickToBottom';
+import { saveBlob } from '../share/labFile';
 
 /**
  * tcpdump on one link end: decoded lines, bounded; stop; download the .pcap.
@@ -66,17 +67,4 @@ export function CaptureView({ lab, node, iface, filter }: { lab: string; node: s
       </pre>
     </div>
   );
-}
-
-/** Hands a blob to the browser as a download. The object URL is revoked once the download has it. */
-function saveBlob(blob: Blob, name: string): void {
-  const href = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = href;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The click starts the download from the blob; revoking in the same task can cancel it in some browsers.
-  setTimeout(() => URL.revokeObjectURL(href), 0);
 }

@@ -12,10 +12,18 @@ export function labFileName(lab: string): string {
 
 /** Saves `text` as a file called `file` (the browser's download). */
 export function saveFile(text: string, type: string, file: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = Object.assign(document.createElement('a'), { href: url, download: file });
+  saveBlob(new Blob([text], { type }), file);
+}
+
+/** Hands a blob to the browser as a download. The object URL is revoked once the download has it. */
+export function saveBlob(blob: Blob, name: string): void {
+  const href = URL.createObjectURL(blob);
+  const a = Object.assign(document.createElement('a'), { href, download: name });
+  document.body.append(a);
   a.click();
-  URL.revokeObjectURL(url);
+  a.remove();
+  // The click starts the download from the blob; revoking in the same task can cancel it in some browsers.
+  setTimeout(() => URL.revokeObjectURL(href), 0);
 }
 
 /** A lab's name guessed from a file's name when its text names none: `Pods Lab.nslab.yaml` → `pods-lab`. */
