@@ -26,3 +26,4 @@ export * from './kinds/index.js';
 export * from './workshop.js';
 export * from './packetTrace/iptables.js';
 export * from './packetTrace/monitor.js';
+export * from './clab/index.js';
