@@ -409,6 +409,20 @@ describe('what is not a containerlab topology is an error naming where, and buil
     expect(err(`name: ${'['.repeat(100)}${']'.repeat(100)}\n`)[0]).toMatch(/nested/);
   });
 
+  it('a megabyte of spaces in an sh -c line, and two thousand nodes with unknown fields, give a bounded reply', () => {
+    const spaces = importClab(
+      `name: x\ntopology:\n  nodes:\n    a:\n      kind: linux\n      exec: ["sh -c '${' '.repeat(1_000_000)}x'"]\n`,
+    );
+    expect(spaces.errors).toEqual([]);
+    expect(spaces.warnings.map((w) => w.path)).toEqual(['topology.nodes.a.exec[0]']);
+    const many = Array.from({ length: 2000 }, (_, i) => `    n${i}: { kind: linux, image: a, binds: [b], env: { c: d } }`).join('\n');
+    const r = importClab(`name: x\ntopology:\n  nodes:\n${many}\n`);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toHaveLength(201);
+    expect(r.warnings.at(-1)!.message).toBe('and 5800 more warnings');
+    expect(Object.keys(r.topology!.nodes)).toHaveLength(2000);
+  });
+
   it('exec lines are read, never run: shell syntax in them is only a warning', () => {
     const r = imported(`
 name: hostile
