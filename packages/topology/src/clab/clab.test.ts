@@ -423,6 +423,18 @@ describe('what is not a containerlab topology is an error naming where, and buil
     expect(Object.keys(r.topology!.nodes)).toHaveLength(2000);
   });
 
+  it('exec lines a kind gives every node are counted for each node: past the bound, an error at the list that does it', () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => `      - ip route add 10.${i >> 8}.${i & 255}.0/24 via 10.0.0.1`).join('\n');
+    const nodes = Array.from({ length: 1000 }, (_, i) => `    n${i}: {}`).join('\n');
+    const r = importClab(
+      `name: x\ntopology:\n  defaults:\n    kind: linux\n  kinds:\n    linux:\n      exec:\n${lines}\n  nodes:\n${nodes}\n`,
+    );
+    expect(r.topology).toBeUndefined();
+    expect(r.errors).toEqual([
+      { path: 'topology.kinds.linux.exec', line: 7, message: expect.stringMatching(/more than 20000 exec lines/) },
+    ]);
+  });
+
   it('exec lines are read, never run: shell syntax in them is only a warning', () => {
     const r = imported(`
 name: hostile

@@ -25,6 +25,8 @@ type Dict = Record<string, unknown>;
 
 /** Warnings listed; more are counted. */
 const MAX_NOTES = 200;
+/** Commands from exec lines and sysctls, all nodes together (a 1 MiB seed document is ~30 000 lines). */
+const MAX_COMMANDS = 20_000;
 type Path = Array<string | number>;
 
 /** Container kinds that are plain Linux: no warning that the image's own configuration is lost. */
@@ -159,6 +161,7 @@ export function importClab(text: string, opts: ClabImportOptions = {}): ClabImpo
 
   // Nodes: their role, their namespace name, their exec lines and sysctls.
   const resolved = new Map<string, Resolved>();
+  let overflow = false;
   const extras: Extras = { impair: new Map(), down: new Set(), stp: new Set(), labels: new Map() };
   let hostNode: string | undefined;
   const nodeScript: Array<{ words: string[]; origin: Origin }> = [];
@@ -223,29 +226,40 @@ export function importClab(text: string, opts: ClabImportOptions = {}): ClabImpo
       continue;
     }
     const netns = role === 'host' ? undefined : node;
-    for (const l of [...ls].reverse()) {
+    // Defaults and kinds' lines are copied onto every node: a small file could mean millions of commands.
+    const add = (words: string[], at: Path): boolean => {
+      if (execScript.length < MAX_COMMANDS) {
+        execScript.push({ words: inNs(netns, words), origin: { path: at } });
+        return true;
+      }
+      overflow = true;
+      error(
+        at.slice(0, -1),
+        `more than ${MAX_COMMANDS} exec lines and sysctls in all, counting those every node inherits: nslab reads at most that many`,
+      );
+      return false;
+    };
+    layers: for (const l of [...ls].reverse()) {
       const sysctls = l.def.sysctls;
       if (isDict(sysctls))
         for (const [key, value] of Object.entries(sysctls))
-          execScript.push({
-            words: inNs(netns, ['sysctl', '-w', `${key}=${String(value)}`]),
-            origin: { path: [...l.path, 'sysctls', key] },
-          });
+          if (!add(['sysctl', '-w', `${key}=${String(value)}`], [...l.path, 'sysctls', key])) break layers;
       const exec = l.def.exec;
       if (exec === undefined) continue;
       if (!Array.isArray(exec)) {
         warn([...l.path, 'exec'], 'expected a list of commands');
         continue;
       }
-      exec.forEach((line, i) => {
+      for (const [i, line] of exec.entries()) {
         const at = [...l.path, 'exec', i];
-        if (typeof line !== 'string') return warn(at, 'expected a command (a string)');
-        for (const words of commandsOf(line)) {
-          if (readByImporter(words, netns ?? '', extras)) continue;
-          execScript.push({ words: inNs(netns, words), origin: { path: at } });
+        if (typeof line !== 'string') {
+          warn(at, 'expected a command (a string)');
+          continue;
         }
-      });
+        for (const words of commandsOf(line)) if (!readByImporter(words, netns ?? '', extras) && !add(words, at)) break layers;
+      }
     }
+    if (overflow) break;
   }
 
   // Links: one veth each (or a macvlan), made before any exec line runs, as containerlab does.
