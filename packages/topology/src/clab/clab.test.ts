@@ -344,6 +344,7 @@ topology:
     expect(r.t.name).toBe('my-lab-2024');
     expect(r.warnings).toEqual([{ path: 'name', line: 1, message: expect.stringMatching(/named my-lab-2024/) }]);
     expect(imported(text, { name: 'mine' }).t.name).toBe('mine');
+    expect(importClab(text, { name: '../Evil' }).errors).toEqual([{ path: '', line: 0, message: expect.stringMatching(/not a lab name/) }]);
   });
 
   it('a leading comment that is not an nslab export is ignored; a broken nslab block is a warning', () => {

@@ -75,6 +75,8 @@ export function importClab(text: string, opts: ClabImportOptions = {}): ClabImpo
     yaml: '',
   });
   if (typeof text !== 'string') return fail('expected the text of a containerlab topology file');
+  if (opts.name !== undefined && !LAB_NAME.test(opts.name))
+    return fail(`the name "${opts.name.slice(0, 40)}" is not a lab name (lower-case letters, digits, "-", at most 24)`);
   const tooBig = sizeLimitIssue(text, LIMITS) ?? depthLimitIssue(text, LIMITS);
   if (tooBig) return fail(tooBig.message);
   const lines = new LineCounter();
