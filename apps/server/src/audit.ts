@@ -32,15 +32,26 @@ export interface AuditEntry {
 }
 
 export function audit(entry: AuditEntry): void {
-  if (broken || process.env.NSLAB_AUDIT_LOG === 'off') return;
-  const line = JSON.stringify({
-    time: new Date().toISOString(),
-    lab: entry.lab ?? context.getStore()?.lab ?? null,
-    argv: entry.argv,
-    ...(entry.input ? { input: entry.input.length > 65536 ? `${entry.input.slice(0, 65536)}…` : entry.input } : {}),
-    code: entry.code,
-    ms: Math.round(entry.ms * 10) / 10,
-  });
+  auditAll([entry]);
+}
+
+/** Several entries in one write (a pool's namespaces: one open and append, not a hundred). */
+export function auditAll(entries: readonly AuditEntry[]): void {
+  if (broken || process.env.NSLAB_AUDIT_LOG === 'off' || entries.length === 0) return;
+  const time = new Date().toISOString();
+  const lab = context.getStore()?.lab ?? null;
+  const line = entries
+    .map((entry) =>
+      JSON.stringify({
+        time,
+        lab: entry.lab ?? lab,
+        argv: entry.argv,
+        ...(entry.input ? { input: entry.input.length > 65536 ? `${entry.input.slice(0, 65536)}…` : entry.input } : {}),
+        code: entry.code,
+        ms: Math.round(entry.ms * 10) / 10,
+      }),
+    )
+    .join('\n');
   try {
     // 0600: the log holds every command, lab names and addresses; only root reads it.
     fs.appendFileSync(auditFile(), `${line}\n`, { mode: 0o600 });

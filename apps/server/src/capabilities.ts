@@ -1,10 +1,15 @@
 /**
  * What this kernel and host can do, found by trying: link kinds are created
- * in a throwaway namespace, never in the host's. Features found present are
- * cached for the boot in the run directory (a module that loaded stays
- * loaded); missing ones are probed again next time, in case they appeared.
+ * in a throwaway namespace, never in the host's. The answer is cached in the
+ * run directory for the boot: a feature found present stays (a module that
+ * loaded stays loaded); one found missing can only appear with a kernel module
+ * loaded or installed, or a tool (iptables, tc) installed, so the cache keeps
+ * it only while those are as they were when it was probed. A probe costs a
+ * namespace and a dozen processes (~40 ms): every deploy paid it on a kernel
+ * that lacks any feature, until this.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { labMark, LINK_KINDS, type Capability } from '@nslab/topology';
 import { runDir } from './paths.js';
@@ -34,9 +39,14 @@ export async function probeFeatures(runner: Runner, opts: { fresh?: boolean } = 
   const bootId = readBootId();
   if (!opts.fresh) {
     try {
-      const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { bootId: string; features: Features };
-      // Every feature known now must be in the cache and present (a kind added since is probed).
-      if (cached.bootId === bootId && FEATURES.every((f) => cached.features[f] === true)) return (memo = cached.features);
+      const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { bootId: string; features: Features; sources?: string };
+      // Every feature known now must be in the cache (a kind added since is probed); a missing one, only while nothing could have brought it.
+      if (
+        cached.bootId === bootId &&
+        FEATURES.every((f) => typeof cached.features[f] === 'boolean') &&
+        (FEATURES.every((f) => cached.features[f]) || cached.sources === featureSources())
+      )
+        return (memo = cached.features);
     } catch {
       /* no cache yet */
     }
@@ -61,7 +71,8 @@ export async function probeFeatures(runner: Runner, opts: { fresh?: boolean } = 
   }
   try {
     fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-    fs.writeFileSync(cacheFile, JSON.stringify({ bootId, features }));
+    // Read after the probe: the probe itself loads the modules of the kinds it finds.
+    fs.writeFileSync(cacheFile, JSON.stringify({ bootId, features, sources: featureSources() }));
   } catch {
     /* a read-only run dir only costs a probe next time */
   }
@@ -80,4 +91,43 @@ function readBootId(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** Tools whose installation can turn a missing feature present. */
+const FEATURE_TOOLS = ['iptables', 'ip6tables', 'tc'];
+
+/**
+ * What a missing feature could come from, as one string that changes when any
+ * of it does: the kernel modules loaded (/proc/modules, absent on a kernel
+ * without modules), the modules installed for this kernel (modules.dep) and
+ * the tools on PATH. A handful of reads and stats, far cheaper than a probe.
+ */
+export function featureSources(): string {
+  const read = (file: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const mtime = (file: string) => {
+    try {
+      return String(fs.statSync(file).mtimeMs);
+    } catch {
+      return undefined;
+    }
+  };
+  const modules = read('/proc/modules');
+  const loaded =
+    modules === undefined
+      ? 'none'
+      : modules
+          .split('\n')
+          .map((l) => l.split(' ')[0])
+          .filter(Boolean)
+          .sort()
+          .join(',');
+  const dirs = (process.env.PATH ?? '').split(':').filter(Boolean);
+  const tools = FEATURE_TOOLS.map((t) => `${t}=${dirs.map((d) => mtime(path.join(d, t))).find((m) => m !== undefined) ?? 'none'}`);
+  return [`modules=${loaded}`, `installed=${mtime(`/lib/modules/${os.release()}/modules.dep`) ?? 'none'}`, ...tools].join(';');
 }

@@ -37,6 +37,8 @@ export interface LabContext {
   place?: Place;
   onEvent?: (e: StepEvent) => void;
   onPhase?: (what: string) => void;
+  /** The plan about to be applied (deploy, destroy): how many steps a progress display counts to. */
+  onPlan?: (plan: Plan) => void;
 }
 
 /** A lab that cannot be planned: bad file, conflicts, missing kernel features. Nothing ran. */
@@ -101,6 +103,7 @@ async function deploy(topology: Topology, ctx: LabContext): Promise<Outcome> {
   const place = ctx.place ?? hostPlace();
   const plan = await planLab(topology, { ...ctx, place });
   if (plan.conflicts.length > 0) throw new LabRefusedError(plan.conflicts);
+  ctx.onPlan?.(plan);
   ctx.onPhase?.(`applying ${plan.steps.length} steps`);
   const intentBefore = readIntent(place.dir, topology.name);
   writeIntent(place.dir, topology.name, plan);
@@ -126,6 +129,7 @@ async function destroy(lab: string, ctx: LabContext): Promise<Outcome> {
     observeHost({ runner, lab, holds, rulesIn: () => false, tcIn: () => false, intent: readIntent(dir, lab) }),
   );
   const plan = planDestroy(observed);
+  ctx.onPlan?.(plan);
   const result = await traced('execute', () => executePlan(plan, { runner, lab, holds, onEvent: ctx.onEvent }));
   if (result.ok) {
     await removeProbeRules(runner, null, labMark(lab)); // a trace killed mid-probe: its rules in the lab's namespaces died with them

@@ -40,7 +40,8 @@ import {
 import { htbDevices, tcStates, type TcQdisc } from './observe/tc.js';
 import { parallelism } from './paths.js';
 import { ipBatchEach } from './nsPool.js';
-import { inNetns, mapLimit, runOk, type Runner } from './runner.js';
+import { inNetns, mapLimit, runOk, type RunResult, type Runner } from './runner.js';
+import { traced } from './trace.js';
 
 /** One namespace (or the host) as `ip -json` printed it. */
 export interface RawScope {
@@ -88,9 +89,9 @@ export async function listNetns(runner: Runner): Promise<string[]> {
  * Reads the host and every namespace: one `ip -json -batch` each, namespaces through the xargs pool.
  * No `netns list-id` here: it opens every /run/netns entry, which makes observing N namespaces O(N²).
  */
-async function readScopes(runner: Runner, names: string[]): Promise<Array<RawScope | undefined>> {
+async function readScopes(runner: Runner, hostRead: Promise<RunResult>, names: string[]): Promise<Array<RawScope | undefined>> {
   const [host, each] = await Promise.all([
-    runner.run(['ip', '-json', '-details', '-batch', '-'], { input: SCOPE_BATCH }),
+    hostRead,
     ipBatchEach(
       runner,
       names.map((netns) => ({ netns, input: SCOPE_BATCH })),
@@ -129,10 +130,15 @@ export interface HostReading {
  * ties where a veth's peer cannot be told from the host alone.
  */
 export async function readHost(runner: Runner, expected?: DesiredState): Promise<HostReading> {
-  let entries = await listNetnsIds(runner);
-  const raws = await readScopes(
-    runner,
-    entries.map((e) => e.name),
+  // The host's own reading needs no namespace's name: it runs while they are listed.
+  const hostRead = runner.run(['ip', '-json', '-details', '-batch', '-'], { input: SCOPE_BATCH });
+  let entries = await traced('observe: list namespaces', () => listNetnsIds(runner));
+  const raws = await traced(`observe: read the host and ${entries.length} namespaces`, () =>
+    readScopes(
+      runner,
+      hostRead,
+      entries.map((e) => e.name),
+    ),
   );
   const host = raws[0]!;
   // The kernel gives a namespace its nsid (as the host sees it) lazily, on the first link
@@ -196,6 +202,12 @@ export async function readHost(runner: Runner, expected?: DesiredState): Promise
 export async function observeHost(opts: ObserveOptions): Promise<ObservedState> {
   const { runner, lab } = opts;
   const mark = labMark(lab);
+  // The host's tables do not depend on what the namespaces hold: read them while the namespaces are read.
+  const hostTablesRead = Promise.all([
+    saveTables(runner, null, 4, (a, table) => hasComment(a, mark) && !isProbeRule(a, table)),
+    saveTables(runner, null, 6, (a, table) => hasComment(a, mark) && !isProbeRule(a, table)),
+  ]);
+  hostTablesRead.catch(() => {}); // awaited below; a failure of readHost first must not leave it unhandled
   const reading = await readHost(runner, opts.desired);
   const { host } = reading;
   const raws = [host, ...reading.namespaces];
@@ -233,10 +245,7 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
 
   const hostScope = reading.scopeState(host, ownedHostLink);
   for (const l of host.links) if (hostScope.links[l.ifname] && labOfMark(l.ifalias) !== lab) hostScope.links[l.ifname]!.unmarked = true;
-  const hostTables = [
-    await saveTables(runner, null, 4, (a, table) => hasComment(a, mark) && !isProbeRule(a, table)),
-    await saveTables(runner, null, 6, (a, table) => hasComment(a, mark) && !isProbeRule(a, table)),
-  ];
+  const hostTables = await hostTablesRead;
   for (const t of hostTables) for (const r of t.rules) hostScope.rules.push(r); // no spread: a host may hold 150k rules
   if (Object.keys(hostScope.links).length > 0 && (opts.tcIn?.(HOST_KEY) ?? true)) await readTc(runner, null, hostScope);
   // The host settings the design or a hold mentions: their current values.

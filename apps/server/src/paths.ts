@@ -3,6 +3,7 @@
  * purpose: it holds what must die with the kernel state it describes (host
  * sysctl holds, capability probes), so a reboot clears both together.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +46,7 @@ export function checkLabName(name: unknown): string {
  * request, intent or record can name a file outside its area (`../victim`,
  * `a/b`, `%2e%2e`).
  */
-export function labFile(placeDir: string, area: 'intent' | 'labs', lab: string, ext = '.json'): string {
+export function labFile(placeDir: string, area: 'intent' | 'labs' | 'sources', lab: string, ext = '.json'): string {
   return path.join(placeDir, area, `${checkLabName(lab)}${ext}`);
 }
 
@@ -82,4 +83,19 @@ export function workshopsDir(): string {
 /** The teaching labs shipped with nslab (labs/ in the repository). */
 export function templatesDir(): string {
   return process.env.NSLAB_TEMPLATES_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../labs');
+}
+
+/**
+ * Which build of the topology package (the parser and validator) is running:
+ * its build info's time, written by every tsc build of it. Undefined where
+ * there is none (then nothing parsed is remembered: see deployedRecord.ts).
+ * This file sits at the same depth in tsc's output and in the bundle.
+ */
+export function topologyBuildId(): string | undefined {
+  try {
+    const info = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../packages/topology/tsconfig.tsbuildinfo');
+    return String(fs.statSync(info).mtimeMs);
+  } catch {
+    return undefined;
+  }
 }

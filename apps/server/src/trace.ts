@@ -1,4 +1,4 @@
-/** NSLAB_TRACE=1 prints how long each phase of a lab operation takes, on stderr. */
+/** NSLAB_TRACE=1 prints how long each phase of a lab operation takes, and when it ends, on stderr. */
 const enabled = process.env.NSLAB_TRACE === '1';
 
 export async function traced<T>(what: string, fn: () => Promise<T> | T): Promise<T> {
@@ -7,6 +7,7 @@ export async function traced<T>(what: string, fn: () => Promise<T> | T): Promise
   try {
     return await fn();
   } finally {
-    process.stderr.write(`[trace] ${what}: ${(performance.now() - t0).toFixed(1)} ms\n`);
+    const now = performance.now(); // since the process started
+    process.stderr.write(`[trace] ${what}: ${(now - t0).toFixed(1)} ms (ends ${now.toFixed(0)} ms after start)\n`);
   }
 }
