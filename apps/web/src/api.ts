@@ -6,6 +6,8 @@
 import type {
   ApiErrorBody,
   CheckReply,
+  ClabImport,
+  ClabNote,
   DiscoverResult,
   DocumentImport,
   FollowMessage,
@@ -74,6 +76,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly issues: TopologyIssue[] = [],
+    /** Where in a refused file, by its YAML path and line (a containerlab file's errors). */
+    readonly notes: ClabNote[] = [],
   ) {
     super(message);
   }
@@ -100,7 +104,7 @@ async function request(method: string, url: string, body?: unknown, opts: Reques
   if (r.ok) return r;
   if (r.status === 401 && !opts.anonymous) unauthorized();
   const data = (await r.json().catch(() => ({}))) as Partial<ApiErrorBody>;
-  throw new ApiError(r.status, data.error ?? `${r.status} ${r.statusText}`, data.issues ?? []);
+  throw new ApiError(r.status, data.error ?? `${r.status} ${r.statusText}`, data.issues ?? [], data.notes ?? []);
 }
 
 async function call<T>(method: string, url: string, body?: unknown, opts?: RequestOptions): Promise<T> {
@@ -133,6 +137,8 @@ export const api = {
   status: (name: string) => call<LabStatus>('GET', `/api/labs/${encodeURIComponent(name)}/status`),
   templates: () => call<Template[]>('GET', '/api/templates'),
   importScript: (text: string, name: string) => call<DocumentImport>('POST', '/api/import-script', { text, name }),
+  /** A containerlab file as a lab (named `name`, or after the file's `name`); its errors are an ApiError with `notes`. */
+  importClab: (text: string, name?: string) => call<ClabImport>('POST', '/api/import-clab', { text, ...(name ? { name } : {}) }),
   discover: (all: boolean, name: string) =>
     call<DiscoverResult>('GET', `/api/discover?all=${all ? 1 : 0}&name=${encodeURIComponent(name)}`),
 };

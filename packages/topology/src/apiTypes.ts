@@ -6,6 +6,7 @@
  * Types only.
  */
 import type { CheckResult } from './checks.js';
+import type { ClabNote } from './clab/types.js';
 import type { ImportResult } from './importScript.js';
 import type { TopologyIssue } from './issues.js';
 import type { Topology } from './schema.js';
@@ -14,6 +15,8 @@ import type { Topology } from './schema.js';
 export interface ApiErrorBody {
   error: string;
   issues?: TopologyIssue[];
+  /** Places in a sent file that is refused, by its own YAML path and line (POST /api/import-clab: every error of a containerlab file). */
+  notes?: ClabNote[];
 }
 
 /** A reply that only says it worked. */

@@ -1,3 +1,4 @@
+import type { ApiErrorBody, ClabImport } from '@nslab/topology';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer } from '../serve.js';
 import { testServer, WebSocket, fetch } from '../../test/client.js';
@@ -138,6 +139,63 @@ describe('labs API', () => {
       expect(r.status, url).toBeLessThan(500);
       expect((await r.json()).error, url).toBeTruthy();
     }
+  });
+});
+
+describe('importing a containerlab file', () => {
+  const CLAB = `name: ck-api
+topology:
+  kinds:
+    linux:
+      image: alpine:3
+  nodes:
+    a:
+      kind: linux
+      exec:
+        - ip addr add 10.252.1.1/24 dev eth1
+    b: { kind: linux, exec: [ip addr add 10.252.1.2/24 dev eth1] }
+    c:
+      kind: linux
+      binds: [./data:/data]
+  links:
+    - endpoints: ["a:eth1", "b:eth1"]
+`;
+
+  it('answers the lab it makes, with what it leaves out by YAML path and line; the lab can be created as it is', async () => {
+    const r = await fetch(`${base}/api/import-clab`, json({ text: CLAB }));
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as ClabImport;
+    expect(body.errors).toEqual([]);
+    expect(Object.keys(body.topology!.nodes).sort()).toEqual(['a', 'b', 'c']);
+    expect(body.topology!.links[0]!.endpoints.map((e) => [e.node, e.name, e.addresses])).toEqual([
+      ['a', 'eth1', ['10.252.1.1/24']],
+      ['b', 'eth1', ['10.252.1.2/24']],
+    ]);
+    expect(body.warnings.map((w) => [w.path, w.line])).toEqual(
+      expect.arrayContaining([
+        ['topology.kinds.linux.image', 5],
+        ['topology.nodes.c.binds', 14],
+      ]),
+    );
+    expect((await fetch(`${base}/api/labs`, json({ text: body.yaml }))).status).toBe(201);
+    expect((await fetch(`${base}/api/labs/ck-api`, { method: 'DELETE' })).status).toBe(200);
+  });
+
+  it('names the lab as asked', async () => {
+    const r = await fetch(`${base}/api/import-clab`, json({ text: CLAB, name: 'ck-renamed' }));
+    expect(((await r.json()) as ClabImport).topology!.name).toBe('ck-renamed');
+  });
+
+  it("refuses a file that is no containerlab topology with 400, naming the first error's path and line, and listing every error", async () => {
+    const text = 'name: ck-bad\ntopology:\n  nodes:\n    a: {}\n    b: 5\n';
+    const r = await fetch(`${base}/api/import-clab`, json({ text }));
+    expect(r.status).toBe(400);
+    const body = (await r.json()) as ApiErrorBody;
+    expect(body.error).toMatch(/^topology\.nodes\.a \(line 4\): .+ \(and 1 more\)$/);
+    expect(body.notes?.map((n) => [n.path, n.line])).toEqual([
+      ['topology.nodes.a', 4],
+      ['topology.nodes.b', 5],
+    ]);
   });
 });
 

@@ -12,6 +12,8 @@ import {
   parseTopologyData,
   setLabName,
   type ApiErrorBody,
+  type ClabImport,
+  type ClabNote,
   type DocumentImport,
   type Health,
   type LabStatus,
@@ -79,6 +81,18 @@ async function draftOf(body: unknown, service: LabService): Promise<Topology> {
   if (typeof b.text === 'string') return (await service.parse(b.text, true)).topology;
   throw new HttpError(400, 'send { "text": "<lab YAML>" } or { "topology": { … } }');
 }
+
+/** An importer's request, `{ text, name? }`: the text within the parse limit (413), the name a lab name (400) when given. */
+function importRequest(body: unknown, service: LabService, what: { send: string; noun: string }): { text: string; name?: string } {
+  const { text, name } = (body ?? {}) as { text?: unknown; name?: unknown };
+  if (typeof text !== 'string') throw new HttpError(400, `send { "text": "<${what.send}>" }`);
+  const max = service.parser.limits.maxBytes;
+  if (Buffer.byteLength(text) > max) throw new HttpError(413, `the ${what.noun} is larger than ${max} bytes`);
+  return name === undefined || name === '' ? { text } : { text, name: checkLabName(name) };
+}
+
+/** Where a note is in the containerlab file: `topology.nodes.r1.kind (line 7)`. */
+const clabPlace = (n: ClabNote) => `${n.path || '(top)'}${n.line > 0 ? ` (line ${n.line})` : ''}`;
 
 function nameOf(req: Request): string {
   return String(req.params.name);
@@ -249,17 +263,34 @@ export function createApi(deps: ApiDeps): express.Router {
   api.post(
     '/import-script',
     h(async (req): Promise<DocumentImport> => {
-      const { text, name } = (req.body ?? {}) as { text?: unknown; name?: unknown };
-      if (typeof text !== 'string') throw new HttpError(400, 'send { "text": "<shell commands>" }');
-      if (Buffer.byteLength(text) > service.parser.limits.maxBytes)
-        throw new HttpError(413, `the script is larger than ${service.parser.limits.maxBytes} bytes`);
-      const labName = name === undefined || name === '' ? 'imported' : checkLabName(name);
+      const { text, name } = importRequest(req.body, service, { send: 'shell commands', noun: 'script' });
       const templates = listTemplates(deps.templatesDir).flatMap((t) => {
         const topology = t.exercise ? undefined : parseTopology(t.text).topology;
         return topology ? [{ id: t.id, name: t.name, topology }] : [];
       });
       const host = await readHostInterfaces(service.place.runner);
-      return importDocument(text, { name: labName, templates, ...(host ? { host } : {}) });
+      return importDocument(text, { name: name ?? 'imported', templates, ...(host ? { host } : {}) });
+    }),
+  );
+
+  /**
+   * A containerlab topology file → the lab it makes, with what nslab leaves out
+   * (images, binds…) as warnings by YAML path and line; read in the parse worker,
+   * which bounds its time and memory. A file that is not a containerlab topology
+   * is a 400 naming its first error, with every error in `notes`.
+   */
+  api.post(
+    '/import-clab',
+    h(async (req): Promise<ClabImport> => {
+      const { text, name } = importRequest(req.body, service, { send: 'containerlab topology YAML', noun: 'file' });
+      const host = await readHostInterfaces(service.place.runner);
+      const r = await service.parser.importClab(text, { ...(name ? { name } : {}), ...(host ? { host } : {}) });
+      const first = r.errors[0];
+      if (first) {
+        const more = r.errors.length > 1 ? ` (and ${r.errors.length - 1} more)` : '';
+        throw new HttpError(400, `${clabPlace(first)}: ${first.message}${more}`, undefined, r.errors);
+      }
+      return r;
     }),
   );
 
@@ -277,7 +308,8 @@ const STATUS: Record<NslabErrorReason, number> = { invalid: 400, forbidden: 403,
 export function apiErrors(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
   const send = (status: number, body: ApiErrorBody) => res.status(status).json(body);
   if (err instanceof NslabError) send(STATUS[err.reason], { error: err.message, ...(err.issues ? { issues: err.issues } : {}) });
-  else if (err instanceof HttpError) send(err.status, { error: err.message, ...(err.issues ? { issues: err.issues } : {}) });
+  else if (err instanceof HttpError)
+    send(err.status, { error: err.message, ...(err.issues ? { issues: err.issues } : {}), ...(err.notes ? { notes: err.notes } : {}) });
   else if (err instanceof StoreError) send(err.status, { error: err.message });
   else if ((err as { type?: string }).type === 'entity.parse.failed') send(400, { error: 'the body is not valid JSON' });
   else if (err instanceof BadLabName) send(400, { error: err.message });

@@ -13,6 +13,7 @@ import {
   setLabName,
   stepTargets,
   toArgv,
+  type ApiErrorBody,
   type DeployState,
   type DesiredState,
   type ElementState,
@@ -44,6 +45,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly issues?: TopologyIssue[],
+    /** Where in a refused file (its YAML path and line): `ApiErrorBody.notes`. */
+    readonly notes?: ApiErrorBody['notes'],
   ) {
     super(message);
   }

@@ -473,3 +473,88 @@ describe('the script importer', () => {
     expect((JSON.parse(r.body) as { scenarios: unknown[] }).scenarios).toHaveLength(1);
   });
 });
+
+describe('the containerlab importer', () => {
+  const auth = () => ({ authorization: `Bearer ${srv.token}`, 'content-type': 'application/json' });
+  const post = (body: string, headers: Record<string, string> = auth()) => raw({ method: 'POST', path: '/api/import-clab', headers, body });
+  const CLAB =
+    'name: sec\ntopology:\n  nodes:\n    a: { kind: linux }\n    b: { kind: linux }\n  links:\n    - endpoints: ["a:eth1", "b:eth1"]\n';
+  const refusal = (r: { body: string }) => JSON.parse(r.body) as { error: string; notes?: Array<{ path: string; line: number }> };
+
+  it('needs the token', async () => {
+    const r = await post(JSON.stringify({ text: CLAB }), { 'content-type': 'application/json' });
+    expect(r.status).toBe(401);
+    expect(r.body).not.toContain('warnings');
+  });
+
+  it('refuses a text that is no string, a bad name, and a text over the size limit', async () => {
+    for (const body of [{ text: 7 }, { text: [CLAB] }, { text: { __proto__: { x: 1 } } }, {}])
+      expect((await post(JSON.stringify(body))).status, JSON.stringify(body)).toBe(400);
+    for (const name of ['__proto__', '../x', 'A', 'x'.repeat(25), 7, '$(reboot)'])
+      expect((await post(JSON.stringify({ text: CLAB, name }))).status, String(name)).toBe(400);
+    expect((await post(JSON.stringify({ text: `${CLAB}${'#'.repeat(1_100_000)}` }))).status).toBe(413);
+  });
+
+  it('refuses an alias bomb, deep nesting and too many nodes or links with a 400 that says where', async () => {
+    const bomb =
+      'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\nname: x\ntopology: { nodes: { a: { kind: linux } } }\n';
+    const nodes = (n: number) => Array.from({ length: n }, (_, i) => `    n${i}: { kind: linux }`).join('\n');
+    const links = Array.from({ length: 4001 }, (_, i) => `    - endpoints: ["n0:e${i}", "n1:e${i}"]`).join('\n');
+    for (const [what, text] of [
+      ['an alias bomb', bomb],
+      ['500 000 brackets', `name: x\ntopology: ${'['.repeat(500_000)}`],
+      ['200 000 open maps', `name: x\ntopology: ${'{a: '.repeat(200_000)}`],
+      ['2001 nodes', `name: x\ntopology:\n  nodes:\n${nodes(2001)}\n`],
+      ['4001 links', `name: x\ntopology:\n  nodes:\n${nodes(2)}\n  links:\n${links}\n`],
+    ]) {
+      const r = await post(JSON.stringify({ text }));
+      expect(r.status, what).toBe(400);
+      const body = refusal(r);
+      expect(body.error, what).toMatch(/alias|nested|at most/);
+      expect(body.notes?.length, what).toBeGreaterThan(0);
+    }
+  });
+
+  it('bounds a short file that asks for much (a kind exec list run on every node), and answers health meanwhile', async () => {
+    const exec = Array.from({ length: 5000 }, () => '      - ip l').join('\n');
+    const nodes = Array.from({ length: 2000 }, (_, i) => `    n${i}: { kind: linux }`).join('\n');
+    const text = `name: amp\ntopology:\n  kinds:\n    linux:\n      exec:\n${exec}\n  nodes:\n${nodes}\n`;
+    expect(text.length).toBeLessThan(200_000); // 10 million commands asked for by 120 KB
+    const reading = post(JSON.stringify({ text }));
+    const started = Date.now();
+    const answered = await raw({ path: '/api/health', headers: { authorization: `Bearer ${srv.token}` } });
+    expect(answered.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const r = await reading;
+    expect(r.status).toBe(400);
+    expect(refusal(r).error).toBeTruthy();
+    // The worker it ran in is replaced: the next file is read.
+    expect((await post(JSON.stringify({ text: CLAB }))).status).toBe(200);
+  }, 40_000);
+
+  it('reads hostile names and exec lines as data: nothing runs, nothing is polluted', async () => {
+    const text = [
+      'name: "../../etc/passwd"',
+      'topology:',
+      '  nodes:',
+      '    constructor: { kind: linux, exec: ["sh -c \\"ip addr add 10.252.9.1/24 dev eth1; rm -rf /\\""] }',
+      '    b: { kind: linux, __proto__: { polluted: 1 } }',
+      '  links:',
+      '    - endpoints: ["constructor:eth1", "b:eth1"]',
+      '',
+    ].join('\n');
+    const r = await post(`{"text":${JSON.stringify(text)},"__proto__":{"polluted":1}}`);
+    expect(r.status).toBe(200);
+    const body = JSON.parse(r.body) as { topology: { name: string; nodes: Record<string, unknown> }; warnings: Array<{ path: string }> };
+    expect(body.topology.name).toMatch(/^[a-z][a-z0-9-]{0,23}$/);
+    expect(Object.keys(body.topology.nodes).sort()).toEqual(['b', 'constructor']);
+    expect(body.warnings.map((w) => w.path)).toContain('topology.nodes.constructor.exec[0]');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+
+    const bad = await post(
+      JSON.stringify({ text: 'name: x\ntopology:\n  nodes:\n    "$(reboot)": { kind: linux }\n    "../b": { kind: linux }\n' }),
+    );
+    expect(bad.status).toBe(400);
+    expect(refusal(bad).notes?.map((n) => n.path)).toEqual(['topology.nodes.$(reboot)', 'topology.nodes.../b']);
+  });
+});

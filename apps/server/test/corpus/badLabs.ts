@@ -145,6 +145,8 @@ export const BAD_BODIES: Array<[string, string, string | undefined]> = [
   ['POST', '/api/plan', JSON.stringify({ text: 'name: x\nnodes:\n  a: { kind: router }\n' })],
   ['POST', '/api/plan', JSON.stringify({ topology: { name: 'x', nodes: { a: { kind: 'netns', routes: 5 } } } })],
   ['POST', '/api/import-script', JSON.stringify({ text: 7 })],
+  ['POST', '/api/import-clab', JSON.stringify({ text: 7 })],
+  ['POST', '/api/import-clab', JSON.stringify({ text: 'name: x\nnodes: {}\n' })],
   ['GET', '/api/labs/..%2F..%2Fetc%2Fpasswd', undefined],
   ['GET', '/api/labs/%24(reboot)', undefined],
   ['GET', '/api/labs/nope/revisions/abc', undefined],

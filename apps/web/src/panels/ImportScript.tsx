@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import { formatIssue, formatTopology, isError, LAB_NAME, replaceHostInterface, type ImportScenario } from '@nslab/topology';
+import { LAB_NAME, replaceHostInterface, type ImportScenario } from '@nslab/topology';
 import { api, ApiError } from '../api';
-import { autoLayout } from '../layout';
-import { useStore } from '../store';
-import { importLab } from './labActions';
+import { createWords, DialogHead, LabErrors, LabNameField, useLabNameProblem, YamlDetails } from './importParts';
+import { createImportedLab, importLab } from './labActions';
 import { count } from './labWords';
 import { Modal } from './Modal';
 import { useTemplates } from './useTemplates';
@@ -34,18 +33,8 @@ export function ImportScript({ onClose, freeName }: { onClose: () => void; freeN
   const replace = (i: number, next: ImportScenario) => setScenarios((list) => list && list.map((s, k) => (k === i ? next : s)));
   return (
     <Modal label="Import script" className="import-script" close={onClose}>
-      <div className="panel-head">
-        <h2>Import script</h2>
-        <button type="button" aria-label="Close" onClick={onClose}>
-          ×
-        </button>
-      </div>
-      {(!scenarios || single) && (
-        <div className="field">
-          <label htmlFor="import-name">Lab name</label>
-          <input id="import-name" className="mono" value={name} onChange={(e) => setName(e.target.value)} />
-        </div>
-      )}
+      <DialogHead title="Import script" close={onClose} />
+      {(!scenarios || single) && <LabNameField id="import-name" value={name} onChange={setName} problem={null} />}
       <div className="field">
         <label htmlFor="import-text">Shell commands</label>
         <textarea
@@ -97,19 +86,12 @@ function ScenarioView(props: {
   const { s } = props;
   const [created, setCreated] = useState<string | null>(null);
   const templates = useTemplates(s.template !== undefined);
-  const errors = s.issues.filter(isError);
   const nodes = Object.keys(s.topology.nodes).length;
   const checks = s.topology.checks?.length ?? 0;
-  const labs = useStore((x) => x.labs);
-  const nameProblem = !LAB_NAME.test(s.name)
-    ? 'lower-case letters, digits and "-", starting with a letter, at most 24 characters'
-    : created === null && labs.some((l) => l.name === s.name)
-      ? `a lab named "${s.name}" exists already`
-      : null;
+  const nameProblem = useLabNameProblem(s.name, created !== null);
   const nameOk = nameProblem === null;
   const create = async () => {
-    const laid = await autoLayout({ ...s.topology, name: s.name });
-    await useStore.getState().createLab(formatTopology(laid));
+    await createImportedLab(s.topology, s.name);
     setCreated(s.name);
     props.onCreated?.();
   };
@@ -159,17 +141,8 @@ function ScenarioView(props: {
           ))}
         </ul>
       )}
-      {errors.length > 0 && (
-        <ul className="issues" aria-label="Lab errors">
-          {errors.map((e, i) => (
-            <li key={i}>{formatIssue(e)}</li>
-          ))}
-        </ul>
-      )}
-      <details>
-        <summary>YAML</summary>
-        <pre className="tool-out">{s.yaml}</pre>
-      </details>
+      <LabErrors issues={s.issues} />
+      <YamlDetails yaml={s.yaml} />
     </>
   );
   const button = (
@@ -180,11 +153,7 @@ function ScenarioView(props: {
       disabled={nodes === 0 || !nameOk || created !== null}
       title={nodes === 0 ? 'Nothing in it nslab can draw' : undefined}
     >
-      {created !== null
-        ? `Created ${created}`
-        : errors.length > 0
-          ? `Create lab (has ${errors.length} error${errors.length > 1 ? 's' : ''})`
-          : 'Create lab'}
+      {createWords('Create lab', s.issues, created)}
     </button>
   );
   if (props.onCreated)
@@ -201,22 +170,7 @@ function ScenarioView(props: {
       <p className="import-lines">
         lines {s.lines[0]}–{s.lines[1]}
       </p>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Lab name</label>
-        <input
-          id={`${id}-name`}
-          className="mono"
-          value={s.name}
-          aria-invalid={!nameOk || undefined}
-          aria-describedby={nameOk ? undefined : `${id}-problem`}
-          onChange={(e) => props.onChange({ ...s, name: e.target.value })}
-        />
-        {!nameOk && (
-          <p className="error" id={`${id}-problem`}>
-            {nameProblem}
-          </p>
-        )}
-      </div>
+      <LabNameField id={`${id}-name`} value={s.name} onChange={(name) => props.onChange({ ...s, name })} problem={nameProblem} />
       {body}
       <div className="actions">{button}</div>
     </section>

@@ -5,13 +5,15 @@ import { autoLayout } from '../layout';
 import { hostConflicts, useStore } from '../store';
 import { PingAll } from '../live/PingAll';
 import { useDock } from '../live/dock';
+import { ImportClab } from './ImportClab';
 import { ImportScript } from './ImportScript';
+import { HiddenFileInput } from './importParts';
 import { CheckButton } from '../live/CheckButton';
 import { WhoAmI, WorkshopsButton } from '../workshop/WorkshopBar';
 import { Confirm } from '../workshop/Confirm';
 import { FailureDialog } from './FailureDialog';
 import { HistoryDialog } from './HistoryDialog';
-import { createBlankLab, freeLabName, importLab } from './labActions';
+import { createBlankLab, createImportedLab, downloadClab, freeLabName, importLab } from './labActions';
 import { clashNode, deployBlocker, destroySummary, labNameProblem } from './labWords';
 import { NameDialog } from './NameDialog';
 import { useTemplates } from './useTemplates';
@@ -29,7 +31,7 @@ export function LabBar() {
   const saving = useStore((s) => s.saving);
   const issues = useStore((s) => s.issues);
   const store = useStore.getState;
-  const [menu, setMenu] = useState<'labs' | 'templates' | 'history' | 'import' | 'share' | null>(null);
+  const [menu, setMenu] = useState<'labs' | 'templates' | 'history' | 'import' | 'clab' | 'share' | null>(null);
   // In-page dialogs, never window.prompt/confirm: they block the page, and tests and screen readers see them badly.
   const [dialog, setDialog] = useState<'new' | 'rename' | 'duplicate' | 'delete' | 'destroy' | 'failure' | null>(null);
   const conflicts = useStore(hostConflicts);
@@ -102,6 +104,14 @@ export function LabBar() {
                 >
                   Download lab
                 </button>
+                <button
+                  type="button"
+                  role="menuitem"
+                  title="a containerlab topology file: a linux node per namespace, its addresses and routes as exec lines"
+                  onClick={() => (setMenu(null), downloadClab())}
+                >
+                  Download as containerlab
+                </button>
                 <button type="button" role="menuitem" onClick={() => setMenu('share')}>
                   Share view link…
                 </button>
@@ -113,6 +123,9 @@ export function LabBar() {
             <button type="button" role="menuitem" onClick={() => setMenu('import')}>
               Import script…
             </button>
+            <button type="button" role="menuitem" onClick={() => setMenu('clab')}>
+              Import containerlab…
+            </button>
             <button
               type="button"
               role="menuitem"
@@ -120,29 +133,22 @@ export function LabBar() {
               onClick={() => {
                 setMenu(null);
                 const name = freeName('from-host');
-                void guard(
-                  api.discover(true, name).then(async (r) => store().createLab(formatTopology(await autoLayout({ ...r.topology, name })))),
-                );
+                void guard(api.discover(true, name).then((r) => createImportedLab(r.topology, name)));
               }}
             >
               Import from host
             </button>
           </div>
         )}
-        <input
+        <HiddenFileInput
           ref={fileInput}
-          type="file"
           accept=".nslab.yaml,.yaml,.yml,.json"
-          hidden
-          aria-label="Upload lab file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) void guard(upload(f));
-            e.target.value = '';
-          }}
+          label="Upload lab file"
+          pick={(f) => void guard(upload(f))}
         />
       </div>
       {menu === 'import' && <ImportScript onClose={() => setMenu(null)} freeName={freeName} />}
+      {menu === 'clab' && <ImportClab onClose={() => setMenu(null)} freeName={freeName} />}
       {menu === 'share' && lab && <ShareDialog lab={lab} close={() => setMenu(null)} />}
       <TemplatesMenu
         open={menu === 'templates'}

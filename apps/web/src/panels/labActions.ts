@@ -1,6 +1,7 @@
-/** Lab actions shared by the lab bar and the first screen: a lab from a text (a template, a file), a blank lab. */
-import { formatTopology, parseTopology, setLabName } from '@nslab/topology';
+/** Lab actions shared by the lab bar, the import dialogs and the first screen: a lab from a text (a template, a file) or an import, a blank lab, a containerlab download. */
+import { exportClab, formatTopology, parseTopology, setLabName, type Topology } from '@nslab/topology';
 import { autoLayout } from '../layout';
+import { clabFileName, saveFile } from '../share/labFile';
 import { useStore } from '../store';
 import { freeName } from './labWords';
 
@@ -24,4 +25,18 @@ export async function importLab(text: string, fallbackName: string): Promise<voi
 /** Makes an empty lab named `name` and opens it. */
 export function createBlankLab(name: string): Promise<void> {
   return useStore.getState().createLab(formatTopology({ name, nodes: {}, links: [] }));
+}
+
+/** Makes a lab of an imported topology under `name`, laid out, and opens it. */
+export async function createImportedLab(t: Topology, name: string): Promise<void> {
+  await useStore.getState().createLab(formatTopology(await autoLayout({ ...t, name })));
+}
+
+/** Downloads the open lab as a containerlab topology file, and says what such a file cannot carry. */
+export function downloadClab(): void {
+  const { lab, topology, say } = useStore.getState();
+  if (!lab) return;
+  const { yaml, warnings } = exportClab(topology);
+  saveFile(yaml, 'application/yaml', clabFileName(lab));
+  if (warnings.length > 0) say(`${clabFileName(lab)} leaves out what containerlab cannot carry: ${warnings.join(' ')}`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labFileName, nameFromFile, readUpload } from './labFile';
+import { clabFileName, labFileName, nameFromFile, readUpload } from './labFile';
 
 const lab = (name: string, extra = '') =>
   `name: ${name}\ndescription: kept\nnodes:\n  a: { kind: netns, position: { x: 10, y: 20 } }\n${extra}links: []\n`;
@@ -9,7 +9,10 @@ const taken = (names: string[]) => (base: string) => {
 };
 
 describe('lab files', () => {
-  it('are named after the lab', () => expect(labFileName('pods')).toBe('pods.nslab.yaml'));
+  it('are named after the lab', () => {
+    expect(labFileName('pods')).toBe('pods.nslab.yaml');
+    expect(clabFileName('pods')).toBe('pods.clab.yml');
+  });
 
   it('upload under their own name, text untouched, when it is free', () => {
     const u = readUpload(lab('pods'), 'pods.nslab.yaml', taken([]));
@@ -40,5 +43,6 @@ describe('lab files', () => {
     expect(nameFromFile('../../etc/passwd.json')).toBe('etc-passwd');
     expect(nameFromFile('__proto__.yaml')).toBe('proto');
     expect(nameFromFile('123.yaml')).toBe('uploaded');
+    expect(nameFromFile('srl02.clab.yml')).toBe('srl02');
   });
 });

@@ -10,6 +10,11 @@ export function labFileName(lab: string): string {
   return `${lab}.nslab.yaml`;
 }
 
+/** The file name a lab downloads as for containerlab (`containerlab deploy -t NAME.clab.yml`). */
+export function clabFileName(lab: string): string {
+  return `${lab}.clab.yml`;
+}
+
 /** Saves `text` as a file called `file` (the browser's download). */
 export function saveFile(text: string, type: string, file: string): void {
   saveBlob(new Blob([text], { type }), file);
@@ -26,10 +31,10 @@ export function saveBlob(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(href), 0);
 }
 
-/** A lab's name guessed from a file's name when its text names none: `Pods Lab.nslab.yaml` → `pods-lab`. */
+/** A lab's name guessed from a file's name when its text names none: `Pods Lab.nslab.yaml` → `pods-lab`, `srl02.clab.yml` → `srl02`. */
 export function nameFromFile(file: string): string {
   const stem = file
-    .replace(/(\.nslab)?\.(ya?ml|json)$/i, '')
+    .replace(/(\.nslab|\.clab)?\.(ya?ml|json)$/i, '')
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^[^a-z]+|-+$/g, '');
