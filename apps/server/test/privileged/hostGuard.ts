@@ -12,7 +12,8 @@
 import crypto from 'node:crypto';
 import { desiredState, labMark, type Topology } from '@nslab/topology';
 import { HoldStore } from '../../src/holds.js';
-import { findLabs } from '../../src/lab.js';
+import { expect } from 'vitest';
+import { deployLab, destroyLab, findLabs } from '../../src/lab.js';
 import { sh } from './helpers.js';
 
 export interface HostGuard {
@@ -162,4 +163,22 @@ export async function guardHost(labs: Topology[]): Promise<HostGuard> {
       await removePlants(tag, net);
     },
   };
+}
+
+/**
+ * Deploys `t` under a guard (kept in `guards`, for the suite's afterAll to
+ * release), runs `check`, destroys the lab even when the check fails, and
+ * then waits for the host to be as it was.
+ */
+export async function deployCheckRestore(t: Topology, guards: HostGuard[], check: () => Promise<void>): Promise<void> {
+  const guard = await guardHost([t]);
+  guards.push(guard);
+  const out = await deployLab(t);
+  expect(out.result.ok, JSON.stringify(out.result.failure)).toBe(true);
+  try {
+    await check();
+  } finally {
+    await destroyLab(t.name);
+  }
+  await guard.expectRestored();
 }

@@ -6,9 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importScript, isError, type Topology } from '@nslab/topology';
-import { deployLab, destroyLab } from '../../src/lab.js';
 import { destroyQuietly, isRoot, ping, removeLabs, repoRoot } from './helpers.js';
-import { guardHost, type HostGuard } from './hostGuard.js';
+import { deployCheckRestore, type HostGuard } from './hostGuard.js';
 
 const seedsDir = path.resolve(repoRoot, '../shared/seeds');
 const seed = (f: string) => fs.readFileSync(path.join(seedsDir, f), 'utf8');
@@ -77,15 +76,6 @@ describe.skipIf(!isRoot || !fs.existsSync(seedsDir))('seed documents, imported a
     expect(r.issues.filter(isError)).toEqual([]);
     const t: Topology = { ...r.topology, prefix: `${c.lab}-` };
     await removeLabs([c.lab]);
-    const guard = await guardHost([t]);
-    guards.push(guard);
-    const out = await deployLab(t);
-    expect(out.result.ok, JSON.stringify(out.result.failure)).toBe(true);
-    try {
-      await c.expect((node) => `${c.lab}-${node}`);
-    } finally {
-      await destroyLab(c.lab);
-    }
-    await guard.expectRestored();
+    await deployCheckRestore(t, guards, () => c.expect((node) => `${c.lab}-${node}`));
   });
 });

@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { parseTopology } from '../parseTopology.js';
 import type { Topology } from '../schema.js';
+import { BRIDGE_CLIENTS, HOST_LINKS, ROUTER } from './clab.cases.js';
 import { exportClab, importClab } from './index.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -55,6 +57,26 @@ describe('export then import gives back the same lab', () => {
     expect(canonical(back.topology!)).toEqual(canonical(t));
   });
 
+  it.each(files)('%s exports as containerlab accepts it', (file) => {
+    const t = parseTopology(fs.readFileSync(path.join(dir, file), 'utf8')).topology!;
+    const clab = parse(exportClab(t).yaml) as {
+      topology: { nodes: Record<string, { kind: string; 'network-mode'?: string }>; links: Array<{ endpoints?: string[]; mtu?: number }> };
+    };
+    const nodes = clab.topology.nodes;
+    for (const [name, n] of Object.entries(nodes)) {
+      expect(['host', 'macvlan', 'mgmt-net'], name).not.toContain(n['network-mode'] === 'host' ? '' : name);
+      // A linux node not in the host's network has no management eth0: the lab's eth0 and default routes are its own.
+      if (n.kind === 'linux') expect(n['network-mode'], name).toMatch(/^(none|host)$/);
+    }
+    for (const l of clab.topology.links.filter((x) => x.endpoints)) {
+      expect(l.mtu).toBe(1500);
+      for (const e of l.endpoints!) {
+        const node = e.split(':')[0]!;
+        expect(node === 'host' || Object.hasOwn(nodes, node), `${e} names a node of the file`).toBe(true);
+      }
+    }
+  });
+
   it('carries positions, labels, impairments, downed links, STP, MTU and MAC', () => {
     const t = parseTopology(`
 name: extras
@@ -87,6 +109,44 @@ nodes:
     expect(exportClab(t).warnings).toEqual([expect.stringMatching(/^macvlans of the host node: .*left out/)]);
   });
 
+  it('a bridge placed in the host node, and a namespace named like a containerlab link type', () => {
+    const inHost = parseTopology(`
+name: brhost
+nodes:
+  gw: { kind: host }
+  br0: { kind: bridge, netns: gw, addresses: [10.9.1.1/24] }
+  a: { kind: netns }
+links:
+  - endpoints: [{ node: a, name: eth0, addresses: [10.9.1.2/24] }, { node: br0, name: p-a }]
+`).topology!;
+    const back = importClab(exportClab(inHost).yaml);
+    expect(back.errors).toEqual([]);
+    expect(back.topology!.links[0]!.endpoints[1]).toEqual({ node: 'br0', name: 'p-a' });
+    expect(back.topology!.nodes.br0).toEqual({ kind: 'bridge', addresses: ['10.9.1.1/24'] });
+
+    const named = parseTopology(`
+name: named
+nodes:
+  host: { kind: netns }
+  br0: { kind: bridge, addresses: [10.9.2.1/24] }
+links:
+  - endpoints: [{ node: host, name: eth0, addresses: [10.9.2.2/24] }, { node: br0, name: p-h }]
+`).topology!;
+    const out = exportClab(named);
+    expect(out.warnings).toEqual([expect.stringMatching(/^node host: containerlab reads "host:IF" as a link type/)]);
+    // The host's lines (the bridge's address) are not dropped: they go to a node of their own.
+    expect(parse(out.yaml).topology.nodes['host-net']).toEqual({
+      kind: 'linux',
+      'network-mode': 'host',
+      exec: ['ip addr add 10.9.2.1/24 dev br0'],
+    });
+  });
+
+  it('warns of text containerlab would read as a template', () => {
+    const t = parseTopology('name: x\ndescription: "uses {{ .Name }}"\nnodes:\n  a: { kind: netns }\n').topology!;
+    expect(exportClab(t).warnings).toEqual([expect.stringMatching(/template/)]);
+  });
+
   it('writes a small default image, or the one asked for', () => {
     const t = parseTopology('name: x\nnodes:\n  a: { kind: netns }\n').topology!;
     expect(exportClab(t).yaml).toContain('image: ghcr.io/srl-labs/network-multitool');
@@ -95,134 +155,57 @@ nodes:
 });
 
 describe('real-world-shaped containerlab files', () => {
-  it('a router between two links: exec lines become addresses, routes and sysctls', () => {
-    const { t, warnings } = imported(`
-name: router
-topology:
-  kinds:
-    linux:
-      image: ghcr.io/hellt/network-multitool
-  nodes:
-    client1:
-      kind: linux
-      exec:
-        - ip addr add 192.168.1.2/24 dev eth1
-        - ip route add 192.168.2.0/24 via 192.168.1.1
-    router:
-      kind: linux
-      exec:
-        - sysctl -w net.ipv4.ip_forward=1
-        - ip addr add 192.168.1.1/24 dev eth1
-        - ip addr add 192.168.2.1/24 dev eth2
-    client2:
-      kind: linux
-      exec:
-        - ip address add 192.168.2.2/24 dev eth1
-        - ip route replace default via 192.168.2.1
-  links:
-    - endpoints: ["client1:eth1", "router:eth1"]
-    - endpoints: ["router:eth2", "client2:eth1"]
-`);
+  const mtu = 9500; // containerlab's, for a link that names none
+  it('a router between two links: exec lines become addresses, routes and sysctls; links get containerlab\u2019s MTU', () => {
+    const { t, warnings } = imported(ROUTER);
     expect(paths(warnings)).toEqual(['topology.kinds.linux.image']);
-    expect(t.name).toBe('router');
+    expect(t.name).toBe('clab15-router');
     expect(Object.keys(t.nodes)).toEqual(['client1', 'router', 'client2']);
     expect(t.nodes.router).toEqual({ kind: 'netns', sysctls: { 'net.ipv4.ip_forward': 1 } });
-    expect(t.nodes.client1).toEqual({ kind: 'netns', routes: [{ to: '192.168.2.0/24', via: '192.168.1.1' }] });
-    expect(t.nodes.client2).toEqual({ kind: 'netns', routes: [{ to: 'default', via: '192.168.2.1' }] });
+    expect(t.nodes.client1).toEqual({ kind: 'netns', routes: [{ to: '10.250.2.0/24', via: '10.250.1.1' }] });
+    expect(t.nodes.client2).toEqual({ kind: 'netns', routes: [{ to: 'default', via: '10.250.2.1' }] });
     expect(t.links).toEqual([
       {
         endpoints: [
-          { node: 'client1', name: 'eth1', addresses: ['192.168.1.2/24'] },
-          { node: 'router', name: 'eth1', addresses: ['192.168.1.1/24'] },
+          { node: 'client1', name: 'eth1', addresses: ['10.250.1.2/24'], mtu },
+          { node: 'router', name: 'eth1', addresses: ['10.250.1.1/24'], mtu },
         ],
       },
       {
         endpoints: [
-          { node: 'router', name: 'eth2', addresses: ['192.168.2.1/24'] },
-          { node: 'client2', name: 'eth1', addresses: ['192.168.2.2/24'] },
+          { node: 'router', name: 'eth2', addresses: ['10.250.2.1/24'], mtu },
+          { node: 'client2', name: 'eth1', addresses: ['10.250.2.2/24'], mtu },
         ],
       },
     ]);
   });
 
   it('clients on a bridge, with kind defaults, a group and topology defaults merged as containerlab does', () => {
-    const { t, warnings } = imported(`
-name: br-clients
-mgmt:
-  network: custom
-  ipv4-subnet: 172.100.100.0/24
-topology:
-  defaults:
-    exec:
-      - sysctl -w net.ipv6.conf.all.disable_ipv6=1
-  kinds:
-    linux:
-      image: alpine:3
-      binds:
-        - ./cfg:/cfg
-  groups:
-    clients:
-      exec:
-        - ip route add default via 10.20.0.1
-  nodes:
-    br-clab:
-      kind: bridge
-    gw:
-      kind: linux
-      exec: ["ip addr add 10.20.0.1/24 dev eth1"]
-    c1:
-      kind: linux
-      group: clients
-      exec: ["ip addr add 10.20.0.11/24 dev eth1"]
-    c2:
-      kind: linux
-      group: clients
-      exec: ["ip addr add 10.20.0.12/24 dev eth1"]
-  links:
-    - endpoints: ["gw:eth1", "br-clab:gw-port"]
-    - endpoints: ["c1:eth1", "br-clab:c1-port"]
-    - endpoints: ["c2:eth1", "br-clab:c2-port"]
-`);
-    expect(t.nodes['br-clab']).toEqual({ kind: 'bridge' });
+    const { t, warnings } = imported(BRIDGE_CLIENTS);
+    expect(t.nodes.cl15br).toEqual({ kind: 'bridge' });
     expect(t.nodes.c1).toEqual({
       kind: 'netns',
-      routes: [{ to: 'default', via: '10.20.0.1' }],
+      routes: [{ to: 'default', via: '10.250.3.1' }],
       sysctls: { 'net.ipv6.conf.all.disable_ipv6': 1 },
     });
     expect(t.nodes.gw).toEqual({ kind: 'netns', sysctls: { 'net.ipv6.conf.all.disable_ipv6': 1 } });
     expect(t.links[1]!.endpoints).toEqual([
-      { node: 'c1', name: 'eth1', addresses: ['10.20.0.11/24'] },
-      { node: 'br-clab', name: 'c1-port' },
+      { node: 'c1', name: 'eth1', addresses: ['10.250.3.11/24'], mtu },
+      { node: 'cl15br', name: 'cl15-c1', mtu },
     ]);
     // One warning per place, not per node.
     expect(paths(warnings).sort()).toEqual(['mgmt', 'topology.kinds.linux.binds', 'topology.kinds.linux.image']);
     expect(warnings.find((w) => w.path === 'mgmt')!.line).toBe(3);
-    expect(warnings.find((w) => w.path === 'topology.kinds.linux.binds')!.line).toBe(13);
+    expect(warnings.find((w) => w.path === 'topology.kinds.linux.binds')!.line).toBe(12);
   });
 
   it('host endpoints, in the brief and the extended format, are host interfaces; a host-network node sets the host', () => {
-    const { t } = imported(`
-name: hostlinks
-topology:
-  nodes:
-    srv:
-      kind: linux
-      exec: ["ip addr add 10.30.0.2/30 dev eth1", "ip addr add 10.31.0.2/30 dev eth2", "ip route add default via 10.30.0.1"]
-    hostcfg:
-      kind: linux
-      network-mode: host
-      exec: ["ip addr add 10.30.0.1/30 dev veth-srv", "ip addr add 10.31.0.1/30 dev veth-srv2"]
-  links:
-    - endpoints: ["srv:eth1", "host:veth-srv"]
-    - type: host
-      endpoint: { node: srv, interface: eth2 }
-      host-interface: veth-srv2
-`);
+    const { t } = imported(HOST_LINKS);
     expect(t.nodes.hostcfg).toEqual({ kind: 'host' });
     expect(t.nodes.host).toBeUndefined();
     expect(t.links.map((l) => l.endpoints.map((e) => `${e.node}:${e.name}:${e.addresses?.join(',')}`))).toEqual([
-      ['srv:eth1:10.30.0.2/30', 'hostcfg:veth-srv:10.30.0.1/30'],
-      ['srv:eth2:10.31.0.2/30', 'hostcfg:veth-srv2:10.31.0.1/30'],
+      ['srv:eth1:10.250.4.2/30', 'hostcfg:cl15-srv:10.250.4.1/30'],
+      ['srv:eth2:10.250.4.6/30', 'hostcfg:cl15-srv2:10.250.4.5/30'],
     ]);
   });
 
@@ -338,6 +321,101 @@ topology:
     expect(warnings[0]!.message).toMatch(/dnat/);
   });
 
+  it('inherits as containerlab does: a group from the kind, a kind from the defaults\u2019 group, exec lines once each, sysctls before exec', () => {
+    const { t } = imported(`
+name: inherit
+topology:
+  defaults:
+    group: base
+    exec: ["sysctl -w net.ipv4.ip_forward=0", "ip route add 10.60.0.0/16 via 10.61.0.1"]
+  groups:
+    base: { kind: linux }
+    routers: { exec: ["ip route add 10.60.0.0/16 via 10.61.0.1"] }
+  kinds:
+    linux: { group: routers }
+  nodes:
+    r1: { sysctls: { net.ipv4.ip_forward: 1 }, exec: ["ip addr add 10.61.0.2/24 dev eth1"] }
+    r2: { kind: linux, exec: ["ip addr add 10.61.0.3/24 dev eth1"] }
+  links:
+    - endpoints: ["r1:eth1", "r2:eth1"]
+`);
+    // r1's kind comes from the defaults' group; its group from its kind; the route is there once;
+    // the sysctl is set as the container is made, so the defaults' exec line (0) has the last word.
+    expect(t.nodes.r1).toEqual({
+      kind: 'netns',
+      routes: [{ to: '10.60.0.0/16', via: '10.61.0.1' }],
+      sysctls: { 'net.ipv4.ip_forward': 0 },
+    });
+    expect(t.links[0]!.endpoints[0]!.addresses).toEqual(['10.61.0.2/24']);
+  });
+
+  it('reads merge keys, and a brief link\u2019s addresses; MTU 1500 is the kernel\u2019s own', () => {
+    const { t } = imported(`
+name: merged
+x-common: &common
+  kind: linux
+  exec: ["ip route add 10.70.0.0/16 via 10.62.0.1"]
+topology:
+  nodes:
+    a: { <<: *common }
+    b:
+      <<: *common
+  links:
+    - endpoints: ["a:eth1", "b:eth1"]
+      ipv4: [10.62.0.2/24, 10.62.0.3/24]
+      ipv6: ["", "fd00:62::3/64"]
+      mtu: 1500
+`);
+    expect(t.nodes.a).toEqual({ kind: 'netns', routes: [{ to: '10.70.0.0/16', via: '10.62.0.1' }] });
+    expect(t.nodes.b).toEqual(t.nodes.a);
+    expect(t.links[0]!.endpoints).toEqual([
+      { node: 'a', name: 'eth1', addresses: ['10.62.0.2/24'] },
+      { node: 'b', name: 'eth1', addresses: ['10.62.0.3/24', 'fd00:62::3/64'] },
+    ]);
+  });
+
+  it('an exec line that acts in another namespace runs inside its container in containerlab: a warning, left out', () => {
+    const { t, warnings } = imported(`
+name: outside
+topology:
+  nodes:
+    a:
+      kind: linux
+      exec:
+        - ip netns add c
+        - ip -n b route add default via 10.63.0.1
+        - ip netns exec b ip addr add 10.63.0.9/24 dev eth1
+        - ip link add x type veth peer name y netns 1
+        - ip link set eth1 netns 1
+        - nsenter --net=/run/netns/b ip addr
+        - ip addr add 10.63.0.2/24 dev eth1
+    b: { kind: linux }
+  links:
+    - endpoints: ["a:eth1", "b:eth1"]
+`);
+    expect(Object.keys(t.nodes)).toEqual(['a', 'b']);
+    expect(t.nodes.b).toEqual({ kind: 'netns' });
+    expect(t.links[0]!.endpoints.map((e) => e.addresses)).toEqual([['10.63.0.2/24'], undefined]);
+    expect(paths(warnings)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `topology.nodes.a.exec[${i}]`));
+    expect(warnings.every((w) => /runs inside container a; left out$/.test(w.message))).toBe(true);
+  });
+
+  it('keys named like Object\u2019s own are data: a field "constructor", a group "__proto__"', () => {
+    const { t, warnings } = imported(
+      'name: proto\ntopology:\n  nodes:\n    a: { kind: linux, group: __proto__, constructor: 1, toString: x }\n',
+    );
+    expect(t.nodes.a).toEqual({ kind: 'netns' });
+    expect(warnings.map((w) => w.message)).toEqual([
+      'constructor: not part of an nslab lab; left out',
+      'toString: not part of an nslab lab; left out',
+    ]);
+  });
+
+  it('warns that containerlab would expand {{ templates }} and ${VARIABLES} the file holds', () => {
+    const { warnings } = imported('name: tpl\ntopology:\n  nodes:\n    a: { kind: linux, exec: ["ip addr add ${ADDR} dev eth1"] }\n');
+    expect(warnings[0]).toEqual({ path: '', line: 0, message: expect.stringMatching(/templates.*VARIABLES/) });
+  });
+
   it('a name containerlab allows and nslab does not is made a lab name, with a warning; --name wins', () => {
     const text = 'name: My_Lab 2024\ntopology:\n  nodes:\n    a: { kind: linux }\n';
     const r = imported(text);
@@ -352,7 +430,11 @@ topology:
     const broken = imported(
       '# nslab (read back by nslab import-clab; containerlab ignores comments):\n#   checks: [\nname: c\ntopology:\n  nodes:\n    a: { kind: linux }\n',
     );
-    expect(broken.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/not YAML/)]);
+    expect(broken.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/nslab part of the leading comment cannot be read/)]);
+    const deep = imported(
+      `# nslab (read back by nslab import-clab; containerlab ignores comments):\n#   checks: ${'['.repeat(200)}\nname: c\ntopology:\n  nodes:\n    a: { kind: linux }\n`,
+    );
+    expect(deep.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/cannot be read/)]);
   });
 });
 
@@ -436,7 +518,14 @@ describe('what is not a containerlab topology is an error naming where, and buil
     ]);
   });
 
-  it('exec lines are read, never run: shell syntax in them is only a warning', () => {
+  it('netem and STP lines count toward the bound too', () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => `      - tc qdisc add dev eth${i} root netem delay ${i}ms`).join('\n');
+    const nodes = Array.from({ length: 1000 }, (_, i) => `    n${i}: {}`).join('\n');
+    const r = importClab(`name: x\ntopology:\n  defaults:\n    kind: linux\n    exec:\n${lines}\n  nodes:\n${nodes}\n`);
+    expect(r.errors).toEqual([{ path: 'topology.defaults.exec', line: 5, message: expect.stringMatching(/more than 20000/) }]);
+  });
+
+  it('shell syntax in exec lines is only a warning, and none of it reaches the lab', () => {
     const r = imported(`
 name: hostile
 topology:

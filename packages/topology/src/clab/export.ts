@@ -8,6 +8,7 @@
 import { Document, isSeq, stringify } from 'yaml';
 import { IMPAIR_FIELDS, type ImpairSpec } from '../impair.js';
 import type { EndpointSpec, NamespaceNode, NatSpec, Topology } from '../schema.js';
+import { KERNEL_MTU, LABEL, NSLAB_BLOCK, RESERVED_NODES } from './names.js';
 import type { ClabExport, ClabExportOptions } from './types.js';
 
 /** A small image with ip, sysctl and iptables, used throughout containerlab's own examples. */
@@ -25,14 +26,18 @@ export function exportClab(t: Topology, opts: ClabExportOptions = {}): ClabExpor
   const lose = (what: string) => lost.add(what);
   const entries = Object.entries(t.nodes);
   const hostName = entries.find(([, n]) => n.kind === 'host')?.[0];
-  const bridgeHome = (name: string) => {
+  /** Where a bridge lives: a namespace node's name, or null for the host (no netns, or the host node's). */
+  const bridgeHome = (name: string): string | null => {
     const n = t.nodes[name];
-    return n?.kind === 'bridge' ? (n.netns ?? hostName ?? null) : undefined;
+    return n?.kind === 'bridge' && n.netns !== undefined && n.netns !== hostName ? n.netns : null;
   };
+  for (const [name, n] of entries)
+    if (n.kind !== 'host' && RESERVED_NODES.has(name))
+      warnings.push(`node ${name}: containerlab reads "${name}:IF" as a link type, not this node; rename it before exporting`);
   /** A scope's exec lines, by node name (the host node's under its own name). */
   const exec = new Map<string, string[]>();
-  // With no host node, the host's lines (a host bridge's address) go to a node named host in the host's network.
-  const hostKey = hostName ?? (t.nodes.host ? '' : 'host');
+  // With no host node, the host's lines (a host bridge's address) go to a node of their own in the host's network.
+  const hostKey = hostName ?? ['host', 'host-net', ...entries.map((_, k) => `host-net-${k + 2}`)].find((c) => !t.nodes[c])!;
   const add = (scope: string | null, ...lines: string[]) => {
     const key = scope ?? hostKey;
     exec.set(key, [...(exec.get(key) ?? []), ...lines]);
@@ -42,7 +47,7 @@ export function exportClab(t: Topology, opts: ClabExportOptions = {}): ClabExpor
   // Bridges: a host bridge is a containerlab bridge node (made beforehand); one in a namespace is made by its exec lines.
   for (const [name, n] of entries) {
     if (n.kind !== 'bridge') continue;
-    const home = n.netns ?? null;
+    const home = bridgeHome(name);
     if (home === null) hostBridges.push(name);
     else add(home, `ip link add ${name} type bridge`, `ip link set ${name} up`);
     for (const a of n.addresses ?? []) add(home, `ip addr add ${a} dev ${name}`);
@@ -56,18 +61,18 @@ export function exportClab(t: Topology, opts: ClabExportOptions = {}): ClabExpor
     if (n?.kind === 'host') return `host:${e.name}`;
     if (n?.kind === 'bridge') {
       const home = bridgeHome(e.node);
-      return home === null || home === hostName ? `${e.node}:${e.name}` : `${home}:${e.name}`;
+      return home === null ? `${e.node}:${e.name}` : `${home}:${e.name}`;
     }
     return `${e.node}:${e.name}`;
   };
   for (const l of t.links) {
-    links.push({ endpoints: l.endpoints.map(endOf), ...(l.label ? { labels: { [LABEL]: l.label } } : {}) });
+    // containerlab makes a link MTU 9500 unless told: 1500 is the kernel's, what nslab makes; an end's own is set by its exec lines.
+    links.push({ endpoints: l.endpoints.map(endOf), mtu: KERNEL_MTU, ...(l.label ? { labels: { [LABEL]: l.label } } : {}) });
     for (const e of l.endpoints) {
       const n = t.nodes[e.node];
-      const home = n?.kind === 'bridge' ? bridgeHome(e.node)! : e.node;
-      const scope = home === hostName ? null : home;
+      const scope = n?.kind === 'bridge' ? bridgeHome(e.node) : n?.kind === 'host' ? null : e.node;
       // A port of a host bridge is plugged in by containerlab; one of a bridge in a namespace by the exec lines.
-      if (n?.kind === 'bridge' && n.netns !== undefined) add(scope, `ip link set ${e.name} master ${e.node}`);
+      if (n?.kind === 'bridge' && scope !== null) add(scope, `ip link set ${e.name} master ${e.node}`);
       if (e.mtu) add(scope, `ip link set ${e.name} mtu ${e.mtu}`);
       if (e.mac) add(scope, `ip link set ${e.name} address ${e.mac}`);
       for (const a of e.addresses ?? []) add(scope, `ip addr add ${a} dev ${e.name}`);
@@ -122,18 +127,21 @@ export function exportClab(t: Topology, opts: ClabExportOptions = {}): ClabExpor
           }
         : undefined;
     if (n.kind === 'bridge') {
-      if (n.netns === undefined) nodes[name] = { kind: 'bridge', ...(labels ? { labels } : {}) };
+      if (bridgeHome(name) === null) nodes[name] = { kind: 'bridge', ...(labels ? { labels } : {}) };
       continue;
     }
     nodes[name] = {
       kind: 'linux',
-      ...(n.kind === 'host' ? { 'network-mode': 'host' } : {}),
+      // none: no management eth0 (the lab may name its own eth0) and no default route but the lab's.
+      'network-mode': n.kind === 'host' ? 'host' : 'none',
       ...(labels ? { labels } : {}),
       ...(lines.length ? { exec: lines } : {}),
     };
   }
-  if (!hostName && hostKey && (exec.get(hostKey)?.length ?? 0) > 0)
+  if (!hostName && (exec.get(hostKey)?.length ?? 0) > 0)
     nodes[hostKey] = { kind: 'linux', 'network-mode': 'host', exec: exec.get(hostKey) };
+  if (/\{\{|\$\{/.test(JSON.stringify(t)))
+    warnings.push('the lab holds "{{" or "${": containerlab reads those as a template or a variable when it reads the file');
   for (const what of lost) warnings.push(`${what}: a containerlab file has no place for them; left out`);
 
   const header = [
@@ -175,11 +183,6 @@ export function exportClab(t: Topology, opts: ClabExportOptions = {}): ClabExpor
     }
   return { yaml: doc.toString({ lineWidth: 0 }), warnings };
 }
-
-/** The label that holds a node's or link's nslab label. */
-export const LABEL = 'nslab.label';
-/** The comment line before what only nslab reads back: the prefix, description and checks. */
-export const NSLAB_BLOCK = 'nslab (read back by nslab import-clab; containerlab ignores comments):';
 
 /** An impairment as the tc line that makes it (the same words nslab's own netem step uses). */
 function netemLine(dev: string, i: ImpairSpec): string {

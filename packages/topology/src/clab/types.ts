@@ -2,6 +2,7 @@
 import type { TopologyIssue } from '../issues.js';
 import type { Topology } from '../schema.js';
 import type { HostInterfaces } from '../importScript/hostInterfaces.js';
+import type { ParseLimits } from '../parseTopology/limits.js';
 
 /** A note about one place in the containerlab file: its YAML path (`topology.nodes.r1.image`) and line (1-based; 0 when unknown). */
 export interface ClabNote {
@@ -26,6 +27,10 @@ export interface ClabImport {
 export interface ClabImportOptions {
   /** The lab's name; default the file's `name`, made a lab name. */
   name?: string;
+  /** The lab's name when the file has no `name` (a lab name; the CLI and the web give the file's name). */
+  defaultName?: string;
+  /** Bounds on the file (size, nesting, nodes, links, aliases); default the topology package's `LIMITS`. */
+  limits?: Partial<ParseLimits>;
   /** This host's interfaces: `host:IF` endpoints naming an interface it lacks are warnings. */
   host?: HostInterfaces;
 }
