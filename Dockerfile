@@ -10,7 +10,8 @@ COPY apps/web/package.json apps/web/
 COPY e2e/package.json e2e/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev
+# prune rewrites node_modules/.package-lock.json, which the bundled CLI is stamped with; it removes nothing the bundle holds.
+RUN npm run build && npm prune --omit=dev && node scripts/bundleCli.mjs --restamp
 
 FROM node:20-bookworm-slim
 # The tools nslab drives; iptables is Debian's nf_tables flavour, like the host's.

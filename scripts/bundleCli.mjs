@@ -8,9 +8,15 @@
  * A command's modules are still evaluated only when it runs (`nslab --help`
  * evaluates none of them): the bundler keeps dynamic imports lazy.
  *
- * The bundle is made from tsc's output, so it is what tsc built. bin/nslab runs
- * it only while the stamp written here still matches both projects' build info:
- * after any later `tsc -b` it runs tsc's modules instead, never a stale bundle.
+ * The bundle is made from tsc's output, so it is what tsc built, and from the
+ * installed packages. bin/nslab runs it only while the stamp written here
+ * (scripts/cliStamp.mjs: both projects' build info and the lockfiles) still
+ * matches: after any later `tsc -b` or `npm install` it runs tsc's modules and
+ * the installed packages instead, never a stale bundle.
+ *
+ * `--restamp` only writes the stamp again, for a change known to leave the
+ * bundle as it is: the Dockerfile's `npm prune --omit=dev` after the build
+ * (it removes the bundler and the test tools, nothing the bundle holds).
  * The server (`nslab serve`) stays unbundled (bin/nslab runs tsc's modules for
  * it): it starts once, and its worker threads are found by their paths.
  */
@@ -18,14 +24,23 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'rolldown';
+import { takeStamp } from './cliStamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'apps/server/dist');
-const STAMPED = ['apps/server/tsconfig.tsbuildinfo', 'packages/topology/tsconfig.tsbuildinfo'];
+const stampFile = path.join(dist, 'cli.bundle.json');
 
 // Taken before reading anything: a tsc that writes while we bundle makes the stamp stale, and the bundle unused.
-const stamp = Object.fromEntries(STAMPED.map((f) => [f, fs.statSync(path.join(root, f)).mtimeMs]));
+const stamp = takeStamp(`${root}/`);
+for (const f of ['apps/server/tsconfig.tsbuildinfo', 'packages/topology/tsconfig.tsbuildinfo'])
+  if (stamp[f] === null) throw new Error(`bundleCli: no ${f}: run tsc -b packages/topology apps/server first`);
+
+if (process.argv.includes('--restamp')) {
+  if (!fs.existsSync(path.join(dist, 'cli.bundle.cjs'))) throw new Error('bundleCli --restamp: there is no bundle to stamp');
+  fs.writeFileSync(stampFile, `${JSON.stringify(stamp, null, 2)}\n`);
+  process.exit(0);
+}
+const { build } = await import('rolldown');
 
 for (const f of fs.readdirSync(dist)) if (f.startsWith('cli.bundle')) fs.rmSync(path.join(dist, f));
 
@@ -41,7 +56,7 @@ await build({
 // bin/nslab compiles it as a function body (as Node's loader does a CommonJS module), where cli.ts's #! line cannot stand.
 const bundle = path.join(dist, 'cli.bundle.cjs');
 fs.writeFileSync(bundle, fs.readFileSync(bundle, 'utf8').replace(/^#!.*\n/, ''));
-fs.writeFileSync(path.join(dist, 'cli.bundle.json'), `${JSON.stringify(stamp, null, 2)}\n`);
+fs.writeFileSync(stampFile, `${JSON.stringify(stamp, null, 2)}\n`);
 
 // The code cache holds what a run compiled: run a command that parses, plans and prints a lab (it touches no host).
 execFileSync(process.execPath, [path.join(root, 'bin/nslab'), 'export-script', path.join(root, 'labs/06-two-nodes.yaml')], {

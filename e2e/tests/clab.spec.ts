@@ -104,6 +104,72 @@ test.describe('Import containerlab', () => {
     await expect(page.getByRole('button', { name: 'Labs: e2e-clab-dl' })).toBeVisible();
   });
 
+  test('a reply to an earlier read never replaces a later one: Open as lab opens the text shown', async ({ page }) => {
+    // Two nodes and a link, no warnings: told apart from CLAB (three nodes, three warnings) at a glance.
+    const other =
+      'name: e2e-clab-dl\ntopology:\n  nodes:\n    ck-a: { kind: linux }\n    ck-b: { kind: linux }\n  links:\n    - endpoints: ["ck-a:eth1", "ck-b:eth1"]\n';
+    // Every read of CLAB is answered late: only when the test lets it through.
+    const held: Array<() => void> = [];
+    await page.route('**/api/import-clab', async (route) => {
+      const response = await route.fetch();
+      if (route.request().postData()?.includes('ck-c')) await new Promise<void>((go) => held.push(go));
+      await route.fulfill({ response });
+    });
+    /** Lets the held reply reach the page, and gives the page time to act on it. */
+    const letThrough = async () => {
+      await expect.poll(() => held.length).toBe(1);
+      const arrived = page.waitForResponse((r) => r.url().endsWith('/api/import-clab') && !!r.request().postData()?.includes('ck-c'));
+      held.shift()!();
+      await arrived;
+      await page.waitForTimeout(300);
+    };
+    const dialog = await openImporter(page);
+    const text = dialog.getByLabel(/^containerlab topology/);
+    const read = dialog.getByRole('button', { name: 'Read topology' });
+
+    // Edited while its read was under way: the late reply is for a text no longer shown.
+    await text.fill(CLAB);
+    await read.click();
+    await text.fill(other);
+    await letThrough();
+    await expect(dialog.locator('.import-result')).toHaveCount(0);
+    await expect(dialog.getByRole('button', { name: /^Open as lab/ })).toHaveCount(0);
+    await expect(dialog.getByLabel('Lab name')).toHaveValue('');
+
+    // Read again before the first reply came: the second reply stays, whatever arrives after it.
+    await text.fill(CLAB);
+    await read.click();
+    await text.fill(other);
+    await read.click();
+    await expect(dialog).toContainText('2 nodes, 1 link; 0 warnings.');
+    await letThrough();
+    await expect(dialog).toContainText('2 nodes, 1 link; 0 warnings.');
+    await expect(dialog.getByLabel('Lab name')).toHaveValue('e2e-clab-dl');
+    await dialog.getByRole('button', { name: 'Open as lab' }).click();
+    await expect(page.getByRole('button', { name: 'Labs: e2e-clab-dl' })).toBeVisible();
+    await expect(node(page, 'ck-b')).toBeVisible();
+    await expect(node(page, 'ck-c')).toHaveCount(0);
+  });
+
+  test('a chosen file without name: is named after the file, as nslab import-clab names it', async ({ page }) => {
+    const dialog = await openImporter(page);
+    await dialog
+      .getByLabel('containerlab file')
+      .setInputFiles({ name: 'E2E Clab DL.clab.yml', mimeType: 'application/yaml', buffer: Buffer.from(CLAB.replace(/^name: .*\n/, '')) });
+    await expect(dialog).toContainText('3 nodes, 1 link');
+    await expect(dialog.getByLabel('Lab name')).toHaveValue('e2e-clab-dl');
+  });
+
+  test('Download as containerlab is off while the lab has errors, and says why', async ({ page }) => {
+    const lab = 'name: e2e-clab-dl\nnodes:\n  ck-a: { kind: netns }\nlinks: []\nchecks:\n  - { from: nosuch, ping: 10.252.2.1 }\n';
+    expect((await page.request.post('/api/labs', { headers: auth, data: { text: lab } })).status()).toBe(201);
+    await page.goto('/?lab=e2e-clab-dl');
+    await page.getByRole('button', { name: 'Labs: e2e-clab-dl' }).click();
+    const item = page.getByRole('menuitem', { name: 'Download as containerlab' });
+    await expect(item).toBeDisabled();
+    await expect(item).toHaveAttribute('title', /^fix the error first: a lab with errors is not exported \(checks\[0\]\.from: /);
+  });
+
   test('Download as containerlab saves NAME.clab.yml, which imports back as the same lab', async ({ page }) => {
     const lab =
       'name: e2e-clab-dl\nnodes:\n  ck-a: { kind: netns }\n  ck-b: { kind: netns }\nlinks:\n  - endpoints: [{ node: ck-a, name: eth1, addresses: [10.252.1.1/24] }, { node: ck-b, name: eth1, addresses: [10.252.1.2/24] }]\n';

@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Topology } from '@nslab/topology';
-import { labFile } from './paths.js';
+import { parseTopologyData, type Topology } from '@nslab/topology';
+import { labFile, listLabFiles } from './paths.js';
 
 const fileOf = (dir: string, lab: string) => labFile(dir, 'labs', lab);
 
@@ -46,31 +46,38 @@ export interface DeployedSource {
   warnings: string[];
 }
 
-const sourceFile = (dir: string, lab: string, digest: string) => labFile(dir, 'sources', lab, `.${digest}.json`);
+/** A remembered source's place in its area: `sources/<lab>.<digest>.json`. */
+const sourceExt = (digest: string) => `.${digest}.json`;
 
 export function saveDeployedSource(dir: string, digest: string, source: DeployedSource): void {
   forgetSources(dir, source.topology.name);
-  const file = sourceFile(dir, source.topology.name, digest);
+  const file = labFile(dir, 'sources', source.topology.name, sourceExt(digest));
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(source));
   fs.renameSync(`${file}.${process.pid}.tmp`, file);
 }
 
+/**
+ * The source remembered under `digest`, checked again as a design
+ * (`parseTopologyData`: the schema and validation, no YAML, a fraction of a
+ * parse) before it is used: a record written by another build, damaged, or
+ * edited by hand is not deployed. Undefined when there is none or it fails:
+ * the caller parses the file.
+ */
 export function readDeployedSource(dir: string, digest: string): DeployedSource | undefined {
+  const found = listLabFiles(dir, 'sources').find((f) => f.ext === sourceExt(digest));
+  if (!found) return undefined;
   try {
-    const name = fs.readdirSync(path.join(dir, 'sources')).find((f) => f.endsWith(`.${digest}.json`));
-    return name ? (JSON.parse(fs.readFileSync(path.join(dir, 'sources', name), 'utf8')) as DeployedSource) : undefined;
+    const { topology, warnings } = JSON.parse(fs.readFileSync(found.file, 'utf8')) as Partial<DeployedSource>;
+    const r = parseTopologyData(topology);
+    if (!r.ok || !r.topology || r.topology.name !== found.lab) return undefined;
+    if (!Array.isArray(warnings) || !warnings.every((w) => typeof w === 'string')) return undefined;
+    return { topology: r.topology, warnings };
   } catch {
     return undefined;
   }
 }
 
 function forgetSources(dir: string, lab: string): void {
-  const prefix = path.basename(labFile(dir, 'sources', lab, '.'));
-  try {
-    for (const f of fs.readdirSync(path.join(dir, 'sources')))
-      if (f.startsWith(prefix)) fs.rmSync(path.join(dir, 'sources', f), { force: true });
-  } catch {
-    /* none remembered */
-  }
+  for (const f of listLabFiles(dir, 'sources', lab)) fs.rmSync(f.file, { force: true });
 }

@@ -8,8 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { isIfName, LAB_NAME, linksCreatedBy, type Plan } from '@nslab/topology';
-import { labFile } from './paths.js';
+import { isIfName, linksCreatedBy, type Plan } from '@nslab/topology';
+import { labFile, listLabFiles } from './paths.js';
 
 export interface Intent {
   netns: string[];
@@ -36,15 +36,9 @@ export function readIntent(dir: string, lab: string): Intent {
 }
 
 export function intentLabs(dir: string): string[] {
-  try {
-    return fs
-      .readdirSync(path.join(dir, 'intent'))
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => f.slice(0, -5))
-      .filter((l) => LAB_NAME.test(l));
-  } catch {
-    return [];
-  }
+  return listLabFiles(dir, 'intent')
+    .filter((f) => f.ext === '.json')
+    .map((f) => f.lab);
 }
 
 /** Records the names a plan creates (added to any intent left by a killed run). */

@@ -4,7 +4,6 @@
  * observe → plan → (maybe) execute; nothing runs when the plan is refused.
  */
 import {
-  checkCapabilities,
   commentOf,
   desiredState,
   type DesiredState,
@@ -20,7 +19,7 @@ import {
   type TopologyIssue,
 } from '@nslab/topology';
 import { forLab } from './audit.js';
-import { capabilitySet, probeFeatures } from './capabilities.js';
+import { missingCapabilities, probeFeatures } from './capabilities.js';
 import { forgetDeployed, readDeployed, saveDeployed } from './deployedRecord.js';
 import { clearIntent, intentLabs, readIntent, setIntent, writeIntent } from './intent.js';
 import { executePlan, type ExecResult, type StepEvent } from './executePlan.js';
@@ -60,9 +59,8 @@ export async function planLab(topology: Topology, ctx: LabContext = {}): Promise
 
 async function plan(topology: Topology, ctx: LabContext): Promise<Plan> {
   const { runner, holds, dir } = ctx.place ?? hostPlace();
-  // The kernel's features, probed on the host: a sandbox runs on the same kernel.
-  const has = capabilitySet(await traced('capabilities', () => probeFeatures(hostRunner)));
-  const missing = checkCapabilities(topology, has);
+  // The kernel's features, probed on the host: a sandbox runs on the same kernel. Refused only on a fresh probe's word.
+  const { has, missing } = await traced('capabilities', () => missingCapabilities(hostRunner, topology));
   if (missing.length > 0) throw new LabRefusedError(missing);
   const opts = { netem: has.has('netem') };
   const desired = await traced('desired state', () => desiredState(topology, opts));

@@ -39,15 +39,44 @@ export function checkLabName(name: unknown): string {
   return name;
 }
 
+/** The places' areas of per-lab files: intents (names a deploy is making), deployed designs, the lab files they were read from. */
+export type LabArea = 'intent' | 'labs' | 'sources';
+
 /**
  * The one way a file path is made from a lab name: `<place dir>/<area>/<lab><ext>`,
  * where the place dir is the run directory (the host) or a sandbox's state
  * directory (`sandboxDir`). Refuses anything but a valid lab name, so no
  * request, intent or record can name a file outside its area (`../victim`,
- * `a/b`, `%2e%2e`).
+ * `a/b`, `%2e%2e`). A lab name holds no ".": an `ext` starting with one ends it.
  */
-export function labFile(placeDir: string, area: 'intent' | 'labs' | 'sources', lab: string, ext = '.json'): string {
-  return path.join(placeDir, area, `${checkLabName(lab)}${ext}`);
+export function labFile(placeDir: string, area: LabArea, lab: string, ext = '.json'): string {
+  return path.join(labAreaDir(placeDir, area), `${checkLabName(lab)}${ext}`);
+}
+
+/** `<place dir>/<area>`: the directory of an area's files. */
+export function labAreaDir(placeDir: string, area: LabArea): string {
+  return path.join(placeDir, area);
+}
+
+/**
+ * The files of an area (of one lab, given `lab`), as `labFile` made them: each
+ * with its lab, its `ext` and its path (`labFile(placeDir, area, lab, ext)`).
+ * The one reader of those names; a file whose name is no lab's is not listed.
+ */
+export function listLabFiles(placeDir: string, area: LabArea, lab?: string): Array<{ lab: string; ext: string; file: string }> {
+  let names: string[];
+  try {
+    names = fs.readdirSync(labAreaDir(placeDir, area));
+  } catch {
+    return []; // no area yet
+  }
+  return names.flatMap((name) => {
+    const dot = name.indexOf('.');
+    const of = dot < 0 ? name : name.slice(0, dot);
+    if (!LAB_NAME.test(of) || (lab !== undefined && of !== lab)) return [];
+    const ext = name.slice(of.length);
+    return [{ lab: of, ext, file: labFile(placeDir, area, of, ext) }];
+  });
 }
 
 /** Sandbox names follow the lab-name rule (they name a cgroup, a directory and an id-range claim). */

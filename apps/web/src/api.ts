@@ -138,7 +138,9 @@ export const api = {
   templates: () => call<Template[]>('GET', '/api/templates'),
   importScript: (text: string, name: string) => call<DocumentImport>('POST', '/api/import-script', { text, name }),
   /** A containerlab file as a lab (named `name`, or after the file's `name`); its errors are an ApiError with `notes`. */
-  importClab: (text: string, name?: string) => call<ClabImport>('POST', '/api/import-clab', { text, ...(name ? { name } : {}) }),
+  /** `name` names the lab; `defaultName` (a chosen file's) names a file without `name:`. */
+  importClab: (text: string, name?: string, defaultName?: string) =>
+    call<ClabImport>('POST', '/api/import-clab', { text, ...(name ? { name } : {}), ...(defaultName ? { defaultName } : {}) }),
   discover: (all: boolean, name: string) =>
     call<DiscoverResult>('GET', `/api/discover?all=${all ? 1 : 0}&name=${encodeURIComponent(name)}`),
 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { desiredState } from './desiredState.js';
 import { importScript } from './importScript.js';
 import { formatPath, isError } from './issues.js';
-import { dottedSysctlKey, isNetSysctlKey, sysctlInterface, sysctlKeyProblem, sysctlPath } from './names.js';
+import { dottedSysctlKey, isNetSysctlKey, labNameFromFile, sysctlInterface, sysctlKeyProblem, sysctlPath } from './names.js';
 import { parseTopology, parseTopologyData } from './parseTopology.js';
 import { planDeploy } from './planDeploy.js';
 import { emptyObserved } from './state.js';
@@ -199,5 +199,25 @@ describe('reading sysctl keys from scripts', () => {
     expect(Object.keys((r.topology.nodes.host as { sysctls: object }).sysctls)).toHaveLength(3);
     expect(r.warnings.map((w) => w.line)).toEqual([2, 3, 4]);
     expect(r.warnings[0]!.message).toMatch(/not a sysctl nslab sets \(segment "\/\/"/);
+  });
+});
+
+describe('a lab named after its file', () => {
+  it.each([
+    ['Pods Lab.nslab.yaml', 'pods-lab'],
+    ['srl02.clab.yml', 'srl02'],
+    ['seeds/01-veth.sh', 'veth'],
+    ['../../etc/passwd.json', 'passwd'],
+    ['C:\\labs\\Two Hosts.yaml', 'two-hosts'],
+    ['__proto__.yaml', 'proto'],
+    ['a-very-long-file-name-indeed.clab.yaml', 'a-very-long-file-nam'],
+    ['twenty-chars-exactl-.yaml', 'twenty-chars-exactl'],
+    ['plain', 'plain'],
+  ])('%s → %s', (file, name) => expect(labNameFromFile(file)).toBe(name));
+
+  it('is the fallback when nothing of the name is left', () => {
+    expect(labNameFromFile('123.yaml')).toBe('imported');
+    expect(labNameFromFile('.yaml', 'uploaded')).toBe('uploaded');
+    expect(labNameFromFile('-')).toBe('imported');
   });
 });

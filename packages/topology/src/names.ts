@@ -35,6 +35,31 @@ export function labOfMark(mark: string | undefined | null): string | undefined {
   return LAB_NAME.test(lab) ? lab : undefined;
 }
 
+/**
+ * A lab's name from the name of the file it came in, for a file whose text
+ * names no lab: the last path part without its extension (`.nslab.yaml` and
+ * `.clab.yml` count as one), lower-cased, each run of other characters a `-`,
+ * starting with a letter, at most 20 characters (room for a `-2`); `fallback`
+ * when nothing is left. The CLI's imports and the web's uploads and imports
+ * all name a lab this way.
+ *
+ * @example labNameFromFile('Pods Lab.nslab.yaml') // → 'pods-lab'
+ * @example labNameFromFile('seeds/01-veth.sh') // → 'veth'
+ * @example labNameFromFile('123.yaml') // → 'imported'
+ */
+export function labNameFromFile(file: string, fallback = 'imported'): string {
+  const name = file
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/(\.(nslab|clab))?\.[^.]*$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 20)
+    .replace(/-+$/, '');
+  return LAB_NAME.test(name) ? name : fallback;
+}
+
 /** The namespace name for a netns node: `prefix + node`. */
 export function netnsName(node: string, prefix = ''): string {
   return `${prefix}${node}`;

@@ -1,23 +1,13 @@
 /** import-clab and export-clab: containerlab topology files, to and from labs. */
-import { parseArgs } from 'node:util';
-import { exportClab, formatIssue, importClab } from '@nslab/topology';
+import { exportClab, formatIssue, importClab, labNameFromFile } from '@nslab/topology';
 import { readHostInterfaces } from '../hostInterfaces.js';
 import { hostRunner } from '../runner.js';
-import { err, Exit, out, type Command } from './io.js';
+import { err, Exit, options, out, type Command } from './io.js';
 import { loadLab, readFile } from './labArgs.js';
 
-/** `FILE:LINE: PATH:` — the line left out when it is unknown (0), the path when the note is about the whole file. */
-const where = (file: string, n: { path: string; line: number }) =>
+/** `FILE:LINE: PATH:` — the line left out when it is unknown (0), the path when the note is about the whole file; always a colon after FILE. */
+export const where = (file: string, n: { path: string; line: number }) =>
   `${file}:${n.line > 0 ? `${n.line}:` : ''}${n.path ? ` ${n.path}:` : ''}`;
-
-/** parseArgs, with a wrong option an exit 1 that shows the command's usage. */
-function options<T extends Record<string, { type: 'string' }>>(args: string[], opts: T, usage: string) {
-  try {
-    return parseArgs({ args, allowPositionals: true, options: opts });
-  } catch (e) {
-    throw new Exit(1, `${(e as Error).message}\nusage: ${usage}`);
-  }
-}
 
 export const commands: Record<string, Command> = {
   async 'import-clab'(args) {
@@ -25,7 +15,12 @@ export const commands: Record<string, Command> = {
     const file = positionals[0];
     const text = readFile(file);
     const host = await readHostInterfaces(hostRunner);
-    const r = importClab(text, { ...(values.name !== undefined ? { name: values.name } : {}), ...(host ? { host } : {}) });
+    const r = importClab(text, {
+      ...(values.name !== undefined ? { name: values.name } : {}),
+      // A file without `name:` is named after the file it came in, as import-script and the web's import do.
+      ...(file !== '-' ? { defaultName: labNameFromFile(file!) } : {}),
+      ...(host ? { host } : {}),
+    });
     if (r.errors.length > 0) {
       for (const e of r.errors) err(`${where(file!, e)} ${e.message}`);
       throw new Exit(1);

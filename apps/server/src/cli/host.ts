@@ -1,5 +1,4 @@
 /** discover, capabilities, sandbox: the host itself and the sandboxes on it. */
-import { parseArgs } from 'node:util';
 import { formatIssue } from '@nslab/topology';
 import { FEATURES, probeFeatures } from '../capabilities.js';
 import { discoverHost } from '../discover.js';
@@ -7,15 +6,17 @@ import { findLabs } from '../lab.js';
 import { sandboxPlace } from '../place.js';
 import { hostRunner } from '../runner.js';
 import { ensureSandbox, listSandboxes, readSandbox, removeSandbox, sandboxUsage } from '../sandbox/sandbox.js';
-import { err, Exit, out, type Command } from './io.js';
+import { err, Exit, options, out, type Command } from './io.js';
 import { checkedSandbox, requireRoot } from './placeArgs.js';
 
 export const commands: Record<string, Command> = {
   async discover(args) {
-    const { values } = parseArgs({
+    const { values } = options(
       args,
-      options: { all: { type: 'boolean', default: false }, name: { type: 'string' }, script: { type: 'boolean', default: false } },
-    });
+      { all: { type: 'boolean', default: false }, name: { type: 'string' }, script: { type: 'boolean', default: false } },
+      'nslab discover [--all] [--name N] [--script]',
+      { positionals: false },
+    );
     requireRoot('discover');
     const r = await discoverHost(hostRunner, { all: values.all!, ...(values.name ? { name: values.name } : {}) });
     for (const w of r.warnings) err(`warning: ${w.text}: ${w.message}`);
@@ -30,6 +31,11 @@ export const commands: Record<string, Command> = {
   },
 
   async sandbox([sub, ...args]) {
+    // Its options are read first: a wrong one is the same exit 1 and usage line for anyone.
+    const create =
+      sub === 'create'
+        ? options(args, { pids: { type: 'string' }, memory: { type: 'string' } }, 'nslab sandbox create S [--pids N] [--memory MIB]')
+        : undefined;
     requireRoot('sandbox');
     if (sub === 'list') {
       const all = listSandboxes();
@@ -45,12 +51,8 @@ export const commands: Record<string, Command> = {
       }
       return;
     }
-    if (sub === 'create') {
-      const { values, positionals } = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { pids: { type: 'string' }, memory: { type: 'string' } },
-      });
+    if (create) {
+      const { values, positionals } = create;
       const name = checkedSandbox(positionals[0]);
       if (readSandbox(name)) throw new Exit(1, `sandbox ${name} exists`);
       const s = await ensureSandbox(name, {

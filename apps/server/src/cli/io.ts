@@ -1,4 +1,5 @@
 /** What every command module shares, and nothing heavy: `nslab --help` loads only this and the usage text. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** Ends a command with an exit code (shared/DESIGN.md) and, when given, a message on stderr. */
 export class Exit extends Error {
@@ -11,6 +12,29 @@ export class Exit extends Error {
 }
 
 export type Command = (args: string[]) => Promise<void>;
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+type Parsed<T extends OptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>
+>;
+
+/**
+ * A command's options, parsed: a wrong or incomplete option ends the command
+ * with exit 1 (invalid input, shared/DESIGN.md; `code` for a command whose 1
+ * means something else) and its usage line. `positionals: false` refuses operands.
+ */
+export function options<T extends OptionsConfig>(
+  args: string[],
+  opts: T,
+  usage: string,
+  { positionals = true, code = 1 }: { positionals?: boolean; code?: number } = {},
+): Parsed<T> {
+  try {
+    return parseArgs({ args, options: opts, allowPositionals: positionals, strict: true });
+  } catch (e) {
+    throw new Exit(code, `${(e as Error).message}\nusage: ${usage}`);
+  }
+}
 
 export const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 export const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);

@@ -1,13 +1,20 @@
 /** Commands on lab files and teaching material; they read no host state (import-script reads its interface names). */
 import fs from 'node:fs';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { desiredState, emptyObserved, formatIssue, importScript, parseWorkshop, planDeploy, renderPlanScript } from '@nslab/topology';
+import {
+  desiredState,
+  emptyObserved,
+  formatIssue,
+  importScript,
+  labNameFromFile,
+  parseWorkshop,
+  planDeploy,
+  renderPlanScript,
+} from '@nslab/topology';
 import { readHostInterfaces } from '../hostInterfaces.js';
 import { templatesDir } from '../paths.js';
 import { hostRunner } from '../runner.js';
 import { listTemplates, templateTexts } from '../templates.js';
-import { err, Exit, out, type Command } from './io.js';
+import { err, Exit, options, out, type Command } from './io.js';
 import { loadLab, readFile } from './labArgs.js';
 
 export const commands: Record<string, Command> = {
@@ -49,22 +56,12 @@ export const commands: Record<string, Command> = {
   },
 
   async 'import-script'(args) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' } } });
+    const { values, positionals } = options(args, { name: { type: 'string' } }, 'nslab import-script SCRIPT [--name N]');
     const text = readFile(positionals[0]);
-    const name =
-      values.name ??
-      (positionals[0] === '-'
-        ? 'imported'
-        : path
-            .basename(positionals[0]!)
-            .replace(/\.[^.]+$/, '')
-            .toLowerCase()
-            .replace(/[^a-z0-9-]+/g, '-')
-            .replace(/^[^a-z]+/, '')
-            .slice(0, 24)) ??
-      'imported';
+    // Named after the file it came in, as import-clab names a file without `name:`.
+    const name = values.name ?? (positionals[0] === '-' ? 'imported' : labNameFromFile(positionals[0]!));
     const host = await readHostInterfaces(hostRunner);
-    const r = importScript(text, name || 'imported', host ? { host } : {});
+    const r = importScript(text, name, host ? { host } : {});
     for (const w of r.warnings) err(`${positionals[0]}:${w.line}: warning: ${w.message}\n    ${w.text}`);
     if (r.skipped.length)
       err(

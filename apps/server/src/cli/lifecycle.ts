@@ -8,7 +8,7 @@ import { hostPlace } from '../place.js';
 import { listSandboxes } from '../sandbox/sandbox.js';
 import { traced } from '../trace.js';
 import { err, Exit, out, type Command } from './io.js';
-import { labNameOf, loadLab, parseLab, readFile, sourceDigest } from './labArgs.js';
+import { labArgOf, loadLab, parseLab, readFile, sourceDigest } from './labArgs.js';
 import { existingPlace, inSandbox, openSandbox, requireRoot, sandboxOption } from './placeArgs.js';
 import { stepReporter, type StepReporter } from './stepReport.js';
 
@@ -20,9 +20,12 @@ function verboseOption(args: string[]): { verbose: boolean; rest: string[] } {
 
 /**
  * The lab a deploy reads: as it was parsed when this very text was last
- * deployed in this place (a no-op redeploy; see deployedRecord.ts), or parsed
+ * deployed in this place (a no-op redeploy; see deployedRecord.ts, which
+ * checks it again as a design and gives nothing when that fails), or parsed
  * now, its warnings printed either way; and, to call once it is deployed,
- * `remember` (a no-op unless root and the parser's build is known).
+ * `remember` (a no-op unless root and the parser's build is known). Only a
+ * cache: `remember` failing to write costs the next deploy a parse, and says
+ * so on stderr, never fails the deploy.
  */
 async function labToDeploy(text: string, sandbox: string | undefined): Promise<{ topology: Topology; remember: (dir: string) => void }> {
   const digest = process.getuid?.() === 0 ? sourceDigest(text) : undefined;
@@ -36,7 +39,12 @@ async function labToDeploy(text: string, sandbox: string | undefined): Promise<{
   return {
     topology: parsed.topology,
     remember: (into) => {
-      if (digest !== undefined) saveDeployedSource(into, digest, parsed);
+      if (digest === undefined) return;
+      try {
+        saveDeployedSource(into, digest, parsed);
+      } catch (e) {
+        err(`warning: could not remember the lab file for the next deploy (it will be read again): ${(e as Error).message}`);
+      }
     },
   };
 }
@@ -99,7 +107,7 @@ export const commands: Record<string, Command> = {
   async destroy(args) {
     const { sandbox, rest: other } = sandboxOption(args);
     const { verbose, rest } = verboseOption(other);
-    const { name } = labNameOf(rest[0]);
+    const { name } = labArgOf(rest[0]);
     requireRoot('destroy');
     const place = existingPlace(sandbox);
     if (!place) return void out(`lab ${name}: nothing${inSandbox(sandbox)} (there is no such sandbox)`);
@@ -121,7 +129,7 @@ export const commands: Record<string, Command> = {
 
   async status(args) {
     const { sandbox, rest } = sandboxOption(args);
-    const { name, topology } = labNameOf(rest[0]);
+    const { name, topology } = labArgOf(rest[0]);
     requireRoot('status');
     const place = existingPlace(sandbox);
     if (!place) {

@@ -1,5 +1,4 @@
 /** check, exec, trace: commands that look into a deployed lab. */
-import { parseArgs } from 'node:util';
 import { describeCheck, NODE_NAME, type TraceProto } from '@nslab/topology';
 import { runChecks } from '../live/runChecks.js';
 import { ownedScope } from '../live/scope.js';
@@ -7,7 +6,7 @@ import { terminalCommand } from '../live/terminal.js';
 import { formatTrace } from '../packetTrace/format.js';
 import { tracePacket } from '../packetTrace/index.js';
 import { runInherited } from '../runner.js';
-import { Exit, out, type Command } from './io.js';
+import { Exit, options, out, type Command } from './io.js';
 import { loadLab } from './labArgs.js';
 import { deployedDesign, existingPlace, requireRoot, sandboxOption } from './placeArgs.js';
 
@@ -55,18 +54,16 @@ export const commands: Record<string, Command> = {
   },
 
   async trace(args) {
-    const usage = 'usage: nslab trace [--sandbox S] LAB FROM TO [--proto icmp|tcp|udp] [--port P] [--json] [--no-probe]';
+    const line = 'nslab trace [--sandbox S] LAB FROM TO [--proto icmp|tcp|udp] [--port P] [--json] [--no-probe]';
+    const usage = `usage: ${line}`;
     const { sandbox, rest } = sandboxOption(args);
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: { proto: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' }, 'no-probe': { type: 'boolean' } },
-      });
-    } catch (e) {
-      throw new Exit(2, `${(e as Error).message}\n${usage}`);
-    }
+    // Exit 1 means "dropped" here: a wrong option is 2, "cannot trace" (shared/DESIGN.md).
+    const parsed = options(
+      rest,
+      { proto: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' }, 'no-probe': { type: 'boolean' } },
+      line,
+      { code: 2 },
+    );
     const [lab, from, to, ...extra] = parsed.positionals;
     if (!lab || !from || !to || extra.length) throw new Exit(2, usage);
     const { proto, port } = parsed.values;

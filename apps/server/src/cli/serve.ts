@@ -1,12 +1,11 @@
 /** serve and token: the web app, and the token a running server wrote. */
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { tokenPath } from '../paths.js';
-import { err, Exit, out, type Command } from './io.js';
+import { err, Exit, options, out, type Command } from './io.js';
 
 export const commands: Record<string, Command> = {
   async token(args) {
-    const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } } });
+    const { values } = options(args, { 'data-dir': { type: 'string' } }, 'nslab token [--data-dir D]', { positionals: false });
     const file = tokenPath(values['data-dir']);
     try {
       out(fs.readFileSync(file, 'utf8').trim());
@@ -24,16 +23,18 @@ export const commands: Record<string, Command> = {
   },
 
   async serve(args) {
-    const { values } = parseArgs({
+    const { values } = options(
       args,
-      options: {
+      {
         port: { type: 'string', default: process.env.NSLAB_PORT ?? '7000' },
         host: { type: 'string', default: process.env.NSLAB_HOST ?? '127.0.0.1' },
         'data-dir': { type: 'string' },
         'no-token': { type: 'boolean', default: false },
         'remote-token': { type: 'boolean', default: false },
       },
-    });
+      'nslab serve [--port P] [--host H] [--data-dir D] [--no-token] [--remote-token]',
+      { positionals: false },
+    );
     const { startServer } = await import('../serve.js');
     const s = await startServer({
       port: Number(values.port),

@@ -186,6 +186,18 @@ topology:
     expect(((await r.json()) as ClabImport).topology!.name).toBe('ck-renamed');
   });
 
+  it('names a file without `name:` after `defaultName` (the chosen file’s, as the CLI does), and a file with one after that', async () => {
+    const unnamed = CLAB.replace(/^name: .*\n/, '');
+    const r = await fetch(`${base}/api/import-clab`, json({ text: unnamed, defaultName: 'from-file' }));
+    expect(((await r.json()) as ClabImport).topology!.name).toBe('from-file');
+    const own = await fetch(`${base}/api/import-clab`, json({ text: CLAB, defaultName: 'from-file' }));
+    expect(((await own.json()) as ClabImport).topology!.name).toBe('ck-api');
+    const none = await fetch(`${base}/api/import-clab`, json({ text: unnamed }));
+    expect(((await none.json()) as ClabImport).topology!.name).toBe('imported');
+    for (const bad of ['../x', 'A', 7])
+      expect((await fetch(`${base}/api/import-clab`, json({ text: unnamed, defaultName: bad }))).status).toBe(400);
+  });
+
   it("refuses a file that is no containerlab topology with 400, naming the first error's path and line, and listing every error", async () => {
     const text = 'name: ck-bad\ntopology:\n  nodes:\n    a: {}\n    b: 5\n';
     const r = await fetch(`${base}/api/import-clab`, json({ text }));
@@ -196,6 +208,48 @@ topology:
       ['topology.nodes.a', 4],
       ['topology.nodes.b', 5],
     ]);
+  });
+});
+
+describe('the containerlab importer under the server’s limits', () => {
+  let small: RunningServer;
+  let url: string;
+  const saved = { nodes: process.env.NSLAB_MAX_NODES, links: process.env.NSLAB_MAX_LINKS };
+  beforeAll(async () => {
+    process.env.NSLAB_MAX_NODES = '3';
+    process.env.NSLAB_MAX_LINKS = '1';
+    try {
+      small = await testServer('api-limits', { planOnly: true });
+    } finally {
+      for (const [k, v] of [
+        ['NSLAB_MAX_NODES', saved.nodes],
+        ['NSLAB_MAX_LINKS', saved.links],
+      ] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    }
+    url = small.url.replace(/\/$/, '');
+  });
+  afterAll(() => small.close());
+
+  const nodes = (n: number) => Array.from({ length: n }, (_, i) => `    n${i}: { kind: linux }`).join('\n');
+  const link = (i: number) => `    - endpoints: ["n0:e${i}", "n1:e${i}"]`;
+
+  it('refuses a file over NSLAB_MAX_NODES or NSLAB_MAX_LINKS, as it refuses such a lab, and reads one within them', async () => {
+    const tooMany = await fetch(`${url}/api/import-clab`, json({ text: `name: lim\ntopology:\n  nodes:\n${nodes(4)}\n` }));
+    expect(tooMany.status).toBe(400);
+    expect(((await tooMany.json()) as ApiErrorBody).error).toMatch(/^topology\.nodes.*4 nodes; .*at most 3/);
+    const links = await fetch(
+      `${url}/api/import-clab`,
+      json({ text: `name: lim\ntopology:\n  nodes:\n${nodes(2)}\n  links:\n${link(1)}\n${link(2)}\n` }),
+    );
+    expect(links.status).toBe(400);
+    expect(((await links.json()) as ApiErrorBody).error).toMatch(/^topology\.links.*2 links; .*at most 1/);
+    const fits = await fetch(
+      `${url}/api/import-clab`,
+      json({ text: `name: lim\ntopology:\n  nodes:\n${nodes(3)}\n  links:\n${link(1)}\n` }),
+    );
+    expect(fits.status).toBe(200);
   });
 });
 

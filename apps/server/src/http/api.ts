@@ -82,13 +82,19 @@ async function draftOf(body: unknown, service: LabService): Promise<Topology> {
   throw new HttpError(400, 'send { "text": "<lab YAML>" } or { "topology": { … } }');
 }
 
-/** An importer's request, `{ text, name? }`: the text within the parse limit (413), the name a lab name (400) when given. */
-function importRequest(body: unknown, service: LabService, what: { send: string; noun: string }): { text: string; name?: string } {
-  const { text, name } = (body ?? {}) as { text?: unknown; name?: unknown };
+/** An importer's request, `{ text, name?, defaultName? }`: the text within the parse limit (413), each name a lab name (400) when given. */
+function importRequest(
+  body: unknown,
+  service: LabService,
+  what: { send: string; noun: string },
+): { text: string; name?: string; defaultName?: string } {
+  const { text, name, defaultName } = (body ?? {}) as { text?: unknown; name?: unknown; defaultName?: unknown };
   if (typeof text !== 'string') throw new HttpError(400, `send { "text": "<${what.send}>" }`);
   const max = service.parser.limits.maxBytes;
   if (Buffer.byteLength(text) > max) throw new HttpError(413, `the ${what.noun} is larger than ${max} bytes`);
-  return name === undefined || name === '' ? { text } : { text, name: checkLabName(name) };
+  const named = (n: unknown) => (n === undefined || n === '' ? undefined : checkLabName(n));
+  const [n, d] = [named(name), named(defaultName)];
+  return { text, ...(n ? { name: n } : {}), ...(d ? { defaultName: d } : {}) };
 }
 
 /** Where a note is in the containerlab file: `topology.nodes.r1.kind (line 7)`. */
@@ -276,15 +282,20 @@ export function createApi(deps: ApiDeps): express.Router {
   /**
    * A containerlab topology file → the lab it makes, with what nslab leaves out
    * (images, binds…) as warnings by YAML path and line; read in the parse worker,
-   * which bounds its time and memory. A file that is not a containerlab topology
+   * which bounds its time and memory, under the server's limits. `name` names
+   * the lab; `defaultName` (the chosen file's, as the CLI gives) names a file without `name:`. A file that is not a containerlab topology
    * is a 400 naming its first error, with every error in `notes`.
    */
   api.post(
     '/import-clab',
     h(async (req): Promise<ClabImport> => {
-      const { text, name } = importRequest(req.body, service, { send: 'containerlab topology YAML', noun: 'file' });
+      const { text, name, defaultName } = importRequest(req.body, service, { send: 'containerlab topology YAML', noun: 'file' });
       const host = await readHostInterfaces(service.place.runner);
-      const r = await service.parser.importClab(text, { ...(name ? { name } : {}), ...(host ? { host } : {}) });
+      const r = await service.parser.importClab(text, {
+        ...(name ? { name } : {}),
+        ...(defaultName ? { defaultName } : {}),
+        ...(host ? { host } : {}),
+      });
       const first = r.errors[0];
       if (first) {
         const more = r.errors.length > 1 ? ` (and ${r.errors.length - 1} more)` : '';

@@ -3,7 +3,8 @@
  * (nearly every lab) are parsed at once, larger ones in a worker thread with a
  * time limit, and results are kept by text, so polling a big lab parses it once.
  * Size, nesting and node and link counts are bounded by the topology package's
- * limits, which the environment can lower or raise. Containerlab files are
+ * limits, which the environment can lower or raise: for lab text and
+ * containerlab files alike. Containerlab files are
  * always read in the worker: a short file can ask for much (a kind's `exec`
  * lines run on each of its nodes), and the worker's time and memory bound it.
  */
@@ -69,9 +70,13 @@ export class LabParser {
     return result;
   }
 
-  /** A containerlab file as a lab (`importClab`), read in the worker; what it cannot read in time or memory is an error of the import. */
-  importClab(text: string, opts: ClabImportOptions): Promise<ClabImport> {
-    return this.inWorker<ClabImport>({ job: 'clab', text, opts }, (_code, message) => ({
+  /**
+   * A containerlab file as a lab (`importClab`), read in the worker under this
+   * server's limits (as every lab it reads); what it cannot read in time or
+   * memory is an error of the import.
+   */
+  importClab(text: string, opts: Omit<ClabImportOptions, 'limits'>): Promise<ClabImport> {
+    return this.inWorker<ClabImport>({ job: 'clab', text, opts: { ...opts, limits: this.limits } }, (_code, message) => ({
       errors: [{ path: '', line: 0, message }],
       warnings: [],
       issues: [],

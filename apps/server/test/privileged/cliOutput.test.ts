@@ -2,19 +2,18 @@
  * What the command line prints, as users run it (bin/nslab, a process each):
  * deploy and destroy print one summary line on stdout, progress only on a
  * terminal, every command with --verbose; a redeploy of the same file prints
- * what the first deploy did (its warnings); import-clab and export-clab put
- * YAML on stdout and notes, by file, line and YAML path, on stderr.
+ * what the first deploy did (its warnings) without parsing it again. (import-clab
+ * and export-clab need no root: src/cli/clab.test.ts.)
  * Lab names cli15-*, addresses in 10.253.0.0/16.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { spawnPty } from '../../src/runner.js';
 import { isRoot, labFile, nslab, removeLabs, repoRoot, sh } from './helpers.js';
 
-const LABS = ['cli15-out', 'cli15-warn', 'cli15-tty'];
+const LABS = ['cli15-out', 'cli15-warn', 'cli15-tty', 'cli15-cache'];
 
 const PAIR = `name: cli15-out
 nodes:
@@ -34,6 +33,11 @@ links:
 `;
 const WARNING =
   'links[0].endpoints[1].addresses: warning: this end is a port of bridge "c15br"; an address on a bridge port is not reachable — put it on the bridge instead';
+
+/** PAIR again, as lab cli15-cache (namespaces c15ca, c15cb; 10.253.4.0/24). */
+const CACHED = PAIR.replace('cli15-out', 'cli15-cache')
+  .replace(/c15([ab])/g, 'c15c$1')
+  .replace(/10\.253\.1\./g, '10.253.4.');
 
 const namespaces = async () =>
   (await sh(['ip', 'netns', 'list'])).stdout
@@ -97,6 +101,39 @@ describe.skipIf(!isRoot)('deploy and destroy output', () => {
     expect((await nslab('destroy', 'cli15-warn')).code).toBe(0);
   });
 
+  it('a no-op redeploy takes the design it remembered: with NSLAB_TRACE=1, only the first deploy parses the file', async () => {
+    // A text of this run's own: a source remembered by an earlier run that did not end well is not this one.
+    const file = labFile(`${CACHED}# ${process.pid}-${Date.now()}\n`, 'cli15-cache');
+    const trace = { NSLAB_TRACE: '1' };
+    const first = await nslab('deploy', file, trace);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/^\[trace\] parse the lab file: /m);
+    const again = await nslab('deploy', file, trace);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^lab cli15-cache is up to date: no changes/);
+    expect(again.stderr).toMatch(/^\[trace\] capabilities: /m); // traced, so the absence below means something
+    expect(again.stderr).not.toMatch(/parse the lab file/);
+    expect((await nslab('destroy', 'cli15-cache')).code).toBe(0);
+  });
+
+  it('a lab file that cannot be remembered costs a warning, never the deploy: exit 0', async () => {
+    // A run directory whose sources/ is a file: remembering the lab file fails; everything else there works.
+    const run = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-run-'));
+    fs.writeFileSync(path.join(run, 'sources'), 'not a directory');
+    const env = { NSLAB_RUN_DIR: run };
+    try {
+      const file = labFile(CACHED, 'cli15-cache');
+      const r = await nslab('deploy', file, env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^deployed lab cli15-cache: \d+ changes/);
+      expect(r.stderr).toMatch(/^warning: could not remember the lab file for the next deploy \(it will be read again\): /);
+      expect(await namespaces()).toEqual(expect.arrayContaining(['c15ca', 'c15cb']));
+      expect((await nslab('destroy', 'cli15-cache', env)).code).toBe(0);
+    } finally {
+      fs.rmSync(run, { recursive: true, force: true });
+    }
+  });
+
   it('on a terminal: one progress line rewritten in place and cleared, then the summary; no command list', async () => {
     const file = labFile(PAIR.replace('cli15-out', 'cli15-tty'), 'cli15-tty');
     const run = (...args: string[]) =>
@@ -120,90 +157,5 @@ describe.skipIf(!isRoot)('deploy and destroy output', () => {
     expect(gone.code, gone.output).toBe(0);
     expect(gone.output).toMatch(/destroyed lab cli15-tty: \d+ changes in [\d.]+ ms\r\n$/);
     expect(gone.output).not.toContain('ip netns del');
-  });
-});
-
-describe.skipIf(!isRoot)('import-clab and export-clab', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-clab-'));
-  const write = (name: string, text: string) => {
-    fs.writeFileSync(path.join(dir, name), text);
-    return path.join(dir, name);
-  };
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  it('a broken file: exit 1, each error as FILE:LINE: PATH: MESSAGE, nothing on stdout', async () => {
-    const file = write(
-      'broken.clab.yml',
-      'name: cli15-broken\ntopology:\n  nodes:\n    r1:\n      kind: linux\n  links:\n    - endpoints: ["r1:eth1", "r9:eth1"]\n',
-    );
-    const r = await nslab('import-clab', file);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`${file}:7: topology.links[0].endpoints[1]: no node "r9" in topology.nodes\n`);
-    const syntax = await nslab('import-clab', write('syntax.clab.yml', 'name: x\ntopology: [\n'));
-    expect(syntax.code).toBe(1);
-    expect(syntax.stderr).toMatch(new RegExp(`^${dir}/syntax\\.clab\\.yml:\\d+: \\S`));
-  });
-
-  it('what nslab cannot do is a warning naming its line and YAML path; the lab is on stdout and valid', async () => {
-    const file = write(
-      'pair.clab.yml',
-      [
-        'name: cli15-pair',
-        'topology:',
-        '  nodes:',
-        '    r1:',
-        '      kind: linux',
-        '      image: alpine:3',
-        '      exec:',
-        '        - ip addr add 10.253.3.1/24 dev eth1',
-        '    r2:',
-        '      kind: linux',
-        '      exec:',
-        '        - ip addr add 10.253.3.2/24 dev eth1',
-        '  links:',
-        '    - endpoints: ["r1:eth1", "r2:eth1"]',
-        '',
-      ].join('\n'),
-    );
-    const r = await nslab('import-clab', file);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`^${file.replace(/\./g, '\\.')}:6: topology\\.nodes\\.r1\\.image: warning: `, 'm'));
-    expect(r.stdout).toMatch(/^name: cli15-pair$/m);
-    expect(r.stdout).toContain('10.253.3.2/24');
-    const lab = write('pair.yaml', r.stdout);
-    expect((await nslab('validate', lab)).code).toBe(0);
-    expect((await nslab('import-clab', file, '--name', 'cli15-renamed')).stdout).toMatch(/^name: cli15-renamed$/m);
-
-    // And back: a containerlab file with linux nodes whose exec lines build it; the image as asked.
-    const back = await nslab('export-clab', lab, '--image', 'example/tools:1');
-    expect(back.code, back.stderr).toBe(0);
-    expect(back.stdout).toMatch(/^topology:$/m);
-    expect(back.stdout).toContain('ip addr add 10.253.3.1/24 dev eth1');
-    expect(back.stdout).toContain('example/tools:1');
-  });
-
-  it('import-clab reads standard input for "-", and names it "-" in its notes', async () => {
-    const text = 'name: cli15-stdin\nmgmt: { network: custom }\ntopology:\n  nodes:\n    r1: { kind: linux }\n';
-    const r = await sh([process.execPath, path.join(repoRoot, 'bin/nslab'), 'import-clab', '-'], { input: text });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^-:2: mgmt: warning: /m);
-    expect(r.stdout).toMatch(/^name: cli15-stdin$/m);
-  });
-
-  it('export-clab: the containerlab YAML alone on stdout; anything it cannot carry, a "warning:" line on stderr', async () => {
-    // A macvlan of the host node is the one thing a containerlab file cannot carry.
-    const lab = write(
-      'checked.yaml',
-      `${PAIR.replace('cli15-out', 'cli15-checked').replace('nodes:\n', 'nodes:\n  host: { kind: host, macvlans: [{ name: c15mv, parent: lo }] }\n')}checks:\n  - { from: c15a, ping: 10.253.1.2, expect: reachable }\n`,
-    );
-    const r = await nslab('export-clab', lab);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^warning: macvlans of the host node: .*left out\n$/);
-    const clab = parse(r.stdout) as { name: string; topology: { nodes: Record<string, { kind: string; exec?: string[] }> } };
-    expect(clab.name).toBe('cli15-checked');
-    expect(clab.topology.nodes.c15b).toMatchObject({ kind: 'linux', exec: expect.arrayContaining(['ip addr add 10.253.1.2/24 dev eth0']) });
-    const missing = await nslab('export-clab', path.join(dir, 'none.yaml'));
-    expect([missing.code, missing.stdout, missing.stderr]).toEqual([1, '', `${path.join(dir, 'none.yaml')}: no such file\n`]);
   });
 });

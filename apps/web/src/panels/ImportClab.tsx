@@ -1,22 +1,22 @@
 import { useRef, useState } from 'react';
-import { LAB_NAME, type ClabImport, type ClabNote } from '@nslab/topology';
+import { LAB_NAME, labNameFromFile, type ClabImport, type ClabNote } from '@nslab/topology';
 import { api, ApiError } from '../api';
-import { nameFromFile } from '../share/labFile';
 import { createWords, DialogHead, HiddenFileInput, LabErrors, LabNameField, useLabNameProblem, YamlDetails } from './importParts';
 import { createImportedLab } from './labActions';
 import { count } from './labWords';
 import { Modal } from './Modal';
 import './importScript.css';
 
-/** What reading a file gave: the lab it makes, or why it makes none (the server's message and each error's place). */
-type Reading = { ok: true; r: ClabImport } | { ok: false; message: string; notes: ClabNote[] };
+/** What reading a text gave (`text`, as sent): the lab it makes, or why it makes none (the server's message and each error's place). */
+type Reading = { text: string } & ({ ok: true; r: ClabImport } | { ok: false; message: string; notes: ClabNote[] });
 
 /**
  * A containerlab topology file (pasted, or chosen) read as a lab: the server
  * says what it makes and what it leaves out (images, binds, the management
  * network), each by its YAML path and line; "Open as lab" makes the lab and
  * opens it in the designer. A lab with errors can still be opened: the designer
- * shows each on its field.
+ * shows each on its field. A file without `name:` is named after the file it
+ * came in, by the server, as `nslab import-clab` names it.
  */
 export function ImportClab({ onClose, freeName }: { onClose: () => void; freeName: (base: string) => string }) {
   const [text, setText] = useState('');
@@ -26,23 +26,41 @@ export function ImportClab({ onClose, freeName }: { onClose: () => void; freeNam
   const [reading, setReading] = useState<Reading | null>(null);
   const [busy, setBusy] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  // The latest read (or edit): a reply to an earlier one arrives for a text no longer shown, and is dropped.
+  const latest = useRef(0);
   const problem = useLabNameProblem(name, false);
   const read = async (t: string, from: string | null) => {
+    const asked = ++latest.current;
+    let next: Reading;
     try {
-      const r = await api.importClab(t, named && LAB_NAME.test(name) ? name : undefined);
-      setReading({ ok: true, r });
-      // The file's own `name`; a file without one is named after the file it came in.
-      const own = r.topology?.name ?? 'imported';
-      if (!named) setName(freeName(own === 'imported' && from ? nameFromFile(from) : own));
+      const r = await api.importClab(t, named && LAB_NAME.test(name) ? name : undefined, from ? labNameFromFile(from) : undefined);
+      next = { text: t, ok: true, r };
     } catch (e) {
-      setReading(e instanceof ApiError ? { ok: false, message: e.message, notes: e.notes } : { ok: false, message: String(e), notes: [] });
+      next = {
+        text: t,
+        ok: false,
+        ...(e instanceof ApiError ? { message: e.message, notes: e.notes } : { message: String(e), notes: [] }),
+      };
     }
+    if (asked !== latest.current) return;
+    setReading(next);
+    // The file's own `name`, else the chosen file's (the server applies it), else "imported".
+    if (next.ok && !named) setName(freeName(next.r.topology?.name ?? 'imported'));
   };
   const choose = async (f: File) => {
+    const asked = ++latest.current;
     const t = await f.text();
+    if (asked !== latest.current) return; // another file chosen, or the text edited, meanwhile
     setText(t);
     setFile(f.name);
+    setReading(null);
     await read(t, f.name);
+  };
+  const edit = (t: string) => {
+    latest.current++;
+    setText(t);
+    setFile(null);
+    setReading(null);
   };
   const open = async (r: ClabImport) => {
     setBusy(true);
@@ -50,11 +68,13 @@ export function ImportClab({ onClose, freeName }: { onClose: () => void; freeNam
       await createImportedLab(r.topology!, name);
       onClose();
     } catch (e) {
-      setReading({ ok: false, message: (e as Error).message, notes: [] });
+      setReading({ text, ok: false, message: (e as Error).message, notes: [] });
       setBusy(false);
     }
   };
-  const r = reading?.ok ? reading.r : undefined;
+  // Only a reading of the text shown is shown, and opened.
+  const shown = reading?.text === text ? reading : null;
+  const r = shown?.ok ? shown.r : undefined;
   return (
     <Modal label="Import containerlab" className="import-clab" close={onClose}>
       <DialogHead title="Import containerlab" close={onClose} />
@@ -63,9 +83,9 @@ export function ImportClab({ onClose, freeName }: { onClose: () => void; freeNam
         <label htmlFor="clab-text">containerlab topology{file ? ` (${file})` : ''}</label>
         <textarea
           id="clab-text"
-          rows={reading ? 8 : 14}
+          rows={shown ? 8 : 14}
           value={text}
-          onChange={(e) => (setText(e.target.value), setFile(null), setReading(null))}
+          onChange={(e) => edit(e.target.value)}
           placeholder={
             'name: two\ntopology:\n  nodes:\n    a: { kind: linux, exec: [ip addr add 10.0.0.1/24 dev eth1] }\n    b: { kind: linux }\n  links:\n    - endpoints: ["a:eth1", "b:eth1"]'
           }
@@ -81,14 +101,14 @@ export function ImportClab({ onClose, freeName }: { onClose: () => void; freeNam
         </button>
         <HiddenFileInput ref={fileInput} accept=".clab.yml,.clab.yaml,.yml,.yaml" label="containerlab file" pick={(f) => void choose(f)} />
       </div>
-      {reading && !reading.ok && (
+      {shown && !shown.ok && (
         <>
           <p className="error" role="alert">
-            {reading.notes.length > 0
-              ? `Not a containerlab topology nslab can read: ${count(reading.notes.length, 'error', 'errors')}, nothing was made.`
-              : reading.message}
+            {shown.notes.length > 0
+              ? `Not a containerlab topology nslab can read: ${count(shown.notes.length, 'error', 'errors')}, nothing was made.`
+              : shown.message}
           </p>
-          <ClabNotes label="Import errors" className="issues" notes={reading.notes} />
+          <ClabNotes label="Import errors" className="issues" notes={shown.notes} />
         </>
       )}
       {r?.topology && (

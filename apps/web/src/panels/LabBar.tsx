@@ -14,7 +14,7 @@ import { Confirm } from '../workshop/Confirm';
 import { FailureDialog } from './FailureDialog';
 import { HistoryDialog } from './HistoryDialog';
 import { createBlankLab, createImportedLab, downloadClab, freeLabName, importLab } from './labActions';
-import { clashNode, deployBlocker, destroySummary, labNameProblem } from './labWords';
+import { clabBlocker, clashNode, deployBlocker, destroySummary, labNameProblem } from './labWords';
 import { NameDialog } from './NameDialog';
 import { useTemplates } from './useTemplates';
 import './labs.css';
@@ -38,6 +38,7 @@ export function LabBar() {
   const connection = useStore((s) => s.connection);
   const busy = (progress?.running ?? false) || connection === 'down';
   const blocker = deployBlocker({ root: !!health?.root, issues, conflicts });
+  const clabBlocked = clabBlocker(issues);
   const taken = labs.map((l) => l.name);
   const guard = (p: Promise<unknown>) => p.catch((e: Error) => store().say(e.message));
 
@@ -107,7 +108,8 @@ export function LabBar() {
                 <button
                   type="button"
                   role="menuitem"
-                  title="a containerlab topology file: a linux node per namespace, its addresses and routes as exec lines"
+                  disabled={clabBlocked !== null}
+                  title={clabBlocked ?? 'a containerlab topology file: a linux node per namespace, its addresses and routes as exec lines'}
                   onClick={() => (setMenu(null), downloadClab())}
                 >
                   Download as containerlab

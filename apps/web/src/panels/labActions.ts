@@ -3,7 +3,7 @@ import { exportClab, formatTopology, parseTopology, setLabName, type Topology } 
 import { autoLayout } from '../layout';
 import { clabFileName, saveFile } from '../share/labFile';
 import { useStore } from '../store';
-import { freeName } from './labWords';
+import { clabBlocker, freeName } from './labWords';
 
 /** A free lab name near `base`, among the labs there are now. */
 export function freeLabName(base: string): string {
@@ -32,10 +32,12 @@ export async function createImportedLab(t: Topology, name: string): Promise<void
   await useStore.getState().createLab(formatTopology(await autoLayout({ ...t, name })));
 }
 
-/** Downloads the open lab as a containerlab topology file, and says what such a file cannot carry. */
+/** Downloads the open lab as a containerlab topology file, and says what such a file cannot carry; a lab with errors is not exported, and says why. */
 export function downloadClab(): void {
-  const { lab, topology, say } = useStore.getState();
+  const { lab, topology, issues, say } = useStore.getState();
   if (!lab) return;
+  const blocked = clabBlocker(issues);
+  if (blocked) return say(blocked);
   const { yaml, warnings } = exportClab(topology);
   saveFile(yaml, 'application/yaml', clabFileName(lab));
   if (warnings.length > 0) say(`${clabFileName(lab)} leaves out what containerlab cannot carry: ${warnings.join(' ')}`);

@@ -3,6 +3,7 @@ import { parseTopology, type Topology, type TopologyIssue } from '@nslab/topolog
 import {
   clashNode,
   clashPrefix,
+  clabBlocker,
   deployBlocker,
   destroySummary,
   freeName,
@@ -102,6 +103,16 @@ describe('deployBlocker', () => {
   it('says why a clash would make it fail', () =>
     expect(deployBlocker({ root: true, issues: [], conflicts: [clash, clash] })).toBe(`deploy would fail: ${clash.message} (and 1 more)`));
   it('is null when deploy would work', () => expect(deployBlocker({ root: true, issues: [], conflicts: [] })).toBeNull());
+});
+
+describe('clabBlocker', () => {
+  const error: TopologyIssue = { code: 'x', path: ['checks', 0, 'from'], message: 'no node "nosuch"' };
+  it('keeps a lab with errors from being exported, naming how many and the first', () => {
+    expect(clabBlocker([error])).toBe('fix the error first: a lab with errors is not exported (checks[0].from: no node "nosuch")');
+    expect(clabBlocker([error, error])).toMatch(/^fix 2 errors first: /);
+  });
+  it('lets a lab with warnings only be exported', () =>
+    expect(clabBlocker([{ code: 'w', path: [], message: 'hm', severity: 'warning' }])).toBeNull());
 });
 
 describe('destroySummary', () => {

@@ -75,6 +75,17 @@ export function deployBlocker(opts: { root: boolean; issues: TopologyIssue[]; co
   return null;
 }
 
+/**
+ * Why Download as containerlab is off, in one sentence; null when it is on.
+ * A lab with errors is not exported: its file would carry the errors into
+ * commands that fail, or half-build the lab, where nslab would refuse it.
+ */
+export function clabBlocker(issues: TopologyIssue[]): string | null {
+  const errors = issues.filter(isError);
+  if (errors.length === 0) return null;
+  return `fix ${errors.length === 1 ? 'the error' : `${errors.length} errors`} first: a lab with errors is not exported (${formatIssue(errors[0]!)})`;
+}
+
 const listed = (names: string[]) => (names.length > 4 ? `${names.slice(0, 4).join(', ')}, …` : names.join(', '));
 /** `n` things, in the right number: "1 link", "2 links". */
 export const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clabFileName, labFileName, nameFromFile, readUpload } from './labFile';
+import { clabFileName, labFileName, readUpload } from './labFile';
 
 const lab = (name: string, extra = '') =>
   `name: ${name}\ndescription: kept\nnodes:\n  a: { kind: netns, position: { x: 10, y: 20 } }\n${extra}links: []\n`;
@@ -38,11 +38,10 @@ describe('lab files', () => {
     expect(() => readUpload('', 'empty.yaml', taken([]))).toThrow(/empty/);
   });
 
-  it('guess a lab name from the file name only as a fallback, safely', () => {
-    expect(nameFromFile('Pods Lab.nslab.yaml')).toBe('pods-lab');
-    expect(nameFromFile('../../etc/passwd.json')).toBe('etc-passwd');
-    expect(nameFromFile('__proto__.yaml')).toBe('proto');
-    expect(nameFromFile('123.yaml')).toBe('uploaded');
-    expect(nameFromFile('srl02.clab.yml')).toBe('srl02');
+  it('take the file’s name (as the CLI does) only when the text names no lab, and "uploaded" when nothing of it is left', () => {
+    const unnamed = 'name: ""\nnodes: {}\nlinks: []\n';
+    expect(readUpload(unnamed, 'Pods Lab.nslab.yaml', taken([])).name).toBe('pods-lab');
+    expect(readUpload(unnamed, '123.yaml', taken([])).name).toBe('uploaded');
+    expect(readUpload(lab('pods'), 'other.yaml', taken([])).name).toBe('pods');
   });
 });

@@ -3,7 +3,7 @@
  * with their positions, descriptions, checks — so uploading it draws the
  * same diagram. Upload is the one import of a lab file (YAML or JSON).
  */
-import { formatIssue, isError, parseTopology, setLabName } from '@nslab/topology';
+import { formatIssue, isError, labNameFromFile, parseTopology, setLabName } from '@nslab/topology';
 
 /** The file name a lab downloads as. */
 export function labFileName(lab: string): string {
@@ -31,16 +31,6 @@ export function saveBlob(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(href), 0);
 }
 
-/** A lab's name guessed from a file's name when its text names none: `Pods Lab.nslab.yaml` → `pods-lab`, `srl02.clab.yml` → `srl02`. */
-export function nameFromFile(file: string): string {
-  const stem = file
-    .replace(/(\.nslab|\.clab)?\.(ya?ml|json)$/i, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^[^a-z]+|-+$/g, '');
-  return stem.slice(0, 20) || 'uploaded';
-}
-
 export interface Upload {
   /** The text to create the lab from, under `name`. */
   text: string;
@@ -58,7 +48,7 @@ export interface Upload {
 export function readUpload(text: string, file: string, free: (base: string) => string): Upload {
   const r = parseTopology(text);
   if (!r.topology) throw new Error(`${file} is not a lab: ${r.issues.map(formatIssue).join('; ')}`);
-  const wanted = r.topology.name || nameFromFile(file);
+  const wanted = r.topology.name || labNameFromFile(file, 'uploaded');
   const name = free(wanted);
   const errors = r.issues.filter(isError);
   const renamed = name !== wanted ? ` (a lab named "${wanted}" exists)` : '';
