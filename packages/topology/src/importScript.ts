@@ -363,8 +363,11 @@ function ipLink(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel):
 
 function ipAddr(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {
   if (verb !== 'add' && verb !== 'del') return ctx.warn(`ip addr ${verb}: not understood`);
-  const cidr = rest[0]!;
-  const dev = rest[rest.indexOf('dev') + 1];
+  // `ip addr add 10.0.0.1/24 dev eth1`, or `ip addr add dev eth1 10.0.0.1/24` (ip takes either), or `local ADDR`.
+  const devAt = rest.indexOf('dev');
+  const localAt = rest.indexOf('local');
+  const cidr = (localAt >= 0 ? rest[localAt + 1] : rest.find((_, i) => devAt < 0 || (i !== devAt && i !== devAt + 1))) ?? '';
+  const dev = devAt >= 0 ? rest[devAt + 1] : undefined;
   const i = dev ? m.find(ns, dev) : undefined;
   if (!i) return ctx.warn(`no interface "${dev}" ${ns ? `in ${ns}` : 'on the host'} was created above`);
   const c = parseCidr(cidr);

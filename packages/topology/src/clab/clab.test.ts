@@ -416,6 +416,34 @@ topology:
     expect(warnings[0]).toEqual({ path: '', line: 0, message: expect.stringMatching(/templates.*VARIABLES/) });
   });
 
+  it('network OS interface names are the Linux names containerlab gives them; "ip addr add dev IF ADDR" is read too', () => {
+    const { t, warnings } = imported(`
+name: nos
+topology:
+  nodes:
+    srl: { kind: nokia_srlinux }
+    sros: { kind: nokia_srsim }
+    h1: { kind: linux, exec: ["ip addr add dev eth1 10.64.0.2/24"] }
+    h2: { kind: linux }
+  links:
+    - endpoints: ["srl:ethernet-1/1", "h1:eth1"]
+    - endpoints: ["sros:1/1/c1/1", "h2:eth1"]
+    - endpoints: ["sros:1/1/c2/1", "sros:1/1/c2/2"]
+`);
+    expect(t.links).toHaveLength(2);
+    expect(warnings.find((w) => w.path === 'topology.links[2]')!.message).toBe(
+      'both ends are on node sros: an nslab link joins two nodes; left out',
+    );
+    expect(t.links.map((l) => l.endpoints[0].name)).toEqual(['e1-1', 'e1-1-c1-1']);
+    expect(t.links[0]!.endpoints[1]!.addresses).toEqual(['10.64.0.2/24']);
+    expect(
+      warnings.filter((w) => /in Linux/.test(w.message) && !w.path.startsWith('topology.links[2]')).map((w) => `${w.path}: ${w.message}`),
+    ).toEqual([
+      'topology.links[0].endpoints[0]: interface ethernet-1/1 is e1-1 in Linux, as containerlab names it',
+      'topology.links[1].endpoints[0]: interface 1/1/c1/1 is e1-1-c1-1 in Linux, as containerlab names it',
+    ]);
+  });
+
   it('a name containerlab allows and nslab does not is made a lab name, with a warning; --name wins', () => {
     const text = 'name: My_Lab 2024\ntopology:\n  nodes:\n    a: { kind: linux }\n';
     const r = imported(text);

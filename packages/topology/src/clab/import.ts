@@ -259,6 +259,7 @@ export function importClab(text: string, opts: ClabImportOptions = {}): ClabImpo
     const a = place(link.a);
     const b = place(link.b);
     if (!a || !b) return;
+    if (link.a.node === link.b.node) return warn(path, `both ends are on node ${link.a.node}: an nslab link joins two nodes; left out`);
     if (link.label !== undefined) extras.labels.set(`${a.ns ?? ''}/${link.a.iface}`, link.label);
     const at = (ns: string | undefined) => (ns ? ['netns', ns] : []);
     linkScript.push({

@@ -38,7 +38,7 @@ export function readLink(raw: unknown, path: Path, notes: Notes): ClabLink | und
     const eps = own(raw, 'endpoints');
     if (!Array.isArray(eps) || eps.length !== 2 || eps.some((e) => typeof e !== 'string'))
       return void error([...path, 'endpoints'], 'expected two endpoints, "node:interface" each');
-    const ends = (eps as string[]).map((e, k) => briefEnd(e, [...path, 'endpoints', k], error));
+    const ends = (eps as string[]).map((e, k) => briefEnd(e, [...path, 'endpoints', k], notes));
     if (!ends[0] || !ends[1]) return undefined;
     if (!addLinkAddresses(raw, ends as [LinkEnd, LinkEnd], path, error)) return undefined;
     const [a, b] = ends as [LinkEnd, LinkEnd];
@@ -53,11 +53,11 @@ export function readLink(raw: unknown, path: Path, notes: Notes): ClabLink | und
   if (type === 'veth') {
     const eps = own(raw, 'endpoints');
     if (!Array.isArray(eps) || eps.length !== 2) return void error([...path, 'endpoints'], 'expected two endpoints');
-    const [a, b] = eps.map((e, k) => extendedEnd(e, [...path, 'endpoints', k], error));
+    const [a, b] = eps.map((e, k) => extendedEnd(e, [...path, 'endpoints', k], notes));
     return a && b ? veth(a, b) : undefined;
   }
   if (type === 'host' || type === 'macvlan') {
-    const a = extendedEnd(own(raw, 'endpoint'), [...path, 'endpoint'], error);
+    const a = extendedEnd(own(raw, 'endpoint'), [...path, 'endpoint'], notes);
     const hostIf = own(raw, 'host-interface');
     if (typeof hostIf !== 'string') return void error([...path, 'host-interface'], 'missing: the host interface');
     if (!a) return undefined;
@@ -72,10 +72,23 @@ export function readLink(raw: unknown, path: Path, notes: Notes): ClabLink | und
   return void warn([...path, 'type'], `link type ${String(type).slice(0, 40)}: not understood; left out`);
 }
 
-function briefEnd(text: string, path: Path, error: Notes['error']): LinkEnd | undefined {
+function briefEnd(text: string, path: Path, notes: Notes): LinkEnd | undefined {
   const at = text.indexOf(':');
-  if (at <= 0 || at === text.length - 1) return void error(path, `"${text.slice(0, 70)}": expected "node:interface"`);
-  return { node: text.slice(0, at), iface: text.slice(at + 1), addresses: [], path };
+  if (at <= 0 || at === text.length - 1) return void notes.error(path, `"${text.slice(0, 70)}": expected "node:interface"`);
+  return { node: text.slice(0, at), iface: linuxName(text.slice(at + 1), path, notes), addresses: [], path };
+}
+
+/**
+ * A network OS's interface name as containerlab names its Linux interface:
+ * SR Linux `ethernet-1/1` is `e1-1`, SR OS `1/1/c1/1` is `e1-1-c1-1`
+ * (nodes/srl, nodes/sros: GetMappedInterfaceName). Other names are kept.
+ */
+function linuxName(name: string, path: Path, notes: Notes): string {
+  const m = /^ethernet-(\d+(?:\/\d+){1,2})$/.exec(name) ?? /^(\d+\/(?:x\d+\/)?\d+(?:\/c\d+)?\/\d+)$/.exec(name);
+  if (!m) return name;
+  const linux = `e${m[1]!.replace(/\//g, '-')}`;
+  notes.warn(path, `interface ${name} is ${linux} in Linux, as containerlab names it`);
+  return linux;
 }
 
 /** A brief link's `ipv4: [a, b]` / `ipv6: [a, b]`: the addresses of its two ends, in order ('' for none). */
@@ -94,9 +107,9 @@ function addLinkAddresses(raw: Record<string, unknown>, ends: [LinkEnd, LinkEnd]
   return true;
 }
 
-function extendedEnd(raw: unknown, path: Path, error: Notes['error']): LinkEnd | undefined {
+function extendedEnd(raw: unknown, path: Path, notes: Notes): LinkEnd | undefined {
   if (!isDict(raw) || typeof own(raw, 'node') !== 'string' || typeof own(raw, 'interface') !== 'string')
-    return void error(path, 'expected { node, interface }');
+    return void notes.error(path, 'expected { node, interface }');
   const addresses = [own(raw, 'ipv4'), own(raw, 'ipv6')].filter((x): x is string => typeof x === 'string');
   const mac = own(raw, 'mac');
   return {
