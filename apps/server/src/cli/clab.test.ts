@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { where } from './clab.js';
+import { PAIR } from '../../test/cliLabs.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -34,15 +35,6 @@ function nslab(args: string[], input = ''): Promise<{ code: number; stdout: stri
     p.stdin.end(input);
   });
 }
-
-/** A lab of two namespaces on one link: exported, each a linux node. */
-const PAIR = `name: cli15-out
-nodes:
-  c15a: { kind: netns }
-  c15b: { kind: netns }
-links:
-  - endpoints: [{ node: c15a, name: eth0, addresses: [10.253.1.1/24] }, { node: c15b, name: eth0, addresses: [10.253.1.2/24] }]
-`;
 
 const TWO = [
   'topology:',

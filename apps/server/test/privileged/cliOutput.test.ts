@@ -12,16 +12,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnPty } from '../../src/runner.js';
 import { isRoot, labFile, nslab, removeLabs, repoRoot, sh } from './helpers.js';
+import { PAIR } from '../cliLabs.js';
 
 const LABS = ['cli15-out', 'cli15-warn', 'cli15-tty', 'cli15-cache'];
-
-const PAIR = `name: cli15-out
-nodes:
-  c15a: { kind: netns }
-  c15b: { kind: netns }
-links:
-  - endpoints: [{ node: c15a, name: eth0, addresses: [10.253.1.1/24] }, { node: c15b, name: eth0, addresses: [10.253.1.2/24] }]
-`;
 
 /** A valid lab with one warning: an address on a bridge port. */
 const WARNED = `name: cli15-warn
