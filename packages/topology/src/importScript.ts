@@ -372,8 +372,9 @@ function ipAddr(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel):
   if (!i) return ctx.warn(`no interface "${dev}" ${ns ? `in ${ns}` : 'on the host'} was created above`);
   const c = parseCidr(cidr);
   const text = c && !cidr.includes('/') ? `${cidr}/${c.family === 4 ? 32 : 128}` : cidr;
-  if (verb === 'add') i.addresses.push(text);
-  else i.addresses = i.addresses.filter((x) => x !== text);
+  if (verb === 'add') {
+    if (!i.addresses.includes(text)) i.addresses.push(text); // given twice (a link's address and an exec line): one
+  } else i.addresses = i.addresses.filter((x) => x !== text);
 }
 
 function ipRoute(verb: string, rest: string[], ns: Ns, ctx: Ctx, m: ScriptModel): void {

@@ -88,6 +88,12 @@ export function parseTopologyData(data: unknown, options: ParseOptions = {}): Pa
   }
   const tooBig = dataLimitIssue(data, limitsWith(options.limits));
   if (tooBig) return { issues: [tooBig], ok: false };
+  if (Object.hasOwn(data, 'topology') && !Object.hasOwn(data, 'nodes'))
+    return fail(
+      'input.containerlab',
+      ['topology'],
+      'this is a containerlab topology, not an nslab lab: import it with nslab import-clab FILE (in the designer: Labs → Import containerlab…)',
+    );
   const parsed = topologySchema.safeParse(data);
   if (!parsed.success) {
     const issues = parsed.error.issues.flatMap((i) => zodIssue(i, data));

@@ -142,6 +142,21 @@ links:
     });
   });
 
+  it('a link whose ends agree on an MTU carries it; no exec line repeats it', () => {
+    const t = parseTopology(`
+name: jumbo
+nodes:
+  a: { kind: netns }
+  b: { kind: netns }
+links:
+  - endpoints: [{ node: a, name: eth1, mtu: 9500 }, { node: b, name: eth1, mtu: 9500 }]
+`).topology!;
+    const clab = parse(exportClab(t).yaml);
+    expect(clab.topology.links).toEqual([{ endpoints: ['a:eth1', 'b:eth1'], mtu: 9500 }]);
+    expect(clab.topology.nodes.a).toEqual({ kind: 'linux', 'network-mode': 'none' });
+    expect(canonical(importClab(exportClab(t).yaml).topology!)).toEqual(canonical(t));
+  });
+
   it('warns of text containerlab would read as a template', () => {
     const t = parseTopology('name: x\ndescription: "uses {{ .Name }}"\nnodes:\n  a: { kind: netns }\n').topology!;
     expect(exportClab(t).warnings).toEqual([expect.stringMatching(/template/)]);
@@ -313,9 +328,9 @@ topology:
       'topology.nodes.a.ports',
       'topology.nodes.a.mgmt-ipv4',
       'topology.links[1]',
+      'topology.links[2]',
       'topology.links[2].remote',
       'topology.links[2].vni',
-      'topology.links[2]',
       'topology.links[3]',
     ]);
     expect(warnings[0]!.message).toMatch(/dnat/);
@@ -441,6 +456,63 @@ topology:
     ).toEqual([
       'topology.links[0].endpoints[0]: interface ethernet-1/1 is e1-1 in Linux, as containerlab names it',
       'topology.links[1].endpoints[0]: interface 1/1/c1/1 is e1-1-c1-1 in Linux, as containerlab names it',
+    ]);
+  });
+
+  it('from a walk: what a containerlab user writes that means nothing here is said, or left out quietly when it is Docker\u2019s', () => {
+    const { t, warnings, issues } = imported(
+      `
+name: walk
+x-anchors: &a { kind: linux }
+topology:
+  nodes:
+    w1:
+      <<: *a
+      exec:
+        - ip route del default
+        - ip addr add 10.66.0.1/24 dev eth1
+        - ping -c1 10.66.0.2
+        - ping -c1 10.99.0.9
+        - iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE
+    w2: { kind: linux, exec: ["ip addr add 10.66.0.2/24 dev eth1"] }
+    w15pre: { kind: bridge }
+    w3: { kind: linux, exec: ["ip addr add 10.67.0.1/24 dev eth0", "ip route add default via 10.67.0.254"] }
+  links:
+    - endpoints: ["w1:eth1", "w2:eth1"]
+      ipv4: [10.66.0.1/24, ""]
+    - endpoints: ["w3:eth0", "w15pre:p3"]
+`,
+      { host: { interfaces: ['lo', 'w15pre'] } },
+    );
+    // The address given twice (the link's, an exec line's) is one; the ping inside the lab is a check.
+    expect(t.links[0]!.endpoints[0]!.addresses).toEqual(['10.66.0.1/24']);
+    expect(t.checks).toEqual([{ from: 'w1', ping: '10.66.0.2', expect: 'reachable' }]);
+    expect(t.nodes.w1).toEqual({ kind: 'netns' });
+    // w3's eth0 is a link of the lab: its lines stand.
+    expect(t.nodes.w3).toEqual({ kind: 'netns', routes: [{ to: 'default', via: '10.67.0.254' }] });
+    expect(issues).toEqual([]);
+    expect(warnings.map((w) => `${w.line} ${w.path}: ${w.message}`)).toEqual([
+      '12 topology.nodes.w1.exec[3]: ping 10.99.0.9: not an address of this lab, so no check is made of it',
+      '13 topology.nodes.w1.exec[4]: eth0 is containerlab\u2019s management interface, which an nslab lab does not have: left out',
+      expect.stringMatching(/^15 topology.nodes.w15pre: w15pre already exists on this host .*ip link del w15pre/),
+    ]);
+  });
+
+  it('the lab\u2019s own problems name the node of the file they come from', () => {
+    const r = importClab(
+      'name: bad\ntopology:\n  nodes:\n    b1:\n      kind: linux\n      exec: ["ip route add default via 10.68.0.1"]\n',
+    );
+    expect(r.issues.map((i) => i.message)).toEqual([
+      expect.stringMatching(/10\.68\.0\.1.*\(from topology\.nodes\.b1, line 4, and its exec lines\)$/),
+    ]);
+  });
+
+  it('an nslab lab given as a containerlab file, and a containerlab file given as a lab, each say which to use', () => {
+    expect(importClab('name: x\nnodes:\n  a: { kind: netns }\n').errors[0]!.message).toMatch(
+      /an nslab lab, not a containerlab file: open it with Labs → Upload lab/,
+    );
+    expect(parseTopology('name: x\ntopology:\n  nodes: {}\n').issues).toEqual([
+      { code: 'input.containerlab', path: ['topology'], message: expect.stringMatching(/containerlab topology.*nslab import-clab FILE/) },
     ]);
   });
 

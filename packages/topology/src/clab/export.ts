@@ -66,14 +66,19 @@ export function exportClab(t: Topology, opts: ClabExportOptions = {}): ClabExpor
     return `${e.node}:${e.name}`;
   };
   for (const l of t.links) {
-    // containerlab makes a link MTU 9500 unless told: 1500 is the kernel's, what nslab makes; an end's own is set by its exec lines.
-    links.push({ endpoints: l.endpoints.map(endOf), mtu: KERNEL_MTU, ...(l.label ? { labels: { [LABEL]: l.label } } : {}) });
+    // containerlab makes a link MTU 9500 unless told: the link's is its ends' when they agree (1500, the kernel's, when
+    // they name none); an end that differs sets its own in its exec lines.
+    const [m0, m1] = l.endpoints.map((e) => e.mtu ?? KERNEL_MTU);
+    const mtu = m0 === m1 ? m0! : KERNEL_MTU;
+    links.push({ endpoints: l.endpoints.map(endOf), mtu, ...(l.label ? { labels: { [LABEL]: l.label } } : {}) });
     for (const e of l.endpoints) {
       const n = t.nodes[e.node];
       const scope = n?.kind === 'bridge' ? bridgeHome(e.node) : n?.kind === 'host' ? null : e.node;
       // A port of a host bridge is plugged in by containerlab; one of a bridge in a namespace by the exec lines.
       if (n?.kind === 'bridge' && scope !== null) add(scope, `ip link set ${e.name} master ${e.node}`);
-      if (e.mtu) add(scope, `ip link set ${e.name} mtu ${e.mtu}`);
+      // Ends that differ say so, each its own (the mismatch is what the lab shows).
+      if (e.mtu !== undefined ? m0 !== m1 || e.mtu !== mtu : mtu !== KERNEL_MTU)
+        add(scope, `ip link set ${e.name} mtu ${e.mtu ?? KERNEL_MTU}`);
       if (e.mac) add(scope, `ip link set ${e.name} address ${e.mac}`);
       for (const a of e.addresses ?? []) add(scope, `ip addr add ${a} dev ${e.name}`);
       const impair = { ...l.impair, ...e.impair };
@@ -148,7 +153,11 @@ export function exportClab(t: Topology, opts: ClabExportOptions = {}): ClabExpor
     `containerlab topology of the nslab lab "${t.name}" (nslab export-clab). Deploy: containerlab deploy -t ${t.name}.clab.yml`,
     'Each node runs its exec lines with ip, sysctl and iptables: an image without them needs another (nslab export-clab --image).',
     ...(hostName
-      ? [`Node ${hostName} is the host itself (network-mode: host): its exec lines change the host's network, as the lab does.`]
+      ? [
+          `Node ${hostName} is the host itself (network-mode: host): its exec lines change the host's network, as the lab does;`,
+          'containerlab destroy does not undo them (nslab destroy does). They name interfaces the links make: should one',
+          'run before its link exists, deploy again.',
+        ]
       : []),
     ...(hostBridges.length
       ? [

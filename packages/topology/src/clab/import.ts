@@ -37,7 +37,7 @@ const READ_FIELDS = new Set(['kind', 'group', 'exec', 'sysctls', 'network-mode',
 /** Node fields that say how to run a container: nslab runs the host's programs in a namespace. */
 const CONTAINER_FIELDS = new Map([
   ['image', 'nslab makes a namespace, not a container: its programs are the host\u2019s, not the image\u2019s'],
-  ['binds', 'no files are mounted into a namespace: its programs see the host\u2019s files'],
+  ['binds', 'no files are mounted into a namespace, so what they configure (a routing daemon\u2019s config, say) is not imported'],
   ['ports', 'no management network to publish from: publish a port with a dnat rule on the host node'],
   ['mgmt-ipv4', 'nslab labs have no management network: reach a node through its terminal'],
   ['mgmt-ipv6', 'nslab labs have no management network: reach a node through its terminal'],
@@ -51,6 +51,8 @@ type Role = 'netns' | 'bridge' | 'host';
 interface Command {
   words: string[];
   path: Path;
+  /** The node whose exec line it is. */
+  node?: string;
 }
 
 /**
@@ -106,7 +108,13 @@ export function importClab(text: string, opts: ClabImportOptions = {}): ClabImpo
   }
   if (!isDict(data)) return fail('expected a mapping with "name" and "topology"');
   const topology = own(data, 'topology');
-  if (!isDict(topology)) return fail('missing: a containerlab file has "topology" with "nodes"', ['topology']);
+  if (!isDict(topology))
+    return fail(
+      Object.hasOwn(data, 'nodes')
+        ? 'missing: this is an nslab lab, not a containerlab file: open it with Labs → Upload lab… (or nslab deploy FILE)'
+        : 'missing: a containerlab file has "topology" with "nodes"',
+      ['topology'],
+    );
   const nodesIn = own(topology, 'nodes');
   if (!isDict(nodesIn)) return fail('missing: "nodes", a mapping of node names to their settings', ['topology', 'nodes']);
   if (Object.keys(nodesIn).length > limits.maxNodes)
@@ -135,7 +143,7 @@ export function importClab(text: string, opts: ClabImportOptions = {}): ClabImpo
   for (const key of Object.keys(data))
     if (key === 'mgmt') warn(['mgmt'], 'nslab labs have no management network: reach a node through its terminal');
     else if (key === 'prefix') warn(['prefix'], 'container names: nslab names each namespace after its node');
-    else if (key !== 'name' && key !== 'topology') warn([key], 'not part of an nslab lab: left out');
+    else if (key !== 'name' && key !== 'topology' && !key.startsWith('x-')) warn([key], 'not part of an nslab lab: left out'); // x-…: a place for anchors
   for (const key of Object.keys(topology))
     if (!['nodes', 'links', 'kinds', 'defaults', 'groups'].includes(key)) warn(['topology', key], 'not part of an nslab lab: left out');
 
@@ -178,6 +186,11 @@ export function importClab(text: string, opts: ClabImportOptions = {}): ClabImpo
     roles.set(node, role);
     if (role === 'bridge') {
       if (kind === 'ovs-bridge') warn(s.kind.path, 'Open vSwitch: nslab makes a Linux bridge');
+      if (opts.host?.interfaces.includes(node))
+        warn(
+          path,
+          `${node} already exists on this host (containerlab needs its bridges made first); nslab makes and owns its bridges, so deploy refuses while it is there: delete it (ip link del ${node}) or rename the node`,
+        );
       nodeScript.push({ words: ['ip', 'link', 'add', node, 'type', 'bridge'], path });
     } else if (role === 'netns') {
       if (!LINUX_KINDS.has(kind))
@@ -225,13 +238,16 @@ export function importClab(text: string, opts: ClabImportOptions = {}): ClabImpo
         warn(c.path, `${outside}: in containerlab it runs inside container ${node}; left out`);
         continue;
       }
-      execScript.push({ words: inNs(netns, c.words), path: c.path });
+      if (isDockerRouteRemoval(c.words)) continue; // there is no management default route to remove
+      execScript.push({ words: inNs(netns, c.words), path: c.path, node });
     }
     if (overflow) break;
   }
 
   // Links: one veth each (or a macvlan), made before any exec line runs, as containerlab does.
   const linkScript: Command[] = [];
+  /** Each node's interfaces made by links, as `NODE/IFNAME`. */
+  const ends = new Set<string>();
   const place = (e: LinkEnd): { ns: string | undefined; master?: string } | undefined => {
     if (e.node === 'host') return { ns: undefined };
     const role = roles.get(e.node);
@@ -250,6 +266,7 @@ export function importClab(text: string, opts: ClabImportOptions = {}): ClabImpo
       const e = place(link.a);
       if (!e) return;
       if (e.ns === undefined) return warn(path, 'a macvlan for the host itself: left out');
+      ends.add(`${link.a.node}/${link.a.iface}`);
       linkScript.push({
         words: ['ip', 'link', 'add', link.a.iface, 'link', link.parent, 'netns', e.ns, 'type', 'macvlan', 'mode', link.mode],
         path,
@@ -259,6 +276,7 @@ export function importClab(text: string, opts: ClabImportOptions = {}): ClabImpo
     const a = place(link.a);
     const b = place(link.b);
     if (!a || !b) return;
+    ends.add(`${link.a.node}/${link.a.iface}`).add(`${link.b.node}/${link.b.iface}`);
     if (link.a.node === link.b.node) return warn(path, `both ends are on node ${link.a.node}: an nslab link joins two nodes; left out`);
     if (link.label !== undefined) extras.labels.set(`${a.ns ?? ''}/${link.a.iface}`, link.label);
     const at = (ns: string | undefined) => (ns ? ['netns', ns] : []);
@@ -281,8 +299,14 @@ export function importClab(text: string, opts: ClabImportOptions = {}): ClabImpo
   });
   if (errors.length > 0) return { errors, warnings, issues: [], yaml: '' };
 
+  // eth0 of a container is containerlab's management interface, unless a link of the lab is its eth0.
+  const exec = execScript.filter((c) => {
+    if (c.node === undefined || ends.has(`${c.node}/eth0`) || !c.words.includes('eth0')) return true;
+    warn(c.path, 'eth0 is containerlab\u2019s management interface, which an nslab lab does not have: left out');
+    return false;
+  });
   // The commands, read by the script importer; its notes point back at the YAML.
-  const all = [...nodeScript, ...linkScript, ...execScript];
+  const all = [...nodeScript, ...linkScript, ...exec];
   const script: ScriptLine[] = all.map((c, k) => ({ line: k + 1, text: c.words.join(' '), words: c.words }));
   const run = readScript(script, false)[0]!;
   const fileName = own(data, 'name');
@@ -305,10 +329,24 @@ export function importClab(text: string, opts: ClabImportOptions = {}): ClabImpo
   const block = nslabBlock(comment);
   if (block === undefined) warn([], 'the nslab part of the leading comment cannot be read: left out');
   else t = { ...t, ...block };
+  // A ping of an address the lab does not have makes no check: say so.
+  for (const ping of run.pings) {
+    const from = ping.ns === '' ? (hostNode ?? 'host') : ping.ns;
+    if (!t.checks?.some((c) => 'ping' in c && c.ping === ping.target && c.from === from))
+      warn(all[ping.line - 1]?.path ?? [], `ping ${ping.target}: not an address of this lab, so no check is made of it`);
+  }
+  warnings.sort((a, b) => a.line - b.line);
   if (unlisted > 0) warnings.push({ path: '', line: 0, message: `and ${unlisted} more warnings` });
   const p = parseTopologyData(t, { limits });
   const final = p.topology ?? t;
-  return { topology: final, errors: [], warnings, issues: p.issues, yaml: formatTopology(final) };
+  // The lab's own problems, traced to the node of the file they come from.
+  const issues = p.issues.map((i) => {
+    const node = i.path[0] === 'nodes' && typeof i.path[1] === 'string' && Object.hasOwn(nodesIn, i.path[1]) ? i.path[1] : undefined;
+    if (node === undefined) return i;
+    const at: Path = ['topology', 'nodes', node];
+    return { ...i, message: `${i.message} (from ${pathText(at)}, line ${lineOf(at)}, and its exec lines)` };
+  });
+  return { topology: final, errors: [], warnings, issues, yaml: formatTopology(final) };
 }
 
 /** An exec line as the commands it runs: `sh -c "a && b; c"` is three. */
@@ -334,6 +372,13 @@ function outsideNode(w: string[]): string | undefined {
   if (obj !== undefined && /^l(i(nk?)?)?$/.test(obj) && (verb === 'add' || verb === 'set') && w.slice(at + 2).includes('netns'))
     return 'it puts an interface in another namespace';
   return undefined;
+}
+
+/** `ip route del default`: containerlab labs drop Docker's management default route so; a namespace has none. */
+function isDockerRouteRemoval(w: string[]): boolean {
+  return (
+    w[0] === 'ip' && /^r(o(u(te?)?)?)?$/.test(w[1] ?? '') && (w[2] === 'del' || w[2] === 'delete') && w[3] === 'default' && w.length <= 6
+  );
 }
 
 /** A command as run in a node: `ip netns exec NODE …` (the host's node runs it as it is). */
