@@ -83,6 +83,33 @@ test.describe('Import containerlab', () => {
     expect(host('ip', 'netns', 'list')).not.toMatch(/\bck-[abc]\b/);
   });
 
+  test('the dialog opens ready to paste; the summary counts the checks its pings make and the lab’s errors', async ({ page }) => {
+    const dialog = await openImporter(page);
+    const text = dialog.getByLabel(/^containerlab topology/);
+    await expect(text).toBeFocused();
+    // A ping of an address of the lab is a check; an address given twice and an unreachable gateway are errors of the lab.
+    await page.keyboard.insertText(
+      [
+        'name: e2e-clab',
+        'topology:',
+        '  nodes:',
+        '    ck-a: { kind: linux, exec: ["ip addr add 10.252.5.1/24 dev eth1", "ip addr add 10.252.6.1/24 dev eth2", "ping -c1 10.252.6.2"] }',
+        '    ck-b: { kind: linux, exec: ["ip addr add 10.252.5.1/24 dev eth1", "ip route add 10.252.9.0/24 via 10.252.7.1"] }',
+        '    ck-c: { kind: linux, image: "alpine:3", exec: ["ip addr add 10.252.6.2/24 dev eth1"] }',
+        '  links:',
+        '    - endpoints: ["ck-a:eth1", "ck-b:eth1"]',
+        '    - endpoints: ["ck-a:eth2", "ck-c:eth1"]',
+        '',
+      ].join('\n'),
+    );
+    await dialog.getByRole('button', { name: 'Read topology' }).click();
+    await expect(dialog.locator('.import-summary')).toHaveText(
+      '3 nodes, 2 links, 1 check; 2 errors in the lab; 1 warning: what nslab leaves out or cannot do.',
+    );
+    await expect(dialog.getByRole('list', { name: 'Lab errors' }).getByRole('listitem')).toHaveCount(2);
+    await expect(dialog.getByRole('button', { name: 'Open as lab (has 2 errors)' })).toBeVisible();
+  });
+
   test('a pasted file that is no containerlab topology shows each error with its path and line, and opens nothing', async ({ page }) => {
     const dialog = await openImporter(page);
     await dialog.getByLabel(/^containerlab topology/).fill('name: e2e-clab\ntopology:\n  nodes:\n    ck-a: {}\n    ck-b: 5\n');

@@ -209,6 +209,105 @@ test.describe('the canvas reads like a diagram', () => {
       await page.request.delete('/api/labs/h14a-auto', { headers: auth });
     }
   });
+  test('an imported containerlab lab opens laid out as Auto layout lays it out: no node over another, no text over text, no cable across a title', async ({
+    page,
+  }) => {
+    // frr01's shape: three routers in a triangle, a host on two of them; no positions in the file.
+    const clab = [
+      'name: e2e-clab-frr',
+      'topology:',
+      '  nodes:',
+      '    ckr1: { kind: linux }',
+      '    ckr2: { kind: linux }',
+      '    ckr3: { kind: linux }',
+      '    ckpc1: { kind: linux, exec: ["ip addr add 10.252.11.2/24 dev eth1"] }',
+      '    ckpc2: { kind: linux, exec: ["ip addr add 10.252.12.2/24 dev eth1"] }',
+      '  links:',
+      '    - endpoints: ["ckr1:eth1", "ckr2:eth1"]',
+      '    - endpoints: ["ckr1:eth2", "ckr3:eth1"]',
+      '    - endpoints: ["ckr2:eth2", "ckr3:eth2"]',
+      '    - endpoints: ["ckpc1:eth1", "ckr1:eth3"]',
+      '    - endpoints: ["ckpc2:eth1", "ckr2:eth3"]',
+      '',
+    ].join('\n');
+    const names = ['ckr1', 'ckr2', 'ckr3', 'ckpc1', 'ckpc2'];
+    await page.request.delete('/api/labs/e2e-clab-frr', { headers: auth });
+    try {
+      await page.goto('/');
+      await page.getByRole('button', { name: /^Labs/ }).first().click();
+      await page.getByRole('menuitem', { name: 'Import containerlab…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Import containerlab' });
+      await dialog.getByLabel(/^containerlab topology/).fill(clab);
+      await dialog.getByRole('button', { name: 'Read topology' }).click();
+      await dialog.getByRole('button', { name: 'Open as lab' }).click();
+      await expect(page.getByRole('button', { name: 'Labs: e2e-clab-frr' })).toBeVisible();
+      await expect(node(page, 'ckpc2')).toBeVisible();
+      await fitted(page);
+      const boxes = async () =>
+        Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await node(page, n).boundingBox())!] as const)));
+      const opened = await boxes();
+      const piled: string[] = [];
+      for (const [i, a] of names.entries())
+        for (const b of names.slice(i + 1)) {
+          const [p, q] = [opened[a]!, opened[b]!];
+          if (p.x < q.x + q.width && q.x < p.x + p.width && p.y < q.y + q.height && q.y < p.y + p.height) piled.push(`${a} / ${b}`);
+        }
+      expect(piled, 'nodes drawn over each other').toEqual([]);
+      const d = await measure(page);
+      expect(d.overlaps, 'text over text').toEqual([]);
+      expect(d.overTitles, 'text over a title').toEqual([]);
+      expect(d.cablesOverTitles, 'cable across a title').toEqual([]);
+      expect(d.minFont.px, `"${d.minFont.text}"`).toBeGreaterThanOrEqual(12);
+      await page.screenshot({ path: test.info().outputPath('opened.png') });
+      // Auto layout has nothing to change: the lab opened as it lays it out.
+      await page.getByRole('button', { name: 'Auto layout' }).click();
+      await page.waitForTimeout(500);
+      await fitted(page);
+      await page.screenshot({ path: test.info().outputPath('auto-layout.png') });
+      expect(await boxes()).toEqual(opened);
+    } finally {
+      await page.request.delete('/api/labs/e2e-clab-frr', { headers: auth });
+    }
+  });
+  test('a short node name shows whole beside its badges, and nothing in a title runs past its node', async ({ page }) => {
+    // Each node has an error badge: the bridge's address is given twice, and the router's gateway is on none of its subnets.
+    const text = [
+      'name: h14a-names',
+      'nodes:',
+      '  w15br: { kind: bridge, addresses: [10.251.15.1/24, 10.251.15.1/24] }',
+      '  ckrouter:',
+      '    kind: netns',
+      '    sysctls: { net.ipv4.ip_forward: 1 }',
+      '    nat: [{ type: masquerade, source: 10.251.15.0/24 }]',
+      '    firewall: { forwardPolicy: drop }',
+      '    routes: [{ to: 10.251.99.0/24, via: 10.251.98.1 }]',
+      '  ck1: { kind: netns }',
+      'links:',
+      '  - endpoints: [{ node: ck1, name: eth0, addresses: [10.251.15.2/24] }, { node: w15br, name: p1 }]',
+      '  - endpoints: [{ node: ckrouter, name: eth0, addresses: [10.251.15.3/24] }, { node: w15br, name: p2 }]',
+      '',
+    ].join('\n');
+    await page.request.delete('/api/labs/h14a-names', { headers: auth });
+    expect((await page.request.post('/api/labs', { headers: auth, data: { text } })).status()).toBe(201);
+    try {
+      await page.goto('/?lab=h14a-names');
+      await expect(node(page, 'w15br').locator('.node-errors')).toBeVisible();
+      await expect(node(page, 'ckrouter').locator('.node-errors')).toBeVisible();
+      await fitted(page);
+      await page.screenshot({ path: test.info().outputPath('short-names.png') });
+      const heads = await page.evaluate(() =>
+        [...document.querySelectorAll('.react-flow__node')].map((n) => {
+          const name = n.querySelector<HTMLElement>('.node-name')!;
+          const right = n.querySelector('.lab-node')!.getBoundingClientRect().right;
+          const past = [...n.querySelector('.node-head')!.children].filter((c) => c.getBoundingClientRect().right > right + 0.5);
+          return { id: n.getAttribute('data-id')!, cut: name.scrollWidth > name.clientWidth, past: past.map((c) => c.className) };
+        }),
+      );
+      expect(heads).toEqual(['w15br', 'ckrouter', 'ck1'].map((id) => ({ id, cut: false, past: [] })));
+    } finally {
+      await page.request.delete('/api/labs/h14a-names', { headers: auth });
+    }
+  });
 });
 
 test.describe('a node whose namespace vanished', () => {

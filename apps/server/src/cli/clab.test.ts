@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { where } from './clab.js';
+import { USAGE } from './usage.js';
 import { PAIR } from '../../test/cliLabs.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -156,11 +157,13 @@ describe('a wrong option', () => {
     [['token', '--bogus'], 'nslab token [--data-dir D]'],
     [['serve', '--prot', '7001'], 'nslab serve [--port P] [--host H] [--data-dir D] [--no-token] [--remote-token]'],
     [['sandbox', 'create', 'cli15-sb', '--bogus'], 'nslab sandbox create S [--pids N] [--memory MIB]'],
-  ])('%j: exit 1 (invalid input), with the command’s usage line', async (args, usage) => {
+  ])('%j: exit 1 (invalid input), with the command’s usage line, the one nslab --help gives', async (args, usage) => {
     const r = await nslab(args);
     expect([r.code, r.stdout]).toEqual([1, '']);
     expect(r.stderr).toMatch(/^Unknown option|^Option '--.+' argument missing|^Unexpected argument/);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(`usage: ${usage}`);
+    const line = `  ${usage.replace(/^nslab /, '')}`;
+    expect(USAGE.split('\n').filter((l) => l === line || l.startsWith(`${line} `))).toHaveLength(1);
   });
 
   it('trace: exit 2, "cannot trace" (its 1 means dropped)', async () => {

@@ -36,6 +36,9 @@ export function options<T extends OptionsConfig>(
   }
 }
 
+/** `n` things, in the right number: "1 link", "2 links". */
+export const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 export const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 export const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 

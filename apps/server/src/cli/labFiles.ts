@@ -14,7 +14,7 @@ import { readHostInterfaces } from '../hostInterfaces.js';
 import { templatesDir } from '../paths.js';
 import { hostRunner } from '../runner.js';
 import { listTemplates, templateTexts } from '../templates.js';
-import { err, Exit, options, out, type Command } from './io.js';
+import { count, err, Exit, options, out, type Command } from './io.js';
 import { loadLab, readFile } from './labArgs.js';
 
 export const commands: Record<string, Command> = {
@@ -27,11 +27,15 @@ export const commands: Record<string, Command> = {
         r.errors.forEach((e) => out(e));
         throw new Exit(1);
       }
-      out(`${file}: valid — workshop "${r.workshop.title}", ${r.workshop.steps.length} steps, starting from lab "${r.workshop.lab.name}"`);
+      out(
+        `${file}: valid — workshop "${r.workshop.title}", ${count(r.workshop.steps.length, 'step', 'steps')}, starting from lab "${r.workshop.lab.name}"`,
+      );
       return;
     }
     const t = loadLab(file, out);
-    out(`${file}: valid — lab "${t.name}", ${Object.keys(t.nodes).length} nodes, ${t.links.length} links`);
+    out(
+      `${file}: valid — lab "${t.name}", ${count(Object.keys(t.nodes).length, 'node', 'nodes')}, ${count(t.links.length, 'link', 'links')}`,
+    );
   },
 
   async templates() {

@@ -35,6 +35,10 @@ export const commands: Record<string, Command> = {
       'nslab serve [--port P] [--host H] [--data-dir D] [--no-token] [--remote-token]',
       { positionals: false },
     );
+    // Invalid input, said in a line before anything starts (startServer would refuse it too, as an error of its own).
+    const { tokenProblem } = await import('../http/security.js');
+    const problem = process.env.NSLAB_TOKEN ? tokenProblem(process.env.NSLAB_TOKEN) : undefined;
+    if (problem) throw new Exit(1, `nslab serve: ${problem}`);
     const { startServer } = await import('../serve.js');
     const s = await startServer({
       port: Number(values.port),

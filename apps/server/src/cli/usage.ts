@@ -20,9 +20,12 @@ export const USAGE = `usage: nslab COMMAND [ARGS]
                          or --all of them), veth peers resolved across namespaces;
                          --script: the commands that build it, as plan prints them
   capabilities           what this kernel and host support
-  serve [--port P] [--host H] [--no-token] [--remote-token]   the web app and its API;
-                         prints the address to open (with its token: every request needs it;
-                         off loopback, from this machine only unless --remote-token)
+  serve [--port P] [--host H] [--data-dir D] [--no-token] [--remote-token]
+                         the web app and its API; prints the address to open (with its
+                         token: every request needs it; off loopback, from this machine only
+                         unless --remote-token); labs and the token are kept in D (default
+                         NSLAB_DATA_DIR, else /var/lib/nslab); NSLAB_TOKEN: the token to use
+                         (16–512 characters of A–Z a–z 0–9 . _ ~ -), else a new one
   token [--data-dir D]   print the running server's token (from <data dir>/token; root only)
   exec [--sandbox S] LAB NODE -- CMD [ARG...]   run CMD in NODE as its terminal would;
                          its output and exit code are passed through

@@ -70,6 +70,18 @@ const VIEW_PATH = /^(?:\/api)?\/view\/([^/]{1,64})$/;
 /** Tokens nslab accepts: long enough to guess never, and safe in a header and a websocket subprotocol. */
 export const TOKEN_RULE = /^[A-Za-z0-9._~-]{16,512}$/;
 
+/**
+ * Why `token` cannot be the server's token, in one line (never quoting it: a
+ * rejected token may still be someone's secret), or undefined when it can.
+ *
+ * @example tokenProblem('walk15token') // 'the token (NSLAB_TOKEN) must be 16–512 characters of A–Z a–z 0–9 . _ ~ - (this one is 11 long)'
+ */
+export function tokenProblem(token: string): string | undefined {
+  if (TOKEN_RULE.test(token)) return undefined;
+  const why = token.length < 16 || token.length > 512 ? `this one is ${token.length} long` : 'this one has others too';
+  return `the token (NSLAB_TOKEN) must be 16–512 characters of A–Z a–z 0–9 . _ ~ - (${why})`;
+}
+
 /** The websocket subprotocol a browser names to carry the token, and the one the server answers with. */
 export const WS_PROTOCOL = 'nslab';
 export const WS_TOKEN_PREFIX = 'nslab.token.';
@@ -103,9 +115,8 @@ export class Security {
   private port = 0;
 
   constructor(readonly opts: SecurityOptions) {
-    if (opts.token !== undefined && !TOKEN_RULE.test(opts.token)) {
-      throw new Error('the token (NSLAB_TOKEN) must be 16–512 characters of A–Z a–z 0–9 . _ ~ -');
-    }
+    const problem = opts.token === undefined ? undefined : tokenProblem(opts.token);
+    if (problem) throw new Error(problem);
     this.token = opts.noToken ? undefined : (opts.token ?? newToken());
     this.appCookie = this.token && crypto.createHmac('sha256', this.token).update('nslab app cookie v1').digest('base64url');
   }

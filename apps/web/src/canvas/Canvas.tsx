@@ -29,6 +29,7 @@ import { reducedMotion, useTrace } from '../trace/useTrace';
 import { recall } from '../share/designerMemory';
 import { usePath } from '../live/pathLights';
 import { autoLayout } from '../layout';
+import { canvasRef, canvasView } from './canvasView';
 import { parentOf } from './geometry';
 
 export const DRAG_MIME = 'application/x-nslab-kind';
@@ -54,7 +55,6 @@ export function Canvas() {
   const select = useStore((s) => s.select);
   const say = useStore((s) => s.say);
   const flow = useReactFlow();
-  const wrapper = useRef<HTMLDivElement>(null);
 
   const traffic = useTraffic();
   const checkResults = useStore((s) => s.checkResults);
@@ -63,7 +63,7 @@ export function Canvas() {
   const traceStep = useTrace((s) => s.step);
   const picking = useTrace((s) => s.picking);
   const path = usePath((s) => s.shown);
-  const laid = useLaidOut(topology, wrapper);
+  const laid = useLaidOut(topology);
   const derived = useMemo(() => {
     const drawn = toFlow(topology, issues, status, running, traffic, checkResults, laid);
     const lights = trace ? traceLights(topology, trace, traceStep) : picking ? sourceLights(picking.from) : (path?.lights ?? null);
@@ -153,8 +153,7 @@ export function Canvas() {
 
   const tidy = useCallback(async () => {
     const t = useStore.getState().topology;
-    const box = wrapper.current?.getBoundingClientRect();
-    const next = await autoLayout(t, { all: true, ...(box && box.width > 0 ? { view: { width: box.width, height: box.height } } : {}) });
+    const next = await autoLayout(t, { all: true, view: canvasView() });
     if (useStore.getState().topology !== t) return; // edited meanwhile
     apply(next);
     setTimeout(() => void flowRef.current.fitView(FIT_VIEW_OPTIONS), 50);
@@ -230,7 +229,7 @@ export function Canvas() {
   );
 
   return (
-    <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div className="canvas" ref={canvasRef} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -276,15 +275,14 @@ export function Canvas() {
  * workshop's lab, a line added to the YAML): the auto-layout, shown and not
  * saved until the user moves a node.
  */
-function useLaidOut(t: Topology, wrapper: React.RefObject<HTMLDivElement | null>): Record<string, { x: number; y: number }> {
+function useLaidOut(t: Topology): Record<string, { x: number; y: number }> {
   const [laid, setLaid] = useState<Record<string, { x: number; y: number }>>({});
   const unplaced = Object.keys(t.nodes).filter((n) => !t.nodes[n]!.position && !parentOf(t, n));
   const key = unplaced.join('\n');
   useEffect(() => {
     if (!key) return;
     let live = true;
-    const box = wrapper.current?.getBoundingClientRect();
-    void autoLayout(t, box && box.width > 0 ? { view: { width: box.width, height: box.height } } : {}).then((r) => {
+    void autoLayout(t, { view: canvasView() }).then((r) => {
       if (live) setLaid(Object.fromEntries(key.split('\n').map((n) => [n, r.nodes[n]!.position!])));
     });
     return () => {

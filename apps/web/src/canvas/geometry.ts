@@ -14,6 +14,13 @@ export const LINE = 20; // an interface row, a route line
 export const HEAD = 30;
 export const PAD_X = 12;
 export const BADGE = 38;
+/**
+ * Room in every title for one status badge ("!2" errors, "✓3" checks): they
+ * come and go with validation and check runs, which the layout never sees,
+ * and a title that lacks the room cuts its node's name or pushes the badge
+ * past the node's border.
+ */
+export const STATUS_BADGE = 30;
 /** Inside a container: the margin around its bridges. */
 export const INSET = 14;
 export const GAP = 16;
@@ -67,7 +74,7 @@ export function contentSize(t: Topology, name: string): Size {
   const facts = nodeFacts(n);
   const { rows, summary } = shownInterfaces(t, name);
   const lines = [...facts.lines, ...(n.label ? [n.label.slice(0, 40)] : []), ...(summary ? [summary] : [])];
-  const head = PAD_X * 2 + 26 + name.length * NAME_CHAR + facts.badges.length * BADGE + 30;
+  const head = PAD_X * 2 + 26 + name.length * NAME_CHAR + facts.badges.length * BADGE + STATUS_BADGE + 30;
   const w = Math.max(n.kind === 'bridge' ? 130 : 150, head, ...lines.map((l) => PAD_X * 2 + l.length * CHAR), ...rows.map(rowWidth));
   const h = HEAD + 6 + (lines.length + rows.length) * LINE + 4;
   return { w: Math.ceil(w), h };

@@ -6,6 +6,9 @@ import { Icon } from './icons';
 import { ifHandle, SIDE, type NodeData } from './toFlow';
 import './canvas.css';
 
+/** A name this long or shorter is never cut in a node's title, whatever badges it has; a longer one keeps this many characters. */
+const WHOLE_NAME = 8;
+
 function StateDot({ state }: { state?: string }) {
   return <span className={`state-dot state-${state ?? 'none'}`} title={state ? `state: ${state}` : 'state: not deployed'} />;
 }
@@ -42,7 +45,9 @@ function LabNode({ data, selected }: NodeProps<Node<NodeData>>) {
       <Handle type="target" position={Position.Top} id="t" />
       <div className="node-head">
         <Icon kind={data.icon} />
-        <strong className="node-name">{data.name}</strong>
+        <strong className="node-name" style={{ minWidth: `${Math.min(data.name.length, WHOLE_NAME)}ch` }}>
+          {data.name}
+        </strong>
         <StateDot state={data.state} />
         {data.badges.map((b) => (
           <span key={b.key} className={`l3-badge badge-${b.key}`} title={b.title} aria-label={b.title}>

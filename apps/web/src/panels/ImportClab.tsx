@@ -3,7 +3,7 @@ import { LAB_NAME, labNameFromFile, type ClabImport, type ClabNote } from '@nsla
 import { api, ApiError } from '../api';
 import { createWords, DialogHead, HiddenFileInput, LabErrors, LabNameField, useLabNameProblem, YamlDetails } from './importParts';
 import { createImportedLab } from './labActions';
-import { count } from './labWords';
+import { count, importSummary } from './labWords';
 import { Modal } from './Modal';
 import './importScript.css';
 
@@ -86,6 +86,8 @@ export function ImportClab({ onClose, freeName }: { onClose: () => void; freeNam
           rows={shown ? 8 : 14}
           value={text}
           onChange={(e) => edit(e.target.value)}
+          // What the dialog is for: paste here (Escape still closes it, from inside).
+          autoFocus
           placeholder={
             'name: two\ntopology:\n  nodes:\n    a: { kind: linux, exec: [ip addr add 10.0.0.1/24 dev eth1] }\n    b: { kind: linux }\n  links:\n    - endpoints: ["a:eth1", "b:eth1"]'
           }
@@ -113,11 +115,7 @@ export function ImportClab({ onClose, freeName }: { onClose: () => void; freeNam
       )}
       {r?.topology && (
         <div className="import-result">
-          <p className="import-summary">
-            {count(Object.keys(r.topology.nodes).length, 'node', 'nodes')}, {count(r.topology.links.length, 'link', 'links')};{' '}
-            {count(r.warnings.length, 'warning', 'warnings')}
-            {r.warnings.length > 0 ? ': what nslab leaves out or cannot do' : ''}.
-          </p>
+          <p className="import-summary">{importSummary(r.topology, r.issues, r.warnings.length)}</p>
           <ClabNotes label="Import warnings" className="issues import-warnings" notes={r.warnings} />
           <LabErrors issues={r.issues} />
           <YamlDetails yaml={r.yaml} />

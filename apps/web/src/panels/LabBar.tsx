@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { formatTopology, parseTopology } from '@nslab/topology';
 import { api, type Template } from '../api';
+import { canvasView } from '../canvas/canvasView';
 import { autoLayout } from '../layout';
 import { hostConflicts, useStore } from '../store';
 import { PingAll } from '../live/PingAll';
@@ -48,7 +49,7 @@ export function LabBar() {
   const upload = async (f: File) => {
     const u = readUpload(await f.text(), f.name, freeName);
     const t = parseTopology(u.text).topology!;
-    const laid = await autoLayout(t);
+    const laid = await autoLayout(t, { view: canvasView() });
     await store().createLab(laid === t ? u.text : formatTopology(laid));
     store().say(u.message);
   };

@@ -8,6 +8,7 @@ import {
   destroySummary,
   freeName,
   freeNodeName,
+  importSummary,
   labNameProblem,
   nodeNameProblem,
   onlyPositionsDiffer,
@@ -145,4 +146,30 @@ describe('onlyPositionsDiffer', () => {
     expect(onlyPositionsDiffer(at(10), at(200).replace('netns', 'bridge'))).toBe(false);
     expect(onlyPositionsDiffer('nodes: [', at(10))).toBe(false);
   });
+});
+
+describe('importSummary', () => {
+  const three = lab(`name: x
+nodes:
+  a: { kind: netns }
+  b: { kind: netns }
+  c: { kind: netns }
+links:
+  - endpoints: [{ node: a, name: eth1 }, { node: b, name: eth1 }]
+  - endpoints: [{ node: b, name: eth2 }, { node: c, name: eth1 }]
+checks:
+  - { from: a, ping: 10.0.0.2 }
+`);
+  const error: TopologyIssue = { code: 'x', path: ['links', 0], message: 'no' };
+  const warning: TopologyIssue = { code: 'w', path: [], message: 'hm', severity: 'warning' };
+  it('counts the nodes, links and checks, the errors of the lab and the warnings, each in the right number', () =>
+    expect(importSummary(three, [error, error, warning], 5)).toBe(
+      '3 nodes, 2 links, 1 check; 2 errors in the lab; 5 warnings: what nslab leaves out or cannot do.',
+    ));
+  it('one of each is singular', () =>
+    expect(importSummary({ ...three, nodes: { a: three.nodes.a! }, links: three.links.slice(0, 1) }, [error], 1)).toBe(
+      '1 node, 1 link, 1 check; 1 error in the lab; 1 warning: what nslab leaves out or cannot do.',
+    ));
+  it('says nothing of checks or errors when there are none, and no warnings plainly', () =>
+    expect(importSummary({ ...three, checks: undefined }, [warning], 0)).toBe('3 nodes, 2 links; 0 warnings.'));
 });

@@ -91,6 +91,29 @@ const listed = (names: string[]) => (names.length > 4 ? `${names.slice(0, 4).joi
 export const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
+ * What an import makes, in one line: the lab's nodes, links and checks (a
+ * file's pings become checks), its validation errors (listed apart: the lab
+ * can still be opened, and the designer shows each on its field), and the
+ * importer's warnings.
+ *
+ * @example importSummary(t, issues, 5) // '3 nodes, 2 links, 1 check; 2 errors in the lab; 5 warnings: what nslab leaves out or cannot do.'
+ */
+export function importSummary(t: Topology, issues: TopologyIssue[], warnings: number): string {
+  const checks = t.checks?.length ?? 0;
+  const errors = issues.filter(isError).length;
+  const lab = [
+    count(Object.keys(t.nodes).length, 'node', 'nodes'),
+    count(t.links.length, 'link', 'links'),
+    ...(checks > 0 ? [count(checks, 'check', 'checks')] : []),
+  ].join(', ');
+  return [
+    lab,
+    ...(errors > 0 ? [`${count(errors, 'error', 'errors')} in the lab`] : []),
+    `${count(warnings, 'warning', 'warnings')}${warnings > 0 ? ': what nslab leaves out or cannot do' : ''}.`,
+  ].join('; ');
+}
+
+/**
  * What Destroy removes, for its confirmation: the namespaces and bridges of
  * the lab that are on the host now (`present`), and whether host settings go back.
  *
