@@ -41,7 +41,10 @@ export function sourceDigest(text: string): string | undefined {
 /** FILE or NAME: a lab name is accepted when no such file exists. */
 export function labArgOf(arg: string | undefined): { name: string; topology?: Topology } {
   if (!arg) throw new Exit(1, `missing FILE or NAME\n${USAGE}`);
-  if (fs.existsSync(arg)) return { name: loadLab(arg).name, topology: loadLab(arg) };
+  if (fs.existsSync(arg)) {
+    const topology = loadLab(arg); // once: its warnings are printed once
+    return { name: topology.name, topology };
+  }
   if (!LAB_NAME.test(arg)) throw new Exit(1, `${arg}: no such file, and not a lab name (lower-case letters, digits, "-")`);
   return { name: arg };
 }

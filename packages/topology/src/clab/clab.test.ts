@@ -166,6 +166,9 @@ links:
     const t = parseTopology('name: x\nnodes:\n  a: { kind: netns }\n').topology!;
     expect(exportClab(t).yaml).toContain('image: ghcr.io/srl-labs/network-multitool');
     expect(exportClab(t, { image: 'alpine:3.20' }).yaml).toContain('image: alpine:3.20');
+    // An image (from --image) is a string of the file, whatever it holds: never a key of its own.
+    const hostile = 'x\n      network-mode: host\n# {{ .Evil }}: "';
+    expect(parse(exportClab(t, { image: hostile }).yaml).topology.kinds).toEqual({ linux: { image: hostile } });
   });
 });
 
