@@ -5,6 +5,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY packages/topology/package.json packages/topology/
+# The netlink addon is built by its install script, so its sources come before npm ci.
+COPY packages/kernel/package.json packages/kernel/binding.gyp packages/kernel/index.cjs packages/kernel/index.d.ts packages/kernel/
+COPY packages/kernel/src/ packages/kernel/src/
 COPY apps/server/package.json apps/server/
 COPY apps/web/package.json apps/web/
 COPY e2e/package.json e2e/

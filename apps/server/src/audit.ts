@@ -29,6 +29,12 @@ export interface AuditEntry {
   ms: number;
   /** The lab, when the caller knows it better than the operation context (terminals, streams). */
   lab?: string;
+  /**
+   * A change nslab made itself over netlink (then `argv` is the `ip` command
+   * it stands for, and `code` the kernel's errno, 0 for success): the request
+   * and its arguments, in which namespace (null: the host).
+   */
+  netlink?: { netns: string | null; op: string; args: Record<string, unknown> };
 }
 
 export function audit(entry: AuditEntry): void {
@@ -46,6 +52,7 @@ export function auditAll(entries: readonly AuditEntry[]): void {
         time,
         lab: entry.lab ?? lab,
         argv: entry.argv,
+        ...(entry.netlink ? { netlink: entry.netlink } : {}),
         ...(entry.input ? { input: entry.input.length > 65536 ? `${entry.input.slice(0, 65536)}…` : entry.input } : {}),
         code: entry.code,
         ms: Math.round(entry.ms * 10) / 10,

@@ -18,7 +18,9 @@ import {
   type Item,
 } from './executePlan/batches.js';
 import { parallelism } from './paths.js';
-import { inNetns, mapLimit, type Runner } from './runner.js';
+import { Applier, runDirectBatch } from './netlink/apply.js';
+import { direct } from './netlink/kernel.js';
+import { hostRunner, inNetns, mapLimit, type Runner } from './runner.js';
 import { traced } from './trace.js';
 
 export type StepStatus = 'ok' | 'failed' | 'undone';
@@ -35,6 +37,8 @@ export interface StepEvent {
 
 export interface ExecOptions {
   runner: Runner;
+  /** Set by executePlan: netlink connections, when the runner is the host's and nslab talks to the kernel itself. */
+  applier?: Applier;
   lab: string;
   holds: HoldStore;
   onEvent?: (e: StepEvent) => void;
@@ -70,8 +74,19 @@ export class PlanFailedError extends Error {
  */
 const CRASH_AFTER = process.env.NSLAB_CRASH_AFTER ? Number(process.env.NSLAB_CRASH_AFTER) : undefined;
 
-export async function executePlan(plan: Plan, opts: ExecOptions): Promise<ExecResult> {
+export async function executePlan(plan: Plan, options: ExecOptions): Promise<ExecResult> {
+  const kernel = options.runner === hostRunner ? direct() : undefined;
+  const applier = kernel ? new Applier(kernel) : undefined;
+  try {
+    return await execute(plan, { ...options, applier });
+  } finally {
+    applier?.close();
+  }
+}
+
+async function execute(plan: Plan, opts: ExecOptions): Promise<ExecResult> {
   const start = performance.now();
+  const direct = opts.applier !== undefined;
   const elapsed = () => Math.round((performance.now() - start) * 10) / 10;
   const applied: Item[] = [];
   const emit = (item: Item, status: StepStatus, error?: string) =>
@@ -95,17 +110,26 @@ export async function executePlan(plan: Plan, opts: ExecOptions): Promise<ExecRe
     // Round r runs the r-th batch of every namespace together; a namespace stops at its first failure.
     const queues =
       CRASH_AFTER === undefined
-        ? [...byScope.values()].map((group) => batchesOf(group))
-        : [[...byScope.values()].flat().flatMap((i) => batchesOf([i]))];
+        ? [...byScope.values()].map((group) => batchesOf(group, direct))
+        : [[...byScope.values()].flat().flatMap((i) => batchesOf([i], direct))];
     const failures: StepFailure[] = [];
     for (let round = 0; queues.some((q) => q.length > round); round++) {
       const batches = queues.map((q) => q[round]).filter((b): b is Batch => b !== undefined);
+      // The host's last: its bridge ports come up once the namespaces behind them are ready, so the
+      // autoconfiguration traffic a link brings (IPv6 DAD, MLD, router solicitations) is not flooded while they are set up.
+      const own = batches.filter((b) => b.tool === 'netlink').sort((a, b) => Number(a.netns === null) - Number(b.netns === null));
       const pooled = batches.filter((b) => b.tool === 'ip' && b.netns !== null);
-      const rest = batches.filter((b) => !pooled.includes(b));
-      const outcomes = await traced(`phase ${phase} round ${round}: ${pooled.length} pooled, ${rest.length} other`, async () =>
-        (
-          await Promise.all([runIpBatches(opts.runner, pooled, false), mapLimit(rest, parallelism(), (b) => runBatch(b, opts, false))])
-        ).flat(),
+      const rest = batches.filter((b) => !pooled.includes(b) && !own.includes(b));
+      const outcomes = await traced(
+        `phase ${phase} round ${round}: ${own.length} over netlink, ${pooled.length} pooled, ${rest.length} other`,
+        async () =>
+          (
+            await Promise.all([
+              runIpBatches(opts.runner, pooled, false),
+              mapLimit(rest, parallelism(), (b) => runBatch(b, opts, false)),
+              runDirectBatches(own, opts),
+            ])
+          ).flat(),
       );
       for (const outcome of outcomes) {
         for (const i of outcome.applied) {
@@ -126,11 +150,13 @@ export async function executePlan(plan: Plan, opts: ExecOptions): Promise<ExecRe
       const rollback = await undo(applied, opts, emit);
       return { ok: false, applied: applied.length, elapsedMs: elapsed(), failure: failures[0], rollback };
     }
+    // A socket holds its namespace alive: none may stay open into a namespace the next phase deletes.
+    opts.applier?.close();
     if (phase === 1)
       await traced('await teardown', () =>
         awaitTeardown(
           items.map((i) => i.step),
-          opts.runner,
+          opts,
         ),
       );
   }
@@ -143,7 +169,8 @@ export async function executePlan(plan: Plan, opts: ExecOptions): Promise<ExecRe
  * a synchronize_net each (~17 ms), so wait for the kernel's batched teardown,
  * then delete whatever is still there.
  */
-async function awaitTeardown(steps: Step[], runner: Runner): Promise<void> {
+async function awaitTeardown(steps: Step[], opts: ExecOptions): Promise<void> {
+  const { runner, applier } = opts;
   const byNetns = new Map<string | null, Set<string>>();
   for (const s of steps) {
     if (s.kind !== 'netns.del') continue;
@@ -152,6 +179,10 @@ async function awaitTeardown(steps: Step[], runner: Runner): Promise<void> {
   for (const [netns, names] of byNetns) {
     const deadline = Date.now() + 5000;
     let left = [...names];
+    if (applier) {
+      await awaitGone(applier, netns, left, deadline);
+      continue;
+    }
     while (left.length > 0 && Date.now() < deadline) {
       const r = await runner.run(inNetns(netns, ['ip', '-json', 'link', 'show']));
       if (r.code !== 0) break;
@@ -164,8 +195,55 @@ async function awaitTeardown(steps: Step[], runner: Runner): Promise<void> {
   }
 }
 
+/** Waits for the kernel to remove `names` from a namespace, then deletes those still there (over netlink). */
+async function awaitGone(applier: Applier, netns: string | null, names: string[], deadline: number): Promise<void> {
+  const c = applier.conn(netns);
+  let left = names;
+  // One dump per look (not a request per name: each takes the lock the kernel's teardown needs).
+  while (left.length > 0 && Date.now() < deadline) {
+    const present = new Set(c.links(false).map((l) => l.ifname));
+    left = left.filter((n) => present.has(n));
+    if (left.length > 0) await new Promise((res) => setTimeout(res, 10));
+  }
+  if (left.length > 0)
+    runDirectBatch(
+      applier,
+      {
+        tool: 'netlink',
+        netns,
+        items: left.map((name, index) => ({ index, step: { kind: 'link.del', netns, name, reason: 'left by a namespace' } })),
+      },
+      true,
+    );
+  applier.close();
+}
+
+/** Netlink batches, one after the other, letting the event loop run between them (a server stays responsive). */
+async function runDirectBatches(batches: Batch[], opts: ExecOptions): Promise<BatchOutcome[]> {
+  const out: BatchOutcome[] = [];
+  let slice = performance.now();
+  for (const b of batches) {
+    out.push(runDirect(b, opts, false));
+    if (performance.now() - slice > 8) {
+      await new Promise((res) => setImmediate(res));
+      slice = performance.now();
+    }
+  }
+  return out;
+}
+
+function runDirect(batch: Batch, opts: ExecOptions, force: boolean): BatchOutcome {
+  // Holds are taken step by step: a step after a failure in the same batch never ran, so takes nothing.
+  const outcome = runDirectBatch(opts.applier!, batch, force, (item) => takeHolds({ ...batch, items: [item] }, opts));
+  releaseHolds(outcome.applied, opts);
+  if (outcome.failed) undoHold(outcome.failed.item.step, opts);
+  return outcome;
+}
+
 async function runBatch(batch: Batch, opts: ExecOptions, force: boolean): Promise<BatchOutcome> {
   switch (batch.tool) {
+    case 'netlink':
+      return runDirect(batch, opts, force);
     case 'ip':
     case 'tc':
       return runIpBatch(opts.runner, batch, force);
@@ -230,7 +308,7 @@ async function undo(
     inverses.push({ index: i.index, step: inv });
   }
   const errors: string[] = [];
-  for (const batch of batchesOf(inverses)) {
+  for (const batch of batchesOf(inverses, opts.applier !== undefined)) {
     const outcome = await runBatch(batch, opts, true);
     errors.push(...outcome.errors, ...(outcome.failed ? [`${outcome.failed.argv.join(' ')}: ${outcome.failed.message}`] : []));
     for (const i of outcome.applied) emit(i, 'undone');

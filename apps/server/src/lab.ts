@@ -27,6 +27,7 @@ import { listNetns, observeHost } from './observe.js';
 import { ipBatchEach } from './nsPool.js';
 import { ownerOfLinks, type IpLink } from './observe/parse.js';
 import { hostPlace, type Place } from './place.js';
+import { direct, type Kernel, type NsConn } from './netlink/kernel.js';
 import { hostRunner, runOk } from './runner.js';
 import { traced } from './trace.js';
 import { removeProbeRules } from './packetTrace/probe.js';
@@ -65,7 +66,7 @@ async function plan(topology: Topology, ctx: LabContext): Promise<Plan> {
   const opts = { netem: has.has('netem') };
   const desired = await traced('desired state', () => desiredState(topology, opts));
   ctx.onPhase?.('observing the host');
-  const { rulesIn, tcIn } = await traced('hints', () => observeHints(dir, desired, topology.name, opts));
+  const { rulesIn, tcIn } = await traced('hints', () => observeHints(dir, desired, topology, opts));
   const observed = await traced('observe', () =>
     observeHost({ runner, lab: topology.name, holds, desired, rulesIn, tcIn, intent: readIntent(dir, topology.name) }),
   );
@@ -75,10 +76,11 @@ async function plan(topology: Topology, ctx: LabContext): Promise<Plan> {
 type Hint = ((key: string) => boolean) | undefined;
 
 /** Lab namespaces that may hold iptables rules, and impairment qdiscs: in the design, or in the design last deployed. */
-function observeHints(dir: string, desired: DesiredState, lab: string, opts: DesiredOptions): { rulesIn: Hint; tcIn: Hint } {
-  const previous = readDeployed(dir, lab);
+function observeHints(dir: string, desired: DesiredState, topology: Topology, opts: DesiredOptions): { rulesIn: Hint; tcIn: Hint } {
+  const previous = readDeployed(dir, topology.name);
   if (!previous) return { rulesIn: undefined, tcIn: undefined }; // no record: read them all
-  const before = desiredState(previous, opts);
+  // Redeploying (or checking) the design last deployed, the usual case: its state is the one just computed.
+  const before = JSON.stringify(previous) === JSON.stringify(topology) ? desired : desiredState(previous, opts);
   const hasRules = (st: DesiredState, key: string) =>
     (st.scopes[key]?.rules.length ?? 0) > 0 || Object.keys(st.scopes[key]?.policies ?? {}).length > 0;
   const hasTc = (st: DesiredState, key: string) => Object.values(st.scopes[key]?.links ?? {}).some((l) => l.tc !== undefined);
@@ -124,7 +126,7 @@ export async function destroyLab(lab: string, ctx: LabContext = {}): Promise<Out
 async function destroy(lab: string, ctx: LabContext): Promise<Outcome> {
   const { runner, holds, dir } = ctx.place ?? hostPlace();
   const observed = await traced('observe', () =>
-    observeHost({ runner, lab, holds, rulesIn: () => false, tcIn: () => false, intent: readIntent(dir, lab) }),
+    observeHost({ runner, lab, holds, rulesIn: () => false, tcIn: () => false, linksOnly: true, intent: readIntent(dir, lab) }),
   );
   const plan = planDestroy(observed);
   ctx.onPlan?.(plan);
@@ -141,21 +143,25 @@ async function destroy(lab: string, ctx: LabContext): Promise<Outcome> {
 export async function findLabs(place: Place = hostPlace()): Promise<string[]> {
   const { runner, holds, dir } = place;
   const labs = new Set<string>();
-  const names = await listNetns(runner);
-  const los = await ipBatchEach(
-    runner,
-    names.map((netns) => ({ netns, input: 'link show dev lo\n' })),
-    ['-json'],
-    { linesPerJob: 1 },
-  );
-  for (const r of los.values()) {
-    const lab = r.code === 0 ? ownerOfLinks(JSON.parse(r.stdout) as IpLink[]) : undefined;
-    if (lab) labs.add(lab);
-  }
-  const links = JSON.parse(await runOk(runner, ['ip', '-json', 'link', 'show'])) as IpLink[];
-  for (const l of links) {
-    const lab = labOfMark(l.ifalias);
-    if (lab) labs.add(lab);
+  const kernel = runner === hostRunner ? direct() : undefined;
+  if (kernel) for (const lab of marksDirect(kernel)) labs.add(lab);
+  else {
+    const names = await listNetns(runner);
+    const los = await ipBatchEach(
+      runner,
+      names.map((netns) => ({ netns, input: 'link show dev lo\n' })),
+      ['-json'],
+      { linesPerJob: 1 },
+    );
+    for (const r of los.values()) {
+      const lab = r.code === 0 ? ownerOfLinks(JSON.parse(r.stdout) as IpLink[]) : undefined;
+      if (lab) labs.add(lab);
+    }
+    const links = JSON.parse(await runOk(runner, ['ip', '-json', 'link', 'show'])) as IpLink[];
+    for (const l of links) {
+      const lab = labOfMark(l.ifalias);
+      if (lab) labs.add(lab);
+    }
   }
   for (const save of ['iptables-save', 'ip6tables-save']) {
     const r = await runner.run([save]);
@@ -167,4 +173,27 @@ export async function findLabs(place: Place = hostPlace()): Promise<string[]> {
   for (const hold of Object.values(holds.read())) hold.labs.forEach((l) => labs.add(l));
   for (const l of intentLabs(dir)) labs.add(l);
   return [...labs].sort();
+}
+
+/** The labs whose marks namespaces' loopbacks and host interfaces carry, read over netlink. */
+function marksDirect(kernel: Kernel): string[] {
+  const out: Array<string | undefined> = [];
+  const host = kernel.open(null);
+  try {
+    for (const l of host.links()) out.push(labOfMark(l.ifalias));
+  } finally {
+    host.close();
+  }
+  for (const name of kernel.listNetns()) {
+    let conn: NsConn | undefined;
+    try {
+      conn = kernel.open(name);
+      out.push(labOfMark(conn.alias('lo')));
+    } catch {
+      /* gone meanwhile, or not a namespace */
+    } finally {
+      conn?.close();
+    }
+  }
+  return out.filter((l): l is string => l !== undefined);
 }

@@ -5,8 +5,10 @@
  * One `ip -json -batch` process per namespace, run in parallel through
  * nsenter (no mount-namespace work, unlike `ip -n`), keeps this fast at scale.
  */
+import fs from 'node:fs';
 import {
   emptyScope,
+  sysctlPath,
   isProbeRule,
   hasV6,
   holdKey,
@@ -40,7 +42,8 @@ import {
 import { htbDevices, tcStates, type TcQdisc } from './observe/tc.js';
 import { parallelism } from './paths.js';
 import { ipBatchEach } from './nsPool.js';
-import { inNetns, mapLimit, runOk, type RunResult, type Runner } from './runner.js';
+import { direct, type Kernel, type NsConn } from './netlink/kernel.js';
+import { hostRunner, inNetns, mapLimit, runOk, type RunResult, type Runner } from './runner.js';
 import { traced } from './trace.js';
 
 /** One namespace (or the host) as `ip -json` printed it. */
@@ -67,6 +70,8 @@ export interface ObserveOptions {
   tcIn?: (scopeKey: string) => boolean;
   /** Names a killed run of this lab created but may not have marked (see intent.ts). */
   intent?: { netns: string[]; hostLinks: string[] };
+  /** Namespaces' interfaces only, without addresses or routes: enough to remove them (destroy). The host is read whole. */
+  linksOnly?: boolean;
 }
 
 interface NetnsEntry {
@@ -82,6 +87,8 @@ export async function listNetnsIds(runner: Runner): Promise<NetnsEntry[]> {
 }
 
 export async function listNetns(runner: Runner): Promise<string[]> {
+  const kernel = runner === hostRunner ? direct() : undefined;
+  if (kernel) return kernel.listNetns();
   return (await listNetnsIds(runner)).map((n) => n.name);
 }
 
@@ -109,6 +116,50 @@ async function readScopes(runner: Runner, hostRead: Promise<RunResult>, names: s
   ];
 }
 
+/**
+ * The same reading over netlink: one socket per namespace, opened inside it.
+ * The host's nsids are asked after its link dump, which assigns them.
+ * Yields to the event loop every few milliseconds.
+ */
+async function readDirect(kernel: Kernel, linksOnly: boolean): Promise<{ entries: NetnsEntry[]; raws: Array<RawScope | undefined> }> {
+  const host = kernel.open(null);
+  try {
+    const raws: Array<RawScope | undefined> = [rawOf(null, host, false)];
+    const entries: NetnsEntry[] = [];
+    let slice = performance.now();
+    for (const name of kernel.listNetns()) {
+      let conn: NsConn | undefined;
+      try {
+        conn = kernel.open(name);
+        raws.push(rawOf(name, conn, linksOnly));
+        const id = host.nsid(conn.nsFd);
+        entries.push(id === undefined ? { name } : { name, id });
+      } catch {
+        raws.push(undefined); // deleted while we looked, or not a namespace (a file left behind)
+        entries.push({ name });
+      } finally {
+        conn?.close();
+      }
+      if (performance.now() - slice > 8) {
+        await new Promise((res) => setImmediate(res));
+        slice = performance.now();
+      }
+    }
+    return { entries, raws };
+  } finally {
+    host.close();
+  }
+}
+
+/** A scope's reading; `linksOnly`: its interfaces without addresses, and no routes (what removing a namespace needs). */
+function rawOf(netns: string | null, conn: NsConn, linksOnly: boolean): RawScope {
+  const raw: RawScope = linksOnly
+    ? { netns, links: conn.links(false), routes: { 4: [], 6: [] } }
+    : { netns, links: conn.links(), routes: { 4: conn.routes(4), 6: conn.routes(6) } };
+  raw.owner = ownerOfLinks(raw.links);
+  return raw;
+}
+
 function toRaw(netns: string | null, stdout: string): RawScope {
   const [links = [], r4 = [], r6 = []] = parseJsonLines(stdout);
   const raw: RawScope = { netns, links: links as IpLink[], routes: { 4: r4 as IpRoute[], 6: r6 as IpRoute[] } };
@@ -129,26 +180,48 @@ export interface HostReading {
  * Reads the host and every namespace. `expected` (the design) only breaks
  * ties where a veth's peer cannot be told from the host alone.
  */
-export async function readHost(runner: Runner, expected?: DesiredState): Promise<HostReading> {
-  // The host's own reading needs no namespace's name: it runs while they are listed.
-  const hostRead = runner.run(['ip', '-json', '-details', '-batch', '-'], { input: SCOPE_BATCH });
-  let entries = await traced('observe: list namespaces', () => listNetnsIds(runner));
-  const raws = await traced(`observe: read the host and ${entries.length} namespaces`, () =>
-    readScopes(
-      runner,
-      hostRead,
-      entries.map((e) => e.name),
-    ),
-  );
+export async function readHost(runner: Runner, expected?: DesiredState, opts: { linksOnly?: boolean } = {}): Promise<HostReading> {
+  const kernel = runner === hostRunner ? direct() : undefined;
+  let entries: NetnsEntry[];
+  let raws: Array<RawScope | undefined>;
+  if (kernel)
+    ({ entries, raws } = await traced('observe: read the host and its namespaces over netlink', () =>
+      readDirect(kernel, opts.linksOnly === true),
+    ));
+  else {
+    // The host's own reading needs no namespace's name: it runs while they are listed.
+    const hostRead = runner.run(['ip', '-json', '-details', '-batch', '-'], { input: SCOPE_BATCH });
+    entries = await traced('observe: list namespaces', () => listNetnsIds(runner));
+    raws = await traced(`observe: read the host and ${entries.length} namespaces`, () =>
+      readScopes(
+        runner,
+        hostRead,
+        entries.map((e) => e.name),
+      ),
+    );
+    // The kernel gives a namespace its nsid (as the host sees it) lazily, on the first link
+    // dump that needs it: ids the dump just handed out are missing from a list taken before it.
+    const known = new Set(entries.flatMap((e) => (e.id === undefined ? [] : [e.id])));
+    if (raws[0]!.links.some((l) => l.link_netnsid !== undefined && !known.has(l.link_netnsid))) entries = await listNetnsIds(runner);
+  }
   const host = raws[0]!;
-  // The kernel gives a namespace its nsid (as the host sees it) lazily, on the first link
-  // dump that needs it: ids the dump just handed out are missing from a list taken before it.
-  const known = new Set(entries.flatMap((e) => (e.id === undefined ? [] : [e.id])));
-  if (host.links.some((l) => l.link_netnsid !== undefined && !known.has(l.link_netnsid))) entries = await listNetnsIds(runner);
   const hostNsids = new Map(entries.filter((e) => e.id !== undefined).map((e) => [e.id!, e.name]));
   const byName = new Map<string | null, RawScope>();
   for (const r of raws) if (r) byName.set(r.netns, r);
 
+  // Veth ends whose peer is in another namespace, by "ifindex/peer ifindex": a peer is found by its mirror key, not by a scan of every scope.
+  let crossed: Map<string, Array<{ scope: RawScope; link: IpLink }>> | undefined;
+  const crossing = () => {
+    if (crossed) return crossed;
+    crossed = new Map();
+    for (const scope of byName.values())
+      for (const link of scope.links) {
+        if (link.link_netnsid === undefined || link.link_index === undefined) continue;
+        const key = `${link.ifindex}/${link.link_index}`;
+        crossed.set(key, [...(crossed.get(key) ?? []), { scope, link }]);
+      }
+    return crossed;
+  };
   /**
    * A veth's other end. Same namespace: by ifindex. Seen from the host: the
    * host's nsid names the namespace. Seen from a namespace (whose nsids we do
@@ -168,13 +241,10 @@ export async function readHost(runner: Runner, expected?: DesiredState): Promise
       return p ? { netns: name!, name: p.ifname } : undefined;
     }
     const candidates: Array<{ netns: string | null; name: string }> = [];
-    for (const other of byName.values()) {
-      if (other === scope) continue;
-      for (const p of other.links) {
-        if (!mirrors(p) || p.link_netnsid === undefined) continue;
-        if (other.netns === null && hostNsids.get(p.link_netnsid) !== scope.netns) continue;
-        candidates.push({ netns: other.netns, name: p.ifname });
-      }
+    for (const { scope: other, link: p } of crossing().get(`${l.link_index}/${l.ifindex}`) ?? []) {
+      if (other === scope || !mirrors(p)) continue;
+      if (other.netns === null && hostNsids.get(p.link_netnsid!) !== scope.netns) continue;
+      candidates.push({ netns: other.netns, name: p.ifname });
     }
     const want = expected?.scopes[scopeKeyOf(scope.netns)]?.links[l.ifname]?.peer;
     return (
@@ -208,7 +278,7 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
     saveTables(runner, null, 6, (a, table) => hasComment(a, mark) && !isProbeRule(a, table)),
   ]);
   hostTablesRead.catch(() => {}); // awaited below; a failure of readHost first must not leave it unhandled
-  const reading = await readHost(runner, opts.desired);
+  const reading = await readHost(runner, opts.desired, { linksOnly: opts.linksOnly });
   const { host } = reading;
   const raws = [host, ...reading.namespaces];
 
@@ -227,15 +297,19 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
     if (!ownedHostLink(l)) observed.foreign.hostLinks[l.ifname] = labOfMark(l.ifalias);
   }
 
+  const kernel = runner === hostRunner ? direct() : undefined;
   await mapLimit(owned, parallelism(), async (r) => {
     const s = reading.scopeState(r, () => true);
     const key = scopeKeyOf(r.netns);
     const d = opts.desired?.scopes[key];
-    if (opts.rulesIn?.(key) ?? true) {
-      applyTables(s, await saveTables(runner, r.netns, 4, (a, table) => !isProbeRule(a, table)));
-      if (v6) applyTables(s, await saveTables(runner, r.netns, 6, (a, table) => !isProbeRule(a, table)));
+    const readRules = opts.rulesIn?.(key) ?? true;
+    const readQdiscs = opts.tcIn?.(key) ?? true;
+    const look = kernel && (readRules || readQdiscs) ? await lookDirect(kernel, r.netns!) : { families: new Set([4, 6]), qdiscs: true };
+    if (readRules) {
+      if (look.families.has(4)) applyTables(s, await saveTables(runner, r.netns, 4, (a, table) => !isProbeRule(a, table)));
+      if (v6 && look.families.has(6)) applyTables(s, await saveTables(runner, r.netns, 6, (a, table) => !isProbeRule(a, table)));
     }
-    if (opts.tcIn?.(key) ?? true) await readTc(runner, r.netns, s);
+    if (readQdiscs && look.qdiscs) await readTc(runner, r.netns, s);
     const keys = Object.keys(d?.sysctls ?? {});
     if (keys.length > 0) s.sysctls = await readSysctls(runner, r.netns, keys);
     s.node = d?.node;
@@ -269,6 +343,29 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
   return observed;
 }
 
+let nftBackend: Promise<boolean> | undefined;
+
+/**
+ * What in a namespace needs a program to read it, found over netlink: the
+ * families with nf_tables tables (iptables-save has nothing to print without
+ * them), and whether any interface has a qdisc of its own (else `tc` has
+ * nothing of ours to show). With the legacy iptables backend, whose rules
+ * nf_tables does not see, every family is read.
+ */
+async function lookDirect(kernel: Kernel, netns: string): Promise<{ families: Set<number>; qdiscs: boolean }> {
+  nftBackend ??= hostRunner.run(['iptables', '-V']).then((r) => r.stdout.includes('nf_tables'));
+  const nft = await nftBackend;
+  let conn: NsConn | undefined;
+  try {
+    conn = kernel.open(netns);
+    return { families: nft ? conn.nftFamilies() : new Set([4, 6]), qdiscs: conn.hasOwnQdiscs() };
+  } catch {
+    return { families: new Set([4, 6]), qdiscs: true }; // cannot tell: read as before
+  } finally {
+    conn?.close();
+  }
+}
+
 /** Adds a namespace's rules and its FORWARD policies (the only chain policies a lab sets) to its state. */
 export function applyTables(s: ScopeState, t: SavedTables): void {
   for (const r of t.rules) s.rules.push(r); // no spread: a namespace may hold more rules than a call has arguments
@@ -300,6 +397,8 @@ export async function saveTables(
 }
 
 export async function readSysctls(runner: Runner, netns: string | null, keys: string[]): Promise<Record<string, string>> {
+  const kernel = runner === hostRunner ? direct() : undefined;
+  if (kernel) return readSysctlsDirect(kernel, netns, keys);
   // Missing keys (an interface not created yet) are reported on stderr and skipped.
   const r = await runner.run(inNetns(netns, ['sysctl', ...keys]));
   const raw = parseSysctl(r.stdout);
@@ -308,4 +407,22 @@ export async function readSysctls(runner: Runner, netns: string | null, keys: st
     if (raw[k] !== undefined) out[k] = raw[k];
   }
   return out;
+}
+
+/** Sysctls read from /proc/sys files opened inside the namespace; a missing one (an interface not made yet) is left out. */
+function readSysctlsDirect(kernel: Kernel, netns: string | null, keys: string[]): Record<string, string> {
+  let nsFd = -1;
+  try {
+    if (netns !== null) nsFd = kernel.openNs(netns);
+    const out: Record<string, string> = {};
+    for (const k of keys) {
+      const v = kernel.readSysctl(nsFd, sysctlPath(k));
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  } catch {
+    return {}; // the namespace is gone: nothing of ours either
+  } finally {
+    if (nsFd >= 0) fs.closeSync(nsFd);
+  }
 }

@@ -100,6 +100,20 @@ export function sandboxDir(name: string, part?: 'user' | 'mnt' | 'net' | 'ipc' |
   return part ? path.join(dir, part) : dir;
 }
 
+/** Where namespaces' bind mounts live (iproute2's NETNS_RUN_DIR). */
+export const NETNS_DIR = '/run/netns';
+
+/**
+ * The one way a path is made from a namespace name: `/run/netns/<name>`. The
+ * name may come from the host's own listing (any other tool's namespace), so
+ * only what could leave the directory is refused.
+ */
+export function netnsFile(name: string): string {
+  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0') || Buffer.byteLength(name) > 255)
+    throw new Error(`${JSON.stringify(name.slice(0, 80))} is not a namespace name`);
+  return `${NETNS_DIR}/${name}`;
+}
+
 export function parallelism(): number {
   return Math.max(2, Math.min(16, os.availableParallelism() * 4));
 }

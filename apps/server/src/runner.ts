@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import type * as NodePty from 'node-pty';
 import { audit } from './audit.js';
+import { NETNS_DIR } from './paths.js';
 
 export type { ChildProcess };
 export type Pty = NodePty.IPty;
@@ -210,8 +211,7 @@ export async function runOk(runner: Runner, argv: readonly string[], opts?: RunO
   return r.stdout;
 }
 
-/** Where namespaces' bind mounts live (iproute2's NETNS_RUN_DIR). */
-export const NETNS_DIR = '/run/netns';
+export { NETNS_DIR };
 
 /** argv prefix that runs a program inside a namespace (null: the host) without `ip netns exec`'s mount work. */
 export function inNetns(netns: string | null, argv: readonly string[]): string[] {

@@ -1,18 +1,23 @@
 /**
- * npm run bench: deploy, no-op redeploy and destroy of N namespaces on one
- * bridge (N = 10, 100, 1000), each beside a raw baseline that builds the same
- * shape the way a script would — one `ip -batch` on the host, then one
- * `ip -n NS -batch` per namespace — measured in the same run. Needs root;
- * removes everything it made, even when interrupted by an error.
+ * npm run bench: deploy, no-op redeploy, status and destroy of N namespaces
+ * on one bridge (N = 10, 100, 1000), beside two baselines measured in the
+ * same run: the kernel's floor — one `ip -batch` that creates the namespaces
+ * and their veth pairs on the bridge, and one that tears them down — and a
+ * script that also configures each namespace (one `ip -n NS -batch` each).
+ * Needs root; removes everything it made, even when interrupted by an error.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseTopologyData, type Topology } from '@nslab/topology';
-import { deployLab, destroyLab, findLabs } from '../lab.js';
+import { deployLab, destroyLab, findLabs, planLab } from '../lab.js';
+import { whyNotDirect } from '../netlink/kernel.js';
+import { quiet, quietMs } from './quiet.js';
 import { hostRunner, runOk } from '../runner.js';
 
 const SIZES = (process.env.NSLAB_BENCH_SIZES ?? '10,100,1000').split(',').map(Number);
 const BRIDGE = 'nsbench0';
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../bin/nslab');
 
 const ns = (i: number) => `nsb-${i}`;
 const hostEnd = (i: number) => `nsbv-${i}`;
@@ -41,7 +46,8 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t0, v];
 }
 
-async function rawDeploy(n: number): Promise<void> {
+/** The kernel's floor: one `ip -batch` creating the bridge, the namespaces and their veth pairs on the bridge. */
+async function floorDeploy(n: number): Promise<void> {
   const host = [`link add name ${BRIDGE} type bridge`, `addr add 10.240.255.1/16 dev ${BRIDGE}`, `link set ${BRIDGE} up`];
   for (let i = 0; i < n; i++) host.push(`netns add ${ns(i)}`);
   for (let i = 0; i < n; i++) {
@@ -52,6 +58,11 @@ async function rawDeploy(n: number): Promise<void> {
     );
   }
   await runOk(hostRunner, ['ip', '-batch', '-'], { input: `${host.join('\n')}\n` });
+}
+
+/** A script: the floor, then one `ip -n NS -batch` per namespace for its loopback, address and link. */
+async function rawDeploy(n: number): Promise<void> {
+  await floorDeploy(n);
   for (let i = 0; i < n; i++) {
     await runOk(hostRunner, ['ip', '-n', ns(i), '-batch', '-'], {
       input: `link set lo up\naddr add ${addr(i)} dev eth0\nlink set eth0 up\n`,
@@ -78,9 +89,12 @@ async function settle(): Promise<void> {
 
 interface Row {
   n: number;
+  floorMs: number;
   rawDeployMs: number;
   deployMs: number;
   noopMs: number;
+  statusMs: number;
+  statusCliMs: number;
   rawDestroyMs: number;
   destroyMs: number;
   steps: number;
@@ -89,15 +103,31 @@ interface Row {
 async function benchOne(n: number): Promise<Row> {
   const t = labOf(n);
   try {
-    const [rawDeployMs] = await time(() => rawDeploy(n));
+    await quiet();
+    const [floorMs] = await time(() => floorDeploy(n));
+    await quiet();
     const [rawDestroyMs] = await time(() => rawDestroy(n));
+    await quiet();
+    const [rawDeployMs] = await time(() => rawDeploy(n));
+    await rawDestroy(n);
+    await quiet();
     const [deployMs, out] = await time(() => deployLab(t));
     if (!out.result.ok) throw new Error(`deploy failed: ${JSON.stringify(out.result.failure)}`);
+    await quiet();
     const [noopMs, again] = await time(() => deployLab(t));
     if (again.plan.steps.length !== 0) throw new Error(`redeploy planned ${again.plan.steps.length} steps`);
-    const [destroyMs] = await time(() => destroyLab(t.name));
-    await settle();
-    return { n, rawDeployMs, deployMs, noopMs, rawDestroyMs, destroyMs, steps: out.plan.steps.length };
+    await quiet();
+    const [statusMs, plan] = await time(() => planLab(t));
+    if (plan.steps.length !== 0) throw new Error(`status found ${plan.steps.length} differences`);
+    // The whole command, as a person types it: node's start, reading the deployed design, observing, comparing.
+    const [statusCliMs, status] = await time(() => hostRunner.run([process.execPath, CLI, 'status', t.name]));
+    if (status.code !== 0) throw new Error(`nslab status: ${status.stdout}${status.stderr}`);
+    await quiet();
+    const [destroyMs] = await time(async () => {
+      await destroyLab(t.name);
+      await settle();
+    });
+    return { n, floorMs, rawDeployMs, deployMs, noopMs, statusMs, statusCliMs, rawDestroyMs, destroyMs, steps: out.plan.steps.length };
   } finally {
     await hostRunner.run(['ip', '-force', '-batch', '-'], {
       input: [`link del ${BRIDGE}`, ...Array.from({ length: n }, (_, i) => `netns del ${ns(i)}`)].join('\n') + '\n',
@@ -118,18 +148,45 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: ${n} namespaces …\n`);
     rows.push(await benchOne(n));
   }
-  console.log('\nN namespaces on one bridge: nslab vs raw ip -batch + one ip -n per namespace (same run)\n');
-  console.log('    N | raw deploy | nslab deploy | ratio | no-op redeploy | raw destroy | nslab destroy | ratio');
-  console.log('------+------------+--------------+-------+----------------+-------------+---------------+------');
+  console.log('\nN namespaces on one bridge, each with an address (same run). floor: one ip -batch creating the namespaces and');
+  console.log('veth pairs on the bridge, and one tearing them down; script: the floor plus one ip -n NS -batch per namespace.\n');
+  console.log(
+    '    N |   floor | script | nslab deploy | ×floor | no-op redeploy | status (in process / CLI) | floor down | nslab destroy | ×floor',
+  );
+  console.log(
+    '------+---------+--------+--------------+--------+----------------+---------------------------+------------+---------------+-------',
+  );
   for (const r of rows) {
     console.log(
-      `${String(r.n).padStart(5)} | ${fmt(r.rawDeployMs).padStart(10)} | ${fmt(r.deployMs).padStart(12)} | ${(r.deployMs / r.rawDeployMs).toFixed(2).padStart(5)} | ${fmt(r.noopMs).padStart(14)} | ${fmt(r.rawDestroyMs).padStart(11)} | ${fmt(r.destroyMs).padStart(13)} | ${(r.destroyMs / r.rawDestroyMs).toFixed(2).padStart(5)}`,
+      [
+        String(r.n).padStart(5),
+        fmt(r.floorMs).padStart(7),
+        fmt(r.rawDeployMs).padStart(6),
+        fmt(r.deployMs).padStart(12),
+        (r.deployMs / r.floorMs).toFixed(2).padStart(6),
+        fmt(r.noopMs).padStart(14),
+        `${fmt(r.statusMs)} / ${fmt(r.statusCliMs)}`.padStart(25),
+        fmt(r.rawDestroyMs).padStart(10),
+        fmt(r.destroyMs).padStart(13),
+        (r.destroyMs / r.rawDestroyMs).toFixed(2).padStart(6),
+      ].join(' | '),
     );
+  }
+  console.log(
+    `\n(each measurement started on a quiet machine: ${(quietMs() / 1000).toFixed(1)} s were spent waiting for the kernel to settle)`,
+  );
+  const big = rows.find((r) => r.n === 1000);
+  if (big) {
+    const goal = (what: string, ok: boolean, text: string) => console.log(`  ${ok ? '✔' : '✘'} ${what}: ${text}`);
+    console.log(`\ngoals at 1000 namespaces (nslab talks netlink: ${whyNotDirect() ?? 'yes'}):`);
+    goal('deploy ≤ 1.5× the floor', big.deployMs <= 1.5 * big.floorMs, `${(big.deployMs / big.floorMs).toFixed(2)}×`);
+    goal('no-op redeploy ≤ 0.5 s', big.noopMs <= 500, fmt(big.noopMs));
+    goal('status ≤ 0.5 s (the CLI, whole process)', big.statusCliMs <= 500, fmt(big.statusCliMs));
+    goal('destroy ≤ 1.5× the floor teardown', big.destroyMs <= 1.5 * big.rawDestroyMs, `${(big.destroyMs / big.rawDestroyMs).toFixed(2)}×`);
   }
   const dir = path.resolve('bench/results');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'deploy.json'), JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
-  console.log('\ngoals: 100 ≤ 2× raw, 1000 ≤ 5 s, no-op redeploy of 100 ≤ 0.3 s');
 }
 
 await main();

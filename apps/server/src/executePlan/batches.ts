@@ -5,6 +5,7 @@
  * how many of its steps took effect and, on failure, which one failed and why.
  */
 import { commandOf, toArgv, type Step } from '@nslab/topology';
+import { appliesDirectly } from '../netlink/apply.js';
 import { ipBatchEach } from '../nsPool.js';
 import { inNetns, type RunResult, type Runner } from '../runner.js';
 
@@ -14,7 +15,8 @@ export interface Item {
 }
 
 export interface Batch {
-  tool: 'ip' | 'tc' | 'sysctl' | 'iptables' | 'none';
+  /** `netlink`: steps nslab applies itself (netlink/apply.ts); the others run as commands. */
+  tool: 'ip' | 'tc' | 'sysctl' | 'iptables' | 'none' | 'netlink';
   netns: string | null;
   items: Item[];
 }
@@ -27,12 +29,12 @@ export interface BatchOutcome {
   errors: string[];
 }
 
-/** Consecutive items of one namespace, grouped by the tool that runs them. */
-export function batchesOf(items: Item[]): Batch[] {
+/** Consecutive items of one namespace, grouped by the tool that runs them (`direct`: netlink where it can). */
+export function batchesOf(items: Item[], direct = false): Batch[] {
   const out: Batch[] = [];
   for (const item of items) {
     const c = commandOf(item.step);
-    const tool = c.tool;
+    const tool = direct && appliesDirectly(item.step) ? 'netlink' : c.tool;
     const key = c.tool === 'iptables' ? `iptables${c.family}` : tool;
     const last = out.at(-1);
     const lastKey =

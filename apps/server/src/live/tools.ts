@@ -11,7 +11,8 @@ import {
 } from '@nslab/topology';
 import { NslabError } from '../errors.js';
 import { ipBatchEach } from '../nsPool.js';
-import { mapLimit, type Runner } from '../runner.js';
+import { direct, type Kernel } from '../netlink/kernel.js';
+import { hostRunner, mapLimit, type Runner } from '../runner.js';
 import { enter, ownedScope, type NodeScope } from './scope.js';
 
 const SHOW = { addr: ['addr', 'show'], route: ['route', 'show'], neigh: ['neigh', 'show'], link: ['-s', 'link', 'show'] } as const;
@@ -113,13 +114,47 @@ export async function pingAll(runner: Runner, t: Topology): Promise<PingMatrix> 
   return { from, to, results, elapsedMs: Math.round(performance.now() - start) };
 }
 
-/** The kernel's counters for every link end of the lab: one `ip -s -json link` per namespace. */
+type Stat = { rx: { packets: number; bytes: number }; tx: { packets: number; bytes: number } };
+
+/** The kernel's counters for every link end of the lab: over netlink, or one `ip -s -json link` per namespace. */
 export async function linkCounters(runner: Runner, t: Topology): Promise<LinkCounters> {
   const d = desiredState(t);
   const scopes = Object.values(d.scopes);
   const netns = scopes.filter((s) => s.netns !== null).map((s) => s.netns!);
+  const withHost = scopes.some((s) => s.netns === null);
+  const kernel = runner === hostRunner ? direct() : undefined;
+  const byScope = kernel ? statsDirect(kernel, netns, withHost) : await statsViaIp(runner, netns, withHost);
+  const r = resolveTopology(t);
+  const links: LinkCounters['links'] = {};
+  t.links.forEach((l, i) => {
+    links[i] = l.endpoints.map((e) => {
+      const ns = r.scopes.get(r.scopeOfNode.get(e.node)!)?.netns ?? null;
+      const s = byScope.get(ns)?.get(e.name);
+      return s ? { rxPackets: s.rx.packets, txPackets: s.tx.packets, rxBytes: s.rx.bytes, txBytes: s.tx.bytes } : null;
+    });
+  });
+  return { at: Date.now(), links };
+}
+
+function statsDirect(kernel: Kernel, netns: string[], withHost: boolean): Map<string | null, Map<string, Stat>> {
+  const out = new Map<string | null, Map<string, Stat>>();
+  for (const ns of [...(withHost ? [null] : []), ...netns]) {
+    let conn;
+    try {
+      conn = kernel.open(ns);
+      out.set(ns, conn.stats());
+    } catch {
+      /* not there (not deployed, or deleted meanwhile): no counters */
+    } finally {
+      conn?.close();
+    }
+  }
+  return out;
+}
+
+async function statsViaIp(runner: Runner, netns: string[], withHost: boolean): Promise<Map<string | null, Map<string, Stat>>> {
   const [host, each] = await Promise.all([
-    scopes.some((s) => s.netns === null) ? runner.run(['ip', '-s', '-json', 'link', 'show']) : undefined,
+    withHost ? runner.run(['ip', '-s', '-json', 'link', 'show']) : undefined,
     ipBatchEach(
       runner,
       netns.map((n) => ({ netns: n, input: 'link show\n' })),
@@ -127,20 +162,17 @@ export async function linkCounters(runner: Runner, t: Topology): Promise<LinkCou
       { linesPerJob: 1 },
     ),
   ]);
-  type Stat = { ifname: string; stats64?: { rx: { packets: number; bytes: number }; tx: { packets: number; bytes: number } } };
   const byScope = new Map<string | null, Map<string, Stat>>();
   const add = (ns: string | null, stdout: string | undefined) =>
-    byScope.set(ns, new Map((JSON.parse(stdout?.trim().split('\n')[0] || '[]') as Stat[]).map((s) => [s.ifname, s])));
+    byScope.set(
+      ns,
+      new Map(
+        (JSON.parse(stdout?.trim().split('\n')[0] || '[]') as Array<{ ifname: string; stats64?: Stat }>).flatMap((s) =>
+          s.stats64 ? [[s.ifname, s.stats64] as const] : [],
+        ),
+      ),
+    );
   if (host) add(null, host.stdout);
   for (const n of netns) add(n, each.get(n)?.stdout);
-  const r = resolveTopology(t);
-  const links: LinkCounters['links'] = {};
-  t.links.forEach((l, i) => {
-    links[i] = l.endpoints.map((e) => {
-      const ns = r.scopes.get(r.scopeOfNode.get(e.node)!)?.netns ?? null;
-      const s = byScope.get(ns)?.get(e.name)?.stats64;
-      return s ? { rxPackets: s.rx.packets, txPackets: s.tx.packets, rxBytes: s.rx.bytes, txBytes: s.tx.bytes } : null;
-    });
-  });
-  return { at: Date.now(), links };
+  return byScope;
 }

@@ -1,0 +1,134 @@
+/**
+ * Applies plan steps through netlink (kernel.ts) instead of `ip` and `sysctl`
+ * processes. The plan is unchanged: each step still has its `ip` argv, which
+ * is what `nslab plan` prints, what errors name and what the audit log shows
+ * beside the netlink request that carried it out. Steps this does not know
+ * (vxlan, macvlan, tc, iptables) keep running as commands.
+ */
+import { sysctlPath, toArgv, type Step } from '@nslab/topology';
+import { auditAll, type AuditEntry } from '../audit.js';
+import type { Batch, BatchOutcome, Item } from '../executePlan/batches.js';
+import { NetlinkError } from './socket.js';
+import type { Kernel, NlOp, NsConn } from './kernel.js';
+
+const DIRECT = new Set<Step['kind']>([
+  'netns.add',
+  'netns.del',
+  'link.del',
+  'link.set',
+  'addr.add',
+  'addr.del',
+  'route.add',
+  'route.del',
+  'sysctl.set',
+  'veth.add',
+  'bridge.add',
+]);
+
+/** True for a step nslab applies over netlink itself. */
+export function appliesDirectly(step: Step): boolean {
+  return DIRECT.has(step.kind);
+}
+
+/** Connections to the namespaces a run touches, opened when first needed. */
+export class Applier {
+  private readonly conns = new Map<string | null, NsConn>();
+
+  constructor(private readonly kernel: Kernel) {}
+
+  /**
+   * Closes every connection. A socket holds its namespace alive: call this
+   * before namespaces are deleted, or the kernel cannot tear them down.
+   */
+  close(): void {
+    for (const c of this.conns.values()) c.close();
+    this.conns.clear();
+  }
+
+  conn(netns: string | null): NsConn {
+    let c = this.conns.get(netns);
+    if (!c) this.conns.set(netns, (c = this.kernel.open(netns)));
+    return c;
+  }
+
+  apply(step: Step): NlOp {
+    switch (step.kind) {
+      case 'netns.add':
+        this.kernel.addNetns(step.name);
+        return { op: 'netns add', args: { name: step.name } };
+      case 'netns.del':
+        this.conns.get(step.name)?.close();
+        this.conns.delete(step.name);
+        this.kernel.delNetns(step.name);
+        return { op: 'netns del', args: { name: step.name } };
+      case 'link.del':
+        return this.conn(step.netns).delLink(step.name);
+      case 'link.set':
+        return this.conn(step.netns).setLink(step.name, step.set);
+      case 'addr.add':
+      case 'addr.del':
+        return this.conn(step.netns).addr(step.kind === 'addr.add', step.dev, step.address);
+      case 'route.add':
+      case 'route.del':
+        return this.conn(step.netns).route(step.kind === 'route.add', step.route);
+      case 'sysctl.set': {
+        const file = sysctlPath(step.key);
+        this.kernel.writeSysctl(step.netns === null ? -1 : this.conn(step.netns).nsFd, file, step.value);
+        return { op: 'sysctl write', args: { file, value: step.value } };
+      }
+      case 'veth.add':
+        return this.conn(step.netns).addVeth(step.a, step.b);
+      case 'bridge.add':
+        return this.conn(step.netns).addBridge(step.name, step.stp);
+      default:
+        throw new Error(`${step.kind} is not applied over netlink`);
+    }
+  }
+}
+
+/**
+ * Runs a batch's steps in order. Like `ip -batch`: the first failure stops it,
+ * or, with `force` (undoing), each failure is noted and the rest go on. The
+ * audit log gets one line per step, written together. `before` runs just
+ * before each step (a host setting's hold is recorded then).
+ */
+export function runDirectBatch(applier: Applier, b: Batch, force: boolean, before?: (item: Item) => void): BatchOutcome {
+  const out: BatchOutcome = { applied: [], errors: [] };
+  const log: AuditEntry[] = [];
+  try {
+    for (const item of b.items) {
+      const t0 = performance.now();
+      const argv = toArgv(item.step);
+      try {
+        before?.(item);
+        const op = applier.apply(item.step);
+        log.push({ argv, netlink: { netns: item.step.netns, ...op }, code: 0, ms: performance.now() - t0 });
+        out.applied.push(item);
+      } catch (e) {
+        const errno = e instanceof NetlinkError ? e.errno : 1;
+        const message = (e as Error).message;
+        log.push({
+          argv,
+          netlink: { netns: item.step.netns, op: item.step.kind, args: argsOf(item.step) },
+          code: errno,
+          ms: performance.now() - t0,
+        });
+        if (force) {
+          out.errors.push(`${argv.join(' ')}: ${message}`);
+          continue;
+        }
+        out.failed = { item, code: 2, message, argv };
+        break;
+      }
+    }
+  } finally {
+    auditAll(log);
+  }
+  return out;
+}
+
+/** What a step asks for, without the words around it (for the audit log when the kernel refuses it). */
+function argsOf(step: Step): Record<string, unknown> {
+  const { kind: _kind, reason: _reason, node: _node, netns: _netns, ...args } = step as Step & Record<string, unknown>;
+  return args;
+}
