@@ -23,7 +23,7 @@ const LAB = 'bench-cli';
 const BRIDGE = 'nscbench0';
 const HELP_RUNS = 15;
 const DEPLOY_RUNS = 7;
-const GOALS = { help: 4, deploy: 1.5, noop: 1.0 };
+const GOALS = { help: 4, deploy: 1.2, noop: 1.0 };
 
 const ns = (i: number) => `nsc-${i}`;
 const hostEnd = (i: number) => `nscv-${i}`;

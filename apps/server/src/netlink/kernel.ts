@@ -103,7 +103,7 @@ export class Kernel {
   /** An open file descriptor of a namespace (for IFLA_NET_NS_FD and setns); the caller closes it. */
   openNs(netns: string): number {
     try {
-      return fs.openSync(netnsFile(netns), O_RDONLY);
+      return fs.openSync(netnsFile(netns), O_RDONLY | fs.constants.O_NOFOLLOW);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       throw new NetlinkError(
