@@ -19,7 +19,7 @@ import {
 } from './executePlan/batches.js';
 import { parallelism } from './paths.js';
 import { Applier, runDirectBatch } from './netlink/apply.js';
-import { direct } from './netlink/kernel.js';
+import { direct, pacer } from './netlink/kernel.js';
 import { hostRunner, inNetns, mapLimit, type Runner } from './runner.js';
 import { traced } from './trace.js';
 
@@ -221,13 +221,10 @@ async function awaitGone(applier: Applier, netns: string | null, names: string[]
 /** Netlink batches, one after the other, letting the event loop run between them (a server stays responsive). */
 async function runDirectBatches(batches: Batch[], opts: ExecOptions): Promise<BatchOutcome[]> {
   const out: BatchOutcome[] = [];
-  let slice = performance.now();
+  const pace = pacer();
   for (const b of batches) {
     out.push(runDirect(b, opts, false));
-    if (performance.now() - slice > 8) {
-      await new Promise((res) => setImmediate(res));
-      slice = performance.now();
-    }
+    await pace();
   }
   return out;
 }

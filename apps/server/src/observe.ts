@@ -42,7 +42,7 @@ import {
 import { htbDevices, tcStates, type TcQdisc } from './observe/tc.js';
 import { parallelism } from './paths.js';
 import { ipBatchEach } from './nsPool.js';
-import { direct, type Kernel, type NsConn } from './netlink/kernel.js';
+import { direct, pacer, type Kernel, type NsConn } from './netlink/kernel.js';
 import { hostRunner, inNetns, mapLimit, runOk, type RunResult, type Runner } from './runner.js';
 import { traced } from './trace.js';
 
@@ -126,7 +126,7 @@ async function readDirect(kernel: Kernel, linksOnly: boolean): Promise<{ entries
   try {
     const raws: Array<RawScope | undefined> = [rawOf(null, host, false)];
     const entries: NetnsEntry[] = [];
-    let slice = performance.now();
+    const pace = pacer();
     for (const name of kernel.listNetns()) {
       let conn: NsConn | undefined;
       try {
@@ -140,10 +140,7 @@ async function readDirect(kernel: Kernel, linksOnly: boolean): Promise<{ entries
       } finally {
         conn?.close();
       }
-      if (performance.now() - slice > 8) {
-        await new Promise((res) => setImmediate(res));
-        slice = performance.now();
-      }
+      await pace();
     }
     return { entries, raws };
   } finally {

@@ -16,6 +16,7 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import type { LinkSettings, VethEnd } from '@nslab/topology';
 import type { IpLink, IpRoute } from '../observe/parse.js';
 import { NETNS_DIR, netnsFile } from '../paths.js';
 import {
@@ -77,6 +78,19 @@ export function whyNotDirect(): string | undefined {
 }
 
 let kernel: Kernel | undefined;
+
+/**
+ * A pacer for long synchronous work on the main thread: `await pace()`
+ * between pieces lets the event loop run once every `ms` milliseconds.
+ */
+export function pacer(ms = 8): () => Promise<void> {
+  let slice = performance.now();
+  return async () => {
+    if (performance.now() - slice < ms) return;
+    await new Promise((res) => setImmediate(res));
+    slice = performance.now();
+  };
+}
 
 const O_RDONLY = fs.constants.O_RDONLY;
 const O_WRONLY = fs.constants.O_WRONLY;
@@ -407,8 +421,8 @@ export class NsConn {
   }
 
   /** `ip link add …`: a veth pair (its ends may go to other namespaces). */
-  addVeth(a: VethEndSpec, b: VethEndSpec): NlOp {
-    const end = (e: VethEndSpec): Attr[] => [
+  addVeth(a: VethEnd, b: VethEnd): NlOp {
+    const end = (e: VethEnd): Attr[] => [
       { type: IFLA.IFNAME, value: e.name },
       ...(e.netns !== this.netns && e.netns !== null ? [{ type: IFLA.NET_NS_FD, value: this.nsFdOf(e.netns) }] : []),
       ...(e.mac ? [{ type: IFLA.ADDRESS, value: macBytes(e.mac) }] : []),
@@ -452,7 +466,7 @@ export class NsConn {
   }
 
   /** `ip link set dev NAME …`: master, mtu, address, alias, up/down, a bridge's spanning tree, in one request. */
-  setLink(name: string, s: LinkSet): NlOp {
+  setLink(name: string, s: LinkSettings): NlOp {
     const index = this.ifindex(name);
     const list: Attr[] = [];
     if (s.master === null) list.push({ type: IFLA.MASTER, value: 0 });
@@ -539,22 +553,6 @@ export class NsConn {
     for (const [n, i] of this.index) if (i === index) return n;
     return undefined;
   }
-}
-
-export interface VethEndSpec {
-  netns: string | null;
-  name: string;
-  mac?: string;
-  mtu?: number;
-}
-
-export interface LinkSet {
-  up?: boolean;
-  master?: string | null;
-  mtu?: number;
-  mac?: string;
-  alias?: string;
-  stp?: boolean;
 }
 
 function toIpLink(r: Reply, a: Map<number, Buffer>, ifindex: number, ifname: string, names: Map<number, string>): IpLinkWithStats {
