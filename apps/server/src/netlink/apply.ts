@@ -5,11 +5,12 @@
  * beside the netlink request that carried it out. Steps this does not know
  * (vxlan, macvlan, tc, iptables) keep running as commands.
  */
-import { sysctlPath, toArgv, type Step } from '@nslab/topology';
+import { sysctlPath, toArgv, type LinkSettings, type Step } from '@nslab/topology';
 import { auditAll, type AuditEntry } from '../audit.js';
 import type { Batch, BatchOutcome, Item } from '../executePlan/batches.js';
 import { NetlinkError } from './socket.js';
 import type { Kernel, NlOp, NsConn } from './kernel.js';
+import { NetnsMaker, makesAhead, type Made } from './netnsMaker.js';
 
 const DIRECT = new Set<Step['kind']>([
   'netns.add',
@@ -95,8 +96,25 @@ export class Applier {
 export function runDirectBatch(applier: Applier, b: Batch, force: boolean, before?: (item: Item) => void): BatchOutcome {
   const out: BatchOutcome = { applied: [], errors: [] };
   const log: AuditEntry[] = [];
+  const items = upLast(b.items);
+  const making = new Map(items.filter((i) => i.step.kind === 'netns.add').map((i) => [(i.step as { name: string }).name, i]));
+  const maker = !force && makesAhead(making.size) ? new NetnsMaker([...making.keys()]) : undefined;
+  // A namespace the worker made (or could not) is recorded when it is known, before the steps that use it.
+  const record = (made: Made[]): boolean => {
+    for (const m of made) {
+      const item = making.get(m.name)!;
+      const argv = toArgv(item.step);
+      const netlink = { netns: null, op: 'netns add', args: { name: m.name } };
+      log.push({ argv, netlink, code: m.error?.errno ?? 0, ms: m.ms });
+      if (!m.error) out.applied.push(item);
+      else if (!out.failed) out.failed = { item, code: 2, message: m.error.message, argv };
+    }
+    return out.failed !== undefined;
+  };
   try {
-    for (const item of b.items) {
+    for (const item of items) {
+      if (maker && item.step.kind === 'netns.add') continue;
+      if (maker && record(maker.await(namespacesOf(item.step) ?? making.keys()))) break;
       const t0 = performance.now();
       const argv = toArgv(item.step);
       try {
@@ -122,9 +140,51 @@ export function runDirectBatch(applier: Applier, b: Batch, force: boolean, befor
       }
     }
   } finally {
+    if (maker) record(maker.finish(out.failed !== undefined));
     auditAll(log);
   }
   return out;
+}
+
+/**
+ * The namespaces a step uses: where it runs, and where a veth's ends go. No
+ * other step nslab applies over netlink reaches another namespace; undefined
+ * (wait for every one) for a step it does not apply.
+ */
+function namespacesOf(step: Step): Array<string | null> | undefined {
+  if (step.kind === 'veth.add') return [step.netns, step.a.netns, step.b.netns];
+  return DIRECT.has(step.kind) ? [step.netns] : undefined;
+}
+
+/**
+ * The order a batch's steps are applied in: within each run of consecutive
+ * `link.set` steps, those that only bring a link up go last (in their order).
+ * A bridge port that comes up while its peer is up starts forwarding, and the
+ * traffic a new link makes by itself (IPv6 duplicate address detection, MLD,
+ * router solicitations) is flooded to every port already up: enslaving ports
+ * among up ones costs the kernel three times as much (0.9 s against 0.3 s for
+ * 1000 ports). Nothing a link.set does needs another link up, and a link that
+ * is down accepts every setting, so moving an `up` later cannot make a step
+ * fail. What ran is recorded in the order it ran, so undoing stays exact.
+ */
+export function upLast(items: readonly Item[]): Item[] {
+  const out: Item[] = [];
+  const ups: Item[] = [];
+  for (const item of items) {
+    const s = item.step;
+    if (s.kind === 'link.set' && onlyUp(s.set)) {
+      ups.push(item);
+      continue;
+    }
+    if (s.kind !== 'link.set') out.push(...ups.splice(0));
+    out.push(item);
+  }
+  out.push(...ups);
+  return out;
+}
+
+function onlyUp(set: LinkSettings): boolean {
+  return set.up === true && Object.keys(set).length === 1;
 }
 
 /** What a step asks for, without the words around it (for the audit log when the kernel refuses it). */
