@@ -50,7 +50,27 @@ export class LabRefusedError extends Error {
 
 /** The state the design asks of this host (loss by netem where the kernel has it). */
 export async function labDesiredState(topology: Topology): Promise<DesiredState> {
-  return desiredState(topology, { netem: (await probeFeatures(hostRunner)).netem === true });
+  const netem = (await probeFeatures(hostRunner)).netem === true;
+  const known = desiredByLab.get(topology);
+  if (known?.netem === netem) return known.desired;
+  const desired = deepFreeze(desiredState(topology, { netem }));
+  desiredByLab.set(topology, { netem, desired });
+  return desired;
+}
+
+/**
+ * The desired state of each design the drift watch checks, worked out once
+ * (a design is the parser's cached object while its text is unchanged). Frozen,
+ * since every check shares it: a change to it would throw, not spread.
+ */
+const desiredByLab = new WeakMap<Topology, { netem: boolean; desired: DesiredState }>();
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** The plan that would bring the host to the design now. */

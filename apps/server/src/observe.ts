@@ -269,17 +269,32 @@ export async function readHost(runner: Runner, expected?: DesiredState, opts: { 
 export async function observeHost(opts: ObserveOptions): Promise<ObservedState> {
   const { runner, lab } = opts;
   const mark = labMark(lab);
-  // The host's tables do not depend on what the namespaces hold: read them while the namespaces are read.
-  const hostTablesRead = Promise.all([
-    saveTables(runner, null, 4, (a, table) => hasComment(a, mark) && !isProbeRule(a, table)),
-    saveTables(runner, null, 6, (a, table) => hasComment(a, mark) && !isProbeRule(a, table)),
-  ]);
+  const kernel = runner === hostRunner ? direct() : undefined;
+  const observed: ObservedState = { lab, scopes: {}, foreign: { netns: {}, hostLinks: {} }, hostValues: {}, holds: opts.holds.read() };
+  // The host settings the design or a hold mentions: their current values are read below.
+  const wanted: HoldRef[] = [
+    ...Object.keys(opts.desired?.scopes[HOST_KEY]?.sysctls ?? {}).map((key): HoldRef => ({ type: 'sysctl', key })),
+    ...Object.keys(opts.desired?.scopes[HOST_KEY]?.policies ?? {}).flatMap((k): HoldRef[] => {
+      const ref = parsePolicyKey(k);
+      return ref ? [{ type: 'policy', ...ref }] : [];
+    }),
+    ...Object.keys(observed.holds).flatMap((k) => parseHoldKey(k) ?? []),
+  ];
+  // The host's tables do not depend on what the namespaces hold: read them while the namespaces are read,
+  // each family only where it has a rule (ours would be one) or a policy is wanted.
+  const hostLook = kernel ? await lookDirect(kernel, null) : ALL;
+  const hostTablesRead = Promise.all(
+    ([4, 6] as const).map((family): Promise<SavedTables> | SavedTables =>
+      hostLook.families.has(family) || wanted.some((w) => w.type === 'policy' && w.family === family)
+        ? saveTables(runner, null, family, (a, table) => hasComment(a, mark) && !isProbeRule(a, table))
+        : { rules: [], policies: {} },
+    ),
+  );
   hostTablesRead.catch(() => {}); // awaited below; a failure of readHost first must not leave it unhandled
   const reading = await readHost(runner, opts.desired, { linksOnly: opts.linksOnly });
   const { host } = reading;
   const raws = [host, ...reading.namespaces];
 
-  const observed: ObservedState = { lab, scopes: {}, foreign: { netns: {}, hostLinks: {} }, hostValues: {}, holds: opts.holds.read() };
   const v6 = opts.desired ? hasV6(opts.desired) : false;
   const adopt = new Set(opts.intent?.netns ?? []);
   for (const r of raws) if (r.netns !== null && r.owner === undefined && adopt.has(r.netns)) r.owner = lab;
@@ -294,14 +309,13 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
     if (!ownedHostLink(l)) observed.foreign.hostLinks[l.ifname] = labOfMark(l.ifalias);
   }
 
-  const kernel = runner === hostRunner ? direct() : undefined;
   await mapLimit(owned, parallelism(), async (r) => {
     const s = reading.scopeState(r, () => true);
     const key = scopeKeyOf(r.netns);
     const d = opts.desired?.scopes[key];
     const readRules = opts.rulesIn?.(key) ?? true;
     const readQdiscs = opts.tcIn?.(key) ?? true;
-    const look = kernel && (readRules || readQdiscs) ? await lookDirect(kernel, r.netns!) : { families: new Set([4, 6]), qdiscs: true };
+    const look = kernel && (readRules || readQdiscs) ? await lookDirect(kernel, r.netns) : ALL;
     if (readRules) {
       if (look.families.has(4)) applyTables(s, await saveTables(runner, r.netns, 4, (a, table) => !isProbeRule(a, table)));
       if (v6 && look.families.has(6)) applyTables(s, await saveTables(runner, r.netns, 6, (a, table) => !isProbeRule(a, table)));
@@ -318,16 +332,7 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
   for (const l of host.links) if (hostScope.links[l.ifname] && labOfMark(l.ifalias) !== lab) hostScope.links[l.ifname]!.unmarked = true;
   const hostTables = await hostTablesRead;
   for (const t of hostTables) for (const r of t.rules) hostScope.rules.push(r); // no spread: a host may hold 150k rules
-  if (Object.keys(hostScope.links).length > 0 && (opts.tcIn?.(HOST_KEY) ?? true)) await readTc(runner, null, hostScope);
-  // The host settings the design or a hold mentions: their current values.
-  const wanted: HoldRef[] = [
-    ...Object.keys(opts.desired?.scopes[HOST_KEY]?.sysctls ?? {}).map((key): HoldRef => ({ type: 'sysctl', key })),
-    ...Object.keys(opts.desired?.scopes[HOST_KEY]?.policies ?? {}).flatMap((k): HoldRef[] => {
-      const ref = parsePolicyKey(k);
-      return ref ? [{ type: 'policy', ...ref }] : [];
-    }),
-    ...Object.keys(observed.holds).flatMap((k) => parseHoldKey(k) ?? []),
-  ];
+  if (Object.keys(hostScope.links).length > 0 && hostLook.qdiscs && (opts.tcIn?.(HOST_KEY) ?? true)) await readTc(runner, null, hostScope);
   const sysctlKeys = [...new Set(wanted.flatMap((w) => (w.type === 'sysctl' ? [w.key] : [])))];
   const values = sysctlKeys.length > 0 ? await readSysctls(runner, null, sysctlKeys) : {};
   for (const [k, v] of Object.entries(values)) observed.hostValues[holdKey.sysctl(k)] = v;
@@ -342,22 +347,36 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
 
 let nftBackend: Promise<boolean> | undefined;
 
+/** What a look could not tell: every family's tables and the qdiscs are read. */
+const ALL: Look = { families: new Set([4, 6]), qdiscs: true };
+
+interface Look {
+  /** The IP families whose tables iptables-save must read. */
+  families: Set<number>;
+  /** Whether `tc` must read the qdiscs. */
+  qdiscs: boolean;
+}
+
 /**
  * What in a namespace needs a program to read it, found over netlink: the
  * families with nf_tables tables (iptables-save has nothing to print without
  * them), and whether any interface has a qdisc of its own (else `tc` has
- * nothing of ours to show). With the legacy iptables backend, whose rules
- * nf_tables does not see, every family is read.
+ * nothing of ours to show). On the host (null), whose tables other tools
+ * keep, a family counts only when it holds a rule: the lab's host rules are
+ * rules, and the host policies it needs are read whatever the look says.
+ * With the legacy iptables backend, whose rules nf_tables does not see, every
+ * family is read.
  */
-async function lookDirect(kernel: Kernel, netns: string): Promise<{ families: Set<number>; qdiscs: boolean }> {
+async function lookDirect(kernel: Kernel, netns: string | null): Promise<Look> {
   nftBackend ??= hostRunner.run(['iptables', '-V']).then((r) => r.stdout.includes('nf_tables'));
   const nft = await nftBackend;
   let conn: NsConn | undefined;
   try {
     conn = kernel.open(netns);
-    return { families: nft ? conn.nftFamilies() : new Set([4, 6]), qdiscs: conn.hasOwnQdiscs() };
+    const families = !nft ? ALL.families : netns === null ? conn.nftRuleFamilies() : conn.nftFamilies();
+    return { families, qdiscs: conn.hasOwnQdiscs() };
   } catch {
-    return { families: new Set([4, 6]), qdiscs: true }; // cannot tell: read as before
+    return ALL; // cannot tell: read as before
   } finally {
     conn?.close();
   }

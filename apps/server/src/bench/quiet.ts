@@ -22,14 +22,31 @@ export function quietMs(): number {
   return waited;
 }
 
-export async function quiet(): Promise<void> {
+/**
+ * With `silent`, a link on the host (a bridge port) must also have sent
+ * nothing for a second: a new lab's links go on talking for ~9 s (router
+ * solicitations at 0–1, 4–5 and 8–9 s), in bursts a quarter second of idle
+ * CPU can fall between.
+ */
+export async function quiet(silent?: string): Promise<void> {
   const t0 = performance.now();
+  const sent = () => {
+    try {
+      return fs.readFileSync(`/sys/class/net/${silent}/statistics/tx_packets`, 'utf8');
+    } catch {
+      return undefined; // no such link
+    }
+  };
+  let lastSent = silent ? sent() : undefined;
+  let lastChange = performance.now();
   while (performance.now() - t0 < 30_000) {
     const a = cpuTimes();
     await new Promise((r) => setTimeout(r, 250));
     const b = cpuTimes();
     const idle = (b.idle - a.idle) / Math.max(1, b.idle - a.idle + b.busy - a.busy);
-    if (idle >= 0.9) break;
+    const now = silent ? sent() : undefined;
+    if (now !== lastSent) [lastSent, lastChange] = [now, performance.now()];
+    if (idle >= 0.9 && (now === undefined || performance.now() - lastChange >= 1000)) break;
   }
   waited += performance.now() - t0;
 }

@@ -1,6 +1,6 @@
 /** One-shot tools: structured ip views, the path to an address, ping-all, link counters. */
+import fs from 'node:fs';
 import {
-  desiredState,
   interfacesOf,
   resolveTopology,
   type Hop,
@@ -118,31 +118,61 @@ type Stat = { rx: { packets: number; bytes: number }; tx: { packets: number; byt
 
 /** The kernel's counters for every link end of the lab: over netlink, or one `ip -s -json link` per namespace. */
 export async function linkCounters(runner: Runner, t: Topology): Promise<LinkCounters> {
-  const d = desiredState(t);
-  const scopes = Object.values(d.scopes);
-  const netns = scopes.filter((s) => s.netns !== null).map((s) => s.netns!);
-  const withHost = scopes.some((s) => s.netns === null);
+  const { ends, netns, withHost } = linkEnds(t);
   const kernel = runner === hostRunner ? direct() : undefined;
   const byScope = kernel ? statsDirect(kernel, netns, withHost) : await statsViaIp(runner, netns, withHost);
-  const r = resolveTopology(t);
   const links: LinkCounters['links'] = {};
-  t.links.forEach((l, i) => {
-    links[i] = l.endpoints.map((e) => {
-      const ns = r.scopes.get(r.scopeOfNode.get(e.node)!)?.netns ?? null;
-      const s = byScope.get(ns)?.get(e.name);
+  ends.forEach((pair, i) => {
+    links[i] = pair.map((e) => {
+      const s = byScope.get(e.netns)?.get(e.name);
       return s ? { rxPackets: s.rx.packets, txPackets: s.tx.packets, rxBytes: s.rx.bytes, txBytes: s.tx.bytes } : null;
     });
   });
   return { at: Date.now(), links };
 }
 
+interface LinkEnds {
+  /** Each link's ends: the namespace (null: the host) and the interface's name. */
+  ends: Array<Array<{ netns: string | null; name: string }>>;
+  netns: string[];
+  withHost: boolean;
+}
+
+/** Where a lab's link ends are, worked out once per design: a page asks for the counters every second. */
+const endsByLab = new WeakMap<Topology, LinkEnds>();
+
+function linkEnds(t: Topology): LinkEnds {
+  const known = endsByLab.get(t);
+  if (known) return known;
+  const r = resolveTopology(t);
+  const ends = t.links.map((l) =>
+    l.endpoints.map((e) => ({ netns: r.scopes.get(r.scopeOfNode.get(e.node)!)?.netns ?? null, name: e.name })),
+  );
+  const netns = [...new Set(ends.flat().flatMap((e) => (e.netns === null ? [] : [e.netns])))];
+  const out = { ends, netns, withHost: ends.flat().some((e) => e.netns === null) };
+  endsByLab.set(t, out);
+  return out;
+}
+
 function statsDirect(kernel: Kernel, netns: string[], withHost: boolean): Map<string | null, Map<string, Stat>> {
   const out = new Map<string | null, Map<string, Stat>>();
+  const now = Date.now();
+  if (namesSeen.size > 10_000) namesSeen.clear(); // bounded: namespaces come and go
   for (const ns of [...(withHost ? [null] : []), ...netns]) {
     let conn;
     try {
       conn = kernel.open(ns);
-      out.set(ns, conn.stats());
+      const stats = conn.statsByIndex();
+      const ino = ns === null ? 0 : fs.fstatSync(conn.nsFd).ino; // a namespace made again under the same name is another
+      let seen = namesSeen.get(ns);
+      if (!seen || seen.ino !== ino || now - seen.at > NAMES_FOR_MS || [...stats.keys()].some((i) => !seen!.names.has(i)))
+        namesSeen.set(ns, (seen = { ino, at: now, names: conn.names() }));
+      const byName = new Map<string, Stat>();
+      for (const [index, s] of stats) {
+        const name = seen.names.get(index);
+        if (name !== undefined) byName.set(name, s);
+      }
+      out.set(ns, byName);
     } catch {
       /* not there (not deployed, or deleted meanwhile): no counters */
     } finally {
@@ -151,6 +181,14 @@ function statsDirect(kernel: Kernel, netns: string[], withHost: boolean): Map<st
   }
   return out;
 }
+
+/**
+ * Interface names by index, per namespace, as last read: the counters come by
+ * index. Read again when an index is new, the namespace is another, or after
+ * a few seconds (a link renamed keeps its index).
+ */
+const namesSeen = new Map<string | null, { ino: number; at: number; names: Map<number, string> }>();
+const NAMES_FOR_MS = 5000;
 
 async function statsViaIp(runner: Runner, netns: string[], withHost: boolean): Promise<Map<string | null, Map<string, Stat>>> {
   const [host, each] = await Promise.all([

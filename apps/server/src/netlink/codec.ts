@@ -43,7 +43,7 @@ export const RT_TABLE_MAIN = 254;
 export const RT_SCOPE = { UNIVERSE: 0, LINK: 253, HOST: 254, NOWHERE: 255 } as const;
 export const RTN_UNICAST = 1;
 export const RTPROT_BOOT = 3;
-/** IFLA_EXT_MASK bit that keeps VF statistics out of link dumps. */
+/** IFLA_EXT_MASK bit that keeps the counters out of link messages. */
 export const RTEXT_FILTER_SKIP_STATS = 1 << 3;
 
 const HDR = 16;
@@ -160,14 +160,19 @@ export function replies(buf: Buffer): Reply[] {
   return out;
 }
 
-/** Attributes by type (the last of a type wins, as the kernel's own parser does). */
-export function parseAttrs(buf: Buffer): Map<number, Buffer> {
+/**
+ * Attributes by type (the last of a type wins, as the kernel's own parser
+ * does); with `want`, only those types (a link carries fifty attributes, and
+ * a dump of a thousand namespaces' links need not copy them all).
+ */
+export function parseAttrs(buf: Buffer, want?: ReadonlySet<number>): Map<number, Buffer> {
   const out = new Map<number, Buffer>();
   let at = 0;
   while (at + 4 <= buf.length) {
     const len = buf.readUInt16LE(at);
     if (len < 4 || at + len > buf.length) break;
-    out.set(buf.readUInt16LE(at + 2) & 0x3fff, buf.subarray(at + 4, at + len));
+    const type = buf.readUInt16LE(at + 2) & 0x3fff;
+    if (!want || want.has(type)) out.set(type, buf.subarray(at + 4, at + len));
     at += align(len);
   }
   return out;

@@ -57,6 +57,22 @@ export class NlSocket {
     }
   }
 
+  /**
+   * Sends a dump request and returns only the answers in the kernel's first
+   * datagram: enough to learn whether there is anything at all, without
+   * reading a large dump to its end (close the socket after: the rest is dropped).
+   */
+  first(type: number, fixed: Buffer): Reply[] {
+    const seq = this.send(type, F.DUMP, fixed, []);
+    for (;;) {
+      const mine = this.read().filter((r) => r.seq === seq);
+      if (mine.length === 0) continue;
+      const error = mine.find((r) => r.type === NLMSG.ERROR);
+      if (error) this.check(error);
+      return mine.filter((r) => r.type !== NLMSG.DONE && r.type !== NLMSG.ERROR);
+    }
+  }
+
   close(): void {
     fs.closeSync(this.fd);
   }

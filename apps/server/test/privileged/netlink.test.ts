@@ -7,7 +7,9 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpLink } from '@nslab/topology';
+import type { Step } from '@nslab/topology';
 import { Applier, runDirectBatch } from '../../src/netlink/apply.js';
+import { MAKE_AHEAD_FROM } from '../../src/netlink/netnsMaker.js';
 import { direct, type Kernel } from '../../src/netlink/kernel.js';
 import { toLinkState, toRouteStates, type IpRoute } from '../../src/observe/parse.js';
 import { netnsFile } from '../../src/paths.js';
@@ -57,8 +59,12 @@ function viaNetlink(k: Kernel, ns: string) {
   }
 }
 
+/** The namespaces the worker test makes (more than makesAhead's threshold). */
+const MANY = Array.from({ length: MAKE_AHEAD_FROM + 6 }, (_, i) => `nlk-m-${i}`);
+
 async function cleanup(): Promise<void> {
   for (const ns of [A, B]) await sh(['ip', 'netns', 'del', ns]);
+  await sh(['ip', '-force', '-batch', '-'], { input: MANY.map((n) => `netns del ${n}\n`).join('') });
 }
 
 describe.skipIf(!isRoot)('netlink from nslab’s own process', () => {
@@ -183,6 +189,105 @@ describe.skipIf(!isRoot)('netlink from nslab’s own process', () => {
       applier.close();
     }
     expect(() => k.open('nlk-missing')).toThrow(/Cannot open network namespace "nlk-missing"/);
+  });
+
+  it('reads counters by index and names as ip -s does, and finds the families that hold nf_tables rules', async () => {
+    expect((await sh(['ip', 'netns', 'exec', A, 'ping', '-c', '2', '-i', '0.2', '-W', '2', '10.237.0.2'])).code).toBe(0);
+    const c = k.open(A);
+    let ours: Map<string, { rx: { packets: number }; tx: { packets: number } }>;
+    try {
+      const names = c.names();
+      ours = new Map([...c.statsByIndex()].map(([i, s]) => [names.get(i)!, s]));
+    } finally {
+      c.close();
+    }
+    // Read after ours: the kernel's counters only grow.
+    const ip = JSON.parse(await ipOk('-n', A, '-s', '-json', 'link', 'show')) as Array<{
+      ifname: string;
+      stats64: typeof ours extends Map<string, infer S> ? S : never;
+    }>;
+    expect([...ours.keys()].sort()).toEqual(ip.map((l) => l.ifname).sort());
+    for (const l of ip) {
+      expect(ours.get(l.ifname)!.tx.packets).toBeLessThanOrEqual(l.stats64.tx.packets);
+      expect(ours.get(l.ifname)!.rx.packets).toBeLessThanOrEqual(l.stats64.rx.packets);
+    }
+    expect(ours.get('eth0')!.tx.packets).toBeGreaterThanOrEqual(2);
+
+    if (!(await sh(['iptables', '-V'])).stdout.includes('nf_tables')) return; // legacy iptables: nf_tables holds nothing to find
+    const look = () => {
+      const b = k.open(B);
+      try {
+        return { tables: [...b.nftFamilies()].sort(), rules: [...b.nftRuleFamilies()].sort() };
+      } finally {
+        b.close();
+      }
+    };
+    expect(look()).toEqual({ tables: [], rules: [] });
+    await sh(['ip', 'netns', 'exec', B, 'iptables', '-P', 'FORWARD', 'DROP']);
+    expect(look()).toEqual({ tables: [4], rules: [] }); // a policy alone: a table, no rule
+    await sh(['ip', 'netns', 'exec', B, 'iptables', '-A', 'INPUT', '-s', '10.237.0.9', '-j', 'DROP']);
+    await sh(['ip', 'netns', 'exec', B, 'ip6tables', '-A', 'INPUT', '-s', 'fd00:237::9', '-j', 'DROP']);
+    expect(look()).toEqual({ tables: [4, 6], rules: [4, 6] });
+  });
+
+  it('makes a batch’s many namespaces on a worker while it goes on, each before the steps that use it', () => {
+    const applier = new Applier(k);
+    const netnsAdd = (name: string): Step => ({ kind: 'netns.add', netns: null, name, reason: 'test' });
+    const veth = (name: string): Step =>
+      ({ kind: 'veth.add', netns: null, a: { netns: name, name: 'eth0' }, b: { netns: null, name: `${name}v` }, reason: 'test' }) as Step;
+    const steps = [...MANY.map(netnsAdd), ...MANY.map(veth)];
+    try {
+      const out = runDirectBatch(applier, { tool: 'netlink', netns: null, items: steps.map((step, index) => ({ index, step })) }, false);
+      expect(out.failed).toBeUndefined();
+      expect(out.applied).toHaveLength(steps.length);
+      // Each namespace is recorded as made before the veth into it (undoing goes the other way).
+      const order = out.applied.map((i) => i.index);
+      MANY.forEach((_, i) => expect(order.indexOf(i)).toBeLessThan(order.indexOf(MANY.length + i)));
+      const listed = new Set(k.listNetns());
+      expect(MANY.every((n) => listed.has(n))).toBe(true);
+      const peer = k.open(MANY.at(-1)!);
+      try {
+        expect(peer.links(false).map((l) => l.ifname)).toContain('eth0');
+      } finally {
+        peer.close();
+      }
+    } finally {
+      applier.close();
+      runDirectBatch(
+        applier,
+        {
+          tool: 'netlink',
+          netns: null,
+          items: MANY.map((name, index) => ({ index, step: { kind: 'netns.del', netns: null, name, reason: 'test' } as Step })),
+        },
+        true,
+      );
+    }
+  });
+
+  it('stops making namespaces at the first the kernel refuses, names it, and records exactly those it made', () => {
+    const applier = new Applier(k);
+    const at = 30;
+    // One name already taken (A) in the middle of the batch: `ip -batch` would stop there, and so does the worker.
+    const names = MANY.map((n, i) => (i === at ? A : n));
+    const steps = [
+      ...names.map((name): Step => ({ kind: 'netns.add', netns: null, name, reason: 'test' })),
+      ...names.map((name): Step => ({ kind: 'link.set', netns: name, name: 'lo', set: { up: true }, reason: 'test' })),
+    ];
+    try {
+      const out = runDirectBatch(applier, { tool: 'netlink', netns: null, items: steps.map((step, index) => ({ index, step })) }, false);
+      expect(out.failed).toMatchObject({ argv: ['ip', 'netns', 'add', A] });
+      expect(out.failed!.message).toMatch(/File exists/);
+      const made = out.applied.filter((i) => i.step.kind === 'netns.add').map((i) => (i.step as { name: string }).name);
+      expect(made).toEqual(MANY.slice(0, at));
+      const listed = new Set(k.listNetns());
+      expect(MANY.filter((n) => listed.has(n))).toEqual(MANY.slice(0, at));
+      // Steps after the failure that needed a namespace never made did not run.
+      for (const i of out.applied) if (i.step.kind === 'link.set') expect(made).toContain(i.step.netns);
+    } finally {
+      applier.close();
+      for (const n of MANY.slice(0, at)) k.delNetns(n);
+    }
   });
 
   it('makes and removes namespaces as ip netns does, and refuses names that leave /run/netns', async () => {
