@@ -345,7 +345,7 @@ export async function observeHost(opts: ObserveOptions): Promise<ObservedState> 
   return observed;
 }
 
-let nftBackend: Promise<boolean> | undefined;
+let nftBackend: Promise<[boolean, boolean]> | undefined;
 
 /** What a look could not tell: every family's tables and the qdiscs are read. */
 const ALL: Look = { families: new Set([4, 6]), qdiscs: true };
@@ -368,12 +368,15 @@ interface Look {
  * family is read.
  */
 async function lookDirect(kernel: Kernel, netns: string | null): Promise<Look> {
-  nftBackend ??= hostRunner.run(['iptables', '-V']).then((r) => r.stdout.includes('nf_tables'));
-  const nft = await nftBackend;
+  // iptables and ip6tables may be switched to different backends: each is asked.
+  const nftOf = (tool: string) => hostRunner.run([tool, '-V']).then((r) => r.stdout.includes('nf_tables'));
+  nftBackend ??= Promise.all([nftOf('iptables'), nftOf('ip6tables')]);
+  const [nft4, nft6] = await nftBackend;
   let conn: NsConn | undefined;
   try {
     conn = kernel.open(netns);
-    const families = !nft ? ALL.families : netns === null ? conn.nftRuleFamilies() : conn.nftFamilies();
+    const seen = nft4 || nft6 ? (netns === null ? conn.nftRuleFamilies() : conn.nftFamilies()) : new Set<number>();
+    const families = new Set([4, 6].filter((f) => (f === 4 ? !nft4 : !nft6) || seen.has(f)));
     return { families, qdiscs: conn.hasOwnQdiscs() };
   } catch {
     return ALL; // cannot tell: read as before

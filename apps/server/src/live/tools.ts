@@ -164,9 +164,10 @@ function statsDirect(kernel: Kernel, netns: string[], withHost: boolean): Map<st
       conn = kernel.open(ns);
       const stats = conn.statsByIndex();
       const ino = ns === null ? 0 : fs.fstatSync(conn.nsFd).ino; // a namespace made again under the same name is another
-      let seen = namesSeen.get(ns);
-      if (!seen || seen.ino !== ino || now - seen.at > NAMES_FOR_MS || [...stats.keys()].some((i) => !seen!.names.has(i)))
-        namesSeen.set(ns, (seen = { ino, at: now, names: conn.names() }));
+      const kept = namesSeen.get(ns);
+      const fresh = kept && kept.ino === ino && now - kept.at <= NAMES_FOR_MS && kept.names.size === stats.size;
+      const seen = fresh && [...stats.keys()].every((i) => kept.names.has(i)) ? kept : { ino, at: now, names: conn.names() };
+      namesSeen.set(ns, seen);
       const byName = new Map<string, Stat>();
       for (const [index, s] of stats) {
         const name = seen.names.get(index);
@@ -184,8 +185,9 @@ function statsDirect(kernel: Kernel, netns: string[], withHost: boolean): Map<st
 
 /**
  * Interface names by index, per namespace, as last read: the counters come by
- * index. Read again when an index is new, the namespace is another, or after
- * a few seconds (a link renamed keeps its index).
+ * index. Read again when the indexes differ, the namespace is another (its
+ * inode; one made again may reuse it, but then its indexes differ too unless
+ * its links are the same), or after a few seconds (a link renamed keeps its index).
  */
 const namesSeen = new Map<string | null, { ino: number; at: number; names: Map<number, string> }>();
 const NAMES_FOR_MS = 5000;

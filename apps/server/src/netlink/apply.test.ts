@@ -37,6 +37,17 @@ describe('upLast: the order a netlink batch applies its steps in', () => {
     expect(order(steps)).toEqual([0, 1, 3, 2]);
   });
 
+  it('keeps an up before a later step that sets the same link up or down', () => {
+    const steps = [
+      set('a', { up: true }),
+      set('b', { master: 'br' }),
+      set('a', { up: false }),
+      set('c', { up: true }),
+      set('d', { mtu: 1400 }),
+    ];
+    expect(order(steps)).toEqual([1, 0, 2, 4, 3]);
+  });
+
   it('applies every step exactly once, whatever the mix', () => {
     const kinds = [() => set('x', { up: true }), () => set('y', { master: 'br' }), () => addr('z'), () => set('w', { up: false })];
     for (let seed = 1; seed < 200; seed++) {

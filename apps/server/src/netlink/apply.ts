@@ -97,24 +97,49 @@ export function runDirectBatch(applier: Applier, b: Batch, force: boolean, befor
   const out: BatchOutcome = { applied: [], errors: [] };
   const log: AuditEntry[] = [];
   const items = upLast(b.items);
-  const making = new Map(items.filter((i) => i.step.kind === 'netns.add').map((i) => [(i.step as { name: string }).name, i]));
-  const maker = !force && makesAhead(making.size) ? new NetnsMaker([...making.keys()]) : undefined;
+  // The first failure in the plan's order is the batch's, whichever thread met it first.
+  const fail = (item: Item, message: string, argv: string[]) => {
+    if (!out.failed || item.index < out.failed.item.index) out.failed = { item, code: 2, message, argv };
+  };
+  const making = new Map(items.flatMap((i) => (i.step.kind === 'netns.add' ? [[i.step.name, i] as const] : [])));
+  let maker: NetnsMaker | undefined;
   // A namespace the worker made (or could not) is recorded when it is known, before the steps that use it.
-  const record = (made: Made[]): boolean => {
+  const record = (made: Made[]) => {
     for (const m of made) {
       const item = making.get(m.name)!;
       const argv = toArgv(item.step);
-      const netlink = { netns: null, op: 'netns add', args: { name: m.name } };
-      log.push({ argv, netlink, code: m.error?.errno ?? 0, ms: m.ms });
-      if (!m.error) out.applied.push(item);
-      else if (!out.failed) out.failed = { item, code: 2, message: m.error.message, argv };
+      if (m.error) {
+        log.push({ argv, netlink: { netns: null, op: item.step.kind, args: argsOf(item.step) }, code: m.error.errno, ms: m.ms });
+        fail(item, m.error.message, argv);
+      } else {
+        log.push({ argv, netlink: { netns: null, op: 'netns add', args: { name: m.name } }, code: 0, ms: m.ms });
+        out.applied.push(item);
+      }
     }
-    return out.failed !== undefined;
   };
+  // One the worker stopped before, without a word (it died or hung): a failure of that namespace.
+  const lost = (name: string) => {
+    const item = making.get(name)!;
+    const argv = toArgv(item.step);
+    log.push({ argv, netlink: { netns: null, op: item.step.kind, args: argsOf(item.step) }, code: 1, ms: 0 });
+    fail(item, 'making namespaces: the worker thread stopped before this one', argv);
+  };
+  let completed = false;
   try {
+    try {
+      maker = !force && makesAhead(making.size) ? new NetnsMaker([...making.keys()]) : undefined;
+    } catch {
+      maker = undefined; // a bad name, or no thread to be had: the namespaces are made in line, each failing at its own step
+    }
     for (const item of items) {
       if (maker && item.step.kind === 'netns.add') continue;
-      if (maker && record(maker.await(namespacesOf(item.step) ?? making.keys()))) break;
+      if (maker) {
+        const needs = namespacesOf(item.step) ?? [...making.keys()];
+        record(maker.await(needs));
+        const gone = needs.find((n): n is string => n !== null && maker!.makes(n) && maker!.result(n) === undefined);
+        if (gone !== undefined) lost(gone);
+        if (out.failed) break;
+      }
       const t0 = performance.now();
       const argv = toArgv(item.step);
       try {
@@ -135,13 +160,21 @@ export function runDirectBatch(applier: Applier, b: Batch, force: boolean, befor
           out.errors.push(`${argv.join(' ')}: ${message}`);
           continue;
         }
-        out.failed = { item, code: 2, message, argv };
+        fail(item, message, argv);
         break;
       }
     }
+    completed = out.failed === undefined;
   } finally {
-    if (maker) record(maker.finish(out.failed !== undefined));
-    auditAll(log);
+    try {
+      if (maker) {
+        record(maker.finish(!completed));
+        const unreported = [...making.keys()].find((n) => maker!.result(n) === undefined);
+        if (completed && !out.failed && unreported !== undefined) lost(unreported);
+      }
+    } finally {
+      auditAll(log);
+    }
   }
   return out;
 }
@@ -165,7 +198,9 @@ function namespacesOf(step: Step): Array<string | null> | undefined {
  * among up ones costs the kernel three times as much (0.9 s against 0.3 s for
  * 1000 ports). Nothing a link.set does needs another link up, and a link that
  * is down accepts every setting, so moving an `up` later cannot make a step
- * fail. What ran is recorded in the order it ran, so undoing stays exact.
+ * fail; a later step that sets the same link up or down keeps its `up` before
+ * it. Undoing reverses the plan's order over what was applied, which holds
+ * whatever order it ran in.
  */
 export function upLast(items: readonly Item[]): Item[] {
   const out: Item[] = [];
@@ -176,7 +211,8 @@ export function upLast(items: readonly Item[]): Item[] {
       ups.push(item);
       continue;
     }
-    if (s.kind !== 'link.set') out.push(...ups.splice(0));
+    const sameLink = (u: Item) => u.step.netns === s.netns && (u.step as { name: string }).name === (s as { name?: string }).name;
+    if (s.kind !== 'link.set' || (s.set.up !== undefined && ups.some(sameLink))) out.push(...ups.splice(0));
     out.push(item);
   }
   out.push(...ups);

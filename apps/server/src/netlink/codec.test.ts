@@ -97,4 +97,16 @@ describe('netlink codec', () => {
     const r = rtmsg({ family: AF.INET6, dstLen: 64, table: 254, protocol: 3, scope: 253, type: 1 });
     expect([...r]).toEqual([AF.INET6, 64, 0, 0, 254, 3, 253, 1, 0, 0, 0, 0]);
   });
+  it('keeps only the attribute types asked for, the last of a type winning', () => {
+    const buf = attrs([
+      { type: 1, value: 7 },
+      { type: 3, value: 'eth0' },
+      { type: 4, value: 1500 },
+      { type: 3, value: 'eth1' },
+    ]);
+    const only = parseAttrs(buf, new Set([3]));
+    expect([...only.keys()]).toEqual([3]);
+    expect(cString(only.get(3)!)).toBe('eth1');
+    expect([...parseAttrs(buf).keys()].sort()).toEqual([1, 3, 4]);
+  });
 });

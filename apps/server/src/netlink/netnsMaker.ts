@@ -10,7 +10,9 @@
  * as `ip -batch` does. Paths are derived and checked here, on the caller's
  * thread (paths.netnsFile); the worker only calls the addon. The caller waits
  * (Atomics.wait: it is synchronous, as the rest of a netlink batch) only for
- * a namespace a step is about to use.
+ * a namespace a step is about to use, and at most `timeoutMs` for each result:
+ * a worker that dies or hangs is counted as stopped, and what it did not
+ * report is a failure of the batch, never an exception.
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -61,60 +63,96 @@ export function makesAhead(count: number): boolean {
   return count >= MAKE_AHEAD_FROM && os.availableParallelism() > 1;
 }
 
+/** Workers started so far (tests check that a batch really used one). */
+export let makersStarted = 0;
+
+export interface MakerOptions {
+  /** The addon the worker loads (tests give a stand-in): @nslab/kernel by default. */
+  addon?: string;
+  /** How long to wait for the worker's next result before counting it stopped. */
+  timeoutMs?: number;
+}
+
 export class NetnsMaker {
   private readonly shared = new Int32Array(new SharedArrayBuffer(12));
   private readonly port: MessagePort;
+  private readonly names: ReadonlySet<string>;
+  private readonly order: readonly string[];
   private readonly results = new Map<string, Made>();
   private readonly unread: Made[] = [];
+  private readonly timeoutMs: number;
+  /** Set when the worker stopped answering: nothing more is waited for. */
+  private stalled = false;
 
   /** Starts making `names` (each checked by netnsFile, which throws for a bad one before anything is made). */
-  constructor(private readonly names: readonly string[]) {
+  constructor(names: readonly string[], opts: MakerOptions = {}) {
     const paths = names.map(netnsFile);
+    this.order = names;
+    this.names = new Set(names);
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const addon = createRequire(import.meta.url).resolve('@nslab/kernel');
+    const addon = opts.addon ?? createRequire(import.meta.url).resolve('@nslab/kernel');
     new Worker(WORKER, {
       eval: true,
       workerData: { addon, runDir: NETNS_DIR, paths, shared: this.shared.buffer, port: port2 },
       transferList: [port2],
     })
-      .on('error', () => {}) // the worker reports its own failures as results
+      .on('error', () => {}) // the worker reports its own failures as results; one that dies is seen as silent
       .unref();
+    makersStarted++;
+  }
+
+  /** True when `name` is one this maker makes. */
+  makes(name: string): boolean {
+    return this.names.has(name);
+  }
+
+  /** What became of `name`: undefined while unknown, or for good once the worker stopped before it. */
+  result(name: string): Made | undefined {
+    return this.results.get(name);
   }
 
   /**
    * Waits until each of `names` the maker makes is made, or the worker has
-   * stopped before it. Returns the results that came in meanwhile, in order.
+   * stopped before it (or stopped answering). Returns the results that came
+   * in meanwhile, in order. Never throws.
    */
   await(names: Iterable<string | null>): Made[] {
     for (const name of names) {
-      if (name === null || !this.names.includes(name)) continue;
-      while (!this.results.has(name) && !this.done()) this.wait();
+      if (name === null || !this.names.has(name)) continue;
+      while (!this.results.has(name) && !this.done() && this.wait());
     }
     return this.take();
   }
 
-  /** Asks the worker to stop after the namespace it is making, waits for it, and returns the results not yet taken. */
+  /** Stops the worker after the namespace it is making (with `stop`), waits for it, and returns the results not yet taken. */
   finish(stop: boolean): Made[] {
     if (stop) Atomics.store(this.shared, STOP, 1);
-    while (!this.done()) this.wait();
+    while (!this.done() && this.wait());
     const out = this.take();
     this.port.close();
     return out;
   }
 
-  /** True once the worker has stopped and every result it posted is read. */
+  /** True once the worker has stopped (or stalled) and every result it posted is read. */
   private done(): boolean {
+    if (this.stalled) return true;
     if (Atomics.load(this.shared, DONE) !== 1) return false;
     this.drain();
     return true;
   }
 
-  private wait(): void {
+  /** Waits for the worker's next result; false (and stopped) when none comes in time. */
+  private wait(): boolean {
     const seen = Atomics.load(this.shared, POSTED);
-    if (this.drain() > 0) return;
-    // A result posted after the drain moved the count, and the wait returns at once. 10 s: as a netlink reply's timeout.
-    if (Atomics.wait(this.shared, POSTED, seen, 10_000) === 'timed-out') throw new Error('making namespaces: the worker stopped answering');
+    if (this.drain() > 0) return true;
+    // A result posted after the drain moved the count, and the wait returns at once.
+    if (Atomics.wait(this.shared, POSTED, seen, this.timeoutMs) !== 'timed-out') return true;
+    this.drain();
+    Atomics.store(this.shared, STOP, 1);
+    this.stalled = true;
+    return false;
   }
 
   private drain(): number {
@@ -122,7 +160,7 @@ export class NetnsMaker {
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
       n++;
       const r = m.message as { i: number; ms: number; error?: Made['error'] };
-      const made: Made = { name: this.names[r.i]!, ms: r.ms, ...(r.error ? { error: r.error } : {}) };
+      const made: Made = { name: this.order[r.i]!, ms: r.ms, ...(r.error ? { error: r.error } : {}) };
       this.results.set(made.name, made);
       this.unread.push(made);
     }

@@ -5,11 +5,12 @@
  * Names nlk-*, addresses 10.237.0.0/16 and fd00:237::/64.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpLink } from '@nslab/topology';
 import type { Step } from '@nslab/topology';
 import { Applier, runDirectBatch } from '../../src/netlink/apply.js';
-import { MAKE_AHEAD_FROM } from '../../src/netlink/netnsMaker.js';
+import { MAKE_AHEAD_FROM, makersStarted } from '../../src/netlink/netnsMaker.js';
 import { direct, type Kernel } from '../../src/netlink/kernel.js';
 import { toLinkState, toRouteStates, type IpRoute } from '../../src/observe/parse.js';
 import { netnsFile } from '../../src/paths.js';
@@ -236,8 +237,10 @@ describe.skipIf(!isRoot)('netlink from nslab’s own process', () => {
     const veth = (name: string): Step =>
       ({ kind: 'veth.add', netns: null, a: { netns: name, name: 'eth0' }, b: { netns: null, name: `${name}v` }, reason: 'test' }) as Step;
     const steps = [...MANY.map(netnsAdd), ...MANY.map(veth)];
+    const started = makersStarted;
     try {
       const out = runDirectBatch(applier, { tool: 'netlink', netns: null, items: steps.map((step, index) => ({ index, step })) }, false);
+      expect(makersStarted).toBe(started + (os.availableParallelism() > 1 ? 1 : 0)); // on one core they are made in line
       expect(out.failed).toBeUndefined();
       expect(out.applied).toHaveLength(steps.length);
       // Each namespace is recorded as made before the veth into it (undoing goes the other way).
