@@ -223,3 +223,38 @@ describe("History's deployed revision", () => {
     store.close();
   });
 });
+
+describe('publishing a lab’s status', () => {
+  it('drops a look begun before a save once the look begun after it is published (the older design’s word would stick)', async () => {
+    const store = new LabStore(fs.mkdtempSync(path.join(os.tmpdir(), 'nslab-pub-')));
+    store.create('pub', 'name: pub\nnodes:\n  sa: { kind: netns }\n');
+    // The first command of the first look is held until the test lets it go; every other answers at once, like an empty host.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    const runner: Runner = {
+      async run(argv) {
+        if (calls++ === 0) await held;
+        return { code: 0, stdout: argv.includes('-batch') ? '[]\n[]\n[]\n' : '', stderr: '' };
+      },
+    };
+    const hub = fakeHub('pub');
+    const service = new LabService(store, hub, placeOf(runner), true);
+    try {
+      const stale = service.publishStatus('pub'); // a look at the design with sa, held
+      for (let i = 0; i < 200 && calls === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(calls, 'the first look began').toBeGreaterThan(0);
+      store.save('pub', 'name: pub\nnodes:\n  sb: { kind: netns }\n', { message: 'sa → sb' });
+      service.invalidate('pub');
+      await service.publishStatus('pub'); // the design with sb, answered at once
+      release();
+      await stale;
+      const published = hub.events.flatMap((e) => (e.type === 'status' ? [Object.keys(e.status.nodes)] : []));
+      expect(published).toEqual([['sb']]);
+    } finally {
+      release();
+      await service.close();
+      store.close();
+    }
+  });
+});

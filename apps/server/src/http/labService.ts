@@ -252,6 +252,7 @@ export class LabService {
   forget(name: string): void {
     this.failures.delete(name);
     this.lastStatus.delete(name);
+    this.publishedLook.delete(name);
     for (const id of this.designKeys.keys()) if (id.startsWith(`${name}\0`)) this.designKeys.delete(id);
     // Nothing of it is on the host (remove and rename make sure): the record of what was deployed under the name is stale.
     if (this.canDeploy) forgetDeployed(this.place.dir, name);
@@ -350,7 +351,7 @@ export class LabService {
     }
   }
 
-  private readonly inFlight = new Map<string, Promise<LabStatus>>();
+  private readonly inFlight = new Map<string, { value: Promise<LabStatus>; begun: number }>();
 
   /**
    * The lab's state on the host, per node and link. Never throws. Callers that
@@ -358,17 +359,27 @@ export class LabService {
    * at once cost one observation); a question asked after it ends gets a new
    * one, so a change made behind nslab's back is never hidden by a cache.
    */
-  async status(name: string): Promise<LabStatus> {
+  status(name: string): Promise<LabStatus> {
+    return this.look(name).value;
+  }
+
+  /** The look under way at the lab, or a new one, with the order it began in. */
+  private look(name: string): { value: Promise<LabStatus>; begun: number } {
     const pending = this.inFlight.get(name);
     if (pending) return pending;
     const value = this.computeStatus(name).finally(() => {
-      if (this.inFlight.get(name) === value) this.inFlight.delete(name);
+      if (this.inFlight.get(name)?.value === value) this.inFlight.delete(name);
       this.looking.delete(value);
     });
-    this.inFlight.set(name, value);
+    const look = { value, begun: ++this.looks };
+    this.inFlight.set(name, look);
     this.looking.add(value);
-    return value;
+    return look;
   }
+
+  /** How many looks began so far: a look is not published after one begun later (a save came between). */
+  private looks = 0;
+  private readonly publishedLook = new Map<string, number>();
 
   /** Every look at the host under way, invalidated or not: shutdown waits for them. */
   private readonly looking = new Set<Promise<LabStatus>>();
@@ -446,8 +457,12 @@ export class LabService {
   /** Publishes the status to the lab's followers when it changed (or always, with `force`). */
   async publishStatus(lab: string, force = true): Promise<void> {
     if (this.closed || this.hub.followers(lab) === 0) return;
-    const status = await this.status(lab);
+    const { value, begun } = this.look(lab);
+    const status = await value;
     if (this.closed) return;
+    // A look begun before the one already published is of an older design (or host): it would undo the newer word.
+    if (begun < (this.publishedLook.get(lab) ?? 0)) return;
+    this.publishedLook.set(lab, begun);
     const key = JSON.stringify({ ...status, checkedAt: '' });
     if (!force && this.lastStatus.get(lab) === key) return;
     this.lastStatus.set(lab, key);
