@@ -19,8 +19,8 @@ import {
 } from './executePlan/batches.js';
 import { parallelism } from './paths.js';
 import { Applier, runDirectBatch } from './netlink/apply.js';
-import { direct, pacer } from './netlink/kernel.js';
-import { hostRunner, inNetns, mapLimit, type Runner } from './runner.js';
+import { directFor, pacer } from './netlink/kernel.js';
+import { inNetns, mapLimit, type Runner } from './runner.js';
 import { traced } from './trace.js';
 
 export type StepStatus = 'ok' | 'failed' | 'undone';
@@ -75,7 +75,7 @@ export class PlanFailedError extends Error {
 const CRASH_AFTER = process.env.NSLAB_CRASH_AFTER ? Number(process.env.NSLAB_CRASH_AFTER) : undefined;
 
 export async function executePlan(plan: Plan, options: ExecOptions): Promise<ExecResult> {
-  const kernel = options.runner === hostRunner ? direct() : undefined;
+  const kernel = directFor(options.runner);
   const applier = kernel ? new Applier(kernel) : undefined;
   try {
     return await execute(plan, { ...options, applier });

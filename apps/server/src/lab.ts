@@ -27,7 +27,7 @@ import { listNetns, observeHost } from './observe.js';
 import { ipBatchEach } from './nsPool.js';
 import { ownerOfLinks, type IpLink } from './observe/parse.js';
 import { hostPlace, type Place } from './place.js';
-import { direct, type Kernel, type NsConn } from './netlink/kernel.js';
+import { directFor, type Kernel } from './netlink/kernel.js';
 import { hostRunner, runOk } from './runner.js';
 import { traced } from './trace.js';
 import { removeProbeRules } from './packetTrace/probe.js';
@@ -163,7 +163,7 @@ async function destroy(lab: string, ctx: LabContext): Promise<Outcome> {
 export async function findLabs(place: Place = hostPlace()): Promise<string[]> {
   const { runner, holds, dir } = place;
   const labs = new Set<string>();
-  const kernel = runner === hostRunner ? direct() : undefined;
+  const kernel = directFor(runner);
   if (kernel) for (const lab of marksDirect(kernel)) labs.add(lab);
   else {
     const names = await listNetns(runner);
@@ -197,22 +197,12 @@ export async function findLabs(place: Place = hostPlace()): Promise<string[]> {
 
 /** The labs whose marks namespaces' loopbacks and host interfaces carry, read over netlink. */
 function marksDirect(kernel: Kernel): string[] {
-  const out: Array<string | undefined> = [];
-  const host = kernel.open(null);
-  try {
-    for (const l of host.links()) out.push(labOfMark(l.ifalias));
-  } finally {
-    host.close();
-  }
+  const out = kernel.using(null, (host) => host.links(false).map((l) => labOfMark(l.ifalias)));
   for (const name of kernel.listNetns()) {
-    let conn: NsConn | undefined;
     try {
-      conn = kernel.open(name);
-      out.push(labOfMark(conn.alias('lo')));
+      out.push(kernel.using(name, (conn) => labOfMark(conn.alias('lo'))));
     } catch {
       /* gone meanwhile, or not a namespace */
-    } finally {
-      conn?.close();
     }
   }
   return out.filter((l): l is string => l !== undefined);

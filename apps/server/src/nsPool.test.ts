@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attributeErrors } from './nsPool.js';
+import { attributeErrors, ipBatchEach } from './nsPool.js';
+import { inNetns, type Runner } from './runner.js';
 
 const DIR = '/run/nslab/batch-abc';
 const names = new Set(['ns1', 'ns2', 'ns3']);
@@ -39,5 +40,32 @@ describe('attributeErrors: whose error is it', () => {
     const r = attributeErrors('nsenter: cannot open /run/netns/other: No such file or directory\n', DIR, names);
     expect(r.errs.size).toBe(0);
     expect(r.unattributed).toHaveLength(1);
+  });
+});
+
+describe('a namespace name that would leave /run/netns reaches no program and no file', () => {
+  const hostile = ['../../proc/1/ns/net', 'a/b', '..', '', 'x\0y'];
+  const ran: string[][] = [];
+  const runner: Runner = {
+    run: async (argv) => {
+      ran.push([...argv]);
+      return { code: 0, stdout: '', stderr: '' };
+    },
+  };
+
+  it('inNetns refuses it', () => {
+    for (const name of hostile) expect(() => inNetns(name, ['ip', 'link'])).toThrow(/not a namespace name/);
+    expect(inNetns('ok-1', ['ip'])).toEqual(['nsenter', '--net=/run/netns/ok-1', '--', 'ip']);
+  });
+
+  it('ipBatchEach refuses it, one at a time or pooled (where names become batch files), before running anything', async () => {
+    for (const count of [1, 40]) {
+      const jobs = Array.from({ length: count }, (_, i) => ({
+        netns: i === count - 1 ? '../escape' : `ns-${i}`,
+        input: `link show ${i}\n`,
+      }));
+      await expect(ipBatchEach(runner, jobs, ['-json'])).rejects.toThrow(/not a namespace name/);
+    }
+    expect(ran.filter((argv) => argv.some((a) => a.includes('escape')))).toEqual([]);
   });
 });

@@ -21,8 +21,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { auditAll } from './audit.js';
-import { parallelism, runDir } from './paths.js';
-import { inNetns, mapLimit, NETNS_DIR, type RunResult, type Runner } from './runner.js';
+import { NETNS_DIR, netnsFile, parallelism, runDir } from './paths.js';
+import { inNetns, mapLimit, type RunResult, type Runner } from './runner.js';
 
 export interface NsJob {
   netns: string;
@@ -50,6 +50,7 @@ export async function ipBatchEach(
     await mapLimit(jobs, parallelism(), single);
     return results;
   }
+  for (const job of jobs) netnsFile(job.netns); // a name that would leave /run/netns (or the batch directory) throws here
   const dir = fs.mkdtempSync(path.join(batchRoot(), 'nslab-batch-'));
   try {
     const shared = jobs.every((j) => j.input === jobs[0]!.input);
@@ -81,7 +82,7 @@ export async function ipBatchEach(
         // The audit log shows what ran in each namespace, not only the xargs that ran it.
         auditAll(
           chunk.map((job) => ({
-            argv: ['nsenter', `--net=${NETNS_DIR}/${job.netns}`, '--', 'ip', ...ipArgs, '-batch', '-'],
+            argv: inNetns(job.netns, ['ip', ...ipArgs, '-batch', '-']),
             input: job.input,
             code: errs.has(job.netns) || unattributed.length > 0 ? 1 : 0,
             ms: 0,

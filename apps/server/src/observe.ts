@@ -42,7 +42,7 @@ import {
 import { htbDevices, tcStates, type TcQdisc } from './observe/tc.js';
 import { parallelism } from './paths.js';
 import { ipBatchEach } from './nsPool.js';
-import { direct, pacer, type Kernel, type NsConn } from './netlink/kernel.js';
+import { directFor, pacer, type Kernel, type NsConn } from './netlink/kernel.js';
 import { hostRunner, inNetns, mapLimit, runOk, type RunResult, type Runner } from './runner.js';
 import { traced } from './trace.js';
 
@@ -87,7 +87,7 @@ export async function listNetnsIds(runner: Runner): Promise<NetnsEntry[]> {
 }
 
 export async function listNetns(runner: Runner): Promise<string[]> {
-  const kernel = runner === hostRunner ? direct() : undefined;
+  const kernel = directFor(runner);
   if (kernel) return kernel.listNetns();
   return (await listNetnsIds(runner)).map((n) => n.name);
 }
@@ -128,17 +128,13 @@ async function readDirect(kernel: Kernel, linksOnly: boolean): Promise<{ entries
     const entries: NetnsEntry[] = [];
     const pace = pacer();
     for (const name of kernel.listNetns()) {
-      let conn: NsConn | undefined;
       try {
-        conn = kernel.open(name);
-        raws.push(rawOf(name, conn, linksOnly));
-        const id = host.nsid(conn.nsFd);
+        const { raw, id } = kernel.using(name, (conn) => ({ raw: rawOf(name, conn, linksOnly), id: host.nsid(conn.nsFd) }));
+        raws.push(raw);
         entries.push(id === undefined ? { name } : { name, id });
       } catch {
         raws.push(undefined); // deleted while we looked, or not a namespace (a file left behind)
         entries.push({ name });
-      } finally {
-        conn?.close();
       }
       await pace();
     }
@@ -178,7 +174,7 @@ export interface HostReading {
  * ties where a veth's peer cannot be told from the host alone.
  */
 export async function readHost(runner: Runner, expected?: DesiredState, opts: { linksOnly?: boolean } = {}): Promise<HostReading> {
-  const kernel = runner === hostRunner ? direct() : undefined;
+  const kernel = directFor(runner);
   let entries: NetnsEntry[];
   let raws: Array<RawScope | undefined>;
   if (kernel)
@@ -269,7 +265,7 @@ export async function readHost(runner: Runner, expected?: DesiredState, opts: { 
 export async function observeHost(opts: ObserveOptions): Promise<ObservedState> {
   const { runner, lab } = opts;
   const mark = labMark(lab);
-  const kernel = runner === hostRunner ? direct() : undefined;
+  const kernel = directFor(runner);
   const observed: ObservedState = { lab, scopes: {}, foreign: { netns: {}, hostLinks: {} }, hostValues: {}, holds: opts.holds.read() };
   // The host settings the design or a hold mentions: their current values are read below.
   const wanted: HoldRef[] = [
@@ -372,16 +368,13 @@ async function lookDirect(kernel: Kernel, netns: string | null): Promise<Look> {
   const nftOf = (tool: string) => hostRunner.run([tool, '-V']).then((r) => r.stdout.includes('nf_tables'));
   nftBackend ??= Promise.all([nftOf('iptables'), nftOf('ip6tables')]);
   const [nft4, nft6] = await nftBackend;
-  let conn: NsConn | undefined;
   try {
-    conn = kernel.open(netns);
-    const seen = nft4 || nft6 ? (netns === null ? conn.nftRuleFamilies() : conn.nftFamilies()) : new Set<number>();
-    const families = new Set([4, 6].filter((f) => (f === 4 ? !nft4 : !nft6) || seen.has(f)));
-    return { families, qdiscs: conn.hasOwnQdiscs() };
+    return kernel.using(netns, (conn) => {
+      const seen = nft4 || nft6 ? (netns === null ? conn.nftRuleFamilies() : conn.nftFamilies()) : new Set<number>();
+      return { families: new Set([4, 6].filter((f) => (f === 4 ? !nft4 : !nft6) || seen.has(f))), qdiscs: conn.hasOwnQdiscs() };
+    });
   } catch {
     return ALL; // cannot tell: read as before
-  } finally {
-    conn?.close();
   }
 }
 
@@ -416,7 +409,7 @@ export async function saveTables(
 }
 
 export async function readSysctls(runner: Runner, netns: string | null, keys: string[]): Promise<Record<string, string>> {
-  const kernel = runner === hostRunner ? direct() : undefined;
+  const kernel = directFor(runner);
   if (kernel) return readSysctlsDirect(kernel, netns, keys);
   // Missing keys (an interface not created yet) are reported on stderr and skipped.
   const r = await runner.run(inNetns(netns, ['sysctl', ...keys]));

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import type * as NodePty from 'node-pty';
 import { audit } from './audit.js';
-import { NETNS_DIR } from './paths.js';
+import { netnsFile } from './paths.js';
 
 export type { ChildProcess };
 export type Pty = NodePty.IPty;
@@ -211,11 +211,13 @@ export async function runOk(runner: Runner, argv: readonly string[], opts?: RunO
   return r.stdout;
 }
 
-export { NETNS_DIR };
-
-/** argv prefix that runs a program inside a namespace (null: the host) without `ip netns exec`'s mount work. */
+/**
+ * argv prefix that runs a program inside a namespace (null: the host) without
+ * `ip netns exec`'s mount work. The path comes from netnsFile: a name that
+ * would leave /run/netns throws before anything runs.
+ */
 export function inNetns(netns: string | null, argv: readonly string[]): string[] {
-  return netns === null ? [...argv] : ['nsenter', `--net=${NETNS_DIR}/${netns}`, '--', ...argv];
+  return netns === null ? [...argv] : ['nsenter', `--net=${netnsFile(netns)}`, '--', ...argv];
 }
 
 /** Runs `fn` over items with at most `limit` in flight; results keep the input order. */

@@ -5,7 +5,7 @@
  */
 import { netnsName, type Topology } from '@nslab/topology';
 import { ownerOfLinks, type IpLink } from '../observe/parse.js';
-import { inNetns, NETNS_DIR, placed, type Runner } from '../runner.js';
+import { inNetns, placed, type Runner } from '../runner.js';
 import { NslabError } from '../errors.js';
 
 export interface NodeScope {
@@ -30,7 +30,7 @@ export async function ownedScope(runner: Runner, t: Topology, node: string): Pro
 
 /** argv entering a scope, for `scope.runner.run`: nsenter into the namespace's network only. */
 export function enter(scope: NodeScope, argv: string[]): string[] {
-  return scope.netns === null ? argv : ['nsenter', `--net=${NETNS_DIR}/${scope.netns}`, '--', ...argv];
+  return inNetns(scope.netns, argv);
 }
 
 /**

@@ -11,8 +11,8 @@ import {
 } from '@nslab/topology';
 import { NslabError } from '../errors.js';
 import { ipBatchEach } from '../nsPool.js';
-import { direct, type Kernel } from '../netlink/kernel.js';
-import { hostRunner, mapLimit, type Runner } from '../runner.js';
+import { directFor, type Kernel, type Stats64 } from '../netlink/kernel.js';
+import { mapLimit, type Runner } from '../runner.js';
 import { enter, ownedScope, type NodeScope } from './scope.js';
 
 const SHOW = { addr: ['addr', 'show'], route: ['route', 'show'], neigh: ['neigh', 'show'], link: ['-s', 'link', 'show'] } as const;
@@ -114,12 +114,10 @@ export async function pingAll(runner: Runner, t: Topology): Promise<PingMatrix> 
   return { from, to, results, elapsedMs: Math.round(performance.now() - start) };
 }
 
-type Stat = { rx: { packets: number; bytes: number }; tx: { packets: number; bytes: number } };
-
 /** The kernel's counters for every link end of the lab: over netlink, or one `ip -s -json link` per namespace. */
 export async function linkCounters(runner: Runner, t: Topology): Promise<LinkCounters> {
   const { ends, netns, withHost } = linkEnds(t);
-  const kernel = runner === hostRunner ? direct() : undefined;
+  const kernel = directFor(runner);
   const byScope = kernel ? statsDirect(kernel, netns, withHost) : await statsViaIp(runner, netns, withHost);
   const links: LinkCounters['links'] = {};
   ends.forEach((pair, i) => {
@@ -154,30 +152,28 @@ function linkEnds(t: Topology): LinkEnds {
   return out;
 }
 
-function statsDirect(kernel: Kernel, netns: string[], withHost: boolean): Map<string | null, Map<string, Stat>> {
-  const out = new Map<string | null, Map<string, Stat>>();
+function statsDirect(kernel: Kernel, netns: string[], withHost: boolean): Map<string | null, Map<string, Stats64>> {
+  const out = new Map<string | null, Map<string, Stats64>>();
   const now = Date.now();
   if (namesSeen.size > 10_000) namesSeen.clear(); // bounded: namespaces come and go
   for (const ns of [...(withHost ? [null] : []), ...netns]) {
-    let conn;
     try {
-      conn = kernel.open(ns);
-      const stats = conn.statsByIndex();
-      const ino = ns === null ? 0 : fs.fstatSync(conn.nsFd).ino; // a namespace made again under the same name is another
-      const kept = namesSeen.get(ns);
-      const fresh = kept && kept.ino === ino && now - kept.at <= NAMES_FOR_MS && kept.names.size === stats.size;
-      const seen = fresh && [...stats.keys()].every((i) => kept.names.has(i)) ? kept : { ino, at: now, names: conn.names() };
-      namesSeen.set(ns, seen);
-      const byName = new Map<string, Stat>();
-      for (const [index, s] of stats) {
-        const name = seen.names.get(index);
-        if (name !== undefined) byName.set(name, s);
-      }
-      out.set(ns, byName);
+      kernel.using(ns, (conn) => {
+        const stats = conn.statsByIndex();
+        const ino = ns === null ? 0 : fs.fstatSync(conn.nsFd).ino; // a namespace made again under the same name is another
+        const kept = namesSeen.get(ns);
+        const fresh = kept && kept.ino === ino && now - kept.at <= NAMES_FOR_MS && kept.names.size === stats.size;
+        const seen = fresh && [...stats.keys()].every((i) => kept.names.has(i)) ? kept : { ino, at: now, names: conn.names() };
+        namesSeen.set(ns, seen);
+        const byName = new Map<string, Stats64>();
+        for (const [index, s] of stats) {
+          const name = seen.names.get(index);
+          if (name !== undefined) byName.set(name, s);
+        }
+        out.set(ns, byName);
+      });
     } catch {
       /* not there (not deployed, or deleted meanwhile): no counters */
-    } finally {
-      conn?.close();
     }
   }
   return out;
@@ -192,7 +188,7 @@ function statsDirect(kernel: Kernel, netns: string[], withHost: boolean): Map<st
 const namesSeen = new Map<string | null, { ino: number; at: number; names: Map<number, string> }>();
 const NAMES_FOR_MS = 5000;
 
-async function statsViaIp(runner: Runner, netns: string[], withHost: boolean): Promise<Map<string | null, Map<string, Stat>>> {
+async function statsViaIp(runner: Runner, netns: string[], withHost: boolean): Promise<Map<string | null, Map<string, Stats64>>> {
   const [host, each] = await Promise.all([
     withHost ? runner.run(['ip', '-s', '-json', 'link', 'show']) : undefined,
     ipBatchEach(
@@ -202,12 +198,12 @@ async function statsViaIp(runner: Runner, netns: string[], withHost: boolean): P
       { linesPerJob: 1 },
     ),
   ]);
-  const byScope = new Map<string | null, Map<string, Stat>>();
+  const byScope = new Map<string | null, Map<string, Stats64>>();
   const add = (ns: string | null, stdout: string | undefined) =>
     byScope.set(
       ns,
       new Map(
-        (JSON.parse(stdout?.trim().split('\n')[0] || '[]') as Array<{ ifname: string; stats64?: Stat }>).flatMap((s) =>
+        (JSON.parse(stdout?.trim().split('\n')[0] || '[]') as Array<{ ifname: string; stats64?: Stats64 }>).flatMap((s) =>
           s.stats64 ? [[s.ifname, s.stats64] as const] : [],
         ),
       ),

@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import type { LinkSettings, VethEnd } from '@nslab/topology';
 import type { IpLink, IpRoute } from '../observe/parse.js';
 import { NETNS_DIR, netnsFile } from '../paths.js';
+import { hostRunner, type Runner } from '../runner.js';
 import {
   AF,
   F,
@@ -73,6 +74,15 @@ export function direct(): Kernel | undefined {
   return a ? (kernel ??= new Kernel(a)) : undefined;
 }
 
+/**
+ * The kernel, reached directly, for what `runner` would run: only the host's
+ * runner talks netlink (a sandbox's namespaces live behind another user
+ * namespace, and keep the `ip` path).
+ */
+export function directFor(runner: Runner): Kernel | undefined {
+  return runner === hostRunner ? direct() : undefined;
+}
+
 /** Why nslab runs `ip` rather than talking to the kernel itself (undefined: it talks to it). */
 export function whyNotDirect(): string | undefined {
   return addon().why;
@@ -107,6 +117,16 @@ export class Kernel {
     } catch (e) {
       if (nsFd >= 0) fs.closeSync(nsFd);
       throw e;
+    }
+  }
+
+  /** Runs `fn` with a connection to a namespace (null: the host), closed after; throws when it cannot be opened. */
+  using<T>(netns: string | null, fn: (conn: NsConn) => T): T {
+    const conn = this.open(netns);
+    try {
+      return fn(conn);
+    } finally {
+      conn.close();
     }
   }
 
@@ -253,6 +273,20 @@ const LINK_ATTRS: ReadonlySet<number> = new Set([
   IFLA.LINK_NETNSID,
 ]);
 const NAME_ONLY: ReadonlySet<number> = new Set([IFLA.IFNAME]);
+const ALIAS_ONLY: ReadonlySet<number> = new Set([IFLA.IFALIAS]);
+/** IFLA_BR_STP_STATE, in a bridge's IFLA_INFO_DATA. */
+const BR_STP_STATE = 5;
+
+/** A bridge's IFLA_LINKINFO, with its spanning tree on or off (left as it is: undefined). */
+function bridgeInfo(stp: boolean | undefined): Attr {
+  return {
+    type: IFLA.LINKINFO,
+    value: [
+      { type: INFO.KIND, value: 'bridge' },
+      ...(stp !== undefined ? [{ type: INFO.DATA, value: [{ type: BR_STP_STATE, value: stp ? 1 : 0 }] }] : []),
+    ],
+  };
+}
 
 /** One change, as the audit log records it: the netlink request and its arguments. */
 export interface NlOp {
@@ -284,17 +318,20 @@ export class NsConn {
   ifindex(name: string): number {
     const known = this.index.get(name);
     if (known !== undefined) return known;
-    let replies: Reply[];
-    try {
-      replies = this.sock.get(RTM.GETLINK, ifinfomsg(), [{ type: IFLA.IFNAME, value: name }], false);
-    } catch (e) {
-      if (e instanceof NetlinkError && e.errno === 19) throw new NetlinkError(19, `Cannot find device "${name}"`);
-      throw e;
-    }
-    const i = replies[0]?.body.readInt32LE(4);
+    const i = this.linkByName(name)?.body.readInt32LE(4);
     if (i === undefined) throw new NetlinkError(19, `Cannot find device "${name}"`);
     this.index.set(name, i);
     return i;
+  }
+
+  /** One interface's message, by name; undefined when there is none. */
+  private linkByName(name: string): Reply | undefined {
+    try {
+      return this.sock.get(RTM.GETLINK, ifinfomsg(), [{ type: IFLA.IFNAME, value: name }, ...NO_STATS], false)[0];
+    } catch (e) {
+      if (e instanceof NetlinkError && e.errno === 19) return undefined; // ENODEV
+      throw e;
+    }
   }
 
   /**
@@ -359,14 +396,9 @@ export class NsConn {
 
   /** An interface's alias (`ip link set … alias`), undefined when it has none or does not exist. */
   alias(name: string): string | undefined {
-    try {
-      const r = this.sock.get(RTM.GETLINK, ifinfomsg(), [{ type: IFLA.IFNAME, value: name }], false)[0];
-      const a = r && parseAttrs(r.body.subarray(16)).get(IFLA.IFALIAS);
-      return a && a.length > 0 ? cString(a) : undefined;
-    } catch (e) {
-      if (e instanceof NetlinkError && e.errno === 19) return undefined;
-      throw e;
-    }
+    const r = this.linkByName(name);
+    const a = r && parseAttrs(r.body.subarray(16), ALIAS_ONLY).get(IFLA.IFALIAS);
+    return a && a.length > 0 ? cString(a) : undefined;
   }
 
   /**
@@ -439,7 +471,7 @@ export class NsConn {
     return parsed.map(({ r, a, ifindex, ifname }) => toIpLink(r, a, ifindex, ifname, names));
   }
 
-  /** The main table's routes of one family, as `ip -json route show` prints them (kernel caches left out). */
+  /** The main table's routes of one family, as `ip -json route show` prints them (kernel caches left out); devices are named from the last `links()`. */
   routes(family: 4 | 6): IpRoute[] {
     const names = new Map([...this.index].map(([n, i]) => [i, n]));
     const out: IpRoute[] = [];
@@ -454,7 +486,7 @@ export class NsConn {
       const gw = a.get(RTA.GATEWAY);
       if (gw) route.gateway = ipText(gw);
       const oif = u32(a.get(RTA.OIF));
-      if (oif !== undefined) route.dev = names.get(oif) ?? this.nameOf(oif);
+      if (oif !== undefined) route.dev = names.get(oif);
       const protocol = b.readUInt8(5);
       route.protocol = PROTOCOLS[protocol] ?? String(protocol);
       const metric = u32(a.get(RTA.PRIORITY));
@@ -503,20 +535,7 @@ export class NsConn {
 
   /** `ip link add name NAME type bridge [stp_state 1]`. */
   addBridge(name: string, stp: boolean): NlOp {
-    const IFLA_BR_STP_STATE = 5;
-    this.newLink(
-      [
-        { type: IFLA.IFNAME, value: name },
-        {
-          type: IFLA.LINKINFO,
-          value: [
-            { type: INFO.KIND, value: 'bridge' },
-            ...(stp ? [{ type: INFO.DATA, value: [{ type: IFLA_BR_STP_STATE, value: 1 }] }] : []),
-          ],
-        },
-      ],
-      true,
-    );
+    this.newLink([{ type: IFLA.IFNAME, value: name }, bridgeInfo(stp ? true : undefined)], true);
     return { op: 'RTM_NEWLINK', args: { kind: 'bridge', name, stp } };
   }
 
@@ -529,14 +548,7 @@ export class NsConn {
     if (s.mtu !== undefined) list.push({ type: IFLA.MTU, value: s.mtu });
     if (s.mac !== undefined) list.push({ type: IFLA.ADDRESS, value: macBytes(s.mac) });
     if (s.alias !== undefined) list.push({ type: IFLA.IFALIAS, value: Buffer.from(s.alias) });
-    if (s.stp !== undefined)
-      list.push({
-        type: IFLA.LINKINFO,
-        value: [
-          { type: INFO.KIND, value: 'bridge' },
-          { type: INFO.DATA, value: [{ type: 5, value: s.stp ? 1 : 0 }] },
-        ],
-      });
+    if (s.stp !== undefined) list.push(bridgeInfo(s.stp));
     const up = s.up === undefined ? {} : { flags: s.up ? IFF_UP : 0, change: IFF_UP };
     this.sock.request(RTM.NEWLINK, 0, ifinfomsg({ index, ...up }), list);
     return { op: 'RTM_NEWLINK', args: { index, name, ...s } };
@@ -603,11 +615,6 @@ export class NsConn {
     if (fd === undefined) this.nsFds.set(netns, (fd = this.kernel.openNs(netns)));
     return fd;
   }
-
-  private nameOf(index: number): string | undefined {
-    for (const [n, i] of this.index) if (i === index) return n;
-    return undefined;
-  }
 }
 
 function toIpLink(r: Reply, a: Map<number, Buffer>, ifindex: number, ifname: string, names: Map<number, string>): IpLink {
@@ -648,7 +655,7 @@ function toIpLink(r: Reply, a: Map<number, Buffer>, ifindex: number, ifname: str
 
 /** The kind-specific settings the kind modules read (bridge, vxlan, macvlan), named as `ip -json -details` names them. */
 function infoData(kind: string, d: Map<number, Buffer>, names: Map<number, string>): Record<string, unknown> | undefined {
-  if (kind === 'bridge') return { stp_state: u32(d.get(5)) ?? 0 };
+  if (kind === 'bridge') return { stp_state: u32(d.get(BR_STP_STATE)) ?? 0 };
   if (kind === 'macvlan') {
     const mode = u32(d.get(1));
     return { mode: mode === undefined ? 'vepa' : (MACVLAN_MODES[mode] ?? String(mode)) };
