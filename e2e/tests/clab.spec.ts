@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { auth, host, isRoot, node, nslab } from './helpers';
+import { auth, host, isRoot, node, nslab, openImporter } from './helpers';
 
 /** Two linux nodes linked, their addresses in exec lines, and a node that asks for what a namespace cannot give (an image, binds). */
 const CLAB = `name: e2e-clab
@@ -28,13 +28,6 @@ topology:
 
 /** Every lab these tests make: destroyed on the host and deleted, whatever happened. */
 const LABS = ['e2e-clab', 'e2e-clab-dl'];
-
-async function openImporter(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: /^Labs/ }).first().click();
-  await page.getByRole('menuitem', { name: 'Import containerlab…' }).click();
-  return page.getByRole('dialog', { name: 'Import containerlab' });
-}
 
 test.describe('Import containerlab', () => {
   const cleanUp = async (request: Page['request']) => {

@@ -27,6 +27,14 @@ export function nslab(...args: string[]): string {
   return host(process.execPath, path.resolve(here, '../../bin/nslab'), ...args);
 }
 
+/** Opens the app and Labs → Import containerlab…; the dialog. */
+export async function openImporter(page: Page): Promise<Locator> {
+  await page.goto('/');
+  await page.getByRole('button', { name: /^Labs/ }).first().click();
+  await page.getByRole('menuitem', { name: 'Import containerlab…' }).click();
+  return page.getByRole('dialog', { name: 'Import containerlab' });
+}
+
 /** Opens the designer on a fresh lab of this name. */
 export async function openNewLab(page: Page, name: string): Promise<void> {
   const r = await page.request.post('/api/labs', { headers: auth, data: { text: `name: ${name}\nnodes: {}\nlinks: []\n` } });

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { auth, host, isRoot, node, nslab } from './helpers';
+import { auth, host, isRoot, node, nslab, openImporter } from './helpers';
 
 /**
  * What a classroom sees on the projector: every template, fitted at 1280x720,
@@ -233,10 +233,7 @@ test.describe('the canvas reads like a diagram', () => {
     const names = ['ckr1', 'ckr2', 'ckr3', 'ckpc1', 'ckpc2'];
     await page.request.delete('/api/labs/e2e-clab-frr', { headers: auth });
     try {
-      await page.goto('/');
-      await page.getByRole('button', { name: /^Labs/ }).first().click();
-      await page.getByRole('menuitem', { name: 'Import containerlab…' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Import containerlab' });
+      const dialog = await openImporter(page);
       await dialog.getByLabel(/^containerlab topology/).fill(clab);
       await dialog.getByRole('button', { name: 'Read topology' }).click();
       await dialog.getByRole('button', { name: 'Open as lab' }).click();
@@ -259,12 +256,21 @@ test.describe('the canvas reads like a diagram', () => {
       expect(d.cablesOverTitles, 'cable across a title').toEqual([]);
       expect(d.minFont.px, `"${d.minFont.text}"`).toBeGreaterThanOrEqual(12);
       await page.screenshot({ path: test.info().outputPath('opened.png') });
-      // Auto layout has nothing to change: the lab opened as it lays it out.
+      // The lab opened as Auto layout lays it out: a node moved away, Auto layout puts every node back where it opened.
+      const moved = (await node(page, 'ckpc2').locator('.node-head').boundingBox())!;
+      await page.mouse.move(moved.x + moved.width / 2, moved.y + moved.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(moved.x + moved.width / 2 + 60, moved.y + moved.height / 2 + 140, { steps: 8 });
+      await page.mouse.up();
+      await expect.poll(async () => (await boxes()).ckpc2).not.toEqual(opened.ckpc2);
       await page.getByRole('button', { name: 'Auto layout' }).click();
-      await page.waitForTimeout(500);
-      await fitted(page);
+      await expect
+        .poll(async () => {
+          await fitted(page);
+          return boxes();
+        })
+        .toEqual(opened);
       await page.screenshot({ path: test.info().outputPath('auto-layout.png') });
-      expect(await boxes()).toEqual(opened);
     } finally {
       await page.request.delete('/api/labs/e2e-clab-frr', { headers: auth });
     }

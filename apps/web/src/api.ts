@@ -137,8 +137,10 @@ export const api = {
   status: (name: string) => call<LabStatus>('GET', `/api/labs/${encodeURIComponent(name)}/status`),
   templates: () => call<Template[]>('GET', '/api/templates'),
   importScript: (text: string, name: string) => call<DocumentImport>('POST', '/api/import-script', { text, name }),
-  /** A containerlab file as a lab (named `name`, or after the file's `name`); its errors are an ApiError with `notes`. */
-  /** `name` names the lab; `defaultName` (a chosen file's) names a file without `name:`. */
+  /**
+   * A containerlab file as a lab: named `name`, else after the file's `name:`, else `defaultName` (a chosen
+   * file's name); its errors are an ApiError with `notes`.
+   */
   importClab: (text: string, name?: string, defaultName?: string) =>
     call<ClabImport>('POST', '/api/import-clab', { text, ...(name ? { name } : {}), ...(defaultName ? { defaultName } : {}) }),
   discover: (all: boolean, name: string) =>

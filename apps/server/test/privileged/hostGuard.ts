@@ -12,9 +12,8 @@
 import crypto from 'node:crypto';
 import { desiredState, labMark, type Topology } from '@nslab/topology';
 import { HoldStore } from '../../src/holds.js';
-import { expect } from 'vitest';
-import { deployLab, destroyLab, findLabs } from '../../src/lab.js';
-import { sh } from './helpers.js';
+import { destroyLab, findLabs } from '../../src/lab.js';
+import { deployOk, sh } from './helpers.js';
 
 export interface HostGuard {
   /** A name of this guard's own, for more foreign objects a test plants. */
@@ -173,8 +172,7 @@ export async function guardHost(labs: Topology[]): Promise<HostGuard> {
 export async function deployCheckRestore(t: Topology, guards: HostGuard[], check: () => Promise<void>): Promise<void> {
   const guard = await guardHost([t]);
   guards.push(guard);
-  const out = await deployLab(t);
-  expect(out.result.ok, JSON.stringify(out.result.failure)).toBe(true);
+  await deployOk(t);
   try {
     await check();
   } finally {

@@ -1,8 +1,5 @@
 import { useRef, useState } from 'react';
-import { formatTopology, parseTopology } from '@nslab/topology';
 import { api, type Template } from '../api';
-import { canvasView } from '../canvas/canvasView';
-import { autoLayout } from '../layout';
 import { hostConflicts, useStore } from '../store';
 import { PingAll } from '../live/PingAll';
 import { useDock } from '../live/dock';
@@ -48,9 +45,7 @@ export function LabBar() {
   /** A lab file (Download lab's, or any lab YAML/JSON): created under a free name, with what validation says. */
   const upload = async (f: File) => {
     const u = readUpload(await f.text(), f.name, freeName);
-    const t = parseTopology(u.text).topology!;
-    const laid = await autoLayout(t, { view: canvasView() });
-    await store().createLab(laid === t ? u.text : formatTopology(laid));
+    await importLab(u.text, u.name);
     store().say(u.message);
   };
 

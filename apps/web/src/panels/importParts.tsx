@@ -6,7 +6,7 @@
 import type { Ref } from 'react';
 import { formatIssue, isError, type TopologyIssue } from '@nslab/topology';
 import { useStore } from '../store';
-import { labNameProblem } from './labWords';
+import { count, labNameProblem } from './labWords';
 
 /** A dialog's title and its Close button. */
 export function DialogHead({ title, close }: { title: string; close: () => void }) {
@@ -77,7 +77,7 @@ export function YamlDetails({ yaml }: { yaml: string }) {
 export function createWords(verb: string, issues: TopologyIssue[], created: string | null): string {
   if (created !== null) return `Created ${created}`;
   const n = issues.filter(isError).length;
-  return n > 0 ? `${verb} (has ${n} error${n > 1 ? 's' : ''})` : verb;
+  return n > 0 ? `${verb} (has ${count(n, 'error', 'errors')})` : verb;
 }
 
 /** A file chooser with no look of its own: a button opens it (`ref.current.click()`); `pick` gets the file, and the same file can be chosen again. */

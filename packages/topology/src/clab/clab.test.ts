@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { isError } from '../issues.js';
 import { parseTopology } from '../parseTopology.js';
 import type { Topology } from '../schema.js';
 import { BRIDGE_CLIENTS, HOST_LINKS, ROUTER } from './clab.cases.js';
@@ -538,6 +539,15 @@ topology:
       `# nslab (read back by nslab import-clab; containerlab ignores comments):\n#   checks: ${'['.repeat(200)}\nname: c\ntopology:\n  nodes:\n    a: { kind: linux }\n`,
     );
     expect(deep.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/cannot be read/)]);
+  });
+
+  it('a hostile prefix or check in the nslab block is an error of the lab, as in any lab file: it never reaches a deploy valid', () => {
+    const r = importClab(
+      '# nslab (read back by nslab import-clab; containerlab ignores comments):\n#   prefix: "$(reboot)/../"\n#   checks: [{ from: a, ping: "1.2.3.4; reboot" }]\nname: c\ntopology:\n  nodes:\n    a: { kind: linux }\n',
+    );
+    const errors = r.issues.filter(isError).map((i) => i.path.join('.'));
+    expect(errors).toEqual(['prefix', 'checks.0.ping']);
+    expect(parseTopology(r.yaml).ok).toBe(false);
   });
 });
 

@@ -76,9 +76,8 @@ export function exportClab(t: Topology, opts: ClabExportOptions = {}): ClabExpor
       const scope = n?.kind === 'bridge' ? bridgeHome(e.node) : n?.kind === 'host' ? null : e.node;
       // A port of a host bridge is plugged in by containerlab; one of a bridge in a namespace by the exec lines.
       if (n?.kind === 'bridge' && scope !== null) add(scope, `ip link set ${e.name} master ${e.node}`);
-      // Ends that differ say so, each its own (the mismatch is what the lab shows).
-      if (e.mtu !== undefined ? m0 !== m1 || e.mtu !== mtu : mtu !== KERNEL_MTU)
-        add(scope, `ip link set ${e.name} mtu ${e.mtu ?? KERNEL_MTU}`);
+      // Ends that differ say so, each that names its own (one that names none keeps the kernel's 1500, the link's then).
+      if (e.mtu !== undefined && m0 !== m1) add(scope, `ip link set ${e.name} mtu ${e.mtu}`);
       if (e.mac) add(scope, `ip link set ${e.name} address ${e.mac}`);
       for (const a of e.addresses ?? []) add(scope, `ip addr add ${a} dev ${e.name}`);
       const impair = { ...l.impair, ...e.impair };
