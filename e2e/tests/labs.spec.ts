@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { auth, freePort, host, isRoot, node, nslab, OwnServer } from './helpers';
+import { auth, freePort, host, isRoot, node, nslab, openImporter, OwnServer } from './helpers';
 
 /** Two namespaces on one veth; every copy made with prefix h14d-e- unless told otherwise (the host is shared). */
 const twoNamespaces = (name: string, prefix = 'h14d-e-', subnet = '10.251.40') => `name: ${name}
@@ -10,7 +10,18 @@ nodes:
 links:
   - endpoints: [{ node: ns1, name: eth0, addresses: [${subnet}.1/24] }, { node: ns2, name: eth0, addresses: [${subnet}.2/24] }]
 `;
-const LABS = ['h14d-one', 'h14d-two', 'h14d-three', 'h14d-four', 'h14d-fail', 'h14d-hist', 'h14d-new', 'h14d-renamed', 'h14d-copy'];
+const LABS = [
+  'h14d-one',
+  'h14d-two',
+  'h14d-three',
+  'h14d-four',
+  'h14d-fail',
+  'h14d-hist',
+  'h14d-new',
+  'h14d-renamed',
+  'h14d-copy',
+  'h14d-focus',
+];
 
 /** Makes the lab afresh: an earlier test (or run) may have left one of that name, deployed or not. */
 async function createLab(page: Page, text: string): Promise<void> {
@@ -269,6 +280,31 @@ test.describe('recovering from trouble', () => {
     await page.getByRole('button', { name: 'Templates' }).click();
     // The end of the longest description, well past the 160 characters the menu used to keep.
     await expect(page.getByRole('menuitem', { name: /one-node-pods/ })).toContainText('would need -m physdev.');
+  });
+
+  test('a dialog keeps Tab among its own controls, closes on Escape, and gives focus back to what opened it', async ({ page }) => {
+    const dialog = await openImporter(page);
+    await dialog.getByLabel(/^containerlab topology/).fill('name: h14d-tab\ntopology:\n  nodes: { a: { kind: linux } }\n');
+    await dialog.getByRole('button', { name: 'Read topology' }).click();
+    await expect(dialog.getByRole('button', { name: 'Open as lab' })).toBeVisible();
+    const inside = () => dialog.evaluate((d) => d.contains(document.activeElement));
+    for (const key of ['Tab', 'Shift+Tab'])
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.press(key);
+        expect(await inside(), `${key} ×${i + 1}`).toBe(true);
+      }
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+
+    await createLab(page, twoNamespaces('h14d-focus'));
+    await openLab(page, 'h14d-focus');
+    const history = page.getByRole('button', { name: 'History', exact: true });
+    await history.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('dialog', { name: 'History' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog', { name: 'History' })).toHaveCount(0);
+    await expect(history).toBeFocused();
   });
 });
 
